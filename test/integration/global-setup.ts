@@ -1,0 +1,2 @@
+// Placeholder: replaced by the real database setup.
+export default function setup() {}
