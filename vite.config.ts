@@ -1,8 +1,17 @@
+import { paraglideVitePlugin } from '@inlang/paraglide-js';
 import { sveltekit } from '@sveltejs/kit/vite';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
-	plugins: [sveltekit()],
+	plugins: [
+		paraglideVitePlugin({
+			project: './src/lib/i18n/project.inlang',
+			outdir: './src/lib/paraglide',
+			// The chosen language lives in a cookie (and in the user's profile); no locale in URLs.
+			strategy: ['cookie', 'preferredLanguage', 'baseLocale']
+		}),
+		sveltekit()
+	],
 	test: {
 		expect: { requireAssertions: true },
 		projects: [

@@ -1,0 +1,40 @@
+import type { Handle, ServerInit } from '@sveltejs/kit';
+import { sequence } from '@sveltejs/kit/hooks';
+import { resolveClientAddress } from '$lib/server/client-address';
+import { env } from '$lib/server/env';
+import { logger } from '$lib/server/logger';
+import { bootRuntime } from '$lib/server/runtime';
+import { paraglideMiddleware } from '$lib/paraglide/server';
+
+export const init: ServerInit = async () => {
+	const config = env();
+	const runtime = await bootRuntime({ worker: config.CONCORD_INPROCESS_WORKER });
+	// adapter-node emits this after the HTTP server has closed on SIGTERM/SIGINT.
+	process.once('sveltekit:shutdown' as 'exit', () => {
+		runtime.stop().catch((error) => logger.error('shutdown failed', { error }));
+	});
+};
+
+const trustedProxies = env()
+	.CONCORD_TRUSTED_PROXIES.split(',')
+	.map((s) => s.trim())
+	.filter(Boolean);
+
+const handleClientAddress: Handle = ({ event, resolve }) => {
+	event.locals.clientAddress = resolveClientAddress(
+		event.getClientAddress(),
+		event.request.headers.get('x-forwarded-for'),
+		trustedProxies
+	);
+	event.locals.user = null;
+	event.locals.session = null;
+	return resolve(event);
+};
+
+const handleLocale: Handle = ({ event, resolve }) =>
+	paraglideMiddleware(event.request, ({ request, locale }) => {
+		event.request = request;
+		return resolve(event, { transformPageChunk: ({ html }) => html.replace('%lang%', locale) });
+	});
+
+export const handle: Handle = sequence(handleClientAddress, handleLocale);

@@ -1,0 +1,58 @@
+/**
+ * One zod-parsed configuration for the web server, the worker and the tests.
+ * Read from `process.env` (not `$env/*`) so the worker runs outside Vite.
+ * Every variable is listed in `.env.example`.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+
+const bool = z
+	.enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+	.optional()
+	.transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const EnvSchema = z.object({
+	NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+	DATABASE_URL: z.string().url().optional(),
+	CONCORD_DATA_DIR: z.string().default('.concord'),
+	/** Port of the embedded PostgreSQL; 0 picks a free one and remembers it in the data dir. */
+	CONCORD_PG_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+	CONCORD_OPEN_SIGNUP: bool,
+	/** Comma-separated proxy addresses whose X-Forwarded-For is believed. Empty: trust no header. */
+	CONCORD_TRUSTED_PROXIES: z.string().default(''),
+	CONCORD_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(4),
+	/** `false` runs the web server without the in-process worker (all jobs go to `npm run worker`). */
+	CONCORD_INPROCESS_WORKER: z
+		.enum(['true', 'false'])
+		.default('true')
+		.transform((v) => v === 'true'),
+	CONCORD_SESSION_IDLE_DAYS: z.coerce.number().positive().default(14),
+	CONCORD_SESSION_MAX_DAYS: z.coerce.number().positive().default(90),
+	CONCORD_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+	/** Upload limits for imports, in bytes. */
+	CONCORD_IMPORT_MAX_FILE_BYTES: z.coerce.number().int().positive().default(2 * 1024 ** 3),
+	CONCORD_IMPORT_MAX_FIELD_BYTES: z.coerce.number().int().positive().default(1024 ** 2),
+	ORIGIN: z.string().url().optional()
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+let cached: Env | undefined;
+
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+	const parsed = EnvSchema.safeParse(source);
+	if (!parsed.success) {
+		const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+		throw new Error(`Invalid environment configuration:\n${lines.join('\n')}`);
+	}
+	return parsed.data;
+}
+
+export function env(): Env {
+	cached ??= loadEnv();
+	return cached;
+}
+
+export function dataDir(e: Env = env()): string {
+	return path.resolve(e.CONCORD_DATA_DIR);
+}

@@ -1,0 +1,21 @@
+/**
+ * The queue contract: every job name and its payload schema live here and
+ * nowhere else. Producers call `enqueue`; the worker validates with the same
+ * schema before a handler runs, so a malformed payload fails loudly once.
+ */
+import { z } from 'zod';
+
+export const jobDefinitions = {
+	'project.refresh-stats': z.object({ projectId: z.string().uuid() })
+} as const;
+
+export type JobName = keyof typeof jobDefinitions;
+export type JobPayload<N extends JobName> = z.infer<(typeof jobDefinitions)[N]>;
+
+export interface JobSpec {
+	/** Deduplicates: a second enqueue with the same key replaces the pending job. */
+	jobKey?: string;
+	runAt?: Date;
+	maxAttempts?: number;
+	priority?: number;
+}

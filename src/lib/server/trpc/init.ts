@@ -1,0 +1,128 @@
+/**
+ * tRPC setup. Every procedure is built from one of the builders below, each of
+ * which records its access policy in `meta.policy`; `policy.test.ts` walks the
+ * router and fails on any procedure without one.
+ */
+import { initTRPC, TRPCError } from '@trpc/server';
+import superjson from 'superjson';
+import { z } from 'zod';
+import type { Db } from '../db/client';
+import type { ProjectRole } from '../db/schema';
+import { env } from '../env';
+import { AppError, type AppErrorCode } from '../errors';
+import type { Queue } from '../jobs/queue';
+import type { SessionInfo, SessionUser } from '../auth/types';
+import { findMembership } from '../db/repositories/members';
+
+export interface RequestInfo {
+	clientAddress: string;
+	userAgent: string | null;
+	setCookie?: (name: string, value: string, opts: Record<string, unknown>) => void;
+}
+
+export interface Context {
+	db: Db;
+	queue: Queue;
+	user: SessionUser | null;
+	session: SessionInfo | null;
+	request: RequestInfo;
+}
+
+export type Policy =
+	| { kind: 'public' }
+	| { kind: 'authenticated' }
+	| { kind: 'instanceAdmin' }
+	| { kind: 'project'; roles: readonly ProjectRole[] };
+
+export interface Meta {
+	policy?: Policy;
+}
+
+const trpcCodeOf: Record<AppErrorCode, TRPCError['code']> = {
+	BAD_REQUEST: 'BAD_REQUEST',
+	UNAUTHORIZED: 'UNAUTHORIZED',
+	FORBIDDEN: 'FORBIDDEN',
+	NOT_FOUND: 'NOT_FOUND',
+	CONFLICT: 'CONFLICT',
+	TOO_MANY_REQUESTS: 'TOO_MANY_REQUESTS',
+	PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+	INTERNAL: 'INTERNAL_SERVER_ERROR'
+};
+
+const t = initTRPC
+	.context<Context>()
+	.meta<Meta>()
+	.create({
+		transformer: superjson,
+		// Stack traces only outside production.
+		isDev: env().NODE_ENV !== 'production',
+		errorFormatter({ shape, error }) {
+			const cause = error.cause;
+			return {
+				...shape,
+				data: {
+					...shape.data,
+					appCode: cause instanceof AppError ? cause.code : undefined,
+					details: cause instanceof AppError ? cause.details : undefined,
+					zodIssues: cause instanceof z.ZodError ? cause.issues : undefined
+				}
+			};
+		}
+	});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+/** Maps AppError (thrown by services) once to tRPC errors. */
+const mapErrors = t.middleware(async ({ next }) => {
+	const result = await next();
+	if (!result.ok && result.error.cause instanceof AppError) {
+		const cause = result.error.cause;
+		throw new TRPCError({ code: trpcCodeOf[cause.code], message: cause.message, cause });
+	}
+	return result;
+});
+
+const base = t.procedure.use(mapErrors);
+
+export const publicProcedure = base.meta({ policy: { kind: 'public' } });
+
+export const authedProcedure = base.meta({ policy: { kind: 'authenticated' } }).use(({ ctx, next }) => {
+	if (!ctx.user || !ctx.session) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in first.' });
+	return next({ ctx: { ...ctx, user: ctx.user, session: ctx.session } });
+});
+
+export const instanceAdminProcedure = authedProcedure.meta({ policy: { kind: 'instanceAdmin' } }).use(({ ctx, next }) => {
+	if (!ctx.user.isInstanceAdmin) throw new TRPCError({ code: 'FORBIDDEN', message: 'Instance administrators only.' });
+	return next();
+});
+
+/**
+ * A procedure on one project's data. Input must carry `projectId`; the caller
+ * must be a member with one of `roles`. Non-members get NOT_FOUND, not
+ * FORBIDDEN, so project ids cannot be probed.
+ */
+export function projectProcedure(roles: readonly ProjectRole[]) {
+	return authedProcedure
+		.meta({ policy: { kind: 'project', roles } })
+		.input(z.object({ projectId: z.string().uuid() }))
+		.use(async ({ ctx, input, next }) => {
+			const membership = await findMembership(ctx.db, input.projectId, ctx.user.id);
+			if (!membership) throw new TRPCError({ code: 'NOT_FOUND', message: 'Project not found.' });
+			if (!roles.includes(membership.role)) {
+				throw new TRPCError({ code: 'FORBIDDEN', message: `This needs the ${roles.join(' or ')} role in the project.` });
+			}
+			return next({ ctx: { ...ctx, membership } });
+		});
+}
+
+/** Role sets by intent, so procedures read as policy rather than lists. */
+export const roles = {
+	admin: ['admin'],
+	/** Results, statistics, judge output: never annotators (they must stay blind). */
+	readResults: ['admin', 'viewer'],
+	/** Items and answers (what annotators work on). */
+	readItems: ['admin', 'annotator', 'viewer'],
+	annotate: ['admin', 'annotator'],
+	anyMember: ['admin', 'annotator', 'viewer']
+} as const satisfies Record<string, readonly ProjectRole[]>;

@@ -1,0 +1,161 @@
+/**
+ * Raw agreement between two raters: percent agreement, the confusion matrix,
+ * and agreement of pairwise (A/B/tie) verdicts.
+ *
+ * Labels are strings or finite numbers compared with `===` (so 1 and "1" are
+ * different categories); `null` marks a missing rating and drops that pair.
+ */
+import { assertLabel, assertNonEmpty, assertSameLength, describe } from './validate';
+
+/** A category label. */
+export type Label = string | number;
+
+/** Pairwise verdict: which of two answers a rater preferred. */
+export type PairwiseVote = 'A' | 'B' | 'tie';
+
+/**
+ * Order the distinct labels: numbers ascending, or strings by UTF-16 code
+ * units (locale-independent, so results match across machines). A mix of
+ * numbers and strings has no natural order and must be passed explicitly.
+ */
+export function sortedCategories(labels: Iterable<Label>, fn: string): Label[] {
+	const distinct = [...new Set(labels)];
+	const numbers = distinct.filter((v) => typeof v === 'number');
+	if (numbers.length > 0 && numbers.length < distinct.length) {
+		throw new TypeError(`${fn}: labels mix numbers and strings; pass \`categories\` to fix their order`);
+	}
+	return numbers.length > 0
+		? (distinct as number[]).sort((x, y) => x - y)
+		: (distinct as string[]).sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+}
+
+/** Check an explicit category list: non-empty, valid labels, no duplicates. */
+export function checkCategories(categories: readonly Label[], fn: string): Map<Label, number> {
+	if (!Array.isArray(categories)) throw new TypeError(`${fn}: categories must be an array`);
+	assertNonEmpty(categories, `${fn}: categories`);
+	const index = new Map<Label, number>();
+	categories.forEach((c, i) => {
+		assertLabel(c, `${fn}: categories[${i}]`);
+		if (index.has(c)) throw new RangeError(`${fn}: duplicate category ${describe(c)}`);
+		index.set(c, i);
+	});
+	return index;
+}
+
+/** Complete pairs of two rating vectors coded as category indices. */
+export interface CodedPairs {
+	categories: Label[];
+	a: Int32Array;
+	b: Int32Array;
+}
+
+/**
+ * Validate two rating vectors, drop pairs with a `null`, and code the rest as
+ * indices into `categories` (default: sorted distinct labels of both raters).
+ * Throws on unequal lengths, no complete pair, or a label not in `categories`.
+ */
+export function codePairs(
+	a: readonly (Label | null)[],
+	b: readonly (Label | null)[],
+	fn: string,
+	categories?: readonly Label[]
+): CodedPairs {
+	if (!Array.isArray(a) || !Array.isArray(b)) throw new TypeError(`${fn}: ratings must be arrays`);
+	assertSameLength(a, b, ['a', 'b']);
+	const keep: number[] = [];
+	for (let i = 0; i < a.length; i++) {
+		if (a[i] !== null) assertLabel(a[i], `${fn}: a[${i}]`);
+		if (b[i] !== null) assertLabel(b[i], `${fn}: b[${i}]`);
+		if (a[i] !== null && b[i] !== null) keep.push(i);
+	}
+	if (keep.length === 0) throw new RangeError(`${fn}: no item is rated by both raters`);
+	const cats = categories
+		? [...categories]
+		: sortedCategories(keep.flatMap((i) => [a[i] as Label, b[i] as Label]), fn);
+	const index = checkCategories(cats, fn);
+	const code = (v: Label, where: string): number => {
+		const k = index.get(v);
+		if (k === undefined) throw new RangeError(`${fn}: ${where} = ${describe(v)} is not one of the categories`);
+		return k;
+	};
+	const codedA = new Int32Array(keep.length);
+	const codedB = new Int32Array(keep.length);
+	keep.forEach((i, j) => {
+		codedA[j] = code(a[i] as Label, `a[${i}]`);
+		codedB[j] = code(b[i] as Label, `b[${i}]`);
+	});
+	return { categories: cats, a: codedA, b: codedB };
+}
+
+/**
+ * Percent agreement p_o = (1/n) Σ 1[a_i = b_i] over the n items both raters
+ * labelled. Range [0, 1]. No chance correction: with a skewed label
+ * distribution it is high even for raters who guess, so report κ or α beside it.
+ */
+export function percentAgreement(a: readonly (Label | null)[], b: readonly (Label | null)[]): number {
+	const { a: ca, b: cb } = codePairs(a, b, 'percentAgreement');
+	let agree = 0;
+	for (let i = 0; i < ca.length; i++) if (ca[i] === cb[i]) agree++;
+	return agree / ca.length;
+}
+
+/**
+ * Confusion matrix: matrix[i][j] = number of items rater `a` put in
+ * categories[i] and rater `b` in categories[j] (rows a, columns b). Pairs with
+ * a `null` are skipped. `categories` fixes the order and lets you include
+ * categories nobody used; a label outside it throws.
+ */
+export function confusionMatrix(
+	a: readonly (Label | null)[],
+	b: readonly (Label | null)[],
+	categories?: readonly Label[]
+): { categories: Label[]; matrix: number[][] } {
+	const coded = codePairs(a, b, 'confusionMatrix', categories);
+	const k = coded.categories.length;
+	const matrix = Array.from({ length: k }, () => new Array<number>(k).fill(0));
+	for (let i = 0; i < coded.a.length; i++) matrix[coded.a[i]][coded.b[i]]++;
+	return { categories: coded.categories, matrix };
+}
+
+/**
+ * Agreement of two raters' pairwise verdicts ('A', 'B' or 'tie'), following
+ * MT-Bench (Zheng et al. 2023, "Judging LLM-as-a-Judge with MT-Bench and
+ * Chatbot Arena", §4.2 / Table 2):
+ * - `ties: 'include'` ("w/ tie"): share of pairs with identical verdicts,
+ *   tie = tie counting as agreement;
+ * - `ties: 'exclude'` ("w/o tie"): pairs where either side voted tie are
+ *   dropped, then the share of identical A/B verdicts.
+ * Pairs with a `null` are skipped. Range [0, 1]. Throws if no pair is left.
+ */
+export function pairwiseAgreement(
+	votesA: readonly (PairwiseVote | null)[],
+	votesB: readonly (PairwiseVote | null)[],
+	{ ties = 'include' }: { ties?: 'include' | 'exclude' } = {}
+): number {
+	if (ties !== 'include' && ties !== 'exclude') {
+		throw new RangeError(`pairwiseAgreement: ties must be 'include' or 'exclude', got ${describe(ties)}`);
+	}
+	if (!Array.isArray(votesA) || !Array.isArray(votesB)) {
+		throw new TypeError('pairwiseAgreement: votes must be arrays');
+	}
+	assertSameLength(votesA, votesB, ['votesA', 'votesB']);
+	let used = 0;
+	let agree = 0;
+	for (let i = 0; i < votesA.length; i++) {
+		const x = votesA[i];
+		const y = votesB[i];
+		for (const [v, name] of [[x, 'votesA'], [y, 'votesB']] as const) {
+			if (v !== null && v !== 'A' && v !== 'B' && v !== 'tie') {
+				throw new RangeError(`pairwiseAgreement: ${name}[${i}] must be 'A', 'B', 'tie' or null, got ${describe(v)}`);
+			}
+		}
+		if (x === null || y === null) continue;
+		if (ties === 'exclude' && (x === 'tie' || y === 'tie')) continue;
+		used++;
+		if (x === y) agree++;
+	}
+	if (used === 0) {
+		throw new RangeError(`pairwiseAgreement: no pair left to compare (ties: '${ties}')`);
+	}
+	return agree / used;
+}

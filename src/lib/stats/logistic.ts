@@ -1,0 +1,162 @@
+/**
+ * Small logistic-regression fitter (Newton–Raphson = IRLS) for the few-column
+ * models the library needs (length-controlled win rates).
+ *
+ * Model: P(y = 1 | x) = σ(η), η = offset + Σ_j β_j x_j, σ(t) = 1 / (1 + e^{−t}).
+ * Maximises the (weighted, optionally ridge-penalised) Bernoulli
+ * log-likelihood
+ *   ℓ(β) = Σ_i w_i [y_i·log σ(η_i) + (1 − y_i)·log(1 − σ(η_i))] − (λ/2)‖β‖².
+ * Targets may be soft, y ∈ [0, 1]: ℓ is then the cross-entropy, equal to the
+ * likelihood of the data with each row split into a win of weight w·y and a
+ * loss of weight w·(1 − y) (how AlpacaEval fits soft preferences).
+ * Newton step: (XᵀWX + λI) δ = Xᵀw(y − p) − λβ with W = diag(w·p(1 − p))
+ * (McCullagh & Nelder, "Generalized Linear Models", 2nd ed., 1989, §4.4).
+ * ℓ is concave, so Newton with step halving converges from β = 0 whenever
+ * the maximiser is finite.
+ *
+ * Degenerate data: under (quasi-)complete separation (e.g. all targets 1, or
+ * a covariate that splits wins from losses perfectly) the MLE is infinite;
+ * the fit then does not converge and a RangeError is thrown. Pass `l2 > 0`
+ * to get the finite ridge solution instead.
+ */
+
+export interface LogisticOptions {
+	/** Non-negative frequency weights per row (default 1). Rows with weight 0 are ignored. */
+	weights?: ArrayLike<number>;
+	/** Fixed per-row addition to the linear predictor (default 0). */
+	offset?: ArrayLike<number>;
+	/** Ridge penalty λ ≥ 0 on every coefficient, intercept included (default 0). */
+	l2?: number;
+	/** Newton iterations before giving up (default 100). */
+	maxIterations?: number;
+}
+
+export interface LogisticFit {
+	coefficients: Float64Array;
+	/** Penalised log-likelihood at the optimum. */
+	logLikelihood: number;
+	iterations: number;
+}
+
+/** log σ(t) and log(1 − σ(t)) without overflow: log σ(t) = −log(1 + e^{−t}). */
+function logSigmoid(t: number): number {
+	return t >= 0 ? -Math.log1p(Math.exp(-t)) : t - Math.log1p(Math.exp(t));
+}
+
+export function sigmoid(t: number): number {
+	return t >= 0 ? 1 / (1 + Math.exp(-t)) : Math.exp(t) / (1 + Math.exp(t));
+}
+
+/**
+ * Fit the model. `columns` are the design-matrix columns (include a column of
+ * ones for an intercept); all columns, `y`, `weights` and `offset` must have
+ * the same length. Inputs are assumed validated by the caller (finite).
+ */
+export function fitLogistic(
+	columns: readonly ArrayLike<number>[],
+	y: ArrayLike<number>,
+	{ weights, offset, l2 = 0, maxIterations = 100 }: LogisticOptions = {}
+): LogisticFit {
+	const k = columns.length;
+	const n = y.length;
+	if (k === 0) throw new RangeError('fitLogistic: need at least one column');
+	for (const col of columns) {
+		if (col.length !== n) throw new RangeError('fitLogistic: every column must have one value per row');
+	}
+	if (!(l2 >= 0)) throw new RangeError(`fitLogistic: l2 must be ≥ 0, got ${l2}`);
+	const beta = new Float64Array(k);
+	const eta = new Float64Array(n);
+	const grad = new Float64Array(k);
+	const hess = new Float64Array(k * k);
+	const delta = new Float64Array(k);
+
+	const objective = (b: Float64Array): number => {
+		let ll = 0;
+		for (let i = 0; i < n; i++) {
+			const w = weights ? weights[i] : 1;
+			if (w === 0) continue;
+			let e = offset ? offset[i] : 0;
+			for (let j = 0; j < k; j++) e += b[j] * columns[j][i];
+			eta[i] = e;
+			ll += w * (y[i] * logSigmoid(e) + (1 - y[i]) * logSigmoid(-e));
+		}
+		let pen = 0;
+		for (let j = 0; j < k; j++) pen += b[j] * b[j];
+		return ll - (l2 / 2) * pen;
+	};
+
+	let ll = objective(beta);
+	for (let iter = 1; iter <= maxIterations; iter++) {
+		grad.fill(0);
+		hess.fill(0);
+		for (let i = 0; i < n; i++) {
+			const w = weights ? weights[i] : 1;
+			if (w === 0) continue;
+			const p = sigmoid(eta[i]);
+			const r = w * (y[i] - p);
+			const v = w * p * (1 - p);
+			for (let a = 0; a < k; a++) {
+				const xa = columns[a][i];
+				grad[a] += r * xa;
+				for (let c = 0; c <= a; c++) hess[a * k + c] += v * xa * columns[c][i];
+			}
+		}
+		for (let a = 0; a < k; a++) {
+			grad[a] -= l2 * beta[a];
+			hess[a * k + a] += l2;
+		}
+		if (!solveSymmetric(hess, grad, delta, k)) break; // singular: no finite optimum
+		// Step halving keeps the (concave) objective non-decreasing.
+		const trial = new Float64Array(k);
+		let step = 1;
+		let next = -Infinity;
+		for (let h = 0; h < 30; h++) {
+			for (let j = 0; j < k; j++) trial[j] = beta[j] + step * delta[j];
+			next = objective(trial);
+			if (next >= ll - 1e-12 * Math.abs(ll)) break;
+			step /= 2;
+		}
+		let change = 0;
+		for (let j = 0; j < k; j++) change = Math.max(change, Math.abs(trial[j] - beta[j]) / (1 + Math.abs(beta[j])));
+		beta.set(trial);
+		ll = objective(beta);
+		if (change < 1e-11) return { coefficients: beta, logLikelihood: ll, iterations: iter };
+	}
+	throw new RangeError(
+		'fitLogistic: no finite maximum-likelihood fit (the outcomes are separated, e.g. all wins or all losses); ' +
+			'add data or a ridge penalty (l2 > 0)'
+	);
+}
+
+/**
+ * Solve H x = g for a symmetric positive-definite H given by its lower
+ * triangle (row-major k×k), by Cholesky. Returns false if H is not
+ * numerically positive definite. Overwrites H with its factor.
+ */
+function solveSymmetric(h: Float64Array, g: Float64Array, x: Float64Array, k: number): boolean {
+	let maxDiag = 0;
+	for (let i = 0; i < k; i++) maxDiag = Math.max(maxDiag, h[i * k + i]);
+	for (let j = 0; j < k; j++) {
+		let d = h[j * k + j];
+		for (let m = 0; m < j; m++) d -= h[j * k + m] * h[j * k + m];
+		if (!(d > maxDiag * 1e-14)) return false;
+		const root = Math.sqrt(d);
+		h[j * k + j] = root;
+		for (let i = j + 1; i < k; i++) {
+			let s = h[i * k + j];
+			for (let m = 0; m < j; m++) s -= h[i * k + m] * h[j * k + m];
+			h[i * k + j] = s / root;
+		}
+	}
+	for (let i = 0; i < k; i++) {
+		let s = g[i];
+		for (let m = 0; m < i; m++) s -= h[i * k + m] * x[m];
+		x[i] = s / h[i * k + i];
+	}
+	for (let i = k - 1; i >= 0; i--) {
+		let s = x[i];
+		for (let m = i + 1; m < k; m++) s -= h[m * k + i] * x[m];
+		x[i] = s / h[i * k + i];
+	}
+	return true;
+}

@@ -1,0 +1,19 @@
+import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
+import type { RequestHandler } from './$types';
+import { createContext } from '$lib/server/trpc/context';
+import { appRouter } from '$lib/server/trpc/router';
+import { logger } from '$lib/server/logger';
+
+const handler: RequestHandler = (event) =>
+	fetchRequestHandler({
+		endpoint: '/api/trpc',
+		req: event.request,
+		router: appRouter,
+		createContext: () => createContext(event),
+		onError: ({ error, path }) => {
+			if (error.code === 'INTERNAL_SERVER_ERROR') logger.error('trpc error', { path, error });
+		}
+	});
+
+export const GET = handler;
+export const POST = handler;
