@@ -5,7 +5,7 @@
  * Labels are strings or finite numbers compared with `===` (so 1 and "1" are
  * different categories); `null` marks a missing rating and drops that pair.
  */
-import { assertLabel, assertNonEmpty, assertSameLength, describe } from './validate';
+import { assertArray, assertLabel, assertNonEmpty, assertSameLength, describe } from './validate';
 
 /** A category label. */
 export type Label = string | number;
@@ -14,24 +14,24 @@ export type Label = string | number;
 export type PairwiseVote = 'A' | 'B' | 'tie';
 
 /**
- * Order the distinct labels: numbers ascending, or strings by UTF-16 code
- * units (locale-independent, so results match across machines). A mix of
- * numbers and strings has no natural order and must be passed explicitly.
+ * Order the distinct labels: numbers ascending, then strings by UTF-16 code
+ * units (locale-independent, so results match across machines). When the
+ * order carries meaning (weighted κ, ordinal α) a mix of numbers and strings
+ * has no natural order, so `ordered: true` makes it an error instead.
  */
-export function sortedCategories(labels: Iterable<Label>, fn: string): Label[] {
+export function sortedCategories(labels: Iterable<Label>, fn: string, { ordered = false } = {}): Label[] {
 	const distinct = [...new Set(labels)];
-	const numbers = distinct.filter((v) => typeof v === 'number');
-	if (numbers.length > 0 && numbers.length < distinct.length) {
-		throw new TypeError(`${fn}: labels mix numbers and strings; pass \`categories\` to fix their order`);
+	const numbers = distinct.filter((v): v is number => typeof v === 'number').sort((x, y) => x - y);
+	const strings = distinct.filter((v): v is string => typeof v === 'string').sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+	if (ordered && numbers.length > 0 && strings.length > 0) {
+		throw new TypeError(`${fn}: labels mix numbers and strings; pass \`categories\` in scale order`);
 	}
-	return numbers.length > 0
-		? (distinct as number[]).sort((x, y) => x - y)
-		: (distinct as string[]).sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+	return [...numbers, ...strings];
 }
 
 /** Check an explicit category list: non-empty, valid labels, no duplicates. */
 export function checkCategories(categories: readonly Label[], fn: string): Map<Label, number> {
-	if (!Array.isArray(categories)) throw new TypeError(`${fn}: categories must be an array`);
+	assertArray(categories, `${fn}: categories`);
 	assertNonEmpty(categories, `${fn}: categories`);
 	const index = new Map<Label, number>();
 	categories.forEach((c, i) => {
@@ -58,9 +58,11 @@ export function codePairs(
 	a: readonly (Label | null)[],
 	b: readonly (Label | null)[],
 	fn: string,
-	categories?: readonly Label[]
+	categories?: readonly Label[],
+	{ ordered = false } = {}
 ): CodedPairs {
-	if (!Array.isArray(a) || !Array.isArray(b)) throw new TypeError(`${fn}: ratings must be arrays`);
+	assertArray(a, `${fn}: a`);
+	assertArray(b, `${fn}: b`);
 	assertSameLength(a, b, ['a', 'b']);
 	const keep: number[] = [];
 	for (let i = 0; i < a.length; i++) {
@@ -71,7 +73,7 @@ export function codePairs(
 	if (keep.length === 0) throw new RangeError(`${fn}: no item is rated by both raters`);
 	const cats = categories
 		? [...categories]
-		: sortedCategories(keep.flatMap((i) => [a[i] as Label, b[i] as Label]), fn);
+		: sortedCategories(keep.flatMap((i) => [a[i] as Label, b[i] as Label]), fn, { ordered });
 	const index = checkCategories(cats, fn);
 	const code = (v: Label, where: string): number => {
 		const k = index.get(v);
@@ -135,9 +137,8 @@ export function pairwiseAgreement(
 	if (ties !== 'include' && ties !== 'exclude') {
 		throw new RangeError(`pairwiseAgreement: ties must be 'include' or 'exclude', got ${describe(ties)}`);
 	}
-	if (!Array.isArray(votesA) || !Array.isArray(votesB)) {
-		throw new TypeError('pairwiseAgreement: votes must be arrays');
-	}
+	assertArray(votesA, 'pairwiseAgreement: votesA');
+	assertArray(votesB, 'pairwiseAgreement: votesB');
 	assertSameLength(votesA, votesB, ['votesA', 'votesB']);
 	let used = 0;
 	let agree = 0;

@@ -21,7 +21,7 @@
  * advisable for 95% intervals.
  */
 import { createRng } from './rng';
-import { assertInteger, assertNonEmpty, assertProbabilityLevel } from './validate';
+import { assertArray, assertInteger, assertNonEmpty, assertProbabilityLevel } from './validate';
 
 export interface BootstrapOptions {
 	/** Cluster key per data element; elements sharing a key are resampled together. */
@@ -178,7 +178,7 @@ export function bootstrapCI<T>(
 	data: readonly T[],
 	options: BootstrapOptions = {}
 ): BootstrapResult {
-	if (!Array.isArray(data)) throw new TypeError('bootstrapCI: data must be an array');
+	assertArray(data, 'bootstrapCI: data');
 	assertNonEmpty(data, 'bootstrapCI: data');
 	if (typeof statistic !== 'function') throw new TypeError('bootstrapCI: statistic must be a function');
 	return bootstrapIndexCI(

@@ -125,7 +125,7 @@ export function cohenKappaDetails(
 	if (weightBy !== 'position' && weightBy !== 'value') {
 		throw new RangeError(`cohenKappa: weightBy must be 'position' or 'value', got ${describe(weightBy)}`);
 	}
-	const coded = codePairs(a, b, 'cohenKappa', categories);
+	const coded = codePairs(a, b, 'cohenKappa', categories, { ordered: weights !== 'none' });
 	const k = coded.categories.length;
 	let distances: number[];
 	if (weightBy === 'value') {

@@ -13,15 +13,16 @@
  * are a convention). The table forms (`…FromTable`) compute the same values
  * from a contingency table of ordered categories, for fast bootstraps.
  */
-import { assertFiniteNumbers, assertSameLength } from './validate';
+import { assertArrayLike, assertFiniteNumbers, assertSameLength } from './validate';
 
 /** Complete pairs of two numeric vectors as typed arrays. */
 function completePairs(
-	x: readonly (number | null)[],
-	y: readonly (number | null)[],
+	x: ArrayLike<number | null>,
+	y: ArrayLike<number | null>,
 	fn: string
 ): [Float64Array, Float64Array] {
-	if (!Array.isArray(x) || !Array.isArray(y)) throw new TypeError(`${fn}: x and y must be arrays`);
+	assertArrayLike(x, `${fn}: x`);
+	assertArrayLike(y, `${fn}: y`);
 	assertSameLength(x, y, ['x', 'y']);
 	assertFiniteNumbers(x, `${fn}: x`, { allowNull: true });
 	assertFiniteNumbers(y, `${fn}: y`, { allowNull: true });
@@ -71,7 +72,7 @@ function pearsonOf(x: Float64Array, y: Float64Array, fn: string): number {
  * (Pearson 1896). Range [−1, 1]. Assumes interval-scale scores; measures
  * linear association only.
  */
-export function pearson(x: readonly (number | null)[], y: readonly (number | null)[]): number {
+export function pearson(x: ArrayLike<number | null>, y: ArrayLike<number | null>): number {
 	const [xs, ys] = completePairs(x, y, 'pearson');
 	return pearsonOf(xs, ys, 'pearson');
 }
@@ -99,7 +100,7 @@ export function averageRanks(values: ArrayLike<number>): Float64Array {
  * getting their average rank (Spearman 1904; the tie handling of
  * `scipy.stats.spearmanr`). Range [−1, 1]. Only the order of values matters.
  */
-export function spearman(x: readonly (number | null)[], y: readonly (number | null)[]): number {
+export function spearman(x: ArrayLike<number | null>, y: ArrayLike<number | null>): number {
 	const [xs, ys] = completePairs(x, y, 'spearman');
 	return pearsonOf(averageRanks(xs), averageRanks(ys), 'spearman');
 }
@@ -156,7 +157,7 @@ function mergeSortCountingSwaps(a: Float64Array): number {
  * Range [−1, 1]; equals `scipy.stats.kendalltau` (variant 'b') and R
  * `cor(method = "kendall")`. Reference: Knight, W. R. (1966) JASA 61, 436–439.
  */
-export function kendallTauB(x: readonly (number | null)[], y: readonly (number | null)[]): number {
+export function kendallTauB(x: ArrayLike<number | null>, y: ArrayLike<number | null>): number {
 	const [xs, ys] = completePairs(x, y, 'kendallTauB');
 	const n = xs.length;
 	const order = new Int32Array(n);

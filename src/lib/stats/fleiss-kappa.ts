@@ -31,7 +31,7 @@
  * Landis (1979) Psychol. Bull. 86, 974–977.
  */
 import { checkCategories, sortedCategories, type Label } from './agreement';
-import { assertNonEmpty, describe } from './validate';
+import { assertArray, assertNonEmpty, describe } from './validate';
 
 export interface FleissKappaDetails {
 	kappa: number;
@@ -57,7 +57,7 @@ export interface FleissKappaDetails {
 
 /** Validate a subjects × categories count matrix; returns n (ratings per subject). */
 function checkCounts(counts: readonly (readonly number[])[]): number {
-	if (!Array.isArray(counts)) throw new TypeError('fleissKappa: counts must be an array of rows');
+	assertArray(counts, 'fleissKappa: counts');
 	assertNonEmpty(counts, 'fleissKappa: counts');
 	const k = Array.isArray(counts[0]) ? counts[0].length : -1;
 	let raters = -1;
@@ -156,9 +156,9 @@ export function ratingsToCounts(
 	ratings: readonly (readonly Label[])[],
 	categories?: readonly Label[]
 ): { categories: Label[]; counts: number[][] } {
-	if (!Array.isArray(ratings)) throw new TypeError('ratingsToCounts: ratings must be an array of rows');
+	assertArray(ratings, 'ratingsToCounts: ratings');
 	const all = ratings.flatMap((row, i) => {
-		if (!Array.isArray(row)) throw new TypeError(`ratingsToCounts: ratings[${i}] must be an array`);
+		assertArray(row, `ratingsToCounts: ratings[${i}]`);
 		return row;
 	});
 	const cats = categories ? [...categories] : sortedCategories(all, 'ratingsToCounts');

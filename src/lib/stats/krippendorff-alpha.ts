@@ -33,7 +33,7 @@
  * Hayes & Krippendorff (2007) Commun. Methods Meas. 1, 77–89.
  */
 import { checkCategories, sortedCategories, type Label } from './agreement';
-import { assertLabel, assertNonEmpty, describe } from './validate';
+import { assertArray, assertLabel, assertNonEmpty, describe } from './validate';
 
 export type MeasurementLevel = 'nominal' | 'ordinal' | 'interval' | 'ratio';
 
@@ -130,13 +130,7 @@ export function alphaFromCoincidence(
 /** Choose and validate the value domain for a level. */
 function valueDomain(labels: Label[], { level, categories }: KrippendorffOptions): Label[] {
 	const fn = 'krippendorffAlpha';
-	let values: Label[];
-	if (categories) values = [...categories];
-	else if (level === 'nominal' && labels.some((v) => typeof v === 'number') && labels.some((v) => typeof v === 'string')) {
-		values = [...new Set(labels)]; // order is irrelevant for nominal data
-	} else {
-		values = sortedCategories(labels, fn);
-	}
+	const values = categories ? [...categories] : sortedCategories(labels, fn, { ordered: level !== 'nominal' });
 	checkCategories(values, fn);
 	if (level === 'ordinal' && !categories && values.some((v) => typeof v === 'string')) {
 		throw new TypeError(`${fn}: ordinal string labels need \`categories\` in rank order`);
@@ -156,7 +150,7 @@ export function coincidenceMatrix(
 	options: KrippendorffOptions
 ): { values: Label[]; matrix: Float64Array; pairableUnits: number } {
 	const fn = 'krippendorffAlpha';
-	if (!Array.isArray(data)) throw new TypeError(`${fn}: data must be an array of rater rows`);
+	assertArray(data, `${fn}: data`);
 	assertNonEmpty(data, `${fn}: data`);
 	const units = Array.isArray(data[0]) ? data[0].length : -1;
 	const labels: Label[] = [];

@@ -7,6 +7,14 @@
  * unusable value) whose message names the function and the argument.
  */
 
+/**
+ * Throws a TypeError unless `value` is a plain array. (Unlike a bare
+ * `Array.isArray` guard, the assertion keeps the caller's element type.)
+ */
+export function assertArray(value: unknown, name: string): asserts value is readonly unknown[] {
+	if (!Array.isArray(value)) throw new TypeError(`${name} must be an array`);
+}
+
 /** Throws unless `value` is an array or a typed array. */
 export function assertArrayLike(value: unknown, name: string): asserts value is ArrayLike<unknown> {
 	if (!Array.isArray(value) && !(ArrayBuffer.isView(value) && !(value instanceof DataView))) {

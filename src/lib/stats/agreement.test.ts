@@ -1,0 +1,77 @@
+import { describe, it, expect } from 'vitest';
+import { confusionMatrix, pairwiseAgreement, percentAgreement, type PairwiseVote } from './agreement';
+
+describe('percentAgreement', () => {
+	it('is the share of identical labels over items both raters labelled', () => {
+		expect(percentAgreement([1, 2, 3, 4], [1, 2, 3, 1])).toBe(0.75);
+		// Wikipedia "Cohen's kappa" example: 20 + 15 agreements of 50 → 0.7.
+		const a = [...Array(25).fill('yes'), ...Array(25).fill('no')];
+		const b = [...Array(20).fill('yes'), ...Array(5).fill('no'), ...Array(10).fill('yes'), ...Array(15).fill('no')];
+		expect(percentAgreement(a, b)).toBeCloseTo(0.7, 14);
+	});
+
+	it('skips pairs with a null and compares with === (1 ≠ "1")', () => {
+		expect(percentAgreement([1, null, 'x'], [1, 2, 'y'])).toBe(0.5);
+		expect(percentAgreement([1], ['1'])).toBe(0);
+	});
+
+	it('throws on mismatched lengths, empty input or no complete pair', () => {
+		expect(() => percentAgreement([1, 2], [1])).toThrow(RangeError);
+		expect(() => percentAgreement([], [])).toThrow(RangeError);
+		expect(() => percentAgreement([null], [1])).toThrow(/no item/);
+		expect(() => percentAgreement([{}] as never, [1])).toThrow(TypeError);
+	});
+});
+
+describe('confusionMatrix', () => {
+	it('counts rows = a, columns = b over sorted labels', () => {
+		const { categories, matrix } = confusionMatrix(['b', 'a', 'a', 'c', null], ['b', 'a', 'b', 'c', 'a']);
+		expect(categories).toEqual(['a', 'b', 'c']);
+		expect(matrix).toEqual([
+			[1, 1, 0],
+			[0, 1, 0],
+			[0, 0, 1]
+		]);
+	});
+
+	it('uses an explicit category order, keeps unused categories, rejects unknown labels', () => {
+		const { categories, matrix } = confusionMatrix([3, 1], [3, 3], [3, 2, 1]);
+		expect(categories).toEqual([3, 2, 1]);
+		expect(matrix).toEqual([
+			[1, 0, 0],
+			[0, 0, 0],
+			[1, 0, 0]
+		]);
+		expect(() => confusionMatrix([4], [1], [1, 2])).toThrow(/not one of the categories/);
+		// Mixed labels: numbers first, then strings.
+		expect(confusionMatrix(['a', 1], ['a', 1]).categories).toEqual([1, 'a']);
+		expect(confusionMatrix([1, 'a'], [1, 'a'], ['a', 1]).matrix).toEqual([
+			[1, 0],
+			[0, 1]
+		]);
+	});
+});
+
+describe('pairwiseAgreement (MT-Bench convention)', () => {
+	const judge: PairwiseVote[] = ['A', 'B', 'tie', 'tie', 'A', 'B'];
+	const human: PairwiseVote[] = ['A', 'A', 'tie', 'B', 'A', 'B'];
+
+	it("'include' counts tie = tie as agreement", () => {
+		// agree on items 0, 2, 4, 5 → 4 / 6
+		expect(pairwiseAgreement(judge, human, { ties: 'include' })).toBeCloseTo(4 / 6, 14);
+		expect(pairwiseAgreement(judge, human)).toBeCloseTo(4 / 6, 14);
+	});
+
+	it("'exclude' drops pairs where either side voted tie", () => {
+		// items 0, 1, 4, 5 remain; agree on 0, 4, 5 → 3 / 4
+		expect(pairwiseAgreement(judge, human, { ties: 'exclude' })).toBe(0.75);
+	});
+
+	it('skips nulls and validates votes', () => {
+		expect(pairwiseAgreement(['A', null], ['A', 'B'])).toBe(1);
+		expect(() => pairwiseAgreement(['A'], ['C' as PairwiseVote])).toThrow(RangeError);
+		expect(() => pairwiseAgreement(['tie'], ['A'], { ties: 'exclude' })).toThrow(/no pair left/);
+		expect(() => pairwiseAgreement(['A'], ['A'], { ties: 'maybe' as 'include' })).toThrow(RangeError);
+		expect(() => pairwiseAgreement(['A', 'B'], ['A'])).toThrow(RangeError);
+	});
+});
