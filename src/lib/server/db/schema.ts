@@ -5,6 +5,8 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
+/** A timestamp with a database default. Not `Generated<Timestamp>`: that nests ColumnType and selects as ColumnType instead of Date. */
+export type GeneratedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 export type ProjectRole = 'admin' | 'annotator' | 'viewer';
 
 export interface AppUserTable {
@@ -14,7 +16,7 @@ export interface AppUserTable {
 	password_hash: string;
 	is_instance_admin: Generated<boolean>;
 	locale: string | null;
-	created_at: Generated<Timestamp>;
+	created_at: GeneratedTimestamp;
 }
 
 export interface AuthSessionTable {
@@ -39,14 +41,14 @@ export interface ProjectTable {
 	name: string;
 	description: Generated<string>;
 	created_by: string | null;
-	created_at: Generated<Timestamp>;
+	created_at: GeneratedTimestamp;
 }
 
 export interface ProjectMemberTable {
 	project_id: string;
 	user_id: string;
 	role: ProjectRole;
-	created_at: Generated<Timestamp>;
+	created_at: GeneratedTimestamp;
 }
 
 export interface InvitationTable {
@@ -56,7 +58,7 @@ export interface InvitationTable {
 	project_id: string | null;
 	role: ProjectRole | null;
 	created_by: string | null;
-	created_at: Generated<Timestamp>;
+	created_at: GeneratedTimestamp;
 	expires_at: Timestamp;
 	accepted_at: Timestamp | null;
 	accepted_by: string | null;

@@ -3,10 +3,16 @@
  * `type AppRouter` from here.
  */
 import { router } from './init';
+import { accountRouter } from './routers/account';
+import { membersRouter } from './routers/members';
+import { projectsRouter } from './routers/projects';
 import { systemRouter } from './routers/system';
 
 export const appRouter = router({
-	system: systemRouter
+	system: systemRouter,
+	account: accountRouter,
+	projects: projectsRouter,
+	members: membersRouter
 });
 
 export type AppRouter = typeof appRouter;
