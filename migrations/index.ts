@@ -5,7 +5,9 @@
  */
 import type { Migration } from 'kysely';
 import * as m0001 from './0001-foundation';
+import * as m0003 from './0003-datasets';
 
 export const migrations: Record<string, Migration> = {
-	'0001-foundation': m0001
+	'0001-foundation': m0001,
+	'0003-datasets': m0003
 };

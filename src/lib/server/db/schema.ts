@@ -81,9 +81,258 @@ export interface Database {
 	project_member: ProjectMemberTable;
 	invitation: InvitationTable;
 	project_stats: ProjectStatsTable;
+	dataset: DatasetTable;
+	dataset_import: DatasetImportTable;
+	dataset_import_chunk: DatasetImportChunkTable;
+	dataset_revision: DatasetRevisionTable;
+	dataset_item: DatasetItemTable;
+	system: SystemTable;
+	candidate_answer: CandidateAnswerTable;
+	judge_run: JudgeRunTable;
+	judgment: JudgmentTable;
+	annotation: AnnotationTable;
 }
 
 export type AppUser = Selectable<AppUserTable>;
 export type NewAppUser = Insertable<AppUserTable>;
 export type AppUserUpdate = Updateable<AppUserTable>;
 export type Project = Selectable<ProjectTable>;
+
+/* ------------------------------------------------------------------------------------------------
+ * Datasets (migration 0003-datasets). The model, in short:
+ *
+ * project ─< dataset ─< dataset_item ─< candidate_answer >─ system (per project: a model, prompt
+ * or checkpoint). A dataset is versioned by content: items and answers are immutable rows with a
+ * content_hash; each import that adds rows creates a dataset_revision (items carry the revision
+ * that added them). Re-importing identical content adds nothing; the same external_id, or the same
+ * (item, system), with DIFFERENT content is reported as a conflict, never overwritten, so
+ * judgments and annotations that point at answer ids stay valid. Only a missing reference answer
+ * may be filled in later (MT-Bench ships references separately).
+ *
+ * An item's prompt is `prompt_text` OR `conversation` ({role, content}[]); formats without texts
+ * (Chatbot Arena votes) store `prompt_available = false` and neither. An answer is `content` OR
+ * `turns` (string[], one response per user message of the conversation, MT-Bench style), or
+ * `available = false` with neither. char_count counts Unicode code points; approx_tokens is a
+ * heuristic (1 per CJK/kana/hangul character + ceil(other characters / 4)), not a tokenizer.
+ *
+ * judge_run ─< judgment: verdicts from a judge ('imported' from files, 'live' later). A pairwise
+ * judgment compares answer_a with answer_b; `verdict` is in terms of answer_a/answer_b, NOT screen
+ * positions — `presented_order` ('ab' = answer_a shown first) records the positions. `preference`
+ * is a soft preference for answer_b in [0, 1] (AlpacaEval's preference − 1). Unique per
+ * (run, item, answer_a, answer_b, order, sample).
+ * annotation: human labels, from the UI (annotator_user_id) or imported (external_annotator +
+ * external_key, unique per item/pair/annotator/key so re-imports add nothing).
+ *
+ * Imports: dataset_import tracks one uploaded file from upload to result (status, progress,
+ * first 100 errors, stats); its bytes live in dataset_import_chunk (~1 MiB rows) so every worker
+ * machine can read them; chunks are deleted after a successful import.
+ * ---------------------------------------------------------------------------------------------- */
+
+/** A JSON column: selected as parsed JSON, written as a JSON string (pg would turn JS arrays into SQL arrays). */
+export type JsonColumn<T> = ColumnType<T, string, string>;
+export type NullableJsonColumn<T> = ColumnType<T | null, string | null | undefined, string | null>;
+export type JsonObject = Record<string, unknown>;
+
+export interface ChatMessage {
+	role: 'system' | 'user' | 'assistant';
+	content: string;
+}
+
+export type ImportStatus = 'uploading' | 'uploaded' | 'queued' | 'validating' | 'importing' | 'succeeded' | 'failed' | 'cancelled';
+
+/** One reported problem in an uploaded file. `line` is 1-based (0: the file as a whole). */
+export interface ImportErrorEntry {
+	line: number;
+	field: string | null;
+	reason: string;
+}
+
+export interface ImportStats {
+	rows?: number;
+	itemsAdded?: number;
+	answersAdded?: number;
+	judgmentsAdded?: number;
+	annotationsAdded?: number;
+	referencesAdded?: number;
+	systemsAdded?: number;
+	duplicatesSkipped?: number;
+	[key: string]: number | undefined;
+}
+
+export interface DatasetTable {
+	id: Generated<string>;
+	project_id: string;
+	name: string;
+	description: Generated<string>;
+	/** `{ format, mapping }` of the last import, offered again next time. */
+	field_mapping: NullableJsonColumn<JsonObject>;
+	current_revision: Generated<number>;
+	item_count: Generated<number>;
+	answer_count: Generated<number>;
+	judgment_count: Generated<number>;
+	annotation_count: Generated<number>;
+	created_by: string | null;
+	created_at: Generated<Timestamp>;
+	updated_at: Generated<Timestamp>;
+}
+
+export interface DatasetImportTable {
+	id: Generated<string>;
+	project_id: string;
+	dataset_id: string | null;
+	new_dataset_name: string | null;
+	format: string | null;
+	mapping: NullableJsonColumn<JsonObject>;
+	status: Generated<ImportStatus>;
+	file_name: string;
+	byte_size: Generated<number>;
+	gzip: Generated<boolean>;
+	file_sha256: string | null;
+	bytes_read: Generated<number>;
+	rows_processed: Generated<number>;
+	error_count: Generated<number>;
+	errors: ColumnType<ImportErrorEntry[], string | undefined, string>;
+	stats: ColumnType<ImportStats, string | undefined, string>;
+	revision: number | null;
+	cancel_requested: Generated<boolean>;
+	created_by: string | null;
+	created_at: Generated<Timestamp>;
+	uploaded_at: Timestamp | null;
+	started_at: Timestamp | null;
+	finished_at: Timestamp | null;
+	updated_at: Generated<Timestamp>;
+}
+
+export interface DatasetImportChunkTable {
+	import_id: string;
+	seq: number;
+	data: Uint8Array;
+}
+
+export interface DatasetRevisionTable {
+	dataset_id: string;
+	revision: number;
+	content_hash: string;
+	import_id: string | null;
+	items_added: Generated<number>;
+	answers_added: Generated<number>;
+	judgments_added: Generated<number>;
+	annotations_added: Generated<number>;
+	references_added: Generated<number>;
+	created_by: string | null;
+	created_at: Generated<Timestamp>;
+}
+
+export interface DatasetItemTable {
+	id: Generated<string>;
+	dataset_id: string;
+	external_id: string;
+	prompt_text: string | null;
+	conversation: NullableJsonColumn<ChatMessage[]>;
+	prompt_available: Generated<boolean>;
+	turn_count: Generated<number>;
+	reference_text: string | null;
+	reference_turns: NullableJsonColumn<string[]>;
+	category: string | null;
+	tags: ColumnType<string[], string[] | undefined, string[]>;
+	metadata: ColumnType<JsonObject, string | undefined, string>;
+	content_hash: string;
+	import_id: string | null;
+	revision: Generated<number>;
+	created_at: Generated<Timestamp>;
+}
+
+export interface SystemTable {
+	id: Generated<string>;
+	project_id: string;
+	name: string;
+	metadata: ColumnType<JsonObject, string | undefined, string>;
+	created_at: Generated<Timestamp>;
+}
+
+export interface CandidateAnswerTable {
+	id: Generated<string>;
+	item_id: string;
+	dataset_id: string;
+	system_id: string;
+	content: string | null;
+	turns: NullableJsonColumn<string[]>;
+	available: Generated<boolean>;
+	metadata: ColumnType<JsonObject, string | undefined, string>;
+	content_hash: string;
+	char_count: Generated<number>;
+	approx_tokens: Generated<number>;
+	import_id: string | null;
+	revision: Generated<number>;
+	created_at: Generated<Timestamp>;
+}
+
+export type JudgeRunSource = 'imported' | 'live';
+export type JudgeMode = 'pairwise' | 'pointwise';
+export type Verdict = 'A' | 'B' | 'tie';
+export type PresentedOrder = 'ab' | 'ba';
+
+export interface JudgeRunTable {
+	id: Generated<string>;
+	project_id: string;
+	dataset_id: string;
+	source: JudgeRunSource;
+	name: string;
+	judge_model: string | null;
+	mode: JudgeMode;
+	metadata: ColumnType<JsonObject, string | undefined, string>;
+	import_id: string | null;
+	created_by: string | null;
+	created_at: Generated<Timestamp>;
+}
+
+/** numeric columns come back from pg as strings. */
+export type NumericColumn = ColumnType<string | null, number | string | null | undefined, number | string | null>;
+
+export interface JudgmentTable {
+	id: Generated<string>;
+	run_id: string;
+	item_id: string;
+	answer_a_id: string;
+	answer_b_id: string | null;
+	presented_order: PresentedOrder | null;
+	sample: Generated<number>;
+	verdict: Verdict | null;
+	score: NumericColumn;
+	preference: NumericColumn;
+	raw: NullableJsonColumn<unknown>;
+	import_id: string | null;
+	revision: number | null;
+	created_at: Generated<Timestamp>;
+}
+
+export type AnnotationSource = 'imported' | 'ui';
+
+export interface AnnotationTable {
+	id: Generated<string>;
+	project_id: string;
+	dataset_id: string;
+	item_id: string;
+	answer_a_id: string;
+	answer_b_id: string | null;
+	presented_order: PresentedOrder | null;
+	annotator_user_id: string | null;
+	external_annotator: string | null;
+	external_key: string | null;
+	source: AnnotationSource;
+	verdict: Verdict | null;
+	score: NumericColumn;
+	metadata: ColumnType<JsonObject, string | undefined, string>;
+	import_id: string | null;
+	revision: number | null;
+	created_at: Generated<Timestamp>;
+}
+
+export type Dataset = Selectable<DatasetTable>;
+export type DatasetImport = Selectable<DatasetImportTable>;
+export type DatasetItem = Selectable<DatasetItemTable>;
+export type CandidateAnswer = Selectable<CandidateAnswerTable>;
+export type System = Selectable<SystemTable>;
+export type JudgeRun = Selectable<JudgeRunTable>;
+export type Judgment = Selectable<JudgmentTable>;
+export type Annotation = Selectable<AnnotationTable>;
