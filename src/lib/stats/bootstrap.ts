@@ -20,7 +20,7 @@
  * smooth-enough functional for the percentile interval to be valid; B ≥ 1000 is
  * advisable for 95% intervals.
  */
-import { createRng } from './rng';
+import { Xoshiro128 } from './rng';
 import { assertArray, assertInteger, assertNonEmpty, assertProbabilityLevel } from './validate';
 
 export interface BootstrapOptions {
@@ -78,54 +78,107 @@ function groupClusters(keys: readonly (string | number)[]): { start: Int32Array;
 }
 
 /**
- * The B bootstrap replicates of an index-based statistic over n elements.
- * The hot loop allocates nothing (except to grow the index buffer when unequal
- * clusters overflow it), so the statistic decides the cost.
+ * A statistic with several outputs (e.g. κ, τ-b and ρ from one contingency
+ * table) evaluated once per resample: it writes `dims` numbers into `out`.
+ * Same buffer rules as `IndexStatistic`.
  */
-export function bootstrapReplicates(
-	statistic: IndexStatistic,
+export type VectorIndexStatistic = (indices: Int32Array, length: number, out: Float64Array) => void;
+
+/**
+ * Drive B resamples of n elements, calling `visit(indices, length, b)` for
+ * each. Draws are made in blocks by `Xoshiro128.fillBelow`; the loop allocates
+ * nothing except to grow the index buffer when unequal clusters overflow it.
+ */
+function resample(
 	n: number,
-	{ clusters, resamples = 1000, seed = 1 }: Omit<BootstrapOptions, 'level'> = {}
-): Float64Array {
+	{ clusters, resamples = 1000, seed = 1 }: Omit<BootstrapOptions, 'level'>,
+	visit: (indices: Int32Array, length: number, b: number) => void
+): void {
 	assertInteger(n, 'bootstrap: number of data elements');
 	assertInteger(resamples, 'bootstrap: resamples', 2);
 	if (clusters !== undefined && clusters.length !== n) {
 		throw new RangeError(`bootstrap: clusters must have one key per data element (got ${clusters.length} for ${n})`);
 	}
-	const rng = createRng(seed);
-	const out = new Float64Array(resamples);
+	const generator = new Xoshiro128(seed);
 	let buffer = new Int32Array(n);
-	const grouped = clusters === undefined ? null : groupClusters(clusters);
-	for (let b = 0; b < resamples; b++) {
-		let length = 0;
-		if (grouped === null) {
-			for (let i = 0; i < n; i++) buffer[i] = Math.floor(rng() * n);
-			length = n;
-		} else {
-			const { start, members } = grouped;
-			const k = start.length - 1;
-			for (let c = 0; c < k; c++) {
-				const drawn = Math.floor(rng() * k);
-				const from = start[drawn];
-				const to = start[drawn + 1];
-				if (length + to - from > buffer.length) {
-					const grown = new Int32Array(Math.max(buffer.length * 2, length + to - from));
-					grown.set(buffer.subarray(0, length));
-					buffer = grown;
-				}
-				for (let j = from; j < to; j++) buffer[length++] = members[j];
-			}
+	if (clusters === undefined) {
+		for (let b = 0; b < resamples; b++) {
+			generator.fillBelow(buffer, 0, n, n);
+			visit(buffer, n, b);
 		}
-		const value = statistic(buffer, length);
-		if (!Number.isFinite(value)) {
-			throw new RangeError(
-				`bootstrap: the statistic returned ${value} on resample ${b + 1}; ` +
-					'it is undefined on some resamples (too little data or too few categories?)'
-			);
-		}
-		out[b] = value;
+		return;
 	}
+	const { start, members } = groupClusters(clusters);
+	const k = start.length - 1;
+	const drawn = new Int32Array(k);
+	for (let b = 0; b < resamples; b++) {
+		generator.fillBelow(drawn, 0, k, k);
+		let length = 0;
+		for (let c = 0; c < k; c++) {
+			const from = start[drawn[c]];
+			const to = start[drawn[c] + 1];
+			if (length + to - from > buffer.length) {
+				const grown = new Int32Array(Math.max(buffer.length * 2, length + to - from));
+				grown.set(buffer.subarray(0, length));
+				buffer = grown;
+			}
+			for (let j = from; j < to; j++) buffer[length++] = members[j];
+		}
+		visit(buffer, length, b);
+	}
+}
+
+function assertFiniteReplicate(value: number, b: number): void {
+	if (!Number.isFinite(value)) {
+		throw new RangeError(
+			`bootstrap: the statistic returned ${value} on resample ${b + 1}; ` +
+				'it is undefined on some resamples (too little data or too few categories?)'
+		);
+	}
+}
+
+/** The B bootstrap replicates of an index-based statistic over n elements. */
+export function bootstrapReplicates(
+	statistic: IndexStatistic,
+	n: number,
+	options: Omit<BootstrapOptions, 'level'> = {}
+): Float64Array {
+	const resamples = options.resamples ?? 1000;
+	assertInteger(resamples, 'bootstrap: resamples', 2);
+	const out = new Float64Array(resamples);
+	resample(n, options, (indices, length, b) => {
+		const value = statistic(indices, length);
+		assertFiniteReplicate(value, b);
+		out[b] = value;
+	});
 	return out;
+}
+
+/**
+ * Replicates of a vector statistic: result[d][b] is output d on resample b.
+ * All outputs see the same resamples, so their intervals are jointly valid
+ * and the resampling cost is paid once.
+ */
+export function bootstrapVectorReplicates(
+	statistic: VectorIndexStatistic,
+	dims: number,
+	n: number,
+	options: Omit<BootstrapOptions, 'level'> = {}
+): Float64Array[] {
+	assertInteger(dims, 'bootstrap: dims');
+	const resamples = options.resamples ?? 1000;
+	assertInteger(resamples, 'bootstrap: resamples', 2);
+	const series = Array.from({ length: dims }, () => new Float64Array(resamples));
+	const out = new Float64Array(dims);
+	resample(n, options, (indices, length, b) => {
+		out.fill(Number.NaN);
+		statistic(indices, length, out);
+		for (let d = 0; d < dims; d++) {
+			assertFiniteReplicate(out[d], b);
+			series[d][b] = out[d];
+		}
+	});
+	return series;
 }
 
 /** Type-7 quantile of an ascending-sorted array, p ∈ [0, 1]. */
@@ -166,6 +219,37 @@ export function bootstrapIndexCI(
 	}
 	const replicates = bootstrapReplicates(statistic, n, options);
 	return { estimate, ci: percentileInterval(replicates, level), resamples, level };
+}
+
+/**
+ * Fast path for several statistics on the same resamples: one
+ * `BootstrapResult` per output of a vector statistic (estimates from the
+ * identity index list).
+ */
+export function bootstrapIndexCIs(
+	statistic: VectorIndexStatistic,
+	dims: number,
+	n: number,
+	options: BootstrapOptions = {}
+): BootstrapResult[] {
+	const { resamples = 1000, level = 0.95 } = options;
+	assertProbabilityLevel(level);
+	assertInteger(n, 'bootstrap: number of data elements');
+	assertInteger(dims, 'bootstrap: dims');
+	const identity = new Int32Array(n);
+	for (let i = 0; i < n; i++) identity[i] = i;
+	const estimates = new Float64Array(dims).fill(Number.NaN);
+	statistic(identity, n, estimates);
+	estimates.forEach((e, d) => {
+		if (!Number.isFinite(e)) throw new RangeError(`bootstrap: output ${d} of the statistic is ${e} on the full data`);
+	});
+	const series = bootstrapVectorReplicates(statistic, dims, n, options);
+	return series.map((replicates, d) => ({
+		estimate: estimates[d],
+		ci: percentileInterval(replicates, level),
+		resamples,
+		level
+	}));
 }
 
 /**
