@@ -1,9 +1,11 @@
 import type { Handle, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
+import { handleOriginCheck } from '$lib/server/auth/origin-check';
+import { createSessionHandle } from '$lib/server/auth/session-handle';
 import { resolveClientAddress } from '$lib/server/client-address';
 import { env } from '$lib/server/env';
 import { logger } from '$lib/server/logger';
-import { bootRuntime } from '$lib/server/runtime';
+import { bootRuntime, getRuntime } from '$lib/server/runtime';
 import { paraglideMiddleware } from '$lib/paraglide/server';
 
 export const init: ServerInit = async () => {
@@ -37,4 +39,8 @@ const handleLocale: Handle = ({ event, resolve }) =>
 		return resolve(event, { transformPageChunk: ({ html }) => html.replace('%lang%', locale) });
 	});
 
-export const handle: Handle = sequence(handleClientAddress, handleLocale);
+// Resolves the session cookie into event.locals.user / session.
+const handleSession = createSessionHandle({ getDb: async () => (await getRuntime()).db });
+
+// The Origin check comes first: a cross-site state-changing request is refused before anything runs.
+export const handle: Handle = sequence(handleOriginCheck, handleClientAddress, handleSession, handleLocale);

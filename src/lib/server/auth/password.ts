@@ -31,8 +31,10 @@ export async function hashPassword(password: string): Promise<string> {
 	return hash(password, argon2Options);
 }
 
-// A real hash with the same parameters, so verifying against it costs what a real verification costs.
-let dummyHash: Promise<string> | undefined;
+// A real hash with the same parameters, so verifying against it costs what a
+// real verification costs. Computed at start-up, so the first unknown email is
+// not slower than the rest.
+const dummyHash: Promise<string> = hash('concord-no-such-account', argon2Options);
 
 /**
  * Verifies `password` against `storedHash`, or against a dummy hash when there
@@ -41,7 +43,6 @@ let dummyHash: Promise<string> | undefined;
  */
 export async function verifyPasswordOrDummy(storedHash: string | null | undefined, password: string): Promise<boolean> {
 	if (passwordLengthProblem(password) === 'too_long') return false;
-	dummyHash ??= hash('concord-no-such-account', argon2Options);
 	const target = storedHash ?? (await dummyHash);
 	let ok: boolean;
 	try {

@@ -13,7 +13,8 @@ export async function createContext(event: RequestEvent): Promise<Context> {
 		request: {
 			clientAddress: event.locals.clientAddress,
 			userAgent: event.request.headers.get('user-agent'),
-			setCookie: (name, value, opts) => event.cookies.set(name, value, { path: '/', ...opts })
+			setCookie: (name, value, opts) => event.cookies.set(name, value, { path: '/', ...opts }),
+			secure: event.url.protocol === 'https:'
 		}
 	};
 }

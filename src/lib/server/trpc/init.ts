@@ -18,6 +18,8 @@ export interface RequestInfo {
 	clientAddress: string;
 	userAgent: string | null;
 	setCookie?: (name: string, value: string, opts: Record<string, unknown>) => void;
+	/** Served over https: decides the session cookie's name (`__Host-session`) and `Secure`. */
+	secure?: boolean;
 }
 
 export interface Context {

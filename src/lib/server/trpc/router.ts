@@ -4,6 +4,8 @@
  */
 import { router } from './init';
 import { accountRouter } from './routers/account';
+import { authRouter } from './routers/auth';
+import { invitationsRouter } from './routers/invitations';
 import { membersRouter } from './routers/members';
 import { projectsRouter } from './routers/projects';
 import { systemRouter } from './routers/system';
@@ -12,7 +14,9 @@ export const appRouter = router({
 	system: systemRouter,
 	account: accountRouter,
 	projects: projectsRouter,
-	members: membersRouter
+	members: membersRouter,
+	auth: authRouter,
+	invitations: invitationsRouter
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,96 @@
+/**
+ * Queries on `auth_session`. Only SHA-256 of a session's secret is stored;
+ * checking it and the expiry rules live in `auth/sessions.ts`.
+ */
+import type { Db } from '../client';
+import type { UserRow } from './users';
+
+export interface SessionRow {
+	id: string;
+	secretHash: Uint8Array;
+	userId: string;
+	createdAt: Date;
+	lastVerifiedAt: Date;
+}
+
+export async function insertSession(
+	db: Db,
+	row: SessionRow & { userAgent: string | null; clientAddress: string | null }
+): Promise<void> {
+	await db
+		.insertInto('auth_session')
+		.values({
+			id: row.id,
+			secret_hash: row.secretHash,
+			user_id: row.userId,
+			created_at: row.createdAt,
+			last_verified_at: row.lastVerifiedAt,
+			user_agent: row.userAgent,
+			client_address: row.clientAddress
+		})
+		.execute();
+}
+
+export async function findSessionWithUser(db: Db, id: string): Promise<{ session: SessionRow; user: UserRow } | undefined> {
+	const row = await db
+		.selectFrom('auth_session as s')
+		.innerJoin('app_user as u', 'u.id', 's.user_id')
+		.select([
+			's.id',
+			's.secret_hash as secretHash',
+			's.user_id as userId',
+			's.created_at as createdAt',
+			's.last_verified_at as lastVerifiedAt',
+			'u.email',
+			'u.display_name as displayName',
+			'u.is_instance_admin as isInstanceAdmin',
+			'u.locale'
+		])
+		.where('s.id', '=', id)
+		.executeTakeFirst();
+	if (!row) return undefined;
+	return {
+		session: { id: row.id, secretHash: row.secretHash, userId: row.userId, createdAt: row.createdAt, lastVerifiedAt: row.lastVerifiedAt },
+		user: { id: row.userId, email: row.email, displayName: row.displayName, isInstanceAdmin: row.isInstanceAdmin, locale: row.locale }
+	};
+}
+
+export async function touchSession(db: Db, id: string, at: Date): Promise<void> {
+	await db.updateTable('auth_session').set({ last_verified_at: at }).where('id', '=', id).execute();
+}
+
+export async function deleteSession(db: Db, id: string): Promise<void> {
+	await db.deleteFrom('auth_session').where('id', '=', id).execute();
+}
+
+/** Deletes every session of `userId` except `keepId`; returns how many went. */
+export async function deleteOtherSessions(db: Db, userId: string, keepId: string): Promise<number> {
+	const result = await db.deleteFrom('auth_session').where('user_id', '=', userId).where('id', '!=', keepId).executeTakeFirst();
+	return Number(result.numDeletedRows);
+}
+
+/** Housekeeping at sign-in: drops the user's sessions that can no longer validate. */
+export async function deleteExpiredSessions(db: Db, userId: string, limits: { idleBefore: Date; createdBefore: Date }): Promise<void> {
+	await db
+		.deleteFrom('auth_session')
+		.where('user_id', '=', userId)
+		.where((eb) => eb.or([eb('last_verified_at', '<=', limits.idleBefore), eb('created_at', '<=', limits.createdBefore)]))
+		.execute();
+}
+
+export interface SessionListRow {
+	id: string;
+	createdAt: Date;
+	lastVerifiedAt: Date;
+	userAgent: string | null;
+	clientAddress: string | null;
+}
+
+export async function listUserSessions(db: Db, userId: string): Promise<SessionListRow[]> {
+	return db
+		.selectFrom('auth_session')
+		.select(['id', 'created_at as createdAt', 'last_verified_at as lastVerifiedAt', 'user_agent as userAgent', 'client_address as clientAddress'])
+		.where('user_id', '=', userId)
+		.orderBy('last_verified_at', 'desc')
+		.execute();
+}
