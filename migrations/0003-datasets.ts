@@ -195,7 +195,8 @@ export async function up(db: Kysely<any>): Promise<void> {
 		.addColumn('item_id', 'uuid', (c) => c.notNull().references('dataset_item.id').onDelete('cascade'))
 		.addColumn('answer_a_id', 'uuid', (c) => c.notNull().references('candidate_answer.id').onDelete('cascade'))
 		.addColumn('answer_b_id', 'uuid', (c) => c.references('candidate_answer.id').onDelete('cascade'))
-		// Which answer was shown first: 'ab' = answer_a first. Null for pointwise.
+		// Which answer was shown first: 'ab' = answer_a first. Null for pointwise, or when the
+		// source does not say (AlpacaEval randomises and un-swaps internally).
 		.addColumn('presented_order', 'text', (c) => c.check(sql`presented_order in ('ab', 'ba')`))
 		.addColumn('sample', 'integer', (c) => c.notNull().defaultTo(0))
 		// In terms of answer_a / answer_b, never of screen positions.
@@ -207,7 +208,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 		.addColumn('import_id', 'uuid', (c) => c.references('dataset_import.id').onDelete('set null'))
 		.addColumn('revision', 'integer')
 		.addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
-		.addCheckConstraint('judgment_pair_check', sql`(answer_b_id is null) = (presented_order is null)`)
+		.addCheckConstraint('judgment_pair_check', sql`answer_b_id is not null or presented_order is null`)
 		.execute();
 	await sql`create unique index judgment_unique_key on judgment (run_id, item_id, answer_a_id, answer_b_id, presented_order, sample) nulls not distinct`.execute(db);
 	await db.schema.createIndex('judgment_item_idx').on('judgment').column('item_id').execute();
