@@ -43,6 +43,13 @@ interface ConnectionFile {
 
 const log = logger.child({ component: 'embedded-postgres' });
 
+/**
+ * Data directories whose server this process started or adopted. A second start
+ * in the same process must share, not adopt: adopting would let the second
+ * handle's stop() shut down the server under the first.
+ */
+const ownedHere = new Set<string>();
+
 export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedDatabase> {
 	const dataDir = path.resolve(options.dataDir);
 	const pgDir = path.join(dataDir, 'pg');
@@ -55,16 +62,24 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
 	const existing = await findRunningServer(pgDir, password);
 	if (existing) {
 		const owner = await readConnectionFile(dataDir);
-		const ownerAlive = owner && owner.ownerPid !== process.pid && isAlive(owner.ownerPid);
+		const ownerAlive = ownedHere.has(dataDir) || (owner && owner.ownerPid !== process.pid && isAlive(owner.ownerPid));
 		const url = `postgres://postgres:${password}@127.0.0.1:${existing.port}/${database}`;
 		await ensureDatabase(existing.port, password, database);
 		if (ownerAlive) {
-			log.info('reusing embedded PostgreSQL owned by a running process', { port: existing.port, ownerPid: owner.ownerPid });
+			log.info('reusing embedded PostgreSQL owned by a running process', { port: existing.port, ownerPid: owner?.ownerPid ?? process.pid });
 			return { url, mode: 'shared', stop: async () => {} };
 		}
 		log.warn('adopting embedded PostgreSQL left running by a stopped process', { port: existing.port });
 		await writeConnectionFile(dataDir, { url, ownerPid: process.pid });
-		return { url, mode: 'adopted', stop: () => stopByPid(existing.pid) };
+		ownedHere.add(dataDir);
+		return {
+			url,
+			mode: 'adopted',
+			stop: async () => {
+				await stopByPid(existing.pid);
+				ownedHere.delete(dataDir);
+			}
+		};
 	}
 
 	const port = options.port || (await freePort());
@@ -99,12 +114,14 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
 	const url = `postgres://postgres:${password}@127.0.0.1:${port}/${database}`;
 	await ensureDatabase(port, password, database);
 	await writeConnectionFile(dataDir, { url, ownerPid: process.pid });
+	ownedHere.add(dataDir);
 	log.info('embedded PostgreSQL started', { port, dataDir: pgDir });
 	return {
 		url,
 		mode: 'started',
 		stop: async () => {
 			await server.stop();
+			ownedHere.delete(dataDir);
 			await fs.rm(path.join(dataDir, 'connection.json'), { force: true });
 		}
 	};

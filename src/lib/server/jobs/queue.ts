@@ -66,6 +66,10 @@ export async function startWorker(options: {
 		noHandleSignals: options.noHandleSignals ?? true,
 		parsedCronItems: [],
 		pollInterval: 1000,
+		// With the default (-1) a job's completion is written fire-and-forget, so a
+		// graceful stop can close the pool before it lands and the finished job stays
+		// locked for 4 hours. Batching (even with 0 delay) is flushed by runner.stop().
+		preset: { worker: { completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
 		logger: workerLogger(log)
 	});
 	log.info('worker started', { concurrency: options.concurrency });
