@@ -1,0 +1,73 @@
+/**
+ * End-to-end tests: the BUILT app (`vite build` + `node build/index.js`) on a
+ * fresh embedded PostgreSQL, driven by Debian's Chromium.
+ *
+ * One worker and no parallelism: the first account on a fresh instance becomes
+ * instance admin, so the specs share that state in file order.
+ *
+ * Environment:
+ * - E2E_PORT       port of the app under test (default 4300)
+ * - CHROMIUM_PATH  browser binary (default /usr/bin/chromium)
+ */
+import { defineConfig, devices } from '@playwright/test';
+import { freshDataDir } from './test/e2e/support/data-dir';
+
+const port = Number(process.env.E2E_PORT ?? 4300);
+const baseURL = `http://127.0.0.1:${port}`;
+
+// Created once by the runner; its workers inherit the variable instead of making their own.
+const dataDir = (process.env.CONCORD_E2E_DATA_DIR ??= freshDataDir());
+
+export default defineConfig({
+	testDir: 'test/e2e',
+	testMatch: '**/*.spec.ts',
+	workers: 1,
+	fullyParallel: false,
+	forbidOnly: !!process.env.CI,
+	retries: 0,
+	timeout: 60_000,
+	expect: { timeout: 10_000 },
+	reporter: [['list']],
+	outputDir: 'test-results',
+	use: {
+		baseURL,
+		trace: 'retain-on-failure',
+		screenshot: 'only-on-failure',
+		// The app negotiates the UI language; pin it so English strings are the default.
+		locale: 'en-US',
+		launchOptions: {
+			executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+			args: [
+				'--headless',
+				'--no-sandbox',
+				'--disable-gpu',
+				'--disable-dev-shm-usage',
+				'--disable-background-networking',
+				'--disable-component-update',
+				'--disable-sync',
+				'--no-first-run',
+				'--disable-quic'
+			]
+		}
+	},
+	projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'], channel: undefined } }],
+	webServer: {
+		// DATABASE_URL is removed (not blanked: an empty value fails validation) so the
+		// app boots its own embedded PostgreSQL in the fresh data directory.
+		command: 'env -u DATABASE_URL sh -c "npx vite build && node build/index.js"',
+		url: `${baseURL}/api/health`,
+		reuseExistingServer: false,
+		timeout: 300_000,
+		stdout: 'ignore',
+		stderr: 'pipe',
+		// SIGTERM lets the app drain its worker and stop PostgreSQL before the data dir is swept.
+		gracefulShutdown: { signal: 'SIGTERM', timeout: 20_000 },
+		env: {
+			NODE_ENV: 'production',
+			PORT: String(port),
+			HOST: '127.0.0.1',
+			CONCORD_DATA_DIR: dataDir,
+			CONCORD_LOG_LEVEL: 'warn'
+		}
+	}
+});
