@@ -1,9 +1,11 @@
 import type { Handle, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
+import { dev } from '$app/environment';
 import { handleOriginCheck } from '$lib/server/auth/origin-check';
 import { createSessionHandle } from '$lib/server/auth/session-handle';
 import { resolveClientAddress } from '$lib/server/client-address';
 import { env } from '$lib/server/env';
+import { publicUrl } from '$lib/server/public-url';
 import { logger } from '$lib/server/logger';
 import { bootRuntime, getRuntime } from '$lib/server/runtime';
 import { paraglideMiddleware } from '$lib/paraglide/server';
@@ -15,6 +17,8 @@ export const init: ServerInit = async () => {
 	process.once('sveltekit:shutdown' as 'exit', () => {
 		runtime.stop().catch((error) => logger.error('shutdown failed', { error }));
 	});
+	// adapter-node would only say "Listening on 0.0.0.0:3000"; give people a URL they can open.
+	if (!dev) process.stdout.write(`Concord is running at ${publicUrl()}\n`);
 };
 
 const trustedProxies = env()
