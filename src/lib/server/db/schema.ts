@@ -5,7 +5,7 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
-/** A timestamp with a database default. Not `Generated<Timestamp>`: that nests ColumnType and selects as ColumnType instead of Date. */
+/** A timestamp with a database default. Not `GeneratedTimestamp`: that nests ColumnType and selects as ColumnType instead of Date. */
 export type GeneratedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 export type ProjectRole = 'admin' | 'annotator' | 'viewer';
 
@@ -172,8 +172,8 @@ export interface DatasetTable {
 	judgment_count: Generated<number>;
 	annotation_count: Generated<number>;
 	created_by: string | null;
-	created_at: Generated<Timestamp>;
-	updated_at: Generated<Timestamp>;
+	created_at: GeneratedTimestamp;
+	updated_at: GeneratedTimestamp;
 }
 
 export interface DatasetImportTable {
@@ -196,11 +196,11 @@ export interface DatasetImportTable {
 	revision: number | null;
 	cancel_requested: Generated<boolean>;
 	created_by: string | null;
-	created_at: Generated<Timestamp>;
+	created_at: GeneratedTimestamp;
 	uploaded_at: Timestamp | null;
 	started_at: Timestamp | null;
 	finished_at: Timestamp | null;
-	updated_at: Generated<Timestamp>;
+	updated_at: GeneratedTimestamp;
 }
 
 export interface DatasetImportChunkTable {
@@ -220,7 +220,7 @@ export interface DatasetRevisionTable {
 	annotations_added: Generated<number>;
 	references_added: Generated<number>;
 	created_by: string | null;
-	created_at: Generated<Timestamp>;
+	created_at: GeneratedTimestamp;
 }
 
 export interface DatasetItemTable {
@@ -239,7 +239,7 @@ export interface DatasetItemTable {
 	content_hash: string;
 	import_id: string | null;
 	revision: Generated<number>;
-	created_at: Generated<Timestamp>;
+	created_at: GeneratedTimestamp;
 }
 
 export interface SystemTable {
@@ -247,7 +247,7 @@ export interface SystemTable {
 	project_id: string;
 	name: string;
 	metadata: ColumnType<JsonObject, string | undefined, string>;
-	created_at: Generated<Timestamp>;
+	created_at: GeneratedTimestamp;
 }
 
 export interface CandidateAnswerTable {
@@ -264,7 +264,7 @@ export interface CandidateAnswerTable {
 	approx_tokens: Generated<number>;
 	import_id: string | null;
 	revision: Generated<number>;
-	created_at: Generated<Timestamp>;
+	created_at: GeneratedTimestamp;
 }
 
 export type JudgeRunSource = 'imported' | 'live';
@@ -283,7 +283,7 @@ export interface JudgeRunTable {
 	metadata: ColumnType<JsonObject, string | undefined, string>;
 	import_id: string | null;
 	created_by: string | null;
-	created_at: Generated<Timestamp>;
+	created_at: GeneratedTimestamp;
 }
 
 /** numeric columns come back from pg as strings. */
@@ -303,7 +303,7 @@ export interface JudgmentTable {
 	raw: NullableJsonColumn<unknown>;
 	import_id: string | null;
 	revision: number | null;
-	created_at: Generated<Timestamp>;
+	created_at: GeneratedTimestamp;
 }
 
 export type AnnotationSource = 'imported' | 'ui';
@@ -325,7 +325,7 @@ export interface AnnotationTable {
 	metadata: ColumnType<JsonObject, string | undefined, string>;
 	import_id: string | null;
 	revision: number | null;
-	created_at: Generated<Timestamp>;
+	created_at: GeneratedTimestamp;
 }
 
 export type Dataset = Selectable<DatasetTable>;
