@@ -122,11 +122,11 @@ export function confusionMatrix(
 /**
  * Agreement of two raters' pairwise verdicts ('A', 'B' or 'tie'), following
  * MT-Bench (Zheng et al. 2023, "Judging LLM-as-a-Judge with MT-Bench and
- * Chatbot Arena", §4.2 / Table 2):
- * - `ties: 'include'` ("w/ tie"): share of pairs with identical verdicts,
- *   tie = tie counting as agreement;
- * - `ties: 'exclude'` ("w/o tie"): pairs where either side voted tie are
- *   dropped, then the share of identical A/B verdicts.
+ * Chatbot Arena", agreement setups S1 and S2):
+ * - `ties: 'include'` (S1, "w/ tie"): share of pairs with identical verdicts,
+ *   tie = tie counting as agreement (random raters agree 1/3 of the time);
+ * - `ties: 'exclude'` (S2, "w/o tie"): pairs where either side voted tie are
+ *   dropped, then the share of identical A/B verdicts (random: 1/2).
  * Pairs with a `null` are skipped. Range [0, 1]. Throws if no pair is left.
  */
 export function pairwiseAgreement(
