@@ -5,12 +5,14 @@
 import { router } from './init';
 import { accountRouter } from './routers/account';
 import { authRouter } from './routers/auth';
+import { datasetsRouter } from './routers/datasets';
 import { invitationsRouter } from './routers/invitations';
 import { membersRouter } from './routers/members';
 import { projectsRouter } from './routers/projects';
 import { systemRouter } from './routers/system';
 
 export const appRouter = router({
+	datasets: datasetsRouter,
 	system: systemRouter,
 	account: accountRouter,
 	projects: projectsRouter,

@@ -1,0 +1,64 @@
+/**
+ * Browsing datasets: lists, items, one item with its candidate answers. Every
+ * procedure reads items only (roles.readItems: annotators included), so none
+ * of them may return judge output — see services/dataset-browse.ts.
+ */
+import { z } from 'zod';
+import * as datasets from '../../services/dataset-browse';
+import { projectProcedure, roles, router } from '../init';
+
+const DatasetRefSchema = z.object({ datasetId: z.string().uuid() });
+
+/** Empty strings from form fields mean "no filter". */
+const optionalText = (max: number) =>
+	z
+		.string()
+		.trim()
+		.max(max)
+		.optional()
+		.transform((v) => (v ? v : undefined));
+
+export const ItemFilterSchema = z.object({
+	search: optionalText(200),
+	systemId: z.string().uuid().optional(),
+	category: optionalText(500),
+	tag: optionalText(500)
+});
+
+export const ItemPageSchema = DatasetRefSchema.extend(ItemFilterSchema.shape).extend({
+	after: z.string().max(10_000).optional(),
+	before: z.string().max(10_000).optional(),
+	limit: z.number().int().min(1).max(200).default(50)
+});
+
+const ItemRefSchema = DatasetRefSchema.extend(ItemFilterSchema.shape).extend({ itemId: z.string().uuid() });
+
+export const datasetsRouter = router({
+	/** The project's datasets with item, answer and system counts. */
+	list: projectProcedure(roles.readItems).query(({ ctx }) => datasets.listDatasets(ctx.db, ctx.membership)),
+
+	/** One dataset with its recent revisions and the field mapping of its last import. */
+	get: projectProcedure(roles.readItems)
+		.input(DatasetRefSchema)
+		.query(({ ctx, input }) => datasets.getDataset(ctx.db, ctx.membership, input.datasetId)),
+
+	/** A keyset page of items (ordered by external id), searched and filtered. */
+	items: projectProcedure(roles.readItems)
+		.input(ItemPageSchema)
+		.query(({ ctx, input }) => datasets.listItems(ctx.db, ctx.membership, input)),
+
+	/** One item: prompt or conversation, reference, every candidate answer, and its neighbours under the same filters. */
+	item: projectProcedure(roles.readItems)
+		.input(ItemRefSchema)
+		.query(({ ctx, input }) => datasets.getItem(ctx.db, ctx.membership, input)),
+
+	/** Systems that answered in the dataset, with answer counts. */
+	systems: projectProcedure(roles.readItems)
+		.input(DatasetRefSchema)
+		.query(({ ctx, input }) => datasets.listSystems(ctx.db, ctx.membership, input.datasetId)),
+
+	/** Category and tag values with item counts (the most frequent 200 of each). */
+	categories: projectProcedure(roles.readItems)
+		.input(DatasetRefSchema)
+		.query(({ ctx, input }) => datasets.listFacets(ctx.db, ctx.membership, input.datasetId))
+});

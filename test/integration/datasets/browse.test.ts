@@ -1,0 +1,169 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeProjectWithMembers, type ProjectWithMembers } from '../projects/factories';
+import { createHarness, type Harness } from '../support/harness';
+import { seedDataset, type SeedItem } from './support/seed';
+
+let h: Harness;
+let p: ProjectWithMembers;
+let other: ProjectWithMembers;
+let ds: Awaited<ReturnType<typeof seedDataset>>;
+let foreign: Awaited<ReturnType<typeof seedDataset>>;
+
+// 25 numbered items ("q1" … "q25") so natural order differs from text order, plus two special ones.
+const numbered: SeedItem[] = Array.from({ length: 25 }, (_, i) => ({
+	externalId: `q${i + 1}`,
+	prompt: `Question number ${i + 1} about ${i % 2 ? 'routing' : 'polymers'}`,
+	category: i % 2 ? 'network' : 'materials',
+	tags: i % 5 === 0 ? ['hard', 'calc'] : ['easy'],
+	answers: { 'sys-a': `Answer A${i + 1}`, ...(i < 10 ? { 'sys-b': `B says ${i + 1}` } : {}) }
+}));
+const special: SeedItem[] = [
+	{
+		externalId: 'chat-1',
+		conversation: [
+			{ role: 'system', content: 'Be brief.' },
+			{ role: 'user', content: 'First turn: what is BGP?' },
+			{ role: 'user', content: 'Second turn: and OSPF?' }
+		],
+		referenceTurns: ['BGP is path-vector.', 'OSPF is link-state.'],
+		category: 'network',
+		tags: ['multi'],
+		answers: { 'sys-a': ['Path vector protocol.', 'Link state protocol.'], 'sys-b': ['No idea', 'Still none'] }
+	},
+	{
+		externalId: 'zh-1',
+		prompt: '请解释玻璃化转变温度',
+		reference: 'Reference mentions 100% pure copper_wire and the word NEEDLE.',
+		answers: { 'sys-b': '玻璃化转变温度是无定形聚合物由玻璃态转变为高弹态的温度。' }
+	}
+];
+
+beforeAll(async () => {
+	h = await createHarness();
+	p = await makeProjectWithMembers(h.db, 'Browse');
+	other = await makeProjectWithMembers(h.db, 'Browse other');
+	ds = await seedDataset(h.db, { projectId: p.projectId, name: 'Main', items: [...numbered, ...special] });
+	foreign = await seedDataset(h.db, { projectId: other.projectId, name: 'Foreign', items: [{ externalId: 'x', prompt: 'secret', answers: { s: 'hidden' } }] });
+});
+afterAll(() => h.close());
+
+describe('datasets.list / get', () => {
+	it('lists datasets with item, answer and system counts; judge counts only for result readers', async () => {
+		const [admin] = await h.caller(p.admin).datasets.list({ projectId: p.projectId });
+		expect(admin).toMatchObject({ id: ds.datasetId, name: 'Main', itemCount: 27, answerCount: 25 + 10 + 2 + 1, systemCount: 2, currentRevision: 1 });
+		expect(admin.results).toEqual({ judgmentCount: 7, annotationCount: 0 });
+		expect(admin.latestRevisionAt).toBeInstanceOf(Date);
+		const [annotator] = await h.caller(p.annotator).datasets.list({ projectId: p.projectId });
+		expect(annotator.itemCount).toBe(27);
+		expect(annotator.results).toBeNull();
+	});
+
+	it('returns revisions and refuses datasets of other projects', async () => {
+		const detail = await h.caller(p.viewer).datasets.get({ projectId: p.projectId, datasetId: ds.datasetId });
+		expect(detail.revisions).toEqual([expect.objectContaining({ revision: 1, itemsAdded: 27 })]);
+		await expect(h.caller(p.admin).datasets.get({ projectId: p.projectId, datasetId: foreign.datasetId })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+		await expect(
+			h.caller(p.admin).datasets.item({ projectId: p.projectId, datasetId: foreign.datasetId, itemId: foreign.items.x })
+		).rejects.toMatchObject({ code: 'NOT_FOUND' });
+		await expect(h.caller(p.outsider).datasets.list({ projectId: p.projectId })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+	});
+
+	it('lists systems, categories and tags with counts', async () => {
+		const c = h.caller(p.annotator);
+		const systems = await c.datasets.systems({ projectId: p.projectId, datasetId: ds.datasetId });
+		expect(systems.map((s) => [s.name, s.answerCount])).toEqual([
+			['sys-a', 26],
+			['sys-b', 12]
+		]);
+		const facets = await c.datasets.categories({ projectId: p.projectId, datasetId: ds.datasetId });
+		expect(facets.categories).toEqual([
+			{ value: 'materials', count: 13 },
+			{ value: 'network', count: 13 }
+		]);
+		expect(facets.tags[0]).toEqual({ value: 'easy', count: 20 });
+		expect(facets.tags).toContainEqual({ value: 'calc', count: 5 });
+	});
+});
+
+describe('datasets.items', () => {
+	const page = (input: Record<string, unknown>) =>
+		h.caller(p.viewer).datasets.items({ projectId: p.projectId, datasetId: ds.datasetId, ...input });
+
+	it('walks every item once, in natural id order, forwards and backwards', async () => {
+		const seen: string[] = [];
+		let cursor: string | undefined;
+		for (;;) {
+			const res = await page({ limit: 10, after: cursor });
+			seen.push(...res.items.map((i) => i.externalId));
+			expect(res.total).toBe(27);
+			if (!res.hasNext) break;
+			cursor = res.items.at(-1)!.externalId;
+		}
+		expect(seen).toHaveLength(27);
+		// Shorter ids first, then text order: "q9" < "q10", and numeric ids sort as numbers.
+		expect(seen.slice(8, 11)).toEqual(['q9', 'q10', 'q11']);
+		expect(seen.slice(-3)).toEqual(['q25', 'zh-1', 'chat-1']);
+		const first = await page({ limit: 10 });
+		expect(first.hasPrevious).toBe(false);
+		const second = await page({ limit: 10, after: first.items.at(-1)!.externalId });
+		const back = await page({ limit: 10, before: second.items[0].externalId });
+		expect(back.items.map((i) => i.externalId)).toEqual(first.items.map((i) => i.externalId));
+		expect(back.hasPrevious).toBe(false);
+		expect(back.hasNext).toBe(true);
+	});
+
+	it('summarises items: preview, turns, reference flag, answer count', async () => {
+		const res = await page({ search: 'BGP' });
+		expect(res.items).toEqual([
+			expect.objectContaining({ externalId: 'chat-1', preview: 'First turn: what is BGP?', turnCount: 2, hasReference: true, answerCount: 2 })
+		]);
+	});
+
+	it('searches prompts, references and answers, case-insensitively and in any script', async () => {
+		expect((await page({ search: 'POLYMERS' })).total).toBe(13);
+		expect((await page({ search: 'needle' })).items.map((i) => i.externalId)).toEqual(['zh-1']); // reference
+		expect((await page({ search: 'answer a17' })).items.map((i) => i.externalId)).toEqual(['q17']); // answer text
+		expect((await page({ search: 'link state' })).items.map((i) => i.externalId)).toEqual(['chat-1']); // per-turn answer
+		expect((await page({ search: '高弹态' })).items.map((i) => i.externalId)).toEqual(['zh-1']);
+		expect((await page({ search: '转变温度' })).total).toBe(1);
+	});
+
+	it('treats LIKE wildcards in the search as literal characters', async () => {
+		expect((await page({ search: '100%' })).items.map((i) => i.externalId)).toEqual(['zh-1']);
+		expect((await page({ search: 'r_w' })).total).toBe(1); // copper_wire, not "r?w"
+		expect((await page({ search: '%' })).total).toBe(1);
+		expect((await page({ search: 'no such text anywhere' })).items).toEqual([]);
+	});
+
+	it('filters by system, category and tag, and combines filters', async () => {
+		expect((await page({ systemId: ds.systems['sys-b'] })).total).toBe(12);
+		expect((await page({ category: 'materials' })).total).toBe(13);
+		expect((await page({ tag: 'calc' })).items.map((i) => i.externalId)).toEqual(['q1', 'q6', 'q11', 'q16', 'q21']);
+		expect((await page({ tag: 'calc', systemId: ds.systems['sys-b'], category: 'materials' })).items.map((i) => i.externalId)).toEqual(['q1']);
+		expect((await page({ search: '  ', category: '' })).total).toBe(27); // blank form fields mean no filter
+	});
+});
+
+describe('datasets.item', () => {
+	it('returns the conversation, per-turn references and every answer with lengths', async () => {
+		const item = await h.caller(p.annotator).datasets.item({ projectId: p.projectId, datasetId: ds.datasetId, itemId: ds.items['chat-1'] });
+		expect(item.prompt).toEqual({ kind: 'conversation', messages: expect.arrayContaining([{ role: 'user', content: 'Second turn: and OSPF?' }]) });
+		expect(item.reference).toEqual({ kind: 'turns', turns: ['BGP is path-vector.', 'OSPF is link-state.'] });
+		expect(item.answers.map((a) => a.systemName)).toEqual(['sys-a', 'sys-b']);
+		expect(item.answers[0]).toMatchObject({ content: null, turns: ['Path vector protocol.', 'Link state protocol.'], charCount: 41, available: true });
+		expect(item.answers[0].approxTokens).toBeGreaterThan(0);
+		expect(JSON.stringify(item)).not.toMatch(/verdict|judgment/i);
+	});
+
+	it('gives previous/next neighbours under the active filters', async () => {
+		const c = h.caller(p.viewer);
+		const q2 = await c.datasets.item({ projectId: p.projectId, datasetId: ds.datasetId, itemId: ds.items.q2 });
+		expect([q2.previousId, q2.nextId]).toEqual([ds.items.q1, ds.items.q3]);
+		const filtered = await c.datasets.item({ projectId: p.projectId, datasetId: ds.datasetId, itemId: ds.items.q6, tag: 'calc' });
+		expect([filtered.previousId, filtered.nextId]).toEqual([ds.items.q1, ds.items.q11]);
+		const single = await c.datasets.item({ projectId: p.projectId, datasetId: ds.datasetId, itemId: ds.items['zh-1'] });
+		expect(single.prompt).toEqual({ kind: 'text', text: '请解释玻璃化转变温度' });
+		expect(single.reference?.kind).toBe('text');
+		expect(single.answers[0].charCount).toBe([...'玻璃化转变温度是无定形聚合物由玻璃态转变为高弹态的温度。'].length);
+	});
+});
