@@ -38,11 +38,12 @@ export interface LogisticFit {
 	iterations: number;
 }
 
-/** log σ(t) and log(1 − σ(t)) without overflow: log σ(t) = −log(1 + e^{−t}). */
-function logSigmoid(t: number): number {
+/** log σ(t) without overflow: log σ(t) = −log(1 + e^{−t}); log(1 − σ(t)) = log σ(−t). */
+export function logSigmoid(t: number): number {
 	return t >= 0 ? -Math.log1p(Math.exp(-t)) : t - Math.log1p(Math.exp(t));
 }
 
+/** Logistic function σ(t) = 1 / (1 + e^{−t}), evaluated without overflow. */
 export function sigmoid(t: number): number {
 	return t >= 0 ? 1 / (1 + Math.exp(-t)) : Math.exp(t) / (1 + Math.exp(t));
 }
