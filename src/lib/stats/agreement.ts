@@ -5,89 +5,12 @@
  * Labels are strings or finite numbers compared with `===` (so 1 and "1" are
  * different categories); `null` marks a missing rating and drops that pair.
  */
-import { assertArray, assertLabel, assertNonEmpty, assertSameLength, describe } from './validate';
+import { assertArray, assertSameLength, codePairs, describe, type Label } from './validate';
 
-/** A category label. */
-export type Label = string | number;
+export type { Label };
 
 /** Pairwise verdict: which of two answers a rater preferred. */
 export type PairwiseVote = 'A' | 'B' | 'tie';
-
-/**
- * Order the distinct labels: numbers ascending, then strings by UTF-16 code
- * units (locale-independent, so results match across machines). When the
- * order carries meaning (weighted κ, ordinal α) a mix of numbers and strings
- * has no natural order, so `ordered: true` makes it an error instead.
- */
-export function sortedCategories(labels: Iterable<Label>, fn: string, { ordered = false } = {}): Label[] {
-	const distinct = [...new Set(labels)];
-	const numbers = distinct.filter((v): v is number => typeof v === 'number').sort((x, y) => x - y);
-	const strings = distinct.filter((v): v is string => typeof v === 'string').sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
-	if (ordered && numbers.length > 0 && strings.length > 0) {
-		throw new TypeError(`${fn}: labels mix numbers and strings; pass \`categories\` in scale order`);
-	}
-	return [...numbers, ...strings];
-}
-
-/** Check an explicit category list: non-empty, valid labels, no duplicates. */
-export function checkCategories(categories: readonly Label[], fn: string): Map<Label, number> {
-	assertArray(categories, `${fn}: categories`);
-	assertNonEmpty(categories, `${fn}: categories`);
-	const index = new Map<Label, number>();
-	categories.forEach((c, i) => {
-		assertLabel(c, `${fn}: categories[${i}]`);
-		if (index.has(c)) throw new RangeError(`${fn}: duplicate category ${describe(c)}`);
-		index.set(c, i);
-	});
-	return index;
-}
-
-/** Complete pairs of two rating vectors coded as category indices. */
-export interface CodedPairs {
-	categories: Label[];
-	a: Int32Array;
-	b: Int32Array;
-}
-
-/**
- * Validate two rating vectors, drop pairs with a `null`, and code the rest as
- * indices into `categories` (default: sorted distinct labels of both raters).
- * Throws on unequal lengths, no complete pair, or a label not in `categories`.
- */
-export function codePairs(
-	a: readonly (Label | null)[],
-	b: readonly (Label | null)[],
-	fn: string,
-	categories?: readonly Label[],
-	{ ordered = false } = {}
-): CodedPairs {
-	assertArray(a, `${fn}: a`);
-	assertArray(b, `${fn}: b`);
-	assertSameLength(a, b, ['a', 'b']);
-	const keep: number[] = [];
-	for (let i = 0; i < a.length; i++) {
-		if (a[i] !== null) assertLabel(a[i], `${fn}: a[${i}]`);
-		if (b[i] !== null) assertLabel(b[i], `${fn}: b[${i}]`);
-		if (a[i] !== null && b[i] !== null) keep.push(i);
-	}
-	if (keep.length === 0) throw new RangeError(`${fn}: no item is rated by both raters`);
-	const cats = categories
-		? [...categories]
-		: sortedCategories(keep.flatMap((i) => [a[i] as Label, b[i] as Label]), fn, { ordered });
-	const index = checkCategories(cats, fn);
-	const code = (v: Label, where: string): number => {
-		const k = index.get(v);
-		if (k === undefined) throw new RangeError(`${fn}: ${where} = ${describe(v)} is not one of the categories`);
-		return k;
-	};
-	const codedA = new Int32Array(keep.length);
-	const codedB = new Int32Array(keep.length);
-	keep.forEach((i, j) => {
-		codedA[j] = code(a[i] as Label, `a[${i}]`);
-		codedB[j] = code(b[i] as Label, `b[${i}]`);
-	});
-	return { categories: cats, a: codedA, b: codedB };
-}
 
 /**
  * Percent agreement p_o = (1/n) Σ 1[a_i = b_i] over the n items both raters

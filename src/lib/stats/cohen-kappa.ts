@@ -29,8 +29,7 @@
  * Psychol. Bull. 70, 213–220; Fleiss, Levin & Paik (2003) Statistical Methods
  * for Rates and Proportions, 3rd ed., ch. 18.
  */
-import { codePairs, type Label } from './agreement';
-import { describe } from './validate';
+import { codePairs, describe, type Label } from './validate';
 
 export type KappaWeights = 'none' | 'linear' | 'quadratic';
 

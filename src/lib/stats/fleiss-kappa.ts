@@ -30,8 +30,7 @@
  * References: Fleiss, J. L. (1971) Psychol. Bull. 76, 378–382; Fleiss, Nee &
  * Landis (1979) Psychol. Bull. 86, 974–977.
  */
-import { checkCategories, sortedCategories, type Label } from './agreement';
-import { assertArray, assertNonEmpty, describe } from './validate';
+import { assertArray, assertNonEmpty, checkCategories, describe, sortedCategories, type Label } from './validate';
 
 export interface FleissKappaDetails {
 	kappa: number;

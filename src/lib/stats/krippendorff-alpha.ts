@@ -32,8 +32,7 @@
  * Alpha-Reliability", Univ. of Pennsylvania, https://repository.upenn.edu/asc_papers/43;
  * Hayes & Krippendorff (2007) Commun. Methods Meas. 1, 77–89.
  */
-import { checkCategories, sortedCategories, type Label } from './agreement';
-import { assertArray, assertLabel, assertNonEmpty, describe } from './validate';
+import { assertArray, assertLabel, assertNonEmpty, checkCategories, describe, sortedCategories, type Label } from './validate';
 
 export type MeasurementLevel = 'nominal' | 'ordinal' | 'interval' | 'ratio';
 
