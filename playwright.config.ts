@@ -3,12 +3,14 @@
  * fresh embedded PostgreSQL, driven by Debian's Chromium.
  *
  * One worker and no parallelism: the first account on a fresh instance becomes
- * instance admin, so the specs share that state in file order.
+ * instance admin, so the `first-admin` project runs first and every spec shares
+ * that admin (test/e2e/support/accounts.ts).
  *
  * Environment:
  * - E2E_PORT       port of the app under test (default 4300)
- * - CHROMIUM_PATH  browser binary (default /usr/bin/chromium)
+ * - CHROMIUM_PATH  browser binary (default /usr/bin/chromium, else Playwright's own)
  */
+import { existsSync } from 'node:fs';
 import { defineConfig, devices } from '@playwright/test';
 import { freshDataDir } from './test/e2e/support/data-dir';
 
@@ -18,9 +20,11 @@ const baseURL = `http://127.0.0.1:${port}`;
 // Created once by the runner; its workers inherit the variable instead of making their own.
 const dataDir = (process.env.CONCORD_E2E_DATA_DIR ??= freshDataDir());
 
+// Debian's Chromium by default; without it, Playwright's own build (`npx playwright install chromium`).
+const chromium = process.env.CHROMIUM_PATH ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
+
 export default defineConfig({
 	testDir: 'test/e2e',
-	testMatch: '**/*.spec.ts',
 	workers: 1,
 	fullyParallel: false,
 	forbidOnly: !!process.env.CI,
@@ -36,7 +40,7 @@ export default defineConfig({
 		// The app negotiates the UI language; pin it so English strings are the default.
 		locale: 'en-US',
 		launchOptions: {
-			executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+			executablePath: chromium,
 			args: [
 				'--headless',
 				'--no-sandbox',
@@ -50,7 +54,11 @@ export default defineConfig({
 			]
 		}
 	},
-	projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'], channel: undefined } }],
+	projects: [
+		// Signs up the first account on the fresh instance (the instance admin) and saves its session.
+		{ name: 'first-admin', testMatch: 'first-admin.setup.ts', use: { ...devices['Desktop Chrome'] } },
+		{ name: 'chromium', testMatch: '**/*.spec.ts', dependencies: ['first-admin'], use: { ...devices['Desktop Chrome'] } }
+	],
 	webServer: {
 		// DATABASE_URL is removed (not blanked: an empty value fails validation) so the
 		// app boots its own embedded PostgreSQL in the fresh data directory.

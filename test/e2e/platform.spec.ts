@@ -1,0 +1,49 @@
+/**
+ * Platform behaviour of the built server: the health endpoint and the Origin
+ * check that guards every state-changing request, tRPC JSON posts included.
+ */
+import { expect, test, type APIRequestContext } from '@playwright/test';
+import { adminStatePath } from './support/accounts';
+
+const createProject = (request: APIRequestContext, name: string, headers: Record<string, string>) =>
+	request.post('/api/trpc/projects.create', { data: { json: { name, description: '' } }, headers });
+
+async function projectNames(request: APIRequestContext): Promise<string[]> {
+	const res = await request.get('/api/trpc/projects.list');
+	expect(res.status()).toBe(200);
+	const body = (await res.json()) as { result: { data: { json: { name: string }[] } } };
+	return body.result.data.json.map((p) => p.name);
+}
+
+test('GET /api/health reports ok while the database answers', async ({ request }) => {
+	const res = await request.get('/api/health');
+	expect(res.status()).toBe(200);
+	expect(await res.json()).toMatchObject({ ok: true, database: 'up' });
+});
+
+test.describe('Origin check on tRPC posts', () => {
+	test.use({ storageState: adminStatePath });
+
+	test('a cross-site POST carrying the session cookie is refused with 403 and changes nothing', async ({ page, baseURL }) => {
+		// page.request shares the signed-in browser context's cookies.
+		const request = page.request;
+		const me = await request.get('/api/trpc/auth.me');
+		expect((await me.json()).result.data.json).toMatchObject({ email: 'admin@concord.test' });
+
+		const crossSite = await createProject(request, 'Forged by origin', { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' });
+		expect(crossSite.status()).toBe(403);
+		const fetchSiteOnly = await createProject(request, 'Forged by fetch-site', { 'sec-fetch-site': 'cross-site' });
+		expect(fetchSiteOnly.status()).toBe(403);
+		// A cookie but neither header: not a browser we can trust with ambient authority.
+		const bare = await createProject(request, 'Forged without headers', {});
+		expect(bare.status()).toBe(403);
+
+		// The same request from our own origin gets through to the procedure.
+		const sameOrigin = await createProject(request, 'Created same-origin', { origin: baseURL! });
+		expect(sameOrigin.status()).toBe(200);
+
+		const names = await projectNames(request);
+		expect(names).toContain('Created same-origin');
+		expect(names.filter((n) => n.startsWith('Forged'))).toEqual([]);
+	});
+});
