@@ -94,7 +94,8 @@ describe('Origin check on tRPC posts', () => {
 	});
 
 	it('lets a same-origin post through (by Origin or by Sec-Fetch-Site)', async () => {
-		for (const headers of [{ origin: APP }, { 'sec-fetch-site': 'same-origin' }]) {
+		const sameOrigin: Record<string, string>[] = [{ origin: APP }, { 'sec-fetch-site': 'same-origin' }];
+		for (const headers of sameOrigin) {
 			const { current, others } = await userWithSessions();
 			const { response } = await run(handleFor(), `${APP}/api/trpc/auth.signOutOthers`, signOutOthers({ ...headers, cookie: `session=${current.token}` }));
 			expect(response.status).toBe(200);
