@@ -37,8 +37,8 @@ async function start(dataDir: string, port?: number): Promise<EmbeddedDatabase> 
 	return db;
 }
 
-function startOwner(dataDir: string): Child {
-	const child = spawnTs('test/integration/worker/support/embedded-owner.ts', [dataDir], { via: 'node' });
+function startOwner(dataDir: string, options: { detached?: boolean } = {}): Child {
+	const child = spawnTs('test/integration/worker/support/embedded-owner.ts', [dataDir], { via: 'node', ...options });
 	children.push(child);
 	return child;
 }
@@ -157,6 +157,22 @@ describe('embedded PostgreSQL', () => {
 		expect(db.mode).toBe('started');
 		expect(await query(db.url, 'select x from survivor')).toEqual([{ x: 7 }]);
 		await db.stop();
+	});
+
+	it('keeps serving when a signal hits the owner\'s whole process group, until the owner stops it', async () => {
+		// Ctrl-C in a terminal (and systemd's default stop) signals every process of
+		// the group. PostgreSQL must not shut down before the app has drained its jobs.
+		const dir = await tempDataDir();
+		const owner = startOwner(dir, { detached: true });
+		const url = String((await owner.waitForLog('owner ready')).url);
+		process.kill(-owner.proc.pid!, 'SIGINT');
+		await owner.waitForLog('owner got SIGINT');
+		await new Promise((r) => setTimeout(r, 1000));
+		expect(await answers(url)).toBe(true);
+
+		owner.kill('SIGTERM');
+		expect(await owner.exited).toBe(0);
+		expect(await answers(url)).toBe(false);
 	});
 
 	it('names the port when CONCORD_PG_PORT is taken', async () => {

