@@ -1,0 +1,1 @@
+export { default as SafeMarkdown } from './SafeMarkdown.svelte';
