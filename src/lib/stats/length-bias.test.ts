@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { lengthBias } from './length-bias';
 import { alpacaPreferenceToWin, lengthControlledWinRate, type LengthControlledItem } from './length-controlled';
+import { spearman } from './correlation';
+import { resampleSpearman } from './resample-spearman';
 import { createRng } from './rng';
 
 describe('lengthBias', () => {
@@ -46,6 +48,29 @@ describe('lengthBias', () => {
 	});
 });
 
+describe('resampleSpearman (O(n) bootstrap Spearman)', () => {
+	it('equals spearman() on the expanded resample, ties and duplicates included', () => {
+		const rng = createRng(13);
+		for (let rep = 0; rep < 200; rep++) {
+			const n = 3 + Math.floor(rng() * 40);
+			const x = Float64Array.from({ length: n }, () => Math.floor(rng() * 8));
+			const y = Float64Array.from({ length: n }, (_, i) => x[i] + Math.floor(rng() * 6));
+			const stat = resampleSpearman(x, y);
+			const idx = Int32Array.from({ length: n }, () => Math.floor(rng() * n));
+			const ex = Array.from(idx, (i) => x[i]);
+			const ey = Array.from(idx, (i) => y[i]);
+			let expected: number | null = null;
+			try {
+				expected = spearman(ex, ey);
+			} catch {
+				expect(() => stat(idx, n)).toThrow(RangeError);
+				continue;
+			}
+			expect(stat(idx, n)).toBeCloseTo(expected, 12);
+		}
+	});
+});
+
 describe('lengthControlledWinRate', () => {
 	it('symmetric two-valued length difference: closed-form saturated fit', () => {
 		// Differences ±300 → tanh(±300/s) = ±t: two groups, so the 2-parameter model is
@@ -72,6 +97,7 @@ describe('lengthControlledWinRate', () => {
 		expect(r.winRate).toBeCloseTo(1 / (1 + Math.exp(-b0)), 10);
 		expect(r.rawWinRate).toBeCloseTo((4.5 + 1.5) / 11, 14);
 		expect(r.n).toBe(66);
+		expect(r.modelLongerShare).toBeCloseTo(36 / 66, 15);
 		expect(r.ci[0]).toBeLessThanOrEqual(r.winRate);
 		expect(r.ci[1]).toBeGreaterThanOrEqual(r.winRate);
 		// A fixed scale changes β₁ but not the (saturated) intercept.

@@ -13,6 +13,7 @@ import type { PairwiseVote } from './agreement';
 import { bootstrapIndexCI, type BootstrapResult } from './bootstrap';
 import { spearman } from './correlation';
 import { itemClusters } from './item-clusters';
+import { resampleSpearman } from './resample-spearman';
 import { assertArray, assertInteger, assertProbabilityLevel, describe } from './validate';
 
 /** A pairwise judgment with the two answers' lengths (any unit: characters, tokens, words). */
@@ -112,21 +113,9 @@ export function lengthBias({ pairs, scores, resamples = 1000, level = 0.95, seed
 		});
 		const x = Float64Array.from(lengths);
 		const y = Float64Array.from(values);
-		// Resample buffers are allocated once and overwritten per resample.
-		let bx = new Float64Array(x.length);
-		let by = new Float64Array(y.length);
-		const stat = (idx: Int32Array, len: number): number => {
-			if (len > bx.length) {
-				bx = new Float64Array(len);
-				by = new Float64Array(len);
-			}
-			for (let t = 0; t < len; t++) {
-				bx[t] = x[idx[t]];
-				by[t] = y[idx[t]];
-			}
-			return spearman(bx.subarray(0, len), by.subarray(0, len));
-		};
 		if (x.length < 2) throw new RangeError(`lengthBias: need at least 2 scored answers, got ${x.length}`);
+		spearman(x, y); // full-data check: throws a clear RangeError if lengths or scores are constant
+		const stat = resampleSpearman(x, y);
 		scoreCorrelation = { ...bootstrapIndexCI(stat, x.length, { ...options, clusters: itemClusters(keys, 'lengthBias: scores') }), n: x.length };
 	}
 	return { prefersLonger, scoreCorrelation };

@@ -50,6 +50,12 @@ export interface LengthControlledResult {
 	coefficients: { intercept: number; length: number };
 	/** The s used on the full data. */
 	scale: number;
+	/**
+	 * Share of items where the model's answer is longer. Near 0 or 1 the
+	 * length-zeroed prediction extrapolates beyond the data and the LC rate
+	 * rests on the tanh shape: read it with its (wide) CI.
+	 */
+	modelLongerShare: number;
 	n: number;
 	resamples: number;
 	level: number;
@@ -100,7 +106,7 @@ export function lengthControlledWinRate(items: readonly LengthControlledItem[], 
 	const feature = new Float64Array(n);
 	const ones = new Float64Array(n).fill(1);
 
-	const fit = (idx: Int32Array, len: number) => {
+	const fit = (idx: Int32Array, len: number, start?: Float64Array) => {
 		weights.fill(0);
 		for (let t = 0; t < len; t++) weights[idx[t]]++;
 		let s = typeof scale === 'number' ? scale : 0;
@@ -114,15 +120,17 @@ export function lengthControlledWinRate(items: readonly LengthControlledItem[], 
 			if (!(s > 0)) throw new RangeError('lengthControlledWinRate: all length differences are equal, so the length effect cannot be estimated');
 		}
 		for (let i = 0; i < n; i++) feature[i] = Math.tanh(d[i] / s);
-		const { coefficients } = fitLogistic([ones, feature], y, { weights, l2 });
+		const { coefficients } = fitLogistic([ones, feature], y, { weights, l2, start });
 		return { intercept: coefficients[0], length: coefficients[1], scale: s };
 	};
 	const identity = Int32Array.from({ length: n }, (_, i) => i);
 	const full = fit(identity, n);
+	// Resamples start Newton from the full-data fit: same optimum, fewer iterations.
+	const start = Float64Array.from([full.intercept, full.length]);
 	const clusters = itemClusters(keys, 'lengthControlledWinRate');
 	const [lc, raw] = bootstrapIndexCIs(
 		(idx, len, out) => {
-			out[0] = sigmoid(fit(idx, len).intercept);
+			out[0] = sigmoid(fit(idx, len, start).intercept);
 			let s = 0;
 			for (let t = 0; t < len; t++) s += y[idx[t]];
 			out[1] = s / len;
@@ -138,6 +146,7 @@ export function lengthControlledWinRate(items: readonly LengthControlledItem[], 
 		rawCi: raw.ci,
 		coefficients: { intercept: full.intercept, length: full.length },
 		scale: full.scale,
+		modelLongerShare: d.reduce((c, v) => c + (v > 0 ? 1 : 0), 0) / n,
 		n,
 		resamples,
 		level

@@ -29,6 +29,8 @@ export interface LogisticOptions {
 	l2?: number;
 	/** Newton iterations before giving up (default 100). */
 	maxIterations?: number;
+	/** Starting coefficients (default 0); a nearby solution (e.g. the full-data fit in a bootstrap) saves iterations. */
+	start?: ArrayLike<number>;
 }
 
 export interface LogisticFit {
@@ -56,7 +58,7 @@ export function sigmoid(t: number): number {
 export function fitLogistic(
 	columns: readonly ArrayLike<number>[],
 	y: ArrayLike<number>,
-	{ weights, offset, l2 = 0, maxIterations = 100 }: LogisticOptions = {}
+	{ weights, offset, l2 = 0, maxIterations = 100, start }: LogisticOptions = {}
 ): LogisticFit {
 	const k = columns.length;
 	const n = y.length;
@@ -65,21 +67,42 @@ export function fitLogistic(
 		if (col.length !== n) throw new RangeError('fitLogistic: every column must have one value per row');
 	}
 	if (!(l2 >= 0)) throw new RangeError(`fitLogistic: l2 must be ≥ 0, got ${l2}`);
-	const beta = new Float64Array(k);
-	const eta = new Float64Array(n);
+	if (start !== undefined && start.length !== k) throw new RangeError('fitLogistic: start must have one value per column');
+	// Pack the rows with non-zero weight into row-major typed arrays: the hot
+	// loops then see one monomorphic array type, and skipped rows cost nothing.
+	let m = 0;
+	for (let i = 0; i < n; i++) if (!weights || weights[i] !== 0) m++;
+	const x = new Float64Array(m * k);
+	const yv = new Float64Array(m);
+	const wv = new Float64Array(m);
+	const ov = new Float64Array(m);
+	for (let i = 0, r = 0; i < n; i++) {
+		const w = weights ? weights[i] : 1;
+		if (w === 0) continue;
+		for (let j = 0; j < k; j++) x[r * k + j] = columns[j][i];
+		yv[r] = y[i];
+		wv[r] = w;
+		ov[r] = offset ? offset[i] : 0;
+		r++;
+	}
+	const beta = start ? Float64Array.from(start) : new Float64Array(k);
+	const prob = new Float64Array(m);
 	const grad = new Float64Array(k);
 	const hess = new Float64Array(k * k);
 	const delta = new Float64Array(k);
+	const trial = new Float64Array(k);
 
+	/** Penalised ℓ at b; leaves σ(η(b)) in `prob` for the next Newton step. */
 	const objective = (b: Float64Array): number => {
 		let ll = 0;
-		for (let i = 0; i < n; i++) {
-			const w = weights ? weights[i] : 1;
-			if (w === 0) continue;
-			let e = offset ? offset[i] : 0;
-			for (let j = 0; j < k; j++) e += b[j] * columns[j][i];
-			eta[i] = e;
-			ll += w * (y[i] * logSigmoid(e) + (1 - y[i]) * logSigmoid(-e));
+		for (let r = 0; r < m; r++) {
+			let e = ov[r];
+			for (let j = 0; j < k; j++) e += b[j] * x[r * k + j];
+			// One exp serves both terms: with z = e^{−|e|}, softplus(e) = max(e, 0) + log(1 + z)
+			// and σ(e) = 1/(1 + z) or z/(1 + z); y·log σ(e) + (1 − y)·log σ(−e) = y·e − softplus(e).
+			const z = Math.exp(-Math.abs(e));
+			prob[r] = e >= 0 ? 1 / (1 + z) : z / (1 + z);
+			ll += wv[r] * (yv[r] * e - (Math.max(e, 0) + Math.log1p(z)));
 		}
 		let pen = 0;
 		for (let j = 0; j < k; j++) pen += b[j] * b[j];
@@ -90,16 +113,14 @@ export function fitLogistic(
 	for (let iter = 1; iter <= maxIterations; iter++) {
 		grad.fill(0);
 		hess.fill(0);
-		for (let i = 0; i < n; i++) {
-			const w = weights ? weights[i] : 1;
-			if (w === 0) continue;
-			const p = sigmoid(eta[i]);
-			const r = w * (y[i] - p);
-			const v = w * p * (1 - p);
+		for (let r = 0; r < m; r++) {
+			const p = prob[r];
+			const res = wv[r] * (yv[r] - p);
+			const v = wv[r] * p * (1 - p);
 			for (let a = 0; a < k; a++) {
-				const xa = columns[a][i];
-				grad[a] += r * xa;
-				for (let c = 0; c <= a; c++) hess[a * k + c] += v * xa * columns[c][i];
+				const xa = x[r * k + a];
+				grad[a] += res * xa;
+				for (let c = 0; c <= a; c++) hess[a * k + c] += v * xa * x[r * k + c];
 			}
 		}
 		for (let a = 0; a < k; a++) {
@@ -108,7 +129,6 @@ export function fitLogistic(
 		}
 		if (!solveSymmetric(hess, grad, delta, k)) break; // singular: no finite optimum
 		// Step halving keeps the (concave) objective non-decreasing.
-		const trial = new Float64Array(k);
 		let step = 1;
 		let next = -Infinity;
 		for (let h = 0; h < 30; h++) {
@@ -120,7 +140,7 @@ export function fitLogistic(
 		let change = 0;
 		for (let j = 0; j < k; j++) change = Math.max(change, Math.abs(trial[j] - beta[j]) / (1 + Math.abs(beta[j])));
 		beta.set(trial);
-		ll = objective(beta);
+		ll = next; // `objective(trial)` also left σ(η) of the accepted β in `prob`
 		if (change < 1e-11) return { coefficients: beta, logLikelihood: ll, iterations: iter };
 	}
 	throw new RangeError(

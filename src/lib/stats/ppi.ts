@@ -79,22 +79,27 @@ export function ppiMean({ labeled, unlabeled, alpha = 0.05, lambda = 'auto' }: P
 		throw new TypeError(`ppiMean: lambda must be 'auto' or a finite number, got ${String(lambda)}`);
 	}
 
-	const y: number[] = [];
-	const f: number[] = [];
-	for (let i = 0; i < labeled.y.length; i++) {
-		const yi = labeled.y[i];
-		const fi = labeled.yhat[i];
-		if (yi !== null && fi !== null) {
-			y.push(yi);
-			f.push(fi);
-		}
-	}
-	const u: number[] = [];
-	for (const v of unlabeled.yhat) if (v !== null) u.push(v);
-	const n = y.length;
-	const N = u.length;
+	// Complete cases into typed arrays (nulls skipped).
+	let n = 0;
+	for (let i = 0; i < labeled.y.length; i++) if (labeled.y[i] !== null && labeled.yhat[i] !== null) n++;
+	let N = 0;
+	for (let i = 0; i < unlabeled.yhat.length; i++) if (unlabeled.yhat[i] !== null) N++;
 	if (n < 2) throw new RangeError(`ppiMean: need at least 2 complete labeled pairs, got ${n}`);
 	if (N < 1) throw new RangeError('ppiMean: need at least 1 unlabeled prediction');
+	const y = new Float64Array(n);
+	const f = new Float64Array(n);
+	const u = new Float64Array(N);
+	for (let i = 0, j = 0; i < labeled.y.length; i++) {
+		const yi = labeled.y[i];
+		const fi = labeled.yhat[i];
+		if (yi === null || fi === null) continue;
+		y[j] = yi;
+		f[j++] = fi;
+	}
+	for (let i = 0, j = 0; i < unlabeled.yhat.length; i++) {
+		const v = unlabeled.yhat[i];
+		if (v !== null) u[j++] = v;
+	}
 
 	const meanY = mean(y);
 	const meanF = mean(f);
@@ -106,15 +111,16 @@ export function ppiMean({ labeled, unlabeled, alpha = 0.05, lambda = 'auto' }: P
 		cov /= n;
 		const pooledMean = (meanF * n + meanU * N) / (n + N);
 		let ss = 0;
-		for (const v of f) ss += (v - pooledMean) ** 2;
-		for (const v of u) ss += (v - pooledMean) ** 2;
+		for (let i = 0; i < n; i++) ss += (f[i] - pooledMean) ** 2;
+		for (let i = 0; i < N; i++) ss += (u[i] - pooledMean) ** 2;
 		const pooledVar = ss / (n + N - 1);
 		lam = pooledVar > 0 ? Math.min(1, Math.max(0, cov / ((1 + n / N) * pooledVar))) : 0;
 	} else {
 		lam = lambda;
 	}
 
-	const rect = y.map((yi, i) => yi - lam * f[i]);
+	const rect = new Float64Array(n);
+	for (let i = 0; i < n; i++) rect[i] = y[i] - lam * f[i];
 	const estimate = lam * meanU + mean(rect);
 	const se = Math.sqrt((lam * lam * variance0(u)) / N + variance0(rect) / n);
 	const z = -normalQuantile(alpha / 2);
@@ -130,16 +136,16 @@ export function ppiMean({ labeled, unlabeled, alpha = 0.05, lambda = 'auto' }: P
 	};
 }
 
-function mean(a: readonly number[]): number {
+function mean(a: Float64Array): number {
 	let s = 0;
-	for (const v of a) s += v;
+	for (let i = 0; i < a.length; i++) s += a[i];
 	return s / a.length;
 }
 
 /** Variance with divisor n (NumPy's default ddof = 0), two-pass for accuracy. */
-function variance0(a: readonly number[]): number {
+function variance0(a: Float64Array): number {
 	const m = mean(a);
 	let s = 0;
-	for (const v of a) s += (v - m) ** 2;
+	for (let i = 0; i < a.length; i++) s += (a[i] - m) ** 2;
 	return s / a.length;
 }
