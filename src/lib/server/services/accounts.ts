@@ -99,7 +99,16 @@ export interface SignUpResult {
 
 export async function signUp(
 	deps: { db: Db; queue?: Queue },
-	input: { email: string; displayName: string; password: string; invitationToken?: string; currentToken?: string; client: ClientInfo },
+	input: {
+		email: string;
+		displayName: string;
+		password: string;
+		invitationToken?: string;
+		currentToken?: string;
+		/** The language the visitor chose while signing up (remembered for the account). */
+		locale?: string | null;
+		client: ClientInfo;
+	},
 	options: AccountOptions = {}
 ): Promise<SignUpResult> {
 	const parsed = SignUpSchema.safeParse(input);
@@ -118,7 +127,7 @@ export async function signUp(
 		if (!first && !input.invitationToken && !openSignup) {
 			throw new AppError('FORBIDDEN', 'New accounts need an invitation from an administrator.', { reason: 'invitation_required' });
 		}
-		const user = await usersRepo.insertUser(trx, { email, displayName, passwordHash, isInstanceAdmin: first });
+		const user = await usersRepo.insertUser(trx, { email, displayName, passwordHash, isInstanceAdmin: first, locale: input.locale });
 		if (!user) throw new AppError('CONFLICT', 'An account with this email already exists. Sign in instead.', { reason: 'email_taken' });
 		// On a fresh instance no invitation can exist yet; the first account needs none.
 		const joined = input.invitationToken && !first ? await redeemInvitation(trx, { token: input.invitationToken, user, now }) : null;

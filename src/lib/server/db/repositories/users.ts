@@ -44,11 +44,17 @@ export async function anyUserExists(db: Db): Promise<boolean> {
  */
 export async function insertUser(
 	db: Db,
-	row: { email: string; displayName: string; passwordHash: string; isInstanceAdmin: boolean }
+	row: { email: string; displayName: string; passwordHash: string; isInstanceAdmin: boolean; locale?: string | null }
 ): Promise<UserRow | undefined> {
 	return db
 		.insertInto('app_user')
-		.values({ email: row.email, display_name: row.displayName, password_hash: row.passwordHash, is_instance_admin: row.isInstanceAdmin })
+		.values({
+			email: row.email,
+			display_name: row.displayName,
+			password_hash: row.passwordHash,
+			is_instance_admin: row.isInstanceAdmin,
+			locale: row.locale ?? null
+		})
 		.onConflict((oc) => oc.expression(sql`lower(email)`).doNothing())
 		.returning(userColumns)
 		.executeTakeFirst();

@@ -1,0 +1,23 @@
+/**
+ * POST /sign-out: ends the session server-side, clears the cookie and goes to
+ * the sign-in page (or to the form's same-site `redirectTo`). POST only (GET answers 405), so a link or an image on
+ * another site cannot sign anyone out; the Origin check in hooks covers the rest.
+ */
+import { redirect } from '@sveltejs/kit';
+import { deleteSessionCookie } from '$lib/server/auth/cookies';
+import { safeRedirectTarget } from '$lib/server/auth/redirect';
+import { signOut } from '$lib/server/services/accounts';
+import { runtimeDb } from '../auth-forms.server';
+import type { RequestHandler } from './$types';
+
+export const POST: RequestHandler = async (event) => {
+	// The session handle has already validated the cookie; a dead one has no row left to delete.
+	if (event.locals.session) await signOut(await runtimeDb(), event.locals.session.id);
+	deleteSessionCookie(event.cookies, event.url);
+	event.locals.user = null;
+	event.locals.session = null;
+	// A form may ask to come back (the invite page: "sign out to use another account").
+	const form = await event.request.formData().catch(() => null);
+	const back = form?.get('redirectTo');
+	redirect(303, safeRedirectTarget(typeof back === 'string' ? back : null, '/sign-in'));
+};
