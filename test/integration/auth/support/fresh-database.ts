@@ -11,6 +11,7 @@ import { migrateToLatest } from '../../../../src/lib/server/db/migrate';
 
 export interface FreshDatabase {
 	db: Db;
+	url: string;
 	drop(): Promise<void>;
 }
 
@@ -30,6 +31,7 @@ export async function createFreshDatabase(): Promise<FreshDatabase> {
 	await migrateToLatest(db);
 	return {
 		db,
+		url: url.toString(),
 		async drop() {
 			await db.destroy();
 			const c = new pg.Client({ connectionString: serverUrl });
