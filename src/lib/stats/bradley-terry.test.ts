@@ -99,6 +99,8 @@ describe('fitBradleyTerry', () => {
 		const mean = (logs[0] + logs[1] + logs[2]) / 3;
 		logs.forEach((v, i) => expect(theta[i]).toBeCloseTo(v - mean, 9));
 		expect(isStronglyConnected(Float64Array.from([0, 1, 1, 0]), 2)).toBe(true);
+		expect(() => fitBradleyTerry(Float64Array.from([0, 1, 1]), 2)).toThrow(RangeError);
+		expect(() => fitBradleyTerry(Float64Array.from([0, -1, 1, 0]), 2)).toThrow(RangeError);
 	});
 });
 

@@ -79,6 +79,14 @@ describe('fitIsotonic', () => {
 		expect(() => predict(NaN)).toThrow(TypeError);
 	});
 
+	it('validates its input', () => {
+		expect(() => fitIsotonic([1, 2], [1])).toThrow(RangeError);
+		expect(() => fitIsotonic([], [])).toThrow(RangeError);
+		expect(() => fitIsotonic([1, 2], [1, NaN])).toThrow(RangeError);
+		expect(() => fitIsotonic([1, 2], [1, 2], [1, 0])).toThrow(/weights\[1\] must be > 0/);
+		expect(() => pava([1, 2], [1])).toThrow(RangeError);
+	});
+
 	it('handles a single distinct x (constant prediction)', () => {
 		const { predict, steps } = fitIsotonic([2, 2, 2], [1, 2, 6]);
 		expect(steps).toEqual([{ x: 2, y: 3 }]);

@@ -16,6 +16,21 @@
  * the observed x range. On the observed x values (e.g. a 1–5 judge scale)
  * interpolation never matters.
  */
+import { assertArrayLike, assertFiniteNumbers, assertNonEmpty, assertSameLength } from './validate';
+
+/** y: non-empty finite numbers; w: same length, finite and > 0. */
+function checkSeries(y: ArrayLike<number>, w: ArrayLike<number> | undefined, fn: string): void {
+	assertArrayLike(y, `${fn}: y`);
+	assertNonEmpty(y, `${fn}: y`);
+	assertFiniteNumbers(y, `${fn}: y`);
+	if (w === undefined) return;
+	assertArrayLike(w, `${fn}: weights`);
+	assertSameLength(y, w, [`${fn}: y`, `${fn}: weights`]);
+	assertFiniteNumbers(w, `${fn}: weights`);
+	for (let i = 0; i < w.length; i++) {
+		if (!(w[i] > 0)) throw new RangeError(`${fn}: weights[${i}] must be > 0, got ${w[i]}`);
+	}
+}
 
 export interface IsotonicStep {
 	x: number;
@@ -38,6 +53,7 @@ export interface IsotonicFit {
  * sequence f minimising Σ w_i (y_i − f_i)².
  */
 export function pava(y: ArrayLike<number>, w?: ArrayLike<number>): Float64Array {
+	checkSeries(y, w, 'pava');
 	const n = y.length;
 	// Block stack: weighted sum, weight, and the index where the block ends.
 	const sum = new Float64Array(n);
@@ -71,9 +87,13 @@ export function pava(y: ArrayLike<number>, w?: ArrayLike<number>): Float64Array 
 
 /**
  * Fit isotonic regression of y on x (finite numbers, equal lengths, n ≥ 1;
- * optional positive weights). Validation is the caller's job.
+ * optional positive weights).
  */
 export function fitIsotonic(x: ArrayLike<number>, y: ArrayLike<number>, w?: ArrayLike<number>): IsotonicFit {
+	assertArrayLike(x, 'fitIsotonic: x');
+	assertFiniteNumbers(x, 'fitIsotonic: x');
+	checkSeries(y, w, 'fitIsotonic');
+	assertSameLength(x, y, ['fitIsotonic: x', 'fitIsotonic: y']);
 	const n = x.length;
 	const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => x[a] - x[b] || y[a] - y[b]);
 	// Merge ties in x: weighted mean of y, summed weight (sklearn `_make_unique`).

@@ -84,5 +84,8 @@ describe('fitLogistic', () => {
 		expect(() => fitLogistic([], [1])).toThrow(RangeError);
 		expect(() => fitLogistic([[1, 1]], [1])).toThrow(RangeError);
 		expect(() => fitLogistic([[1]], [1], { l2: -1 })).toThrow(RangeError);
+		expect(() => fitLogistic([[1, 1]], [0, 1.5])).toThrow(/in \[0, 1\]/);
+		expect(() => fitLogistic([[1, NaN]], [0, 1])).toThrow(RangeError);
+		expect(() => fitLogistic([[1, 1]], [0, 1], { weights: [1, -1] })).toThrow(RangeError);
 	});
 });

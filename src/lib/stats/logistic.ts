@@ -53,7 +53,7 @@ export function sigmoid(t: number): number {
 /**
  * Fit the model. `columns` are the design-matrix columns (include a column of
  * ones for an intercept); all columns, `y`, `weights` and `offset` must have
- * the same length. Inputs are assumed validated by the caller (finite).
+ * the same length; targets in [0, 1], everything finite (RangeError otherwise).
  */
 export function fitLogistic(
 	columns: readonly ArrayLike<number>[],
@@ -68,6 +68,14 @@ export function fitLogistic(
 	}
 	if (!(l2 >= 0)) throw new RangeError(`fitLogistic: l2 must be ≥ 0, got ${l2}`);
 	if (start !== undefined && start.length !== k) throw new RangeError('fitLogistic: start must have one value per column');
+	for (let i = 0; i < n; i++) {
+		if (!(y[i] >= 0 && y[i] <= 1)) throw new RangeError(`fitLogistic: y[${i}] must be in [0, 1], got ${y[i]}`);
+		if (weights && !(weights[i] >= 0 && weights[i] < Infinity)) throw new RangeError(`fitLogistic: weights[${i}] must be finite and ≥ 0, got ${weights[i]}`);
+		if (offset && !Number.isFinite(offset[i])) throw new RangeError(`fitLogistic: offset[${i}] must be finite, got ${offset[i]}`);
+		for (let j = 0; j < k; j++) {
+			if (!Number.isFinite(columns[j][i])) throw new RangeError(`fitLogistic: columns[${j}][${i}] must be finite, got ${columns[j][i]}`);
+		}
+	}
 	// Pack the rows with non-zero weight into row-major typed arrays: the hot
 	// loops then see one monomorphic array type, and skipped rows cost nothing.
 	let m = 0;
