@@ -6,6 +6,7 @@ import { router } from './init';
 import { accountRouter } from './routers/account';
 import { authRouter } from './routers/auth';
 import { datasetsRouter } from './routers/datasets';
+import { demoRouter } from './routers/demo';
 import { invitationsRouter } from './routers/invitations';
 import { membersRouter } from './routers/members';
 import { projectsRouter } from './routers/projects';
@@ -13,6 +14,7 @@ import { systemRouter } from './routers/system';
 
 export const appRouter = router({
 	datasets: datasetsRouter,
+	demo: demoRouter,
 	system: systemRouter,
 	account: accountRouter,
 	projects: projectsRouter,

@@ -1,0 +1,111 @@
+/**
+ * The demo project, end to end through the real import path: tRPC demo.create
+ * uploads two JSON Lines files and queues their imports; the test runs the
+ * queued imports as the worker would, then reads the result through the
+ * datasets router.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type pg from 'pg';
+import { createPool } from '../../../src/lib/server/db/client';
+import { demoFiles } from '../../../src/lib/server/demo/files';
+import { runImport } from '../../../src/lib/server/services/import-runner';
+import { receiveUpload, startImport } from '../../../src/lib/server/services/imports';
+import { makeUser } from '../projects/factories';
+import { createHarness, type Harness } from '../support/harness';
+
+let h: Harness;
+let pool: pg.Pool;
+
+beforeAll(async () => {
+	h = await createHarness();
+	pool = createPool(h.url, 3);
+});
+afterAll(async () => {
+	await pool.end();
+	await h.close();
+});
+
+/** What the 'dataset.import' job does, run inline. */
+async function runQueued(importIds: string[]) {
+	for (const id of importIds) await runImport({ db: h.db, pool }, id);
+}
+
+describe('demo project', () => {
+	it('is offered to instance administrators only', async () => {
+		const user = await makeUser(h.db);
+		await expect(h.caller(user).demo.create()).rejects.toMatchObject({ code: 'FORBIDDEN' });
+	});
+
+	it('creates ~40 items answered by 3 systems, with conversations and references, through the import path', async () => {
+		const admin = await makeUser(h.db, { isInstanceAdmin: true });
+		const c = h.caller(admin);
+		const demo = await c.demo.create();
+		expect(demo.importIds).toHaveLength(2);
+		await runQueued(demo.importIds);
+		for (const importId of demo.importIds) {
+			await expect(c.imports.get({ projectId: demo.projectId, importId })).resolves.toMatchObject({ status: 'succeeded', errorCount: 0 });
+		}
+
+		const [dataset] = await c.datasets.list({ projectId: demo.projectId });
+		expect(dataset).toMatchObject({ id: demo.datasetId, itemCount: 40, answerCount: 120, systemCount: 3, currentRevision: 2 });
+		const systems = await c.datasets.systems({ projectId: demo.projectId, datasetId: demo.datasetId });
+		expect(systems.map((s) => [s.name, s.answerCount])).toEqual([
+			['atlas-large', 40],
+			['brisk-small', 40],
+			['verbose-tuned', 40]
+		]);
+
+		const all = await c.datasets.items({ projectId: demo.projectId, datasetId: demo.datasetId, limit: 200 });
+		expect(all.items).toHaveLength(40);
+		expect(all.items.filter((i) => i.turnCount > 1).length).toBe(9);
+		expect(all.items.filter((i) => i.hasReference).length).toBe(16);
+		const facets = await c.datasets.categories({ projectId: demo.projectId, datasetId: demo.datasetId });
+		expect(facets.categories.map((f) => f.value).sort()).toEqual(['clinical-information', 'cloud-presales', 'general', 'materials-science', 'network-operations']);
+
+		// A three-turn conversation: every system answers every turn; references are per turn.
+		const net06 = all.items.find((i) => i.externalId === 'net-06')!;
+		const item = await c.datasets.item({ projectId: demo.projectId, datasetId: demo.datasetId, itemId: net06.id });
+		expect(item.prompt.kind).toBe('conversation');
+		expect(item.turnCount).toBe(3);
+		for (const a of item.answers) expect(a.turns).toHaveLength(3);
+		const mat07 = await c.datasets.item({ projectId: demo.projectId, datasetId: demo.datasetId, itemId: all.items.find((i) => i.externalId === 'mat-07')!.id });
+		expect(mat07.reference).toMatchObject({ kind: 'turns', turns: expect.arrayContaining([expect.stringContaining('0.2088 nm')]) });
+
+		// Lengths differ by design: verbose > concise > brisk on every single-turn item.
+		const single = await c.datasets.item({ projectId: demo.projectId, datasetId: demo.datasetId, itemId: all.items.find((i) => i.externalId === 'cld-05')!.id });
+		const len = Object.fromEntries(single.answers.map((a) => [a.systemName, a.charCount]));
+		expect(len['verbose-tuned']).toBeGreaterThan(len['atlas-large']);
+		expect(len['atlas-large']).toBeGreaterThan(len['brisk-small']);
+		expect(single.prompt.kind).toBe('text');
+		expect(single.reference).toEqual({ kind: 'text', text: expect.stringContaining('$920') });
+	});
+
+	it('creates a second, independent project when asked twice, and re-importing the demo files adds nothing', async () => {
+		const admin = await makeUser(h.db, { isInstanceAdmin: true });
+		const c = h.caller(admin);
+		const first = await c.demo.create();
+		await runQueued(first.importIds);
+		const second = await c.demo.create();
+		await runQueued(second.importIds);
+		expect(second.projectId).not.toBe(first.projectId);
+		const [a] = await c.datasets.list({ projectId: first.projectId });
+		const [b] = await c.datasets.list({ projectId: second.projectId });
+		expect([a.itemCount, b.itemCount]).toEqual([40, 40]);
+
+		// The same files again into the first demo dataset: content-hashed, so no new rows and no new revision.
+		for (const file of demoFiles()) {
+			const up = await receiveUpload(h.db, {
+				projectId: first.projectId,
+				userId: admin.id,
+				fileName: file.fileName,
+				body: (async function* () {
+					yield new TextEncoder().encode(file.content);
+				})()
+			});
+			await startImport(h.db, h.queue, first.projectId, { importId: up.importId, datasetId: first.datasetId, format: 'jsonl', mapping: file.mapping });
+			await runQueued([up.importId]);
+		}
+		const [again] = await c.datasets.list({ projectId: first.projectId });
+		expect(again).toMatchObject({ itemCount: 40, answerCount: 120, currentRevision: 2 });
+	});
+});
