@@ -8,6 +8,7 @@ import { env } from '$lib/server/env';
 import { publicUrl } from '$lib/server/public-url';
 import { logger } from '$lib/server/logger';
 import { bootRuntime, getRuntime } from '$lib/server/runtime';
+import { logDemoHintIfEmpty } from '$lib/server/services/demo';
 import { paraglideMiddleware } from '$lib/paraglide/server';
 
 export const init: ServerInit = async () => {
@@ -19,6 +20,7 @@ export const init: ServerInit = async () => {
 	});
 	// adapter-node would only say "Listening on 0.0.0.0:3000"; give people a URL they can open.
 	if (!dev) process.stdout.write(`Concord is running at ${publicUrl()}\n`);
+	await logDemoHintIfEmpty(runtime.db, `${publicUrl().replace(/\/$/, '')}/demo`).catch((error) => logger.warn('demo hint failed', { error }));
 };
 
 const trustedProxies = env()

@@ -57,9 +57,11 @@ export async function createDemoProject(deps: { db: Db; queue: Queue }, userId: 
 	return { projectId: project.id, datasetId: dataset.id, importIds };
 }
 
-/** On an empty instance, says in the server log where the demo is offered. */
-export async function logDemoHintIfEmpty(db: Db): Promise<void> {
+/** On an empty instance, says in the server log where the demo is offered (`demoUrl`: the /demo page). */
+export async function logDemoHintIfEmpty(db: Db, demoUrl: string): Promise<void> {
 	if (await instanceHasNoProjects(db)) {
-		logger.info('no projects yet: sign in as the instance administrator and choose "Create demo project" on the projects page for a ready-made example');
+		logger.info(`No projects yet. Sign in as the instance administrator and open ${demoUrl} (or use "Create demo project" on the projects page) for a ready-made example.`, {
+			demoUrl
+		});
 	}
 }
