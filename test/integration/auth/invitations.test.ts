@@ -4,6 +4,7 @@
  * creation consuming the link atomically, and who may issue them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashPassword } from '../../../src/lib/server/auth/password';
 import { hashSecret } from '../../../src/lib/server/auth/tokens';
 import { findMembership } from '../../../src/lib/server/db/repositories/members';
 import { findUserByEmail } from '../../../src/lib/server/db/repositories/users';
@@ -130,6 +131,7 @@ describe('accepting as a signed-in user', () => {
 		const user = await makeUser(h.db);
 		await expect(h.caller(user).invitations.accept({ token: tokenOf(created.url) })).resolves.toEqual({
 			projectId: project.projectId,
+			projectName: 'Invite A',
 			role: 'annotator',
 			alreadyMember: false
 		});
@@ -143,6 +145,7 @@ describe('accepting as a signed-in user', () => {
 		const created = await h.caller(project.admin).invitations.create({ projectId: project.projectId, role: 'admin' });
 		await expect(h.caller(project.viewer).invitations.accept({ token: tokenOf(created.url) })).resolves.toEqual({
 			projectId: project.projectId,
+			projectName: 'Invite A',
 			role: 'viewer',
 			alreadyMember: true
 		});
@@ -178,7 +181,7 @@ describe('creating an account from an invitation', () => {
 		const created = await h.caller(project.admin).invitations.create({ projectId: project.projectId, role: 'annotator' });
 		const email = uniqueEmail('newcomer');
 		const result = await signUp(h, { email, displayName: 'Newcomer', password: PASSWORD, invitationToken: tokenOf(created.url), client: client() }, { openSignup: false });
-		expect(result.joined).toEqual({ projectId: project.projectId, role: 'annotator', alreadyMember: false });
+		expect(result.joined).toEqual({ projectId: project.projectId, projectName: 'Invite A', role: 'annotator', alreadyMember: false });
 		expect(result.issued.user.isInstanceAdmin).toBe(false);
 		expect(await findMembership(h.db, project.projectId, result.issued.user.id)).toMatchObject({ role: 'annotator' });
 		const row = await h.db.selectFrom('invitation').select(['accepted_at', 'accepted_by']).where('id', '=', created.id).executeTakeFirstOrThrow();
@@ -208,8 +211,18 @@ describe('creating an account from an invitation', () => {
 		const email = uniqueEmail('solo');
 		const created = await h.caller(instanceAdmin).invitations.createInstance({ email });
 		const result = await signUp(h, { email, displayName: 'Solo', password: PASSWORD, invitationToken: tokenOf(created.url), client: client() }, { openSignup: false });
-		expect(result.joined).toEqual({ projectId: null, role: null, alreadyMember: false });
+		expect(result.joined).toEqual({ projectId: null, projectName: null, role: null, alreadyMember: false });
 		expect(await h.db.selectFrom('project_member').select('project_id').where('user_id', '=', result.issued.user.id).execute()).toEqual([]);
+	});
+
+	it('refuses a bogus link before paying for argon2', async () => {
+		const argonStart = performance.now();
+		await hashPassword(PASSWORD);
+		const argonMs = performance.now() - argonStart;
+		const start = performance.now();
+		const reason = await reasonOf(signUp(h, { email: uniqueEmail('bogus'), displayName: 'B', password: PASSWORD, invitationToken: 'A'.repeat(32), client: client() }, { openSignup: false }));
+		expect(reason).toBe('NOT_FOUND:not_found');
+		expect(performance.now() - start).toBeLessThan(Math.max(argonMs / 2, 5));
 	});
 
 	it('refuses a revoked link for sign-up', async () => {

@@ -16,7 +16,7 @@ describe('checkRequestOrigin', () => {
 	});
 
 	it('refuses writes a browser marks as coming from elsewhere', () => {
-		for (const headers of [
+		const foreign: Record<string, string>[] = [
 			{ origin: 'https://evil.example' },
 			{ origin: 'null' },
 			{ origin: 'http://concord.example' },
@@ -24,7 +24,8 @@ describe('checkRequestOrigin', () => {
 			{ 'sec-fetch-site': 'cross-site' },
 			{ 'sec-fetch-site': 'same-site' },
 			{ 'sec-fetch-site': 'none' }
-		]) {
+		];
+		for (const headers of foreign) {
 			for (const method of ['POST', 'PUT', 'PATCH', 'DELETE']) expect(allowed(req(method, headers)), JSON.stringify([method, headers])).toBe(false);
 		}
 	});

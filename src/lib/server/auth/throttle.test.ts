@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import type { ThrottleRow } from '../db/repositories/login-throttle';
 import { afterAttempt, afterRefund, lockedUntil, type ThrottleRule } from './throttle';
 
 const MINUTE = 60_000;
 const rule: ThrottleRule = { limit: 5, windowMs: 15 * MINUTE, baseLockMs: MINUTE, maxLockMs: 60 * MINUTE };
 const t0 = new Date('2030-01-01T00:00:00Z');
 const at = (ms: number) => new Date(t0.getTime() + ms);
-const empty = { key: 'account:a@example.test', failures: 0, windowStartedAt: t0, lockedUntil: null };
+const empty: ThrottleRow = { key: 'account:a@example.test', failures: 0, windowStartedAt: t0, lockedUntil: null };
 
 function attempts(n: number, start = empty, when = (i: number) => at(i * 1000)) {
 	let row = start;

@@ -34,7 +34,7 @@ import { env } from '../env';
 import { AppError } from '../errors';
 import type { Queue } from '../jobs/queue';
 import { logger } from '../logger';
-import { afterJoin, redeemInvitation, type Joined } from './invitations';
+import { afterJoin, assertInvitationUsable, redeemInvitation, type Joined } from './invitations';
 
 export interface ClientInfo {
 	clientAddress: string;
@@ -54,6 +54,7 @@ export async function signUpMode(db: Db, options: AccountOptions = {}): Promise<
 	return (options.openSignup ?? env().CONCORD_OPEN_SIGNUP) ? 'open' : 'invitation_only';
 }
 
+const invitationRequired = () => new AppError('FORBIDDEN', 'New accounts need an invitation from an administrator.', { reason: 'invitation_required' });
 const badCredentials = () => new AppError('UNAUTHORIZED', 'Email or password is incorrect.', { reason: 'invalid_credentials' });
 
 /** Ends the session the browser presented (if any and if genuine) before a new one is issued. */
@@ -117,16 +118,20 @@ export async function signUp(
 		throw new AppError('BAD_REQUEST', parsed.error.issues[0].message, { reason: 'invalid_input', fields });
 	}
 	const { email, displayName, password } = parsed.data;
-	const passwordHash = await hashPassword(password);
 	const now = (options.now ?? systemClock)();
 	const openSignup = options.openSignup ?? env().CONCORD_OPEN_SIGNUP;
+	// Refuse what is sure to fail before paying for argon2 (an unthrottled form
+	// must not be a way to burn CPU); the transaction below decides for real.
+	if (await usersRepo.anyUserExists(deps.db)) {
+		if (input.invitationToken) await assertInvitationUsable(deps.db, { token: input.invitationToken, email, now });
+		else if (!openSignup) throw invitationRequired();
+	}
+	const passwordHash = await hashPassword(password);
 
 	const { user, joined } = await deps.db.transaction().execute(async (trx) => {
 		await usersRepo.lockAccountCreation(trx);
 		const first = !(await usersRepo.anyUserExists(trx));
-		if (!first && !input.invitationToken && !openSignup) {
-			throw new AppError('FORBIDDEN', 'New accounts need an invitation from an administrator.', { reason: 'invitation_required' });
-		}
+		if (!first && !input.invitationToken && !openSignup) throw invitationRequired();
 		const user = await usersRepo.insertUser(trx, { email, displayName, passwordHash, isInstanceAdmin: first, locale: input.locale });
 		if (!user) throw new AppError('CONFLICT', 'An account with this email already exists. Sign in instead.', { reason: 'email_taken' });
 		// On a fresh instance no invitation can exist yet; the first account needs none.

@@ -14,6 +14,7 @@
 import type { Db } from '../db/client';
 import * as invitationsRepo from '../db/repositories/invitations';
 import { addMember, findMembership } from '../db/repositories/members';
+import { findProjectById } from '../db/repositories/projects';
 import type { ProjectRole } from '../db/schema';
 import { systemClock, type Clock } from '../auth/sessions';
 import { generateInvitationToken, hashSecret, isInvitationTokenShape } from '../auth/tokens';
@@ -125,8 +126,21 @@ function invitationError(reason: InvitationProblem | 'email_mismatch'): AppError
 	return new AppError(code, problemMessages[reason], { reason });
 }
 
+/**
+ * A cheap look before expensive work (argon2): throws the reason an account
+ * could not be created from this link for `email` right now. The transaction
+ * that consumes the link checks again; this only keeps bogus links from
+ * costing a password hash.
+ */
+export async function assertInvitationUsable(db: Db, input: { token: string; email: string; now: Date }): Promise<void> {
+	const preview = await inspectInvitation(db, input.token, { now: () => input.now });
+	if (!preview.valid) throw invitationError(preview.reason);
+	if (preview.email && preview.email.trim().toLowerCase() !== input.email.trim().toLowerCase()) throw invitationError('email_mismatch');
+}
+
 export interface Joined {
 	projectId: string | null;
+	projectName: string | null;
 	role: ProjectRole | null;
 	/** True when the user was already a member: their existing role was kept. */
 	alreadyMember: boolean;
@@ -146,11 +160,12 @@ export async function redeemInvitation(trx: Db, input: { token: string; user: { 
 		const row = tokenHash ? await invitationsRepo.findInvitationByTokenHash(trx, tokenHash) : undefined;
 		throw invitationError(problemOf(row, input.now) ?? 'email_mismatch');
 	}
-	if (!consumed.projectId || !consumed.role) return { projectId: null, role: null, alreadyMember: false };
+	if (!consumed.projectId || !consumed.role) return { projectId: null, projectName: null, role: null, alreadyMember: false };
 	const { added } = await addMember(trx, { projectId: consumed.projectId, userId: input.user.id, role: consumed.role });
 	const role = added ? consumed.role : ((await findMembership(trx, consumed.projectId, input.user.id))?.role ?? consumed.role);
+	const project = await findProjectById(trx, consumed.projectId);
 	logger.info('invitation accepted', { invitationId: consumed.id, projectId: consumed.projectId, userId: input.user.id, added });
-	return { projectId: consumed.projectId, role, alreadyMember: !added };
+	return { projectId: consumed.projectId, projectName: project?.name ?? null, role, alreadyMember: !added };
 }
 
 /** Membership counts feed the project statistics; a new member makes them stale. */

@@ -31,7 +31,7 @@ export interface DevServer {
 
 export async function startDevServer(databaseUrl: string, timeoutMs = 200_000): Promise<DevServer> {
 	const port = await freePort(4160, 4199);
-	const env = { ...process.env, DATABASE_URL: databaseUrl, CONCORD_INPROCESS_WORKER: 'false', CONCORD_LOG_LEVEL: 'warn', NODE_ENV: 'development' };
+	const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: databaseUrl, CONCORD_INPROCESS_WORKER: 'false', CONCORD_LOG_LEVEL: 'warn', NODE_ENV: 'development' };
 	delete env.ORIGIN;
 	delete env.CONCORD_TRUSTED_PROXIES;
 	delete env.CONCORD_OPEN_SIGNUP;

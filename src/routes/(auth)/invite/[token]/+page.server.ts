@@ -30,7 +30,9 @@ function afterJoining(joined: Joined | null): never {
 
 /** An already-member is told so on this page (their role was kept) rather than silently redirected. */
 function joinedResult(joined: Joined) {
-	if (joined.alreadyMember) return { form: 'accept' as const, alreadyMember: { projectId: joined.projectId, role: joined.role } };
+	if (joined.alreadyMember) {
+		return { form: 'accept' as const, alreadyMember: { projectId: joined.projectId, projectName: joined.projectName, role: joined.role } };
+	}
 	afterJoining(joined);
 }
 
