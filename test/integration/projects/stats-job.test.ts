@@ -46,8 +46,10 @@ describe('project.refresh-stats job', () => {
 		expect(first.refreshedAt.getTime()).toBeGreaterThanOrEqual(before.getTime() - 1000);
 		// Several workers may share the test database; any of them may have run it.
 		expect(first.refreshedBy).toEqual(expect.any(String));
+		expect(first.counts).toEqual({ datasets: 0, items: 0, answers: 0 });
 
 		await addMember(h.db, { projectId: p.projectId, userId: (await makeUser(h.db)).id, role: 'viewer' });
+		await h.db.insertInto('dataset').values({ project_id: p.projectId, name: 'counted', item_count: 5, answer_count: 15 }).execute();
 		await h.caller(p.admin).projects.refreshStats({ projectId: p.projectId });
 		const second = await waitFor(() =>
 			h
@@ -56,5 +58,6 @@ describe('project.refresh-stats job', () => {
 				.then((s) => (s && s.memberCount === 4 ? s : undefined))
 		);
 		expect(second.refreshedAt.getTime()).toBeGreaterThanOrEqual(first.refreshedAt.getTime());
+		expect(second.counts).toEqual({ datasets: 1, items: 5, answers: 15 });
 	});
 });

@@ -13,8 +13,8 @@ export async function requestStatsRefresh(queue: Queue, projectId: string) {
 }
 
 export async function refreshProjectStats(db: Db, projectId: string, workerName: string) {
-	const { memberCount } = await statsRepo.computeProjectCounts(db, projectId);
-	await statsRepo.upsertProjectStats(db, { projectId, memberCount, counts: {}, worker: workerName });
+	const { memberCount, counts } = await statsRepo.computeProjectCounts(db, projectId);
+	await statsRepo.upsertProjectStats(db, { projectId, memberCount, counts, worker: workerName });
 }
 
 export async function getProjectStats(db: Db, projectId: string) {

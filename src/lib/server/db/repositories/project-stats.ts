@@ -6,7 +6,20 @@ export async function computeProjectCounts(db: Db, projectId: string) {
 		.select((eb) => eb.fn.countAll<number>().as('n'))
 		.where('project_id', '=', projectId)
 		.executeTakeFirstOrThrow();
-	return { memberCount: Number(members.n) };
+	// Items and answers are denormalised on `dataset` by the import transaction.
+	const datasets = await db
+		.selectFrom('dataset')
+		.select((eb) => [
+			eb.fn.countAll<number>().as('datasets'),
+			eb.fn.coalesce(eb.fn.sum<number>('item_count'), eb.lit(0)).as('items'),
+			eb.fn.coalesce(eb.fn.sum<number>('answer_count'), eb.lit(0)).as('answers')
+		])
+		.where('project_id', '=', projectId)
+		.executeTakeFirstOrThrow();
+	return {
+		memberCount: Number(members.n),
+		counts: { datasets: Number(datasets.datasets), items: Number(datasets.items), answers: Number(datasets.answers) }
+	};
 }
 
 export async function upsertProjectStats(
