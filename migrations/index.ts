@@ -7,9 +7,11 @@ import type { Migration } from 'kysely';
 import * as m0001 from './0001-foundation';
 import * as m0003 from './0003-datasets';
 import * as m0004 from './0004-dataset-search';
+import * as m0005 from './0005-import-write-path';
 
 export const migrations: Record<string, Migration> = {
 	'0001-foundation': m0001,
 	'0003-datasets': m0003,
-	'0004-dataset-search': m0004
+	'0004-dataset-search': m0004,
+	'0005-import-write-path': m0005
 };

@@ -59,7 +59,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 		const queue = await createQueue(pool);
 		const workerName = options.workerName ?? `${os.hostname()}:${process.pid}`;
 		const worker = options.worker
-			? await startWorker({ pool, handlers: createJobHandlers({ db, workerName }), concurrency: config.CONCORD_WORKER_CONCURRENCY, name: workerName })
+			? await startWorker({ pool, handlers: createJobHandlers({ db, pool, workerName }), concurrency: config.CONCORD_WORKER_CONCURRENCY, name: workerName })
 			: undefined;
 		let stopping: Promise<void> | undefined;
 		return {

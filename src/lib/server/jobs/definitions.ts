@@ -6,7 +6,9 @@
 import { z } from 'zod';
 
 export const jobDefinitions = {
-	'project.refresh-stats': z.object({ projectId: z.string().uuid() })
+	'project.refresh-stats': z.object({ projectId: z.string().uuid() }),
+	/** Parses a stored upload and writes it into its dataset (services/import-runner.ts). */
+	'dataset.import': z.object({ importId: z.string().uuid() })
 } as const;
 
 export type JobName = keyof typeof jobDefinitions;

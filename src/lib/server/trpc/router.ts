@@ -7,6 +7,7 @@ import { accountRouter } from './routers/account';
 import { authRouter } from './routers/auth';
 import { datasetsRouter } from './routers/datasets';
 import { demoRouter } from './routers/demo';
+import { importsRouter } from './routers/imports';
 import { invitationsRouter } from './routers/invitations';
 import { membersRouter } from './routers/members';
 import { projectsRouter } from './routers/projects';
@@ -15,6 +16,7 @@ import { systemRouter } from './routers/system';
 export const appRouter = router({
 	datasets: datasetsRouter,
 	demo: demoRouter,
+	imports: importsRouter,
 	system: systemRouter,
 	account: accountRouter,
 	projects: projectsRouter,

@@ -1,0 +1,271 @@
+/**
+ * Bulk SQL of the import writer, run on ONE connection inside ONE transaction:
+ * a temporary staging table is loaded by COPY, checked (duplicates and conflicts
+ * inside the file and against the dataset), then merged into the real tables
+ * with ON CONFLICT DO NOTHING, so identical rows are skipped and nothing is ever
+ * overwritten. Any problem → the caller rolls back: nothing is written.
+ * Raw SQL (not Kysely) because these are set-based statements over a temp table.
+ */
+import type pg from 'pg';
+import type { ImportIssue } from '../../importers/issues';
+import { STAGE_COLUMNS } from '../../importers/writer/stage-rows';
+
+export async function createStage(client: pg.ClientBase): Promise<void> {
+	await client.query(`
+		create temp table import_stage (
+			kind text not null, line int not null,
+			dup_key text, dup_field text, dup_label text, id_field text, src_field text,
+			item_key text, sys_a text, sys_b text, hash text,
+			prompt_text text, conversation jsonb, prompt_available boolean, turn_count int,
+			ref_text text, ref_turns jsonb, category text, tags text[], metadata jsonb,
+			content text, turns jsonb, available boolean, char_count int, approx_tokens int,
+			run_name text, run_model text, run_mode text, presented_order text, sample int,
+			verdict text, score numeric, preference numeric, raw jsonb,
+			annotator text, external_key text
+		) on commit drop`);
+}
+
+export const stageCopySql = `copy import_stage (${STAGE_COLUMNS.join(', ')}) from stdin`;
+
+/** Imported verdicts without an explicit sample: the k-th repeat of a key in the file is sample k. */
+export async function assignJudgmentSamples(client: pg.ClientBase): Promise<void> {
+	await client.query(`
+		update import_stage s set sample = x.rn - 1
+		from (select ctid, row_number() over (partition by run_name, run_mode, item_key, sys_a, sys_b, presented_order order by line) as rn
+		      from import_stage where kind = 'j' and sample is null) x
+		where s.ctid = x.ctid`);
+	await client.query('analyze import_stage');
+}
+
+/**
+ * Each check selects (line, field, reason). $1 dataset id (null for a new dataset), $2 project id.
+ * Window functions and LEFT JOIN anti-joins keep every check a hash join over the stage.
+ */
+const CHECKS: string[] = [
+	// The same record key twice in the file.
+	`select line, dup_field as field, format('Duplicate %s: first seen at line %s.', dup_label, first_line) as reason
+	 from (select line, dup_field, dup_label, min(line) over (partition by dup_key) as first_line from import_stage where dup_key is not null) x
+	 where line > first_line`,
+	// An item repeated with different content inside the file.
+	`select line, src_field, format('Item "%s" differs from the same item at line %s (prompt, category or tags).', item_key, first_line)
+	 from (select line, src_field, item_key, hash, first_value(hash) over w as first_hash, first_value(line) over w as first_line
+	       from import_stage where kind = 'i' window w as (partition by item_key order by line)) x
+	 where hash <> first_hash`,
+	`select line, src_field, format('The answer of "%s" to item "%s" differs from the one at line %s.', sys_a, item_key, first_line)
+	 from (select line, src_field, item_key, sys_a, hash, first_value(hash) over w as first_hash, first_value(line) over w as first_line
+	       from import_stage where kind = 'a' window w as (partition by item_key, sys_a order by line)) x
+	 where hash <> first_hash`,
+	`select line, src_field, format('The reference answer of item "%s" differs from the one at line %s.', item_key, first_line)
+	 from (select line, src_field, item_key, coalesce(ref_text, ref_turns::text) as ref,
+	              first_value(coalesce(ref_text, ref_turns::text)) over w as first_ref, first_value(line) over w as first_line
+	       from import_stage where kind in ('i', 'r') and (ref_text is not null or ref_turns is not null)
+	       window w as (partition by item_key order by line)) x
+	 where ref <> first_ref`,
+	// Conflicts with what the dataset already holds (rows are immutable).
+	`select s.line, s.src_field, format('Item "%s" already exists in this dataset with a different prompt, category or tags (revision %s). Items are immutable: give a changed item a new id.', s.item_key, d.revision)
+	 from import_stage s join dataset_item d on d.dataset_id = $1 and d.external_id = s.item_key
+	 where s.kind = 'i' and d.content_hash <> s.hash`,
+	`select s.line, s.src_field, format('The answer of "%s" to item "%s" already exists with different content (revision %s). Answers are immutable: import a new version under another system name.', s.sys_a, s.item_key, c.revision)
+	 from import_stage s
+	 join dataset_item d on d.dataset_id = $1 and d.external_id = s.item_key
+	 join system y on y.project_id = $2 and y.name = s.sys_a
+	 join candidate_answer c on c.item_id = d.id and c.system_id = y.id
+	 where s.kind = 'a' and c.content_hash <> s.hash`,
+	`select s.line, s.src_field, format('Item "%s" already has a different reference answer.', s.item_key)
+	 from import_stage s join dataset_item d on d.dataset_id = $1 and d.external_id = s.item_key
+	 where s.kind in ('i', 'r') and (s.ref_text is not null or s.ref_turns is not null)
+	   and (d.reference_text is not null or d.reference_turns is not null)
+	   and (d.reference_text is distinct from s.ref_text or d.reference_turns is distinct from s.ref_turns)`,
+	// References to items / answers that exist neither in the file nor in the dataset.
+	`select s.line, s.id_field, format('Unknown item "%s": it is neither in this file nor in the dataset (import the questions first).', s.item_key)
+	 from import_stage s
+	 left join (select distinct item_key from import_stage where kind = 'i') i on i.item_key = s.item_key
+	 left join dataset_item d on d.dataset_id = $1 and d.external_id = s.item_key
+	 where s.kind <> 'i' and i.item_key is null and d.id is null`,
+	`with sides as (
+	   select s.line, s.src_field, s.item_key, x.sys from import_stage s cross join lateral (values (s.sys_a), (s.sys_b)) x(sys)
+	   where s.kind in ('j', 'n') and x.sys is not null),
+	 staged as (select distinct item_key, sys_a from import_stage where kind = 'a')
+	 select sides.line, sides.src_field, format('There is no answer of "%s" to item "%s" in this file or the dataset.', sides.sys, sides.item_key)
+	 from sides
+	 left join staged on staged.item_key = sides.item_key and staged.sys_a = sides.sys
+	 left join dataset_item d on d.dataset_id = $1 and d.external_id = sides.item_key
+	 left join system y on y.project_id = $2 and y.name = sides.sys
+	 left join candidate_answer c on c.item_id = d.id and c.system_id = y.id
+	 where staged.item_key is null and c.id is null`,
+	// Per-turn answers must match the item's number of user turns.
+	`with it as (select item_key, min(turn_count) as turn_count from import_stage where kind = 'i' group by item_key)
+	 select a.line, a.src_field, format('Item "%s" has %s user turn(s) but this answer has %s response(s).', a.item_key, coalesce(it.turn_count, d.turn_count), coalesce(jsonb_array_length(a.turns), 1))
+	 from import_stage a
+	 left join it on it.item_key = a.item_key
+	 left join dataset_item d on d.dataset_id = $1 and d.external_id = a.item_key
+	 where a.kind = 'a' and a.available and coalesce(it.turn_count, d.turn_count) <> coalesce(jsonb_array_length(a.turns), 1)`,
+	// The same verdict / label key twice in the file.
+	`select line, src_field, format('Duplicate verdict of judge "%s" on item "%s" (same answers, order and sample as line %s).', run_name, item_key, first_line)
+	 from (select line, src_field, run_name, item_key, min(line) over (partition by run_name, run_mode, item_key, sys_a, sys_b, presented_order, sample) as first_line
+	       from import_stage where kind = 'j') x
+	 where line > first_line`,
+	`select line, src_field, format('Duplicate label of "%s" on item "%s" (same answers and key as line %s).', annotator, item_key, first_line)
+	 from (select line, src_field, annotator, item_key, min(line) over (partition by item_key, sys_a, sys_b, annotator, external_key) as first_line
+	       from import_stage where kind = 'n') x
+	 where line > first_line`,
+	// Verdicts and labels already imported with a different value.
+	`select s.line, s.src_field, format('The verdict of judge "%s" on item "%s" was already imported with a different value.', s.run_name, s.item_key)
+	 from import_stage s
+	 join judge_run r on r.dataset_id = $1 and r.source = 'imported' and r.name = s.run_name and r.mode = s.run_mode
+	 join dataset_item d on d.dataset_id = $1 and d.external_id = s.item_key
+	 join system ya on ya.project_id = $2 and ya.name = s.sys_a
+	 join candidate_answer ca on ca.item_id = d.id and ca.system_id = ya.id
+	 left join system yb on yb.project_id = $2 and yb.name = s.sys_b
+	 left join candidate_answer cb on cb.item_id = d.id and cb.system_id = yb.id
+	 join judgment j on j.run_id = r.id and j.item_id = d.id and j.answer_a_id = ca.id
+	   and j.answer_b_id is not distinct from cb.id and j.presented_order is not distinct from s.presented_order and j.sample = s.sample
+	 where s.kind = 'j' and (j.verdict is distinct from s.verdict or j.score is distinct from s.score or j.preference is distinct from s.preference)`,
+	`select s.line, s.src_field, format('The label of "%s" on item "%s" was already imported with a different value.', s.annotator, s.item_key)
+	 from import_stage s
+	 join dataset_item d on d.dataset_id = $1 and d.external_id = s.item_key
+	 join system ya on ya.project_id = $2 and ya.name = s.sys_a
+	 join candidate_answer ca on ca.item_id = d.id and ca.system_id = ya.id
+	 left join system yb on yb.project_id = $2 and yb.name = s.sys_b
+	 left join candidate_answer cb on cb.item_id = d.id and cb.system_id = yb.id
+	 join annotation n on n.source = 'imported' and n.item_id = d.id and n.answer_a_id = ca.id and n.answer_b_id is not distinct from cb.id
+	   and n.external_annotator = s.annotator and n.external_key = s.external_key
+	 where s.kind = 'n' and (n.verdict is distinct from s.verdict or n.score is distinct from s.score)`
+];
+
+export async function findStageProblems(
+	client: pg.ClientBase,
+	ctx: { datasetId: string | null; projectId: string; cap: number; onlyDuplicates?: boolean }
+): Promise<{ issues: ImportIssue[]; total: number }> {
+	const issues: ImportIssue[] = [];
+	let total = 0;
+	// With rows already rejected by the parser, only the duplicate check is meaningful:
+	// the others would report follow-on errors (e.g. answers of an item whose row was bad).
+	for (const check of ctx.onlyDuplicates ? CHECKS.slice(0, 1) : CHECKS) {
+		const res = await client.query<{ line: number; field: string | null; reason: string; total: number }>(
+			// The unused CTE gives $1/$2 a type even in checks that do not use them.
+			`with _params as (select $1::uuid, $2::uuid)
+			 select line, field, reason, count(*) over ()::int as total from (${check}) c(line, field, reason) order by line limit $3`,
+			[ctx.datasetId, ctx.projectId, ctx.cap]
+		);
+		if (res.rows.length > 0) total += res.rows[0].total;
+		for (const r of res.rows) issues.push({ line: r.line, field: r.field, reason: r.reason });
+	}
+	return { issues, total };
+}
+
+export interface MergeCounts {
+	systemsAdded: number;
+	itemsAdded: number;
+	itemsDigest: string;
+	answersAdded: number;
+	answersDigest: string;
+	referencesAdded: number;
+	judgeRunsAdded: number;
+	judgmentsAdded: number;
+	annotationsAdded: number;
+}
+
+/** Order-independent digest of added rows: count + sum of 60-bit prefixes of their content hashes. */
+const DIGEST = `count(*)::int as n, coalesce(sum(('x' || substr(content_hash, 1, 15))::bit(60)::bigint), 0)::text as digest`;
+
+export async function mergeStage(
+	client: pg.ClientBase,
+	ctx: { datasetId: string; projectId: string; importId: string; revision: number; userId: string | null }
+): Promise<MergeCounts> {
+	const { datasetId: ds, projectId: pj, importId: imp, revision: rev } = ctx;
+	const systems = await client.query(
+		`insert into system (project_id, name)
+		 select $1, name from (select sys_a as name from import_stage where sys_a is not null
+		                       union select sys_b from import_stage where sys_b is not null) n
+		 on conflict (project_id, name) do nothing`,
+		[pj]
+	);
+	const items = await client.query<{ n: number; digest: string; refs: number }>(
+		`with ins as (
+		   insert into dataset_item (dataset_id, external_id, prompt_text, conversation, prompt_available, turn_count,
+		                             reference_text, reference_turns, category, tags, metadata, content_hash, import_id, revision)
+		   select $1, item_key, prompt_text, conversation, prompt_available, turn_count, ref_text, ref_turns,
+		          category, coalesce(tags, '{}'), coalesce(metadata, '{}'), hash, $2, $3
+		   from import_stage where kind = 'i'
+		   on conflict (dataset_id, external_id) do nothing
+		   returning content_hash, (reference_text is not null or reference_turns is not null) as has_ref)
+		 select ${DIGEST}, (count(*) filter (where has_ref))::int as refs from ins`,
+		[ds, imp, rev]
+	);
+	// A reference only fills an item that has none (conflicts were rejected before).
+	const refs = await client.query(
+		`with refs as (
+		   select distinct on (item_key) item_key, ref_text, ref_turns from import_stage
+		   where kind in ('i', 'r') and (ref_text is not null or ref_turns is not null) order by item_key, line)
+		 update dataset_item d set reference_text = refs.ref_text, reference_turns = refs.ref_turns
+		 from refs where d.dataset_id = $1 and d.external_id = refs.item_key and d.reference_text is null and d.reference_turns is null`,
+		[ds]
+	);
+	const answers = await client.query<{ n: number; digest: string }>(
+		`with ins as (
+		   insert into candidate_answer (item_id, dataset_id, system_id, content, turns, available, metadata, content_hash,
+		                                 char_count, approx_tokens, import_id, revision)
+		   select d.id, $1, y.id, s.content, s.turns, s.available, coalesce(s.metadata, '{}'), s.hash, s.char_count, s.approx_tokens, $3, $4
+		   from import_stage s
+		   join dataset_item d on d.dataset_id = $1 and d.external_id = s.item_key
+		   join system y on y.project_id = $2 and y.name = s.sys_a
+		   where s.kind = 'a'
+		   on conflict (item_id, system_id) do nothing
+		   returning content_hash)
+		 select ${DIGEST} from ins`,
+		[ds, pj, imp, rev]
+	);
+	const runs = await client.query(
+		`insert into judge_run (project_id, dataset_id, source, name, judge_model, mode, import_id, created_by)
+		 select distinct on (run_name, run_mode) $2, $1, 'imported', run_name, run_model, run_mode, $3, $4
+		 from import_stage where kind = 'j' order by run_name, run_mode, line
+		 on conflict (dataset_id, name, mode) where source = 'imported' do nothing`,
+		[ds, pj, imp, ctx.userId]
+	);
+	const answerJoins = `
+		 join dataset_item d on d.dataset_id = $1 and d.external_id = s.item_key
+		 join system ya on ya.project_id = $2 and ya.name = s.sys_a
+		 join candidate_answer ca on ca.item_id = d.id and ca.system_id = ya.id
+		 left join system yb on yb.project_id = $2 and yb.name = s.sys_b
+		 left join candidate_answer cb on cb.item_id = d.id and cb.system_id = yb.id`;
+	const judgments = await client.query(
+		`insert into judgment (run_id, item_id, answer_a_id, answer_b_id, presented_order, sample, verdict, score, preference, raw, import_id, revision)
+		 select r.id, d.id, ca.id, cb.id, s.presented_order, s.sample, s.verdict, s.score, s.preference, s.raw, $3, $4
+		 from import_stage s
+		 join judge_run r on r.dataset_id = $1 and r.source = 'imported' and r.name = s.run_name and r.mode = s.run_mode
+		 ${answerJoins}
+		 where s.kind = 'j'
+		 on conflict do nothing`,
+		[ds, pj, imp, rev]
+	);
+	const annotations = await client.query(
+		`insert into annotation (project_id, dataset_id, item_id, answer_a_id, answer_b_id, presented_order, external_annotator,
+		                         external_key, source, verdict, score, metadata, import_id, revision)
+		 select $2, $1, d.id, ca.id, cb.id, s.presented_order, s.annotator, s.external_key, 'imported', s.verdict, s.score,
+		        coalesce(s.metadata, '{}'), $3, $4
+		 from import_stage s
+		 ${answerJoins}
+		 where s.kind = 'n'
+		 on conflict do nothing`,
+		[ds, pj, imp, rev]
+	);
+	return {
+		systemsAdded: systems.rowCount ?? 0,
+		itemsAdded: items.rows[0].n,
+		itemsDigest: items.rows[0].digest,
+		answersAdded: answers.rows[0].n,
+		answersDigest: answers.rows[0].digest,
+		referencesAdded: items.rows[0].refs + (refs.rowCount ?? 0),
+		judgeRunsAdded: runs.rowCount ?? 0,
+		judgmentsAdded: judgments.rowCount ?? 0,
+		annotationsAdded: annotations.rowCount ?? 0
+	};
+}
+
+export async function countStage(client: pg.ClientBase): Promise<{ distinctSystems: number }> {
+	const r = await client.query<{ n: number }>(
+		`select count(*)::int as n from (select sys_a from import_stage where sys_a is not null union select sys_b from import_stage where sys_b is not null) x`
+	);
+	return { distinctSystems: r.rows[0].n };
+}

@@ -1,0 +1,193 @@
+/**
+ * Typed, size-checked access to the fields of one raw record. Every problem is
+ * recorded with the record's line and the field's name (path), and the getter
+ * returns null so the adapter can keep going and report every bad field at once.
+ */
+import type { ChatMessage, JsonObject } from '../db/schema';
+import type { ImportIssue } from './issues';
+import { formatBytes, type ImportLimits } from './limits';
+
+const ROLES = new Set(['system', 'user', 'assistant']);
+const MAX_ID_CHARS = 512;
+
+export function describeType(v: unknown): string {
+	if (v === null) return 'null';
+	if (Array.isArray(v)) return 'an array';
+	if (typeof v === 'object') return 'an object';
+	return `a ${typeof v}`;
+}
+
+export class FieldReader {
+	readonly issues: ImportIssue[] = [];
+	constructor(
+		readonly obj: Record<string, unknown>,
+		readonly line: number,
+		readonly limits: ImportLimits,
+		/** CSV: every value is a string and an empty cell means "missing". */
+		readonly csv = false
+	) {}
+
+	fail(field: string, reason: string): null {
+		this.issues.push({ line: this.line, field, reason });
+		return null;
+	}
+
+	get ok(): boolean {
+		return this.issues.length === 0;
+	}
+
+	has(field: string): boolean {
+		const v = this.obj[field];
+		return v !== undefined && v !== null && !(this.csv && v === '');
+	}
+
+	/** A text value stored as-is: size limit, no NUL (PostgreSQL cannot store it), no lone surrogates. */
+	checkText(field: string, text: string): string | null {
+		const max = this.limits.maxFieldBytes;
+		if (text.length * 3 > max && Buffer.byteLength(text) > max) {
+			return this.fail(field, `is ${formatBytes(Buffer.byteLength(text))}, over the limit of ${formatBytes(max)} per field (CONCORD_IMPORT_MAX_FIELD_BYTES).`);
+		}
+		if (text.includes('\u0000')) return this.fail(field, 'contains a NUL character (U+0000), which cannot be stored.');
+		if (!text.isWellFormed()) return this.fail(field, 'contains an unpaired UTF-16 surrogate escape (e.g. "\\ud800"), which is not valid Unicode.');
+		return text;
+	}
+
+	string(field: string, opts: { required?: boolean; allowEmpty?: boolean } = {}): string | null {
+		const v = this.obj[field];
+		if (v === undefined || v === null || (this.csv && v === '')) return opts.required ? this.fail(field, 'is required but missing.') : null;
+		if (typeof v !== 'string') return this.fail(field, `must be a string, got ${describeType(v)}.`);
+		if (!opts.allowEmpty && v.trim() === '') return opts.required ? this.fail(field, 'is required but empty.') : null;
+		return this.checkText(field, v);
+	}
+
+	/** An identifier: a non-empty string or an integer (MT-Bench uses numbers). */
+	id(field: string, opts: { required?: boolean } = { required: true }): string | null {
+		const v = this.obj[field];
+		if (v === undefined || v === null || v === '') return opts.required ? this.fail(field, 'is required but missing.') : null;
+		if (typeof v === 'number' && Number.isSafeInteger(v)) return String(v);
+		if (typeof v !== 'string') return this.fail(field, `must be a string or an integer id, got ${describeType(v)}.`);
+		const s = v.trim();
+		if (s === '') return this.fail(field, 'is required but empty.');
+		if (s.length > MAX_ID_CHARS) return this.fail(field, `is longer than ${MAX_ID_CHARS} characters.`);
+		return this.checkText(field, s);
+	}
+
+	/** A name (system, judge, annotator): like an id, but only strings. */
+	name(field: string, opts: { required?: boolean } = { required: true }): string | null {
+		const v = this.string(field, opts);
+		if (v === null) return null;
+		if (v.length > MAX_ID_CHARS) return this.fail(field, `is longer than ${MAX_ID_CHARS} characters.`);
+		return v.trim();
+	}
+
+	/** Parses a JSON-valued CSV cell; JSON sources pass the value through. */
+	jsonValue(field: string): unknown {
+		const v = this.obj[field];
+		if (!this.csv || typeof v !== 'string') return v;
+		try {
+			return JSON.parse(v);
+		} catch (error) {
+			return this.fail(field, `is not valid JSON (${(error as Error).message}).`);
+		}
+	}
+
+	stringArray(field: string, value: unknown, opts: { minLength?: number } = {}): string[] | null {
+		if (!Array.isArray(value)) return this.fail(field, `must be an array of strings, got ${describeType(value)}.`);
+		if (value.length < (opts.minLength ?? 0)) return this.fail(field, `must have at least ${opts.minLength} entr${opts.minLength === 1 ? 'y' : 'ies'}.`);
+		const out: string[] = [];
+		let bad = false;
+		value.forEach((entry, i) => {
+			const path = `${field}[${i}]`;
+			if (typeof entry !== 'string') {
+				this.fail(path, `must be a string, got ${describeType(entry)}.`);
+				bad = true;
+			} else if (this.checkText(path, entry) === null) bad = true;
+			else out.push(entry);
+		});
+		return bad ? null : out;
+	}
+
+	messages(field: string, value: unknown): ChatMessage[] | null {
+		if (!Array.isArray(value)) return this.fail(field, `must be an array of {role, content} messages, got ${describeType(value)}.`);
+		if (value.length === 0) return this.fail(field, 'must contain at least one message.');
+		const out: ChatMessage[] = [];
+		let bad = false;
+		value.forEach((m, i) => {
+			const path = `${field}[${i}]`;
+			if (!m || typeof m !== 'object' || Array.isArray(m)) {
+				this.fail(path, `must be an object {role, content}, got ${describeType(m)}.`);
+				bad = true;
+				return;
+			}
+			const { role, content } = m as Record<string, unknown>;
+			let entryOk = true;
+			if (typeof role !== 'string' || !ROLES.has(role)) {
+				this.fail(`${path}.role`, 'must be "system", "user" or "assistant".');
+				entryOk = false;
+			}
+			if (typeof content !== 'string') {
+				this.fail(`${path}.content`, `must be a string, got ${describeType(content)}.`);
+				entryOk = false;
+			} else if (this.checkText(`${path}.content`, content) === null) entryOk = false;
+			if (entryOk) out.push({ role: role as ChatMessage['role'], content: content as string });
+			else bad = true;
+		});
+		if (!bad && !out.some((m) => m.role === 'user')) return this.fail(field, 'must contain at least one "user" message.');
+		return bad ? null : out;
+	}
+
+	/** Tags: a JSON array of strings, or a comma-separated string. */
+	tags(field: string): string[] {
+		const v = this.obj[field];
+		if (v === undefined || v === null || v === '') return [];
+		let list: unknown = v;
+		if (typeof v === 'string') {
+			const s = v.trim();
+			list = s.startsWith('[') ? this.jsonValueOf(field, s) : s.split(',');
+			if (list === null) return [];
+		}
+		const tags = this.stringArray(field, list);
+		if (!tags) return [];
+		return [...new Set(tags.map((t) => t.trim()).filter((t) => t !== ''))];
+	}
+
+	private jsonValueOf(field: string, text: string): unknown {
+		try {
+			return JSON.parse(text);
+		} catch (error) {
+			return this.fail(field, `is not valid JSON (${(error as Error).message}).`);
+		}
+	}
+
+	number(field: string, opts: { required?: boolean; min?: number; max?: number } = {}): number | null {
+		let v = this.obj[field];
+		if (v === undefined || v === null || v === '') return opts.required ? this.fail(field, 'is required but missing.') : null;
+		if (this.csv && typeof v === 'string') v = Number(v.trim());
+		if (typeof v !== 'number' || !Number.isFinite(v)) return this.fail(field, `must be a number, got ${describeType(this.obj[field])}.`);
+		if ((opts.min !== undefined && v < opts.min) || (opts.max !== undefined && v > opts.max)) {
+			return this.fail(field, `must be between ${opts.min ?? '-∞'} and ${opts.max ?? '∞'}, got ${v}.`);
+		}
+		return v;
+	}
+
+	/** Free metadata: any JSON value, size-checked as serialized JSON, NUL-free. */
+	metadata(fields: readonly string[]): JsonObject {
+		const out: JsonObject = {};
+		for (const f of fields) {
+			const v = this.obj[f];
+			if (v === undefined || (this.csv && v === '')) continue;
+			out[f] = v;
+		}
+		return this.checkJson(fields.length === 1 ? fields[0] : 'metadata', out) ?? {};
+	}
+
+	checkJson<T>(field: string, value: T): T | null {
+		const text = JSON.stringify(value);
+		if (text.length * 3 > this.limits.maxFieldBytes && Buffer.byteLength(text) > this.limits.maxFieldBytes) {
+			return this.fail(field, `is ${formatBytes(Buffer.byteLength(text))} as JSON, over the limit of ${formatBytes(this.limits.maxFieldBytes)} (CONCORD_IMPORT_MAX_FIELD_BYTES).`);
+		}
+		if (text.includes('\\u0000')) return this.fail(field, 'contains a NUL character (U+0000), which cannot be stored.');
+		if (!text.isWellFormed()) return this.fail(field, 'contains an unpaired UTF-16 surrogate, which is not valid Unicode.');
+		return value;
+	}
+}

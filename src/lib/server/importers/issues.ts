@@ -1,0 +1,49 @@
+/**
+ * Problems found in an uploaded file. Record-level problems are collected (the
+ * file is rejected as a whole, but the user sees every bad row up to a cap, and
+ * the total); a file-level problem (empty, not UTF-8, compressed bomb) stops the
+ * parse at once and is thrown as ImportFileError.
+ */
+import type { ImportErrorEntry } from '../db/schema';
+
+export type ImportIssue = ImportErrorEntry;
+
+export class ImportFileError extends Error {
+	constructor(
+		readonly issue: ImportIssue,
+		/** A problem of the request rather than the content (e.g. too large): HTTP 413, not 400. */
+		readonly kind: 'content' | 'too-large' = 'content'
+	) {
+		super(issue.reason);
+		this.name = 'ImportFileError';
+	}
+}
+
+export function fileError(reason: string, line = 0, field: string | null = null, kind: 'content' | 'too-large' = 'content') {
+	return new ImportFileError({ line, field, reason }, kind);
+}
+
+/** Keeps the first `cap` issues in line order of discovery and counts all of them. */
+export class IssueList {
+	readonly listed: ImportIssue[] = [];
+	total = 0;
+	constructor(readonly cap: number) {}
+
+	add(issue: ImportIssue): void {
+		this.total++;
+		if (this.listed.length < this.cap) this.listed.push(issue);
+	}
+
+	addAll(issues: readonly ImportIssue[]): void {
+		for (const i of issues) this.add(i);
+	}
+
+	get empty(): boolean {
+		return this.total === 0;
+	}
+
+	/** Listed issues sorted by line (discovery order mixes parse and database checks). */
+	sorted(): ImportIssue[] {
+		return [...this.listed].sort((a, b) => a.line - b.line);
+	}
+}

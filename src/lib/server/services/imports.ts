@@ -1,0 +1,187 @@
+/**
+ * Dataset imports, step by step:
+ *   1. upload  — the raw bytes are streamed into dataset_import_chunk (size limit
+ *                enforced while streaming), giving an import id;
+ *   2. preview — the first rows as Concord will store them, the detected format,
+ *                columns and a suggested (or remembered) mapping, and the errors
+ *                found in those rows; nothing is written;
+ *   3. start   — the chosen format/mapping/target is saved and the job
+ *                'dataset.import' is queued (a closed tab loses nothing);
+ *   4. get/list for progress and errors; cancel.
+ * Callers have already checked the admin role (tRPC projectProcedure, or
+ * `authorizeImportUpload` for the HTTP upload endpoint).
+ */
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import type { Db } from '../db/client';
+import * as datasetsRepo from '../db/repositories/datasets';
+import { findMembership } from '../db/repositories/members';
+import * as importsRepo from '../db/repositories/imports';
+import type { ImportErrorEntry } from '../db/schema';
+import { AppError } from '../errors';
+import { adapters, formatList, type FormatId } from '../importers/formats/index';
+import { isGzip } from '../importers/source';
+import { formatBytes, importLimits } from '../importers/limits';
+import type { Queue } from '../jobs/queue';
+import { buildPreview, type ImportPreview } from './import-preview';
+import { IMPORT_JOB_ATTEMPTS } from './import-runner';
+
+export const CHUNK_BYTES = 1024 * 1024;
+
+export async function authorizeImportUpload(db: Db, projectId: string, userId: string): Promise<void> {
+	const membership = await findMembership(db, projectId, userId);
+	if (!membership) throw new AppError('NOT_FOUND', 'Project not found.');
+	if (membership.role !== 'admin') throw new AppError('FORBIDDEN', 'Only project admins can import data.');
+}
+
+function tooLarge(limit: number) {
+	return new AppError('PAYLOAD_TOO_LARGE', `The file is larger than ${formatBytes(limit)} (CONCORD_IMPORT_MAX_FILE_BYTES).`, {
+		limitBytes: limit,
+		errors: [{ line: 0, field: null, reason: `The file is larger than ${formatBytes(limit)} (CONCORD_IMPORT_MAX_FILE_BYTES).` }]
+	});
+}
+
+export const FileNameSchema = z.string().trim().min(1).max(255);
+
+/** Streams an upload into PostgreSQL in ~1 MiB chunks; nothing of it is kept if it fails or is too large. */
+export async function receiveUpload(
+	db: Db,
+	input: { projectId: string; userId: string | null; fileName: string; body: AsyncIterable<Uint8Array>; contentLength?: number | null; maxBytes?: number }
+): Promise<{ importId: string; byteSize: number; gzip: boolean }> {
+	const max = input.maxBytes ?? importLimits().maxFileBytes;
+	if (input.contentLength != null && input.contentLength > max) throw tooLarge(max);
+	const fileName = FileNameSchema.safeParse(input.fileName);
+	if (!fileName.success) throw new AppError('BAD_REQUEST', 'A file name (1–255 characters) is required.');
+	const { id } = await importsRepo.createImport(db, { projectId: input.projectId, fileName: fileName.data, createdBy: input.userId });
+	const hash = createHash('sha256');
+	let pending: Buffer[] = [];
+	let pendingLen = 0;
+	let seq = 0;
+	let total = 0;
+	let head: Buffer | null = null;
+	const flush = async (final: boolean) => {
+		while (pendingLen >= CHUNK_BYTES || (final && pendingLen > 0)) {
+			const all = pending.length === 1 ? pending[0] : Buffer.concat(pending);
+			const piece = all.subarray(0, Math.min(CHUNK_BYTES, all.byteLength));
+			await importsRepo.insertChunk(db, id, seq++, Buffer.from(piece));
+			const rest = all.subarray(piece.byteLength);
+			pending = rest.byteLength > 0 ? [rest] : [];
+			pendingLen = rest.byteLength;
+		}
+	};
+	try {
+		for await (const part of input.body) {
+			const buf = Buffer.from(part.buffer, part.byteOffset, part.byteLength);
+			total += buf.byteLength;
+			if (total > max) throw tooLarge(max);
+			head ??= buf.subarray(0, 4);
+			hash.update(buf);
+			pending.push(buf);
+			pendingLen += buf.byteLength;
+			if (pendingLen >= CHUNK_BYTES) await flush(false);
+		}
+		await flush(true);
+		if (total === 0) throw new AppError('BAD_REQUEST', 'The file is empty.', { errors: [{ line: 0, field: null, reason: 'The file is empty.' }] });
+		const gzip = head !== null && isGzip(head);
+		await importsRepo.finishUpload(db, id, { byteSize: total, gzip, sha256: hash.digest('hex') });
+		return { importId: id, byteSize: total, gzip };
+	} catch (error) {
+		// Cascades to the chunks written so far.
+		await importsRepo.deleteImport(db, id).catch(() => {});
+		if (error instanceof AppError) throw error;
+		throw new AppError('BAD_REQUEST', 'The upload was interrupted before the whole file arrived.');
+	}
+}
+
+async function requireImport(db: Db, projectId: string, importId: string) {
+	const imp = await importsRepo.findImport(db, projectId, importId);
+	if (!imp) throw new AppError('NOT_FOUND', 'Import not found.');
+	return imp;
+}
+
+export const FormatIdSchema = z.enum(Object.keys(adapters) as [FormatId, ...FormatId[]]);
+
+export async function previewImport(
+	db: Db,
+	projectId: string,
+	input: { importId: string; format?: FormatId | null; mapping?: unknown; datasetId?: string | null }
+): Promise<ImportPreview> {
+	const imp = await requireImport(db, projectId, input.importId);
+	if (!['uploaded', 'failed'].includes(imp.status)) {
+		throw new AppError('CONFLICT', `This import is ${imp.status}; upload the file again to preview it.`);
+	}
+	let remembered: { format?: FormatId; mapping?: unknown } | null = null;
+	if (input.datasetId) {
+		const ds = await datasetsRepo.findDatasetInProject(db, projectId, input.datasetId);
+		if (!ds) throw new AppError('NOT_FOUND', 'Dataset not found.');
+		remembered = (ds.fieldMapping as { format?: FormatId; mapping?: unknown } | null) ?? null;
+	}
+	return buildPreview(db, imp, { format: input.format ?? null, mapping: input.mapping, remembered });
+}
+
+export const StartImportSchema = z
+	.object({
+		importId: z.string().uuid(),
+		datasetId: z.string().uuid().nullish(),
+		newDatasetName: z.string().trim().min(1).max(200).nullish(),
+		format: FormatIdSchema,
+		mapping: z.record(z.string(), z.unknown()).nullish()
+	})
+	.refine((v) => !!v.datasetId !== !!v.newDatasetName, { message: 'Choose an existing dataset or a name for a new one.', path: ['datasetId'] });
+export type StartImportInput = z.infer<typeof StartImportSchema>;
+
+export async function startImport(db: Db, queue: Queue, projectId: string, input: StartImportInput) {
+	const imp = await requireImport(db, projectId, input.importId);
+	if (!['uploaded', 'failed'].includes(imp.status)) throw new AppError('CONFLICT', `This import is ${imp.status} and cannot be started.`);
+	const adapter = adapters[input.format];
+	const mapping = adapter.options.safeParse(input.mapping ?? adapter.suggest({ fileName: imp.fileName, limits: importLimits(), fields: [] }));
+	if (!mapping.success) {
+		throw new AppError('BAD_REQUEST', 'The field mapping is not valid.', {
+			errors: mapping.error.issues.map((i): ImportErrorEntry => ({ line: 0, field: i.path.join('.') || 'mapping', reason: i.message }))
+		});
+	}
+	if (input.datasetId && !(await datasetsRepo.findDatasetInProject(db, projectId, input.datasetId))) throw new AppError('NOT_FOUND', 'Dataset not found.');
+	if (input.newDatasetName && (await datasetsRepo.findDatasetByName(db, projectId, input.newDatasetName))) {
+		throw new AppError('CONFLICT', `A dataset named "${input.newDatasetName}" already exists.`);
+	}
+	const moved = await importsRepo.transition(db, imp.id, ['uploaded', 'failed'], 'queued', {
+		datasetId: input.datasetId ?? null,
+		newDatasetName: input.newDatasetName ?? null,
+		format: input.format,
+		mapping: mapping.data
+	});
+	if (!moved) throw new AppError('CONFLICT', 'This import was started by someone else.');
+	await queue.enqueue('dataset.import', { importId: imp.id }, { jobKey: `dataset-import:${imp.id}`, maxAttempts: IMPORT_JOB_ATTEMPTS });
+	return getImport(db, projectId, imp.id);
+}
+
+export type ImportView = Awaited<ReturnType<typeof getImport>>;
+
+function view(row: importsRepo.ImportRow) {
+	const { cancelRequested, ...rest } = row;
+	return { ...rest, cancelRequested, progress: row.byteSize > 0 ? Math.min(1, row.bytesRead / row.byteSize) : 0 };
+}
+
+export async function getImport(db: Db, projectId: string, importId: string) {
+	return view(await requireImport(db, projectId, importId));
+}
+
+export async function listImports(db: Db, projectId: string, opts: { datasetId?: string; limit?: number } = {}) {
+	const rows = await importsRepo.listImports(db, projectId, { datasetId: opts.datasetId, limit: opts.limit ?? 50 });
+	return rows.map(view);
+}
+
+/** Queued or uploaded imports stop at once; a running one stops at its next progress tick and rolls back. */
+export async function cancelImport(db: Db, projectId: string, importId: string) {
+	const imp = await requireImport(db, projectId, importId);
+	if (await importsRepo.transition(db, imp.id, ['uploaded', 'queued', 'failed'], 'cancelled')) {
+		await importsRepo.deleteChunks(db, imp.id);
+	} else if (['validating', 'importing'].includes(imp.status)) {
+		await importsRepo.requestCancel(db, imp.id);
+	} else {
+		throw new AppError('CONFLICT', `This import is ${imp.status} and cannot be cancelled.`);
+	}
+	return getImport(db, projectId, imp.id);
+}
+
+export { formatList };
