@@ -9,12 +9,12 @@
  */
 import MarkdownIt from 'markdown-it';
 import type { Options, Token } from 'markdown-it';
-import markdownItKatex from '@vscode/markdown-it-katex';
 import { escapeHtml } from './escape';
 import { highlightCode, knownLanguage } from './highlight';
 import { renderMath, type MathBudget } from './math';
 import { imagePlaceholder } from './image-placeholder';
 import { useLinearLinkify } from './linkify';
+import { useMathSyntax } from './math-syntax';
 import { safeImageUrl, safeLinkUrl } from './url-policy';
 
 /** Per-render state handed to every rule through markdown-it's `env`. */
@@ -58,8 +58,7 @@ export function createParser(maxNesting: number): MarkdownIt {
 			if (token.type === 'inline' && bracketScanCost(token.content) > maxBracketScan) throw new TooComplexError();
 		}
 	});
-	// The plugin contributes the `$…$` / `$$…$$` parsing; rendering is replaced below.
-	md.use(markdownItKatex);
+	useMathSyntax(md);
 
 	const rules = md.renderer.rules;
 	const envOf = (env: unknown) => env as RenderEnv;
@@ -99,7 +98,7 @@ export function createParser(maxNesting: number): MarkdownIt {
 
 	rules.math_inline = (tokens, idx, _options, env) => {
 		const tex = stripBackticks(tokens[idx].content);
-		// The plugin's convention: environments like align are display math even between `$`.
+		// Environments like align only make sense as display math, even between single `$`.
 		const display = /\\begin\{(align|equation|gather|cd|alignat)\}/i.test(tex);
 		return renderMath(tex, display, envOf(env).math);
 	};
@@ -126,7 +125,7 @@ function renderFence(token: Token, env: RenderEnv): string {
 	return `<pre class="md-code"><code>${escapeHtml(token.content)}</code></pre>\n`;
 }
 
-/** `$`x`$` is the plugin's syntax for math that contains dollar signs. */
+/** `$`x`$` (GitLab's syntax) lets math contain characters Markdown would otherwise take. */
 function stripBackticks(content: string): string {
 	return content.length > 2 && content.startsWith('`') && content.endsWith('`') ? content.slice(1, -1) : content;
 }
