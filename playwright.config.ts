@@ -20,6 +20,11 @@ const baseURL = `http://127.0.0.1:${port}`;
 // Created once by the runner; its workers inherit the variable instead of making their own.
 const dataDir = (process.env.CONCORD_E2E_DATA_DIR ??= freshDataDir());
 
+// This run's own build output: the server inside node_modules, so it still resolves its
+// packages; SvelteKit's intermediate files inside .svelte-kit. Both are git-ignored.
+const buildDir = `node_modules/.cache/concord-e2e/${port}/build`;
+const kitDir = `.svelte-kit/e2e-${port}`;
+
 // Debian's Chromium by default; without it, Playwright's own build (`npx playwright install chromium`).
 const chromium = process.env.CHROMIUM_PATH ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
 
@@ -39,6 +44,8 @@ export default defineConfig({
 		screenshot: 'only-on-failure',
 		// The app negotiates the UI language; pin it so English strings are the default.
 		locale: 'en-US',
+		// Copy buttons (invitation links) write to the clipboard; tests read it back.
+		permissions: ['clipboard-read', 'clipboard-write'],
 		launchOptions: {
 			executablePath: chromium,
 			args: [
@@ -62,7 +69,7 @@ export default defineConfig({
 	webServer: {
 		// DATABASE_URL is removed (not blanked: an empty value fails validation) so the
 		// app boots its own embedded PostgreSQL in the fresh data directory.
-		command: 'env -u DATABASE_URL sh -c "npx vite build && node build/index.js"',
+		command: 'env -u DATABASE_URL sh -c \'npx vite build && node "$CONCORD_BUILD_DIR/index.js"\'',
 		url: `${baseURL}/api/health`,
 		reuseExistingServer: false,
 		timeout: 300_000,
@@ -74,8 +81,14 @@ export default defineConfig({
 			NODE_ENV: 'production',
 			PORT: String(port),
 			HOST: '127.0.0.1',
+			// Without ORIGIN, adapter-node assumes https and SvelteKit refuses our http form posts.
+			ORIGIN: baseURL,
 			CONCORD_DATA_DIR: dataDir,
-			CONCORD_LOG_LEVEL: 'warn'
+			CONCORD_BUILD_DIR: buildDir,
+			CONCORD_KIT_DIR: kitDir,
+			CONCORD_LOG_LEVEL: 'warn',
+			// Serves the test-only pages under src/routes/(dev) (404 otherwise).
+			CONCORD_E2E: '1'
 		}
 	}
 });
