@@ -9,7 +9,10 @@ const config = {
 		runes: ({ filename }) => (filename.split(/[/\\]/).includes('node_modules') ? undefined : true)
 	},
 	kit: {
-		adapter: adapter({ out: 'build' }),
+		// End-to-end runs build into their own folders (playwright.config.ts), so they never
+		// swap the files of a running `npm start` or of another run in the same checkout.
+		adapter: adapter({ out: process.env.CONCORD_BUILD_DIR ?? 'build' }),
+		outDir: process.env.CONCORD_KIT_DIR ?? '.svelte-kit',
 		// SvelteKit's own CSRF check covers form posts; tRPC JSON posts are checked in hooks.server.ts.
 		csrf: { trustedOrigins: [] }
 	}
