@@ -110,6 +110,8 @@ async function* csvRecords(bytes: AsyncIterable<Buffer>, limits: ImportLimits, d
 	// Line-level problems (encoding, a huge physical line) are found before csv-parse
 	// sees the text; the line is replaced by an empty one to keep numbering intact.
 	let pendingIssues: ImportIssue[] = [];
+	let lastRecordEnd = 0;
+	let lastErrorLine = -1;
 	async function* text(): AsyncGenerator<string> {
 		for await (const lines of readLines(bytes, { maxLineBytes: limits.maxRecordBytes })) {
 			yield lines.map((l: LineResult) => {
@@ -130,7 +132,12 @@ async function* csvRecords(bytes: AsyncIterable<Buffer>, limits: ImportLimits, d
 		skip_records_with_error: true,
 		on_skip: (error: CsvError | undefined) => {
 			if (!error) return;
-			const line = typeof (error as unknown as { lines?: number }).lines === 'number' ? (error as unknown as { lines: number }).lines : 0;
+			const at = (error as unknown as { lines?: number }).lines;
+			// An unterminated quote is found at the end of the file: name the line where its record began.
+			const line = error.code === 'CSV_QUOTE_NOT_CLOSED' ? lastRecordEnd + 1 : typeof at === 'number' ? at : 0;
+			// After a syntax error csv-parse may trip again on the rest of the same line: report it once.
+			if (line === lastErrorLine) return;
+			lastErrorLine = line;
 			pendingIssues.push({ line, field: null, reason: `CSV: ${csvReason(error)}` });
 		}
 	});
@@ -149,6 +156,7 @@ async function* csvRecords(bytes: AsyncIterable<Buffer>, limits: ImportLimits, d
 	for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
 		const innerNewlines = record.reduce((n, f) => n + countNewlines(f), 0);
 		const line = info.lines - innerNewlines;
+		lastRecordEnd = info.lines;
 		if (!header) {
 			header = checkHeader(record, line);
 			continue;

@@ -125,7 +125,8 @@ export async function openImport(chunks: AsyncIterable<Uint8Array>, options: Ope
 		throw new ImportFileError({ line: 0, field: 'mapping', reason: `The field mapping is not valid: ${detail}` });
 	}
 	const mapping = parsed.data;
-	const mappingIssues = adapter.checkOptions?.(mapping as never, ctx) ?? [];
+	// Without one good record the columns are unknown; the row errors already say what is wrong.
+	const mappingIssues = fields.length > 0 ? (adapter.checkOptions?.(mapping as never, ctx) ?? []) : [];
 	const map = adapter.mapper(mapping as never, ctx);
 
 	async function* normalize(): AsyncGenerator<NormalizedBatch> {

@@ -100,7 +100,8 @@ const CHECKS: string[] = [
 	 left join it on it.item_key = a.item_key
 	 left join dataset_item d on d.dataset_id = $1 and d.external_id = a.item_key
 	 where a.kind = 'a' and a.available and coalesce(it.turn_count, d.turn_count) <> coalesce(jsonb_array_length(a.turns), 1)`,
-	// The same verdict / label key twice in the file.
+	// The same verdict / label key twice in the file. Every adapter keys its records so that this
+	// implies a duplicate record (reported above); these two only run as a safety net when nothing else was found.
 	`select line, src_field, format('Duplicate verdict of judge "%s" on item "%s" (same answers, order and sample as line %s).', run_name, item_key, first_line)
 	 from (select line, src_field, run_name, item_key, min(line) over (partition by run_name, run_mode, item_key, sys_a, sys_b, presented_order, sample) as first_line
 	       from import_stage where kind = 'j') x
@@ -133,6 +134,9 @@ const CHECKS: string[] = [
 	 where s.kind = 'n' and (n.verdict is distinct from s.verdict or n.score is distinct from s.score)`
 ];
 
+/** Indexes of the duplicate-verdict / duplicate-label checks in CHECKS. */
+const SAFETY_NET = new Set([CHECKS.findIndex((c) => c.includes("'Duplicate verdict")), CHECKS.findIndex((c) => c.includes("'Duplicate label"))]);
+
 export async function findStageProblems(
 	client: pg.ClientBase,
 	ctx: { datasetId: string | null; projectId: string; cap: number; onlyDuplicates?: boolean }
@@ -141,7 +145,9 @@ export async function findStageProblems(
 	let total = 0;
 	// With rows already rejected by the parser, only the duplicate check is meaningful:
 	// the others would report follow-on errors (e.g. answers of an item whose row was bad).
-	for (const check of ctx.onlyDuplicates ? CHECKS.slice(0, 1) : CHECKS) {
+	const checks = ctx.onlyDuplicates ? CHECKS.slice(0, 1) : CHECKS;
+	for (const [i, check] of checks.entries()) {
+		if (SAFETY_NET.has(i) && total > 0) continue;
 		const res = await client.query<{ line: number; field: string | null; reason: string; total: number }>(
 			// The unused CTE gives $1/$2 a type even in checks that do not use them.
 			`with _params as (select $1::uuid, $2::uuid)

@@ -111,16 +111,20 @@ function textOrTurns(r: FR, field: string, required: boolean): string | string[]
 	return r.string(field, { required, allowEmpty: required });
 }
 
+function readConversation(r: FR, field: string) {
+	if (!r.has(field)) return r.fail(field, 'is required but missing.');
+	const before = r.issues.length;
+	const value = r.jsonValue(field);
+	// A cell that is not JSON at all is one problem, not two.
+	return r.issues.length > before ? null : r.messages(field, value);
+}
+
 function genericMapper(csv: boolean) {
 	return (mapping: GenericMapping, ctx: AdapterContext) =>
 		(raw: { line: number; value: Record<string, unknown> }): MapResult => {
 			const r = new FieldReader(raw.value, raw.line, ctx.limits, csv);
 			const prompt = mapping.prompt ? r.string(mapping.prompt, { required: true }) : null;
-			const conversation = mapping.conversation
-				? r.has(mapping.conversation)
-					? r.messages(mapping.conversation, r.jsonValue(mapping.conversation))
-					: r.fail(mapping.conversation, 'is required but missing.')
-				: null;
+			const conversation = mapping.conversation ? readConversation(r, mapping.conversation) : null;
 			const reference = mapping.reference ? textOrTurns(r, mapping.reference, false) : null;
 			const category = mapping.category ? r.string(mapping.category) : null;
 			const tags = mapping.tags ? r.tags(mapping.tags) : [];
