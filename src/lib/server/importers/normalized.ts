@@ -27,6 +27,11 @@ export interface AnswerRecord {
 	system: string;
 	content: string | null;
 	turns: string[] | null;
+	/**
+	 * The source gives one response per user turn (MT-Bench, or an array in JSON): the count must
+	 * match the item's turns. A single text answers the conversation's last message.
+	 */
+	perTurn: boolean;
 	available: boolean;
 	metadata: JsonObject;
 	contentHash: string;
@@ -163,6 +168,7 @@ export function makeAnswer(input: AnswerInput): AnswerRecord {
 		system: input.system,
 		content: text,
 		turns,
+		perTurn: Array.isArray(input.content),
 		available: input.content !== null,
 		metadata: input.metadata ?? {},
 		contentHash,

@@ -18,7 +18,7 @@ export async function createStage(client: pg.ClientBase): Promise<void> {
 			item_key text, sys_a text, sys_b text, hash text,
 			prompt_text text, conversation jsonb, prompt_available boolean, turn_count int,
 			ref_text text, ref_turns jsonb, category text, tags text[], metadata jsonb,
-			content text, turns jsonb, available boolean, char_count int, approx_tokens int,
+			content text, turns jsonb, available boolean, per_turn boolean, char_count int, approx_tokens int,
 			run_name text, run_model text, run_mode text, presented_order text, sample int,
 			verdict text, score numeric, preference numeric, raw jsonb,
 			annotator text, external_key text
@@ -93,13 +93,13 @@ const CHECKS: string[] = [
 	 left join system y on y.project_id = $2 and y.name = sides.sys
 	 left join candidate_answer c on c.item_id = d.id and c.system_id = y.id
 	 where staged.item_key is null and c.id is null`,
-	// Per-turn answers must match the item's number of user turns.
+	// Per-turn answers (one response per user turn) must match the item's number of user turns.
 	`with it as (select item_key, min(turn_count) as turn_count from import_stage where kind = 'i' group by item_key)
 	 select a.line, a.src_field, format('Item "%s" has %s user turn(s) but this answer has %s response(s).', a.item_key, coalesce(it.turn_count, d.turn_count), coalesce(jsonb_array_length(a.turns), 1))
 	 from import_stage a
 	 left join it on it.item_key = a.item_key
 	 left join dataset_item d on d.dataset_id = $1 and d.external_id = a.item_key
-	 where a.kind = 'a' and a.available and coalesce(it.turn_count, d.turn_count) <> coalesce(jsonb_array_length(a.turns), 1)`,
+	 where a.kind = 'a' and a.per_turn and coalesce(it.turn_count, d.turn_count) <> coalesce(jsonb_array_length(a.turns), 1)`,
 	// The same verdict / label key twice in the file. Every adapter keys its records so that this
 	// implies a duplicate record (reported above); these two only run as a safety net when nothing else was found.
 	`select line, src_field, format('Duplicate verdict of judge "%s" on item "%s" (same answers, order and sample as line %s).', run_name, item_key, first_line)

@@ -34,6 +34,7 @@ export const STAGE_COLUMNS = [
 	'content',
 	'turns',
 	'available',
+	'per_turn',
 	'char_count',
 	'approx_tokens',
 	'run_name',
@@ -119,6 +120,7 @@ export class StageEncoder {
 				content: copyText(a.content),
 				turns: json(a.turns),
 				available: bool(a.available),
+				per_turn: bool(a.perTurn),
 				metadata: json(a.metadata),
 				char_count: String(a.charCount),
 				approx_tokens: String(a.approxTokens)
