@@ -10,6 +10,7 @@
  */
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { foreignHost, hostileCases } from '../../src/lib/markdown/testing/hostile-corpus';
+import { adminStatePath } from './support/accounts';
 
 const testPage = '/__test/markdown';
 // The page adds one ordinary answer before the hostile ones.
@@ -40,6 +41,7 @@ async function watch(context: BrowserContext, page: Page, appOrigin: string): Pr
 
 /** What hostile content managed to do so far; `inert` is what it must look like. */
 async function verdict(page: Page, seen: Watch) {
+	// `path` catches a <meta refresh> or a followed link.
 	const xss = await page.evaluate(() => (window as { __xss?: unknown }).__xss ?? null);
 	return { xss, dialogs: seen.dialogs, foreign: seen.foreign, popups: seen.popups, path: new URL(page.url()).pathname };
 }
@@ -170,4 +172,74 @@ test('a remote image loads only when the reader asks, without a referrer', async
 	// Nothing else left: the two images went through their own route, not the catch-all.
 	expect(seen.foreign.filter((u) => !/\/(beacon|i)\.png$/.test(u))).toEqual([]);
 	expect(seen.dialogs).toEqual([]);
+});
+
+/**
+ * The same corpus through the real product path: imported as LLMBar pairs (hostile prompts and
+ * hostile answers), then opened on every dataset item page, where the datasets UI renders
+ * prompts and answers with SafeMarkdown.
+ */
+test.describe('through the dataset item pages', () => {
+	test.use({ storageState: adminStatePath });
+
+	test('imported hostile prompts and answers render inert on every item page', async ({ page, context, baseURL }) => {
+		test.setTimeout(600_000);
+		const origin = new URL(baseURL!).origin;
+		const request = page.request;
+		const post = (url: string, data: unknown) => request.post(url, { data: { json: data }, headers: { origin } });
+		const query = async (path: string, input: unknown) => {
+			const res = await request.get(`/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`);
+			expect(res.status()).toBe(200);
+			return (await res.json()).result.data.json;
+		};
+
+		const created = await post('/api/trpc/projects.create', { name: `Hostile answers ${Date.now()}`, description: '' });
+		expect(created.status()).toBe(200);
+		const projectId: string = (await created.json()).result.data.json.id;
+
+		// Pair case i with case i+1; the prompt carries case i too, so prompts are tested as well.
+		const cases = hostileCases.filter((c) => c.name !== 'oversized answer');
+		const lines = [];
+		for (let i = 0; i < cases.length; i += 2) {
+			const second = cases[i + 1] ?? cases[0];
+			lines.push(JSON.stringify({ input: `Case ${i}: ${cases[i].source}`, output_1: cases[i].source, output_2: second.source, label: 1 }));
+		}
+		const upload = await request.post(`/api/projects/${projectId}/imports?fileName=hostile.jsonl`, {
+			data: Buffer.from(lines.join('\n') + '\n'),
+			headers: { origin, 'content-type': 'application/octet-stream' }
+		});
+		expect(upload.status(), await upload.text()).toBe(201);
+		const { importId } = await upload.json();
+		const started = await post('/api/trpc/imports.start', { projectId, importId, newDatasetName: 'Hostile answers', format: 'llmbar' });
+		expect(started.status(), await started.text()).toBe(200);
+		let datasetId = '';
+		await expect
+			.poll(
+				async () => {
+					const imp = await query('imports.get', { projectId, importId });
+					datasetId = imp.datasetId ?? '';
+					return imp.status;
+				},
+				{ timeout: 180_000, intervals: [500, 1000, 2000] }
+			)
+			.toBe('succeeded');
+
+		const seen = await watch(context, page, origin);
+		const listPath = `/projects/${projectId}/datasets/${datasetId}`;
+		await page.goto(listPath, { waitUntil: 'networkidle' });
+		const hrefs = [...new Set(await page.locator('a[href*="/items/"]').evaluateAll((as) => as.map((a) => a.getAttribute('href')!)))];
+		expect(hrefs).toHaveLength(lines.length);
+		expect(await verdict(page, seen)).toEqual({ ...inert, path: listPath });
+
+		let rendered = 0;
+		for (const href of hrefs) {
+			await page.goto(href, { waitUntil: 'networkidle' });
+			const answers = page.locator('.safe-md');
+			await expect(answers.nth(2)).toBeAttached(); // the prompt and both answers
+			rendered += await answers.count();
+			expect(await verdict(page, seen), href).toEqual({ ...inert, path: new URL(href, origin).pathname });
+			expect(await page.evaluate(auditDom), href).toEqual([]);
+		}
+		expect(rendered).toBeGreaterThanOrEqual(lines.length * 3);
+	});
 });
