@@ -16,10 +16,10 @@ const testPage = '/__test/markdown';
 // The page adds one ordinary answer before the hostile ones.
 const caseCount = hostileCases.length + 1;
 
-type Watch = { foreign: string[]; dialogs: string[]; popups: string[] };
+type Watch = { foreign: string[]; dialogs: string[]; popups: string[]; errors: string[] };
 
 async function watch(context: BrowserContext, page: Page, appOrigin: string): Promise<Watch> {
-	const seen: Watch = { foreign: [], dialogs: [], popups: [] };
+	const seen: Watch = { foreign: [], dialogs: [], popups: [], errors: [] };
 	await context.route('**/*', (route) => {
 		const url = route.request().url();
 		if (new URL(url).origin === appOrigin) return route.continue();
@@ -36,6 +36,8 @@ async function watch(context: BrowserContext, page: Page, appOrigin: string): Pr
 		void dialog.dismiss();
 	});
 	context.on('page', (popup) => seen.popups.push(popup.url()));
+	// An injected script that ran and failed, or a hydration crash, shows up here.
+	page.on('pageerror', (error) => seen.errors.push(error.message));
 	return seen;
 }
 
@@ -43,9 +45,10 @@ async function watch(context: BrowserContext, page: Page, appOrigin: string): Pr
 async function verdict(page: Page, seen: Watch) {
 	// `path` catches a <meta refresh> or a followed link.
 	const xss = await page.evaluate(() => (window as { __xss?: unknown }).__xss ?? null);
-	return { xss, dialogs: seen.dialogs, foreign: seen.foreign, popups: seen.popups, path: new URL(page.url()).pathname };
+	const { dialogs, foreign, popups, errors } = seen;
+	return { xss, dialogs, foreign, popups, errors, path: new URL(page.url()).pathname };
 }
-const inert = { xss: null, dialogs: [], foreign: [], popups: [], path: testPage };
+const inert = { xss: null, dialogs: [], foreign: [], popups: [], errors: [], path: testPage };
 
 /**
  * Opens the test page, checks that loading it did nothing, then waits until it is hydrated

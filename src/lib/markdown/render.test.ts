@@ -86,6 +86,19 @@ describe('ordinary answers still render', () => {
 	});
 });
 
+describe('result cache', () => {
+	test('the same source and options give the same frozen result; other labels do not', () => {
+		const source = `![x](https://img.example.org/${Math.random()}.png)`;
+		const first = renderMarkdown(source);
+		expect(renderMarkdown(source)).toBe(first);
+		expect(Object.isFrozen(first)).toBe(true);
+		const translated = renderMarkdown(source, { loadImageLabel: (host) => `从 ${host} 加载图片` });
+		expect(translated).not.toBe(first);
+		expect(translated.html).toContain('从 img.example.org 加载图片');
+		expect(renderMarkdown(source, { maxDepth: 10 })).not.toBe(first);
+	});
+});
+
 describe('fallbacks', () => {
 	test('size limit is inclusive and configurable', () => {
 		expect(renderMarkdown('a'.repeat(10), { maxChars: 10 }).mode).toBe('markdown');
@@ -145,7 +158,8 @@ function typicalAnswer(targetChars: number, salt: number): string {
 describe('performance (logged, not asserted)', () => {
 	// Wall time on a shared CI box says little, so CPU time of this process is logged as well.
 	function measure(label: string, make: (run: number) => string) {
-		renderMarkdown(make(-1)); // warm-up: JIT, highlight.js grammars
+		// Warm-up (JIT, highlight.js grammars), with sources that differ from the measured ones.
+		for (let run = -3; run < 0; run++) renderMarkdown(make(run));
 		const runs = 5;
 		let wall = 0;
 		let cpu = 0;

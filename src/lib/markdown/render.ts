@@ -15,6 +15,7 @@ import type { Token } from 'markdown-it';
 import { escapeHtml } from './escape';
 import { defaultLoadImageLabel } from './image-placeholder';
 import { createParser, TooComplexError, type RenderEnv } from './parser';
+import { ResultCache } from './result-cache';
 import { sanitize } from './sanitize';
 
 export type RenderMode = 'markdown' | 'plain';
@@ -65,17 +66,33 @@ function parserFor(maxDepth: number): MarkdownIt {
 	return md;
 }
 
+const cache = new ResultCache<RenderResult>();
+
 export function renderMarkdown(source: string, opts: RenderOptions = {}): RenderResult {
 	const maxChars = opts.maxChars ?? renderDefaults.maxChars;
-	const maxDepth = opts.maxDepth ?? renderDefaults.maxDepth;
 	if (source.length > maxChars) return plain(source, 'too_large');
+	const settings = {
+		maxDepth: opts.maxDepth ?? renderDefaults.maxDepth,
+		maxMathExpressions: opts.maxMathExpressions ?? renderDefaults.maxMathExpressions,
+		maxHighlightChars: opts.maxHighlightChars ?? renderDefaults.maxHighlightChars,
+		loadImageLabel: opts.loadImageLabel ?? defaultLoadImageLabel
+	};
+	// The label function is part of the output: key it by what it says for a placeholder host.
+	const key = `${settings.maxDepth}|${settings.maxMathExpressions}|${settings.maxHighlightChars}|${settings.loadImageLabel('\u0000')}|${source}`;
+	const cached = cache.get(key);
+	if (cached) return cached;
+	// Frozen: the same object goes to every caller that renders this source.
+	const result = Object.freeze(render(source, settings));
+	cache.set(key, result, result.html.length);
+	return result;
+}
+
+type Settings = Required<Omit<RenderOptions, 'maxChars'>>;
+
+function render(source: string, { maxDepth, maxMathExpressions, maxHighlightChars, loadImageLabel }: Settings): RenderResult {
 	try {
 		const md = parserFor(maxDepth);
-		const env: RenderEnv = {
-			math: { remaining: opts.maxMathExpressions ?? renderDefaults.maxMathExpressions },
-			highlightChars: opts.maxHighlightChars ?? renderDefaults.maxHighlightChars,
-			loadImageLabel: opts.loadImageLabel ?? defaultLoadImageLabel
-		};
+		const env: RenderEnv = { math: { remaining: maxMathExpressions }, highlightChars: maxHighlightChars, loadImageLabel };
 		const tokens = md.parse(source, env);
 		if (tooDeep(tokens, maxDepth, nestingFor(maxDepth))) return plain(source, 'too_deep');
 		if (countTokens(tokens) > renderDefaults.maxTokens) return plain(source, 'too_complex');
