@@ -4,7 +4,24 @@ import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	const { project } = await event.parent();
+	event.depends('concord:imports');
 	const caller = await serverCaller(event);
-	const datasets = await loadOrThrow(event.url, () => caller.datasets.list({ projectId: project.id }));
-	return { datasets, isAdmin: project.role === 'admin' };
+	const isAdmin = project.role === 'admin';
+	const [datasets, imports] = await loadOrThrow(event.url, () =>
+		Promise.all([caller.datasets.list({ projectId: project.id }), isAdmin ? caller.imports.list({ projectId: project.id, limit: 10 }) : Promise.resolve([])])
+	);
+	return {
+		datasets,
+		isAdmin,
+		imports: imports.map((i) => ({
+			id: i.id,
+			fileName: i.fileName,
+			status: i.status,
+			datasetId: i.datasetId,
+			newDatasetName: i.newDatasetName,
+			errorCount: i.errorCount,
+			progress: i.progress,
+			createdAt: i.createdAt
+		}))
+	};
 };
