@@ -9,23 +9,28 @@ import { startRuntime } from '../lib/server/runtime';
 const log = logger.child({ component: 'worker-process' });
 
 async function main() {
-	const runtime = await startRuntime({ worker: true, joinOnly: true });
-	log.info('worker process ready', { worker: runtime.worker?.name });
+	// Signal handlers go in before anything starts: the worker takes jobs as soon as
+	// it runs, and a SIGTERM must drain them even if it arrives mid-start-up.
+	const starting = startRuntime({ worker: true, joinOnly: true });
 	let stopping = false;
 	const shutdown = (signal: string) => {
 		if (stopping) return;
 		stopping = true;
 		log.info('draining jobs', { signal });
-		runtime.stop().then(
-			() => process.exit(0),
-			(error) => {
-				log.error('shutdown failed', { error });
-				process.exit(1);
-			}
-		);
+		starting
+			.then((runtime) => runtime.stop())
+			.then(
+				() => process.exit(0),
+				(error) => {
+					log.error('shutdown failed', { error });
+					process.exit(1);
+				}
+			);
 	};
 	process.on('SIGTERM', () => shutdown('SIGTERM'));
 	process.on('SIGINT', () => shutdown('SIGINT'));
+	const runtime = await starting;
+	log.info('worker process ready', { worker: runtime.worker?.name });
 }
 
 main().catch((error) => {

@@ -1,7 +1,8 @@
 /**
  * The scale-out path: `npm run worker` as a separate OS process on the same
  * PostgreSQL picks up jobs enqueued elsewhere, and SIGTERM lets in-flight jobs
- * finish (nothing left locked or failed) before it exits 0.
+ * finish (nothing left locked or failed) before it exits 0. The database is this
+ * file's own, so no other test's worker can take these jobs.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -9,14 +10,14 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHarness, type Harness } from '../support/harness';
 import { spawnTs, waitFor, type Child } from './support/child';
+import { createOwnDatabase, type OwnDatabase } from './support/own-database';
 
-let h: Harness;
+let h: OwnDatabase;
 const children: Child[] = [];
 
 beforeAll(async () => {
-	h = await createHarness();
+	h = await createOwnDatabase('worker');
 });
 afterAll(async () => {
 	for (const c of children) c.kill('SIGKILL');

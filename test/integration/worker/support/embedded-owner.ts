@@ -12,7 +12,8 @@ const dataDir = process.argv[2];
 if (!dataDir) throw new Error('usage: embedded-owner.ts <dataDir>');
 
 const db = await startEmbeddedPostgres({ dataDir });
-logger.info('owner ready', { url: db.url, mode: db.mode, pid: process.pid });
+// Handlers first, then the line the test waits for: a test that signals right after
+// reading it must never meet the default (exit) action.
 // Stands in for the app draining its jobs after Ctrl-C: PostgreSQL must stay up meanwhile.
 process.on('SIGINT', () => logger.info('owner got SIGINT'));
 process.on('SIGTERM', () => {
@@ -21,5 +22,6 @@ process.on('SIGTERM', () => {
 		() => process.exit(1)
 	);
 });
+logger.info('owner ready', { url: db.url, mode: db.mode, pid: process.pid });
 // Stay alive until signalled.
 setInterval(() => {}, 60_000);
