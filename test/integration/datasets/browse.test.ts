@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import { makeProjectWithMembers, type ProjectWithMembers } from '../projects/factories';
 import { createHarness, type Harness } from '../support/harness';
 import { seedDataset, type SeedItem } from './support/seed';
@@ -131,7 +132,7 @@ describe('datasets.items', () => {
 	it('treats LIKE wildcards in the search as literal characters', async () => {
 		expect((await page({ search: '100%' })).items.map((i) => i.externalId)).toEqual(['zh-1']);
 		expect((await page({ search: 'r_w' })).total).toBe(1); // copper_wire, not "r?w"
-		expect((await page({ search: '%' })).total).toBe(1);
+		expect((await page({ search: '%' })).items.map((i) => i.externalId)).toEqual(['zh-1']); // short: walked, not indexed
 		expect((await page({ search: 'no such text anywhere' })).items).toEqual([]);
 	});
 
@@ -165,5 +166,44 @@ describe('datasets.item', () => {
 		expect(single.prompt).toEqual({ kind: 'text', text: '请解释玻璃化转变温度' });
 		expect(single.reference?.kind).toBe('text');
 		expect(single.answers[0].charCount).toBe([...'玻璃化转变温度是无定形聚合物由玻璃态转变为高弹态的温度。'].length);
+	});
+});
+
+describe('search strategies', () => {
+	let big: string;
+	beforeAll(async () => {
+		// 2,100 items, each with one answer: more than the search's candidate cap (2,000).
+		const { datasetId } = await seedDataset(h.db, { projectId: p.projectId, name: 'Big', items: [] });
+		big = datasetId;
+		const system = await h.db.insertInto('system').values({ project_id: p.projectId, name: 'bulk' }).returning('id').executeTakeFirstOrThrow();
+		await sql`
+			insert into dataset_item (dataset_id, external_id, prompt_text, content_hash)
+			select ${big}::uuid, 'b' || n, 'Common prompt number ' || n || case when n = 1234 then ' with a unique needle' else '' end, md5(n::text)
+			from generate_series(1, 2100) n
+		`.execute(h.db);
+		await sql`
+			insert into candidate_answer (item_id, dataset_id, system_id, content, content_hash, char_count, approx_tokens)
+			select i.id, ${big}::uuid, ${system.id}::uuid, 'Everyone answers alike for ' || i.external_id, md5(i.external_id), 30, 8
+			from dataset_item i where i.dataset_id = ${big}::uuid
+		`.execute(h.db);
+		await h.db.updateTable('dataset').set({ item_count: 2100, answer_count: 2100 }).where('id', '=', big).execute();
+	});
+	const page = (input: Record<string, unknown>) => h.caller(p.viewer).datasets.items({ projectId: p.projectId, datasetId: big, ...input });
+
+	it('pages a broad term in list order and reports "more than the cap" instead of counting', async () => {
+		const first = await page({ search: 'common prompt', limit: 20 });
+		expect(first).toMatchObject({ total: 2000, totalCapped: true, hasNext: true });
+		expect(first.items.map((i) => i.externalId).slice(0, 3)).toEqual(['b1', 'b2', 'b3']);
+		const later = await page({ search: 'alike', after: 'b2000', limit: 200 });
+		expect(later.items.map((i) => i.externalId)).toEqual(Array.from({ length: 100 }, (_, k) => `b${2001 + k}`));
+		expect(later.hasNext).toBe(false);
+	});
+
+	it('counts a selective term exactly and leaves a 1–2 character search uncounted', async () => {
+		expect(await page({ search: 'UNIQUE NEEDLE' })).toMatchObject({ total: 1, totalCapped: false, items: [expect.objectContaining({ externalId: 'b1234' })] });
+		expect(await page({ search: 'alike for b123' })).toMatchObject({ total: 11, totalCapped: false }); // b123, b1230–b1239
+		const short = await page({ search: 'b9', limit: 5 });
+		expect(short.total).toBeNull();
+		expect(short.items.map((i) => i.externalId)).toEqual(['b9', 'b90', 'b91', 'b92', 'b93']);
 	});
 });

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import * as datasets from '../../services/dataset-browse';
+import * as items from '../../services/dataset-items';
 import { projectProcedure, roles, router } from '../init';
 
 const DatasetRefSchema = z.object({ datasetId: z.string().uuid() });
@@ -45,12 +46,12 @@ export const datasetsRouter = router({
 	/** A keyset page of items (ordered by external id), searched and filtered. */
 	items: projectProcedure(roles.readItems)
 		.input(ItemPageSchema)
-		.query(({ ctx, input }) => datasets.listItems(ctx.db, ctx.membership, input)),
+		.query(({ ctx, input }) => items.listItems(ctx.db, ctx.membership, input)),
 
 	/** One item: prompt or conversation, reference, every candidate answer, and its neighbours under the same filters. */
 	item: projectProcedure(roles.readItems)
 		.input(ItemRefSchema)
-		.query(({ ctx, input }) => datasets.getItem(ctx.db, ctx.membership, input)),
+		.query(({ ctx, input }) => items.getItem(ctx.db, ctx.membership, input)),
 
 	/** Systems that answered in the dataset, with answer counts. */
 	systems: projectProcedure(roles.readItems)
