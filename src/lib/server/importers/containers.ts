@@ -129,6 +129,11 @@ async function* csvRecords(bytes: AsyncIterable<Buffer>, limits: ImportLimits, d
 		skip_empty_lines: true,
 		max_record_size: limits.maxRecordBytes,
 		info: true,
+		// Runs as csv-parse reads (ahead of our consumer), so error lines can refer to it.
+		on_record: (record: string[], context: { lines: number }) => {
+			lastRecordEnd = context.lines;
+			return record;
+		},
 		skip_records_with_error: true,
 		on_skip: (error: CsvError | undefined) => {
 			if (!error) return;
@@ -156,7 +161,6 @@ async function* csvRecords(bytes: AsyncIterable<Buffer>, limits: ImportLimits, d
 	for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
 		const innerNewlines = record.reduce((n, f) => n + countNewlines(f), 0);
 		const line = info.lines - innerNewlines;
-		lastRecordEnd = info.lines;
 		if (!header) {
 			header = checkHeader(record, line);
 			continue;
@@ -168,7 +172,7 @@ async function* csvRecords(bytes: AsyncIterable<Buffer>, limits: ImportLimits, d
 		const value: Record<string, unknown> = {};
 		for (let i = 0; i < header.length; i++) value[header[i]] = record[i];
 		batch.push({ line, value });
-		if (batch.length >= 1000) yield flush();
+		if (batch.length >= 100) yield flush();
 	}
 	if (!header) throw fileError('The CSV file has no header row.', 1);
 	yield flush();

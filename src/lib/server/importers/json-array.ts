@@ -41,6 +41,7 @@ export async function* splitJsonArray(source: AsyncIterable<Buffer>, maxElementB
 	};
 
 	for await (const chunk of source) {
+		// Elements are passed on per input chunk; small chunks keep the live set small (see lines.ts).
 		const batch: ElementResult[] = [];
 		// An element continued from the previous chunk starts at byte 0 of this one.
 		let segStart = state === 'inElement' ? 0 : -1;

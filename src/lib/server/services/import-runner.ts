@@ -18,6 +18,7 @@ import { importLimits, type ImportLimits } from '../importers/limits';
 import { openImport } from '../importers/pipeline';
 import type { FormatId } from '../importers/formats/types';
 import { dbOnClient } from '../importers/writer/client-db';
+import { CopyBuffer } from '../importers/writer/copy-buffer';
 import { copyFrom, type CopyWriter } from '../importers/writer/copy-from';
 import { StageEncoder } from '../importers/writer/stage-rows';
 import { logger } from '../logger';
@@ -35,8 +36,6 @@ export interface RunOptions {
 
 /** The import stopped for a reason the user caused (cancel); not an error to retry. */
 class Cancelled extends Error {}
-
-const COPY_BUFFER_CHARS = 1 << 20;
 
 export async function runImport(deps: RunnerDeps, importId: string, options: RunOptions = {}): Promise<void> {
 	const log = logger.child({ component: 'import', importId });
@@ -65,6 +64,7 @@ export async function runImport(deps: RunnerDeps, importId: string, options: Run
 	};
 
 	const client = await deps.pool.connect();
+	let reader: pg.PoolClient | null = null;
 	let copy: CopyWriter | null = null;
 	let clientBroken = false;
 	try {
@@ -72,7 +72,11 @@ export async function runImport(deps: RunnerDeps, importId: string, options: Run
 		await staging.createStage(client);
 		copy = await copyFrom(client, staging.stageCopySql);
 		log.debug('staging');
-		const counts = await streamIntoStage({ deps, imp, limits, issues, progress, copy, signal: options.signal });
+		reader = await deps.pool.connect();
+		const counts = await streamIntoStage({ deps, imp, limits, issues, progress, copy, reader, signal: options.signal });
+		// The reader may stop mid-COPY (a file error): never return such a connection to the pool.
+		reader.release(true);
+		reader = null;
 		const staged = copy;
 		copy = null;
 		await staged.end();
@@ -167,6 +171,7 @@ export async function runImport(deps: RunnerDeps, importId: string, options: Run
 		throw error;
 	} finally {
 		clearInterval(timer);
+		reader?.release(true);
 		client.release(clientBroken);
 	}
 }
@@ -218,11 +223,13 @@ async function streamIntoStage(args: {
 	issues: IssueList;
 	progress: { bytesRead: number; rows: number; cancel: boolean };
 	copy: CopyWriter;
+	/** A second connection, streaming the upload out while `copy` streams rows in. */
+	reader: pg.PoolClient;
 	signal?: AbortSignal;
 }): Promise<StreamCounts> {
 	const { imp, limits, issues, progress, copy } = args;
 	const counts: StreamCounts = { items: 0, answers: 0, judgments: 0, annotations: 0 };
-	const opened = await openImport(importsRepo.streamChunks(args.deps.db, imp.id), {
+	const opened = await openImport(importsRepo.copyChunks(args.reader, imp.id), {
 		fileName: imp.fileName,
 		limits,
 		format: imp.format as FormatId,
@@ -237,13 +244,13 @@ async function streamIntoStage(args: {
 		return counts;
 	}
 	const encoder = new StageEncoder();
-	let buffer = '';
+	const out = new CopyBuffer(copy);
 	try {
 		for await (const batch of opened.batches) {
 			progress.rows += batch.rows;
 			issues.addAll(batch.issues);
 			for (const rec of batch.records) {
-				buffer += encoder.encode(rec);
+				await out.add(encoder.encode(rec));
 				if (rec.item) counts.items++;
 				counts.answers += rec.answers.length;
 				counts.judgments += rec.judgments.length;
@@ -252,14 +259,10 @@ async function streamIntoStage(args: {
 			if (encoder.systems.size > limits.maxSystems) {
 				throw fileError(`The file names more than ${limits.maxSystems} different systems; split it or check the system column.`);
 			}
-			if (buffer.length >= COPY_BUFFER_CHARS) {
-				await copy.write(Buffer.from(buffer));
-				buffer = '';
-			}
 			if (progress.cancel) throw new Cancelled();
 			if (args.signal?.aborted) throw new Error('import interrupted: the worker is shutting down');
 		}
-		if (buffer) await copy.write(Buffer.from(buffer));
+		await out.flush();
 	} finally {
 		await opened.close();
 	}

@@ -5,6 +5,8 @@
  * flat whatever the file size.
  */
 import { sql } from 'kysely';
+import type pg from 'pg';
+import { copyOutBytea } from '../../importers/writer/copy-to';
 import type { Db } from '../client';
 import type { ImportErrorEntry, ImportStats, ImportStatus } from '../schema';
 
@@ -39,6 +41,18 @@ export async function* streamChunks(db: Db, importId: string): AsyncGenerator<Bu
 		yield chunk;
 	}
 }
+
+/**
+ * The whole upload as raw bytes over COPY (binary) on a dedicated client: no hex
+ * strings, no query per chunk. Used by the import job; preview reads only the
+ * first chunks with `streamChunks`.
+ */
+export function copyChunks(client: pg.ClientBase, importId: string): AsyncGenerator<Buffer> {
+	if (!UUID.test(importId)) throw new Error('invalid import id');
+	return copyOutBytea(client, `select data from dataset_import_chunk where import_id = '${importId}' order by seq`);
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function deleteChunks(db: Db, importId: string): Promise<void> {
 	await db.deleteFrom('dataset_import_chunk').where('import_id', '=', importId).execute();

@@ -12,7 +12,7 @@ interface PgConnection {
 	sendCopyFromChunk(chunk: Buffer): void;
 	endCopyFrom(): void;
 	sendCopyFail(message: string): void;
-	stream: NodeJS.WritableStream & { writableNeedDrain?: boolean; once(event: string, fn: () => void): unknown };
+	stream: NodeJS.WritableStream & { writableNeedDrain?: boolean };
 }
 
 class CopyFromQuery {
@@ -104,8 +104,13 @@ export async function copyFrom(client: pg.ClientBase, text: string): Promise<Cop
 			c.sendCopyFromChunk(data);
 			if (c.stream.writableNeedDrain) {
 				await new Promise<void>((resolve) => {
-					c.stream.once('drain', resolve);
-					c.stream.once('close', resolve);
+					const done = () => {
+						c.stream.removeListener('drain', done);
+						c.stream.removeListener('close', done);
+						resolve();
+					};
+					c.stream.once('drain', done);
+					c.stream.once('close', done);
 				});
 			}
 		},

@@ -1,0 +1,130 @@
+/**
+ * `COPY (select bytea) TO STDOUT (FORMAT binary)` on a node-postgres client,
+ * read as an async iterator of the column's values. Reading uploaded chunks this
+ * way gets raw bytes — a plain SELECT returns bytea as a hex string twice the
+ * size, which for a 1 GB upload is 2 GB of short-lived strings.
+ * Backpressure: node-postgres reads the socket as fast as data comes, so the
+ * socket is paused while more than a few chunks wait to be consumed.
+ */
+import type pg from 'pg';
+
+interface PgConnection {
+	query(text: string): void;
+	stream: NodeJS.ReadableStream;
+}
+
+const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
+const MAX_QUEUED = 4;
+
+class CopyToQuery {
+	readonly queue: Buffer[] = [];
+	connection: PgConnection | null = null;
+	error: Error | null = null;
+	ended = false;
+	private wake: (() => void) | null = null;
+
+	constructor(readonly text: string) {}
+
+	submit(connection: PgConnection): void {
+		this.connection = connection;
+		connection.query(this.text);
+	}
+
+	handleCopyData(msg: { chunk: Buffer }): void {
+		// The parser reuses its buffer: copy the message out before the next read.
+		this.queue.push(Buffer.from(msg.chunk));
+		if (this.queue.length >= MAX_QUEUED) this.connection?.stream.pause();
+		this.notify();
+	}
+
+	handleError(error: Error): void {
+		this.error = error;
+		this.connection?.stream.resume();
+		this.notify();
+	}
+
+	handleReadyForQuery(): void {
+		this.ended = true;
+		this.notify();
+	}
+
+	handleCommandComplete(): void {}
+	handleRowDescription(): void {}
+	handleDataRow(): void {}
+	handlePortalSuspended(): void {}
+	handleEmptyQuery(): void {}
+	handleCopyInResponse(): void {}
+
+	notify(): void {
+		const w = this.wake;
+		this.wake = null;
+		w?.();
+	}
+
+	waitForData(): Promise<void> {
+		return new Promise((resolve) => {
+			this.wake = resolve;
+		});
+	}
+}
+
+/** Raw CopyData messages of a COPY … TO STDOUT, with backpressure. */
+async function* copyOutMessages(client: pg.ClientBase, text: string): AsyncGenerator<Buffer> {
+	const q = new CopyToQuery(text);
+	client.query(q as unknown as pg.QueryConfig);
+	try {
+		for (;;) {
+			const next = q.queue.shift();
+			if (next) {
+				if (q.queue.length < MAX_QUEUED) q.connection?.stream.resume();
+				yield next;
+				continue;
+			}
+			if (q.error) throw q.error;
+			if (q.ended) return;
+			await q.waitForData();
+		}
+	} finally {
+		q.connection?.stream.resume();
+	}
+}
+
+/**
+ * The values of a single bytea column, streamed. `select` must return exactly one
+ * bytea column; rows arrive in the select's order. Parses PostgreSQL's binary COPY
+ * format: signature, flags, header extension, then per row int16 field count,
+ * int32 length and the bytes; a field count of -1 ends the data.
+ */
+export async function* copyOutBytea(client: pg.ClientBase, select: string): AsyncGenerator<Buffer> {
+	let pending: Buffer = Buffer.alloc(0);
+	let headerDone = false;
+	for await (const msg of copyOutMessages(client, `copy (${select}) to stdout (format binary)`)) {
+		pending = pending.byteLength === 0 ? msg : Buffer.concat([pending, msg]);
+		let off = 0;
+		if (!headerDone) {
+			if (pending.byteLength < 19) continue;
+			if (!pending.subarray(0, 11).equals(SIGNATURE)) throw new Error('unexpected COPY binary header');
+			off = 19 + pending.readInt32BE(15);
+			headerDone = true;
+		}
+		for (;;) {
+			if (pending.byteLength - off < 2) break;
+			const fields = pending.readInt16BE(off);
+			if (fields === -1) {
+				off += 2;
+				continue;
+			}
+			if (fields !== 1) throw new Error(`expected one column, got ${fields}`);
+			if (pending.byteLength - off < 6) break;
+			const len = pending.readInt32BE(off + 2);
+			if (len === -1) {
+				off += 6;
+				continue;
+			}
+			if (pending.byteLength - off < 6 + len) break;
+			yield pending.subarray(off + 6, off + 6 + len);
+			off += 6 + len;
+		}
+		pending = pending.subarray(off);
+	}
+}
