@@ -141,3 +141,25 @@ test('the admin searches and filters the items, opens one and compares the answe
 	const [na, nb] = [await alpha.boundingBox(), await beta.boundingBox()];
 	expect(na && nb && nb.y > na.y + na.height - 1).toBe(true);
 });
+
+test('the instance admin creates the demo project in one click and browses it', async ({ page }) => {
+	await open(page, '/demo');
+	await page.getByRole('button', { name: 'Create demo project' }).click();
+	await expect(page).toHaveURL(/\/projects\/[0-9a-f-]{36}\/datasets$/);
+	await expect(page.getByRole('heading', { level: 1, name: 'Concord demo' })).toBeVisible();
+	// The two demo files are imported by the worker, like any upload.
+	await expect(async () => {
+		await page.reload();
+		await expect(page.getByRole('region', { name: 'Recent imports' }).getByText('Imported')).toHaveCount(2, { timeout: 1000 });
+	}).toPass({ timeout: 30_000 });
+	await page.getByRole('link', { name: 'Demo questions' }).click();
+	await expect(page.getByText('40 items', { exact: true })).toBeVisible();
+	await page.waitForLoadState('networkidle'); // the filter selects submit once hydrated
+	await page.getByRole('combobox', { name: 'Category' }).selectOption({ label: 'clinical-information (8)' });
+	await expect(page.getByText('8 matching items')).toBeVisible();
+	await page.getByRole('link', { name: 'med-07', exact: true }).click();
+	await expect(page.getByRole('heading', { name: 'Turn 2 of 2' })).toBeVisible();
+	for (const system of ['atlas-large', 'brisk-small', 'verbose-tuned']) {
+		await expect(page.getByRole('article', { name: `Answer from ${system}` }).first()).toBeVisible();
+	}
+});
