@@ -6,28 +6,16 @@
  * same upload). The job runs on the server, so leaving the page loses nothing;
  * `?import=<id>` reopens any import at the step its status implies.
  */
-import { isTrpcError, trpc } from '$lib/trpc/client';
+import { trpc } from '$lib/trpc/client';
 import { draftFromMapping, isGenericFormat, mappingFromDraft, type MappingDraft } from './mapping';
 import { RUNNING_STATUSES, type DatasetOption, type ImportErrorEntry, type ImportPreview, type ImportView, type Target } from './types';
 import { uploadFile, UploadError, type UploadHandle } from './upload';
+import { errorEntries } from './wizard-errors';
+import { datasetNameFromFile } from './dataset-name';
 
 export type Step = 'choose' | 'uploading' | 'preview' | 'running' | 'done';
 
 const POLL_MS = 1000;
-
-/** A name for a new dataset from the file name: "answers.jsonl.gz" → "answers". */
-export function datasetNameFromFile(fileName: string): string {
-	return fileName.replace(/\.gz$/i, '').replace(/\.(jsonl|json|csv|tsv|txt)$/i, '').trim().slice(0, 200) || 'Imported data';
-}
-
-function errorEntries(error: unknown): ImportErrorEntry[] {
-	if (error instanceof UploadError) return error.errors;
-	if (isTrpcError(error)) {
-		const details = (error.data as { details?: { errors?: ImportErrorEntry[] } } | undefined)?.details;
-		return Array.isArray(details?.errors) ? details.errors : [];
-	}
-	return [];
-}
 
 export class ImportWizard {
 	step = $state<Step>('choose');
