@@ -71,7 +71,8 @@ export async function runImport(deps: RunnerDeps, importId: string, options: Run
 		await client.query('begin');
 		await staging.createStage(client);
 		copy = await copyFrom(client, staging.stageCopySql);
-		log.debug('staging');
+		const started = performance.now();
+		const ms = { stage: 0, check: 0, merge: 0 };
 		reader = await deps.pool.connect();
 		const counts = await streamIntoStage({ deps, imp, limits, issues, progress, copy, reader, signal: options.signal });
 		// The reader may stop mid-COPY (a file error): never return such a connection to the pool.
@@ -80,7 +81,7 @@ export async function runImport(deps: RunnerDeps, importId: string, options: Run
 		const staged = copy;
 		copy = null;
 		await staged.end();
-		log.debug('staged', { rows: progress.rows });
+		ms.stage = Math.round(performance.now() - started);
 		await stopProgress();
 		if (progress.cancel) throw new Cancelled();
 
@@ -95,7 +96,7 @@ export async function runImport(deps: RunnerDeps, importId: string, options: Run
 		});
 		issues.addAll(found.issues);
 		issues.total += found.total - found.issues.length;
-		log.debug('checked', { errors: issues.total });
+		ms.check = Math.round(performance.now() - started) - ms.stage;
 		if (!issues.empty) {
 			await client.query('rollback');
 			await importsRepo.finishImport(deps.db, importId, { status: 'failed', errors: issues.sorted(), errorCount: issues.total, stats: { rows: progress.rows }, bytesRead: progress.bytesRead, rows: progress.rows });
@@ -150,7 +151,8 @@ export async function runImport(deps: RunnerDeps, importId: string, options: Run
 		await importsRepo.deleteChunks(txDb, importId);
 		await importsRepo.finishImport(txDb, importId, { status: 'succeeded', stats, revision: added > 0 ? revision : null, datasetId, errors: [], errorCount: 0, bytesRead: progress.bytesRead, rows: progress.rows });
 		await client.query('commit');
-		log.info('import succeeded', { ...stats });
+		ms.merge = Math.round(performance.now() - started) - ms.stage - ms.check;
+		log.info('import succeeded', { ...stats, ms });
 	} catch (error) {
 		await stopProgress();
 		if (copy) await copy.abort('import stopped').catch(() => {});

@@ -23,6 +23,7 @@ import { adapters, formatList, type FormatId } from '../importers/formats/index'
 import { isGzip } from '../importers/source';
 import { formatBytes, importLimits } from '../importers/limits';
 import type { Queue } from '../jobs/queue';
+import { logger } from '../logger';
 import { buildPreview, type ImportPreview } from './import-preview';
 import { IMPORT_JOB_ATTEMPTS } from './import-runner';
 
@@ -43,6 +44,21 @@ function tooLarge(limit: number) {
 
 export const FileNameSchema = z.string().trim().min(1).max(255);
 
+const DAY = 24 * 60 * 60 * 1000;
+
+/**
+ * Uploads interrupted by a server restart, and bytes of imports that failed, were
+ * cancelled or never started a week ago, are removed on the next upload (no cron needed).
+ */
+async function collectGarbage(db: Db): Promise<void> {
+	try {
+		await importsRepo.deleteStaleUploads(db, new Date(Date.now() - DAY));
+		await importsRepo.deleteOldUnusedChunks(db, new Date(Date.now() - 7 * DAY));
+	} catch (error) {
+		logger.warn('import garbage collection failed', { error });
+	}
+}
+
 /** Streams an upload into PostgreSQL in ~1 MiB chunks; nothing of it is kept if it fails or is too large. */
 export async function receiveUpload(
 	db: Db,
@@ -52,6 +68,7 @@ export async function receiveUpload(
 	if (input.contentLength != null && input.contentLength > max) throw tooLarge(max);
 	const fileName = FileNameSchema.safeParse(input.fileName);
 	if (!fileName.success) throw new AppError('BAD_REQUEST', 'A file name (1–255 characters) is required.');
+	await collectGarbage(db);
 	const { id } = await importsRepo.createImport(db, { projectId: input.projectId, fileName: fileName.data, createdBy: input.userId });
 	const hash = createHash('sha256');
 	let pending: Buffer[] = [];

@@ -179,7 +179,7 @@ export async function finishImport(
 		.execute();
 }
 
-/** Uploads abandoned before they finished (a closed tab, a dropped connection). */
+/** Uploads abandoned before they finished (a server restart mid-upload). */
 export async function deleteStaleUploads(db: Db, olderThan: Date): Promise<number> {
 	const res = await db
 		.deleteFrom('dataset_import')
@@ -187,6 +187,16 @@ export async function deleteStaleUploads(db: Db, olderThan: Date): Promise<numbe
 		.where('updated_at', '<', olderThan)
 		.executeTakeFirst();
 	return Number(res.numDeletedRows);
+}
+
+/** Bytes of failed or cancelled imports nobody retried; the import rows (and their errors) stay. */
+export async function deleteOldUnusedChunks(db: Db, olderThan: Date): Promise<void> {
+	await db
+		.deleteFrom('dataset_import_chunk')
+		.where('import_id', 'in', (eb) =>
+			eb.selectFrom('dataset_import').select('id').where('status', 'in', ['failed', 'cancelled', 'uploaded']).where('updated_at', '<', olderThan)
+		)
+		.execute();
 }
 
 export const touch = (db: Db, importId: string) =>
