@@ -10,7 +10,7 @@ export const load: PageServerLoad = ({ locals }) => {
 };
 
 export const actions: Actions = {
-	/** The language switch without JavaScript (see LanguageSwitch.svelte). */
+	/** The language switch without JavaScript (see language-switch.svelte). */
 	locale: async (event) => {
 		const form = await event.request.formData();
 		const locale = String(form.get('locale') ?? '');

@@ -1,1 +1,1 @@
-export { default as SafeMarkdown } from './SafeMarkdown.svelte';
+export { default as SafeMarkdown } from './safe-markdown.svelte';
