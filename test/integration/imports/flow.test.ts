@@ -133,6 +133,20 @@ describe('cancel', () => {
 	});
 });
 
+describe('retry', () => {
+	it('starts a failed import again with a corrected mapping; the old errors are cleared', async () => {
+		const caller = h.caller(p.admin);
+		const importId = await h.upload(p, { data: 'id,question,model,response\nq1,Why?,m,Because.\n', fileName: 'retry.csv' });
+		const bad = { externalId: 'id', prompt: 'question', system: 'model', answer: 'answer' };
+		await caller.imports.start({ projectId: p.projectId, importId, newDatasetName: 'Retry', format: 'csv', mapping: bad });
+		const failed = await h.run(p, importId);
+		expect(failed).toMatchObject({ status: 'failed', errorCount: 1, errors: [{ line: 1, field: 'answer' }] });
+		const requeued = await caller.imports.start({ projectId: p.projectId, importId, newDatasetName: 'Retry', format: 'csv', mapping: { ...bad, answer: 'response' } });
+		expect(requeued).toMatchObject({ status: 'queued', errorCount: 0, errors: [] });
+		expect(await h.run(p, importId)).toMatchObject({ status: 'succeeded', errorCount: 0, errors: [], stats: { itemsAdded: 1, answersAdded: 1 } });
+	});
+});
+
 describe('policy', () => {
 	it('keeps every imports procedure for project admins', async () => {
 		const importId = await h.upload(p, { data: jl(2), fileName: 'a.jsonl' });

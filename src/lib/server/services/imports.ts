@@ -106,6 +106,7 @@ export async function receiveUpload(
 		// Cascades to the chunks written so far.
 		await importsRepo.deleteImport(db, id).catch(() => {});
 		if (error instanceof AppError) throw error;
+		logger.warn('upload interrupted', { importId: id, bytes: total, error });
 		throw new AppError('BAD_REQUEST', 'The upload was interrupted before the whole file arrived.');
 	}
 }

@@ -134,7 +134,9 @@ export async function transition(
 			...(extra.newDatasetName !== undefined ? { new_dataset_name: extra.newDatasetName } : {}),
 			...(extra.format !== undefined ? { format: extra.format } : {}),
 			...(extra.mapping !== undefined ? { mapping: JSON.stringify(extra.mapping) } : {}),
-			...(extra.startedAt ? { started_at: extra.startedAt } : {})
+			...(extra.startedAt ? { started_at: extra.startedAt } : {}),
+			// A (re)queued import starts from a clean slate: no errors or progress of an earlier run.
+			...(to === 'queued' ? { errors: '[]', error_count: 0, stats: '{}', bytes_read: 0, rows_processed: 0, cancel_requested: false, finished_at: null } : {})
 		})
 		.where('id', '=', importId)
 		.where('status', 'in', from)
