@@ -10,6 +10,7 @@
 import { sql, type Expression, type SqlBool } from 'kysely';
 import type { Db } from '../client';
 import type { ChatMessage, JsonObject } from '../schema';
+import type { ItemRecord } from '../../importers/normalized';
 import { searchCondition, type ResolvedSearch } from './dataset-item-search';
 
 export interface ItemFilter {
@@ -99,20 +100,10 @@ export async function findNeighbours(db: Db, filter: ItemFilter, externalId: str
 	return { previousId: prev.rows[0]?.id ?? null, nextId: next.rows[0]?.id ?? null };
 }
 
-export interface ItemDetailRow {
+/** An item as stored: the importers' normalized record plus its row identity. */
+export interface ItemDetailRow extends ItemRecord {
 	id: string;
 	datasetId: string;
-	externalId: string;
-	promptText: string | null;
-	conversation: ChatMessage[] | null;
-	promptAvailable: boolean;
-	turnCount: number;
-	referenceText: string | null;
-	referenceTurns: string[] | null;
-	category: string | null;
-	tags: string[];
-	metadata: JsonObject;
-	contentHash: string;
 	revision: number;
 	createdAt: Date;
 }
