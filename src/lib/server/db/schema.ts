@@ -125,7 +125,10 @@ export type Project = Selectable<ProjectTable>;
  *
  * Imports: dataset_import tracks one uploaded file from upload to result (status, progress,
  * first 100 errors, stats); its bytes live in dataset_import_chunk (~1 MiB rows) so every worker
- * machine can read them; chunks are deleted after a successful import.
+ * machine can read them; chunks are deleted after a successful import. `import_id` and
+ * `revision` on rows are provenance; `import_id` and the denormalised dataset/project ids of
+ * answers and annotations carry no foreign key (migration 0005: bulk-insert speed).
+ * Writers: src/lib/server/importers/README.md.
  * ---------------------------------------------------------------------------------------------- */
 
 /** A JSON column: selected as parsed JSON, written as a JSON string (pg would turn JS arrays into SQL arrays). */
