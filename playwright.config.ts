@@ -88,7 +88,9 @@ export default defineConfig({
 			CONCORD_KIT_DIR: kitDir,
 			CONCORD_LOG_LEVEL: 'warn',
 			// Serves the test-only pages under src/routes/(dev) (404 otherwise).
-			CONCORD_E2E: '1'
+			CONCORD_E2E: '1',
+			// As in `npm start`: uploads stream past adapter-node's 512 KB default; hooks cap other bodies.
+			BODY_SIZE_LIMIT: 'Infinity'
 		}
 	}
 });

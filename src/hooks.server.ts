@@ -3,6 +3,7 @@ import { sequence } from '@sveltejs/kit/hooks';
 import { dev } from '$app/environment';
 import { handleOriginCheck } from '$lib/server/auth/origin-check';
 import { createSessionHandle } from '$lib/server/auth/session-handle';
+import { createBodyLimitHandle } from '$lib/server/http/body-limit';
 import { resolveClientAddress } from '$lib/server/client-address';
 import { env } from '$lib/server/env';
 import { publicUrl } from '$lib/server/public-url';
@@ -49,4 +50,4 @@ const handleLocale: Handle = ({ event, resolve }) =>
 const handleSession = createSessionHandle({ getDb: async () => (await getRuntime()).db });
 
 // The Origin check comes first: a cross-site state-changing request is refused before anything runs.
-export const handle: Handle = sequence(handleOriginCheck, handleClientAddress, handleSession, handleLocale);
+export const handle: Handle = sequence(handleOriginCheck, createBodyLimitHandle(), handleClientAddress, handleSession, handleLocale);

@@ -64,3 +64,27 @@ test.describe('Origin check on tRPC posts', () => {
 		expect(names.filter((n) => n.startsWith('Forged'))).toEqual([]);
 	});
 });
+
+test.describe('request body limits on the built server', () => {
+	test.use({ storageState: adminStatePath });
+
+	test('a multi-megabyte dataset upload streams through while other bodies are capped at 1 MiB', async ({ page, baseURL }) => {
+		const request = page.request;
+		const origin = { origin: baseURL! };
+		const created = await createProject(request, 'Body limits', origin);
+		expect(created.status()).toBe(200);
+		const projectId = ((await created.json()) as { result: { data: { json: { id: string } } } }).result.data.json.id;
+
+		// ~3 MB: far past adapter-node's 512 KB default, which `npm start` lifts for uploads.
+		const line = JSON.stringify({ id: 'q', prompt: 'x'.repeat(2000), system: 's', answer: 'y'.repeat(2000) }) + '\n';
+		const upload = await request.post(`/api/projects/${projectId}/imports?fileName=big.jsonl`, {
+			data: Buffer.from(line.repeat(750)),
+			headers: { ...origin, 'content-type': 'application/octet-stream' }
+		});
+		expect(upload.status()).toBe(201);
+		expect((await upload.json()).byteSize).toBe(line.length * 750);
+
+		const oversized = await createProject(request, 'z'.repeat(2 * 1024 * 1024), origin);
+		expect(oversized.status()).toBe(413);
+	});
+});
