@@ -31,6 +31,7 @@ describe('body limit', () => {
 		});
 		expect(res.status).toBe(413);
 		expect(await res.text()).toContain('5000 bytes');
+		expect(res.headers.get('connection')).toBe('close');
 	});
 
 	it('passes bodies within the limit untouched', async () => {

@@ -39,7 +39,9 @@ export function createBodyLimitHandle(limit = DEFAULT_BODY_LIMIT): Handle {
 		if (declared > limit) {
 			return new Response(JSON.stringify({ message: `Request body too large: the limit is ${limit} bytes.` }), {
 				status: 413,
-				headers: { 'content-type': 'application/json' }
+				// The unread body is still on the wire: close the connection rather than let the
+				// client reuse a socket the server will not read from again.
+				headers: { 'content-type': 'application/json', connection: 'close' }
 			});
 		}
 		if (Number.isNaN(declared)) {
