@@ -9,26 +9,17 @@ import { validateSessionToken } from '../../../src/lib/server/auth/sessions';
 import { accountKey, addressKey } from '../../../src/lib/server/auth/throttle';
 import { resolveClientAddress } from '../../../src/lib/server/client-address';
 import { findThrottleRows } from '../../../src/lib/server/db/repositories/login-throttle';
-import { AppError } from '../../../src/lib/server/errors';
+import type { AppError } from '../../../src/lib/server/errors';
 import { signIn } from '../../../src/lib/server/services/accounts';
 import { createHarness, uniqueEmail, type Harness } from '../support/harness';
 import { client, makeAccount, MINUTE, policy, testClock, uniqueAddress } from './support/fixtures';
+import { appErrorOf } from '../support/app-error';
 
 let h: Harness;
 beforeAll(async () => {
 	h = await createHarness();
 });
 afterAll(() => h.close());
-
-async function failure(promise: Promise<unknown>): Promise<AppError> {
-	try {
-		await promise;
-	} catch (error) {
-		if (error instanceof AppError) return error;
-		throw error;
-	}
-	throw new Error('expected the call to fail');
-}
 
 describe('sign-in', () => {
 	it('issues a session for the right password, matching the email case-insensitively', async () => {
@@ -40,8 +31,8 @@ describe('sign-in', () => {
 
 	it('answers a wrong password and an unknown email with the same error', async () => {
 		const user = await makeAccount(h.db);
-		const wrong = await failure(signIn(h.db, { email: user.email, password: 'wrong password!', client: client() }));
-		const unknown = await failure(signIn(h.db, { email: uniqueEmail('nobody'), password: 'wrong password!', client: client() }));
+		const wrong = await appErrorOf(signIn(h.db, { email: user.email, password: 'wrong password!', client: client() }));
+		const unknown = await appErrorOf(signIn(h.db, { email: uniqueEmail('nobody'), password: 'wrong password!', client: client() }));
 		expect([wrong.code, wrong.message, wrong.details]).toEqual([unknown.code, unknown.message, unknown.details]);
 		expect(wrong.code).toBe('UNAUTHORIZED');
 	});
@@ -50,7 +41,7 @@ describe('sign-in', () => {
 		const user = await makeAccount(h.db);
 		const time = async (email: string) => {
 			const start = performance.now();
-			await failure(signIn(h.db, { email, password: 'wrong password!', client: client() }));
+			await appErrorOf(signIn(h.db, { email, password: 'wrong password!', client: client() }));
 			return performance.now() - start;
 		};
 		// Warm up, then compare medians of a few runs.
@@ -95,7 +86,7 @@ describe('password limits', () => {
 		const argonMs = performance.now() - argonStart;
 
 		const start = performance.now();
-		const error = await failure(signIn(h.db, { email: user.email, password: huge, client: client() }));
+		const error = await appErrorOf(signIn(h.db, { email: user.email, password: huge, client: client() }));
 		const elapsed = performance.now() - start;
 		expect(error.code).toBe('BAD_REQUEST');
 		expect(error.message).toMatch(/at most 256/);
@@ -107,7 +98,7 @@ describe('password limits', () => {
 	it('accepts 256 characters and refuses 257', async () => {
 		const user = await makeAccount(h.db, { password: 'x'.repeat(256) });
 		await expect(signIn(h.db, { email: user.email, password: 'x'.repeat(256), client: client() }, { policy })).resolves.toBeDefined();
-		expect((await failure(signIn(h.db, { email: user.email, password: 'x'.repeat(257), client: client() }))).code).toBe('BAD_REQUEST');
+		expect((await appErrorOf(signIn(h.db, { email: user.email, password: 'x'.repeat(257), client: client() }))).code).toBe('BAD_REQUEST');
 	});
 });
 
@@ -117,16 +108,16 @@ describe('throttling per account', () => {
 		const user = await makeAccount(h.db);
 		// Failures from different addresses: the account counter alone must lock.
 		for (let i = 0; i < 5; i++) {
-			expect((await failure(signIn(h.db, { email: user.email, password: 'wrong password', client: client() }, { now: clock.now }))).code).toBe('UNAUTHORIZED');
+			expect((await appErrorOf(signIn(h.db, { email: user.email, password: 'wrong password', client: client() }, { now: clock.now }))).code).toBe('UNAUTHORIZED');
 		}
-		const locked = await failure(signIn(h.db, { email: user.email, password: user.password, client: client() }, { now: clock.now, policy }));
+		const locked = await appErrorOf(signIn(h.db, { email: user.email, password: user.password, client: client() }, { now: clock.now, policy }));
 		expect(locked.code).toBe('TOO_MANY_REQUESTS');
 		expect((locked.details as { retryAt: Date }).retryAt.getTime()).toBe(clock.now().getTime() + MINUTE);
 
 		// After the first lock, one more failure doubles the lock.
 		clock.advance(MINUTE);
-		await failure(signIn(h.db, { email: user.email, password: 'wrong password', client: client() }, { now: clock.now }));
-		const doubled = await failure(signIn(h.db, { email: user.email, password: user.password, client: client() }, { now: clock.now }));
+		await appErrorOf(signIn(h.db, { email: user.email, password: 'wrong password', client: client() }, { now: clock.now }));
+		const doubled = await appErrorOf(signIn(h.db, { email: user.email, password: user.password, client: client() }, { now: clock.now }));
 		expect((doubled.details as { retryAt: Date }).retryAt.getTime()).toBe(clock.now().getTime() + 2 * MINUTE);
 
 		clock.advance(2 * MINUTE);
@@ -136,27 +127,27 @@ describe('throttling per account', () => {
 	it('counts unknown emails the same way (locking reveals nothing)', async () => {
 		const clock = testClock();
 		const email = uniqueEmail('ghost');
-		for (let i = 0; i < 5; i++) await failure(signIn(h.db, { email, password: 'wrong password', client: client() }, { now: clock.now }));
-		expect((await failure(signIn(h.db, { email, password: 'wrong password', client: client() }, { now: clock.now }))).code).toBe('TOO_MANY_REQUESTS');
+		for (let i = 0; i < 5; i++) await appErrorOf(signIn(h.db, { email, password: 'wrong password', client: client() }, { now: clock.now }));
+		expect((await appErrorOf(signIn(h.db, { email, password: 'wrong password', client: client() }, { now: clock.now }))).code).toBe('TOO_MANY_REQUESTS');
 	});
 
 	it('clears the account counter on a successful sign-in', async () => {
 		const clock = testClock();
 		const user = await makeAccount(h.db);
 		const from = client();
-		for (let i = 0; i < 4; i++) await failure(signIn(h.db, { email: user.email, password: 'wrong password', client: from }, { now: clock.now }));
+		for (let i = 0; i < 4; i++) await appErrorOf(signIn(h.db, { email: user.email, password: 'wrong password', client: from }, { now: clock.now }));
 		await signIn(h.db, { email: user.email, password: user.password, client: from }, { now: clock.now, policy });
 		expect(await findThrottleRows(h.db, [accountKey(user.email)])).toEqual([]);
-		for (let i = 0; i < 4; i++) await failure(signIn(h.db, { email: user.email, password: 'wrong password', client: from }, { now: clock.now }));
+		for (let i = 0; i < 4; i++) await appErrorOf(signIn(h.db, { email: user.email, password: 'wrong password', client: from }, { now: clock.now }));
 		await expect(signIn(h.db, { email: user.email, password: user.password, client: from }, { now: clock.now, policy })).resolves.toBeDefined();
 	});
 
 	it('forgets old failures after a quiet window', async () => {
 		const clock = testClock();
 		const user = await makeAccount(h.db);
-		for (let i = 0; i < 4; i++) await failure(signIn(h.db, { email: user.email, password: 'wrong password', client: client() }, { now: clock.now }));
+		for (let i = 0; i < 4; i++) await appErrorOf(signIn(h.db, { email: user.email, password: 'wrong password', client: client() }, { now: clock.now }));
 		clock.advance(15 * MINUTE);
-		for (let i = 0; i < 4; i++) await failure(signIn(h.db, { email: user.email, password: 'wrong password', client: client() }, { now: clock.now }));
+		for (let i = 0; i < 4; i++) await appErrorOf(signIn(h.db, { email: user.email, password: 'wrong password', client: client() }, { now: clock.now }));
 		await expect(signIn(h.db, { email: user.email, password: user.password, client: client() }, { now: clock.now, policy })).resolves.toBeDefined();
 	});
 
@@ -177,10 +168,10 @@ describe('throttling per client address', () => {
 		const address = uniqueAddress();
 		const user = await makeAccount(h.db);
 		for (let i = 0; i < 20; i++) {
-			await failure(signIn(h.db, { email: uniqueEmail('spray'), password: 'wrong password', client: client(address) }, { now: clock.now }));
+			await appErrorOf(signIn(h.db, { email: uniqueEmail('spray'), password: 'wrong password', client: client(address) }, { now: clock.now }));
 		}
 		// Even a correct sign-in from that address waits; from elsewhere it works.
-		expect((await failure(signIn(h.db, { email: user.email, password: user.password, client: client(address) }, { now: clock.now }))).code).toBe(
+		expect((await appErrorOf(signIn(h.db, { email: user.email, password: user.password, client: client(address) }, { now: clock.now }))).code).toBe(
 			'TOO_MANY_REQUESTS'
 		);
 		await expect(signIn(h.db, { email: user.email, password: user.password, client: client() }, { now: clock.now, policy })).resolves.toBeDefined();
@@ -195,11 +186,11 @@ describe('throttling per client address', () => {
 			// Each attempt claims to come from somewhere else.
 			const clientAddress = resolveClientAddress(peer, `203.0.113.${i}, 10.0.0.${i}`, []);
 			addresses.add(clientAddress);
-			await failure(signIn(h.db, { email: uniqueEmail('spoof'), password: 'wrong password', client: client(clientAddress) }, { now: clock.now }));
+			await appErrorOf(signIn(h.db, { email: uniqueEmail('spoof'), password: 'wrong password', client: client(clientAddress) }, { now: clock.now }));
 		}
 		expect([...addresses]).toEqual([peer]);
 		const spoofed = resolveClientAddress(peer, '192.0.2.77', []);
-		const error = await failure(signIn(h.db, { email: user.email, password: user.password, client: client(spoofed) }, { now: clock.now }));
+		const error = await appErrorOf(signIn(h.db, { email: user.email, password: user.password, client: client(spoofed) }, { now: clock.now }));
 		expect(error.code).toBe('TOO_MANY_REQUESTS');
 		expect((await findThrottleRows(h.db, [addressKey(peer)]))[0].failures).toBe(20);
 	});
@@ -211,15 +202,15 @@ describe('throttling per client address', () => {
 		const behindProxy = (forwarded: string) => resolveClientAddress(proxy, forwarded, [proxy]);
 		const attacker = uniqueAddress();
 		for (let i = 0; i < 20; i++) {
-			await failure(signIn(h.db, { email: uniqueEmail('proxied'), password: 'wrong password', client: client(behindProxy(attacker)) }, { now: clock.now }));
+			await appErrorOf(signIn(h.db, { email: uniqueEmail('proxied'), password: 'wrong password', client: client(behindProxy(attacker)) }, { now: clock.now }));
 		}
 		// The attacker (as reported by the proxy) is locked; the proxy's other clients are not.
-		expect((await failure(signIn(h.db, { email: user.email, password: user.password, client: client(behindProxy(attacker)) }, { now: clock.now }))).code).toBe(
+		expect((await appErrorOf(signIn(h.db, { email: user.email, password: user.password, client: client(behindProxy(attacker)) }, { now: clock.now }))).code).toBe(
 			'TOO_MANY_REQUESTS'
 		);
 		// Prepending a fake hop does not help: the proxy appends the real one.
 		expect(
-			(await failure(signIn(h.db, { email: user.email, password: user.password, client: client(behindProxy(`192.0.2.1, ${attacker}`)) }, { now: clock.now }))).code
+			(await appErrorOf(signIn(h.db, { email: user.email, password: user.password, client: client(behindProxy(`192.0.2.1, ${attacker}`)) }, { now: clock.now }))).code
 		).toBe('TOO_MANY_REQUESTS');
 		await expect(signIn(h.db, { email: user.email, password: user.password, client: client(behindProxy(uniqueAddress())) }, { now: clock.now, policy })).resolves.toBeDefined();
 	});
@@ -228,7 +219,7 @@ describe('throttling per client address', () => {
 		const clock = testClock();
 		const address = uniqueAddress();
 		const user = await makeAccount(h.db);
-		for (let i = 0; i < 19; i++) await failure(signIn(h.db, { email: uniqueEmail('office'), password: 'wrong password', client: client(address) }, { now: clock.now }));
+		for (let i = 0; i < 19; i++) await appErrorOf(signIn(h.db, { email: uniqueEmail('office'), password: 'wrong password', client: client(address) }, { now: clock.now }));
 		await signIn(h.db, { email: user.email, password: user.password, client: client(address) }, { now: clock.now, policy });
 		expect((await findThrottleRows(h.db, [addressKey(address)]))[0]).toMatchObject({ failures: 19, lockedUntil: null });
 	});

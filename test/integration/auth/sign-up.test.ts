@@ -5,10 +5,11 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { validateSessionToken } from '../../../src/lib/server/auth/sessions';
-import { AppError } from '../../../src/lib/server/errors';
+import type { AppError } from '../../../src/lib/server/errors';
 import { signIn, signUp, signUpMode } from '../../../src/lib/server/services/accounts';
 import { client, PASSWORD, policy } from './support/fixtures';
 import { createFreshDatabase, type FreshDatabase } from './support/fresh-database';
+import { appErrorOf } from '../support/app-error';
 
 let fresh: FreshDatabase;
 beforeEach(async () => {
@@ -24,16 +25,6 @@ const input = (email: string, extra: Partial<Parameters<typeof signUp>[1]> = {})
 	...extra
 });
 
-async function errorOf(promise: Promise<unknown>): Promise<AppError> {
-	try {
-		await promise;
-	} catch (error) {
-		if (error instanceof AppError) return error;
-		throw error;
-	}
-	throw new Error('expected the call to fail');
-}
-
 describe('the first account', () => {
 	it('becomes instance admin; the next one needs an invitation', async () => {
 		const db = fresh.db;
@@ -43,7 +34,7 @@ describe('the first account', () => {
 		await expect(validateSessionToken(db, first.issued.token, { policy })).resolves.toMatchObject({ user: { isInstanceAdmin: true } });
 
 		expect(await signUpMode(db, { openSignup: false })).toBe('invitation_only');
-		const refused = await errorOf(signUp({ db }, input('grace@example.test'), { openSignup: false }));
+		const refused = await appErrorOf(signUp({ db }, input('grace@example.test'), { openSignup: false }));
 		expect([refused.code, (refused.details as { reason: string }).reason]).toEqual(['FORBIDDEN', 'invitation_required']);
 		expect(await db.selectFrom('app_user').select('email').execute()).toEqual([{ email: 'Ada@Example.test' }]);
 	});
@@ -78,7 +69,7 @@ describe('open sign-up', () => {
 		expect(await signUpMode(db, { openSignup: true })).toBe('open');
 		const second = await signUp({ db }, input('Grace@Example.test'), { openSignup: true });
 		expect(second.issued.user.isInstanceAdmin).toBe(false);
-		const dup = await errorOf(signUp({ db }, input(' grace@EXAMPLE.test'), { openSignup: true }));
+		const dup = await appErrorOf(signUp({ db }, input(' grace@EXAMPLE.test'), { openSignup: true }));
 		expect([dup.code, (dup.details as { reason: string }).reason]).toEqual(['CONFLICT', 'email_taken']);
 		// The account signs in with its email in any case.
 		await expect(signIn(db, { email: 'GRACE@example.TEST', password: PASSWORD, client: client() }, { policy })).resolves.toBeDefined();
@@ -86,15 +77,15 @@ describe('open sign-up', () => {
 
 	it('validates fields before hashing: display name required, email shape, password length', async () => {
 		const db = fresh.db;
-		const noName = await errorOf(signUp({ db }, input('x@example.test', { displayName: '   ' }), { openSignup: true }));
+		const noName = await appErrorOf(signUp({ db }, input('x@example.test', { displayName: '   ' }), { openSignup: true }));
 		expect(noName.details).toMatchObject({ fields: { displayName: expect.any(String) } });
-		const badEmail = await errorOf(signUp({ db }, input('not-an-email'), { openSignup: true }));
+		const badEmail = await appErrorOf(signUp({ db }, input('not-an-email'), { openSignup: true }));
 		expect(badEmail.details).toMatchObject({ fields: { email: expect.any(String) } });
-		const short = await errorOf(signUp({ db }, input('y@example.test', { password: 'short' }), { openSignup: true }));
+		const short = await appErrorOf(signUp({ db }, input('y@example.test', { password: 'short' }), { openSignup: true }));
 		expect(short.details).toMatchObject({ fields: { password: expect.stringMatching(/at least 8/) } });
 
 		const start = performance.now();
-		const huge = await errorOf(signUp({ db }, input('z@example.test', { password: 'p'.repeat(1024 * 1024) }), { openSignup: true }));
+		const huge = await appErrorOf(signUp({ db }, input('z@example.test', { password: 'p'.repeat(1024 * 1024) }), { openSignup: true }));
 		expect(performance.now() - start).toBeLessThan(200);
 		expect(huge.code).toBe('BAD_REQUEST');
 		expect(await db.selectFrom('app_user').select('id').execute()).toEqual([]);

@@ -1,0 +1,12 @@
+import { AppError } from '../../../src/lib/server/errors';
+
+/** The AppError a service call rejects with; any other outcome fails the test. */
+export async function appErrorOf(promise: Promise<unknown>): Promise<AppError> {
+	try {
+		await promise;
+	} catch (error) {
+		if (error instanceof AppError) return error;
+		throw error;
+	}
+	throw new Error('expected the call to fail');
+}
