@@ -13,7 +13,9 @@ export default ts.config(
 	},
 	{
 		files: ['**/*.svelte', '**/*.svelte.ts', '**/*.svelte.js'],
-		languageOptions: { parserOptions: { projectService: true, extraFileExtensions: ['.svelte'], parser: ts.parser, svelteConfig } }
+		languageOptions: {
+			parserOptions: { projectService: true, extraFileExtensions: ['.svelte'], parser: ts.parser, svelteConfig }
+		}
 	},
 	{
 		rules: {
@@ -24,11 +26,26 @@ export default ts.config(
 	},
 	{
 		// Client code never imports server code (types excepted: `import type` is erased).
-		files: ['src/lib/components/**', 'src/lib/state/**', 'src/lib/trpc/**', 'src/routes/**/*.svelte', 'src/routes/**/+page.ts', 'src/routes/**/+layout.ts'],
+		files: [
+			'src/lib/components/**',
+			'src/lib/state/**',
+			'src/lib/trpc/**',
+			'src/routes/**/*.svelte',
+			'src/routes/**/+page.ts',
+			'src/routes/**/+layout.ts'
+		],
 		rules: {
 			'@typescript-eslint/no-restricted-imports': [
 				'error',
-				{ patterns: [{ group: ['$lib/server/*', '**/lib/server/*'], message: 'Client code must not import server code.', allowTypeImports: true }] }
+				{
+					patterns: [
+						{
+							group: ['$lib/server/*', '**/lib/server/*'],
+							message: 'Client code must not import server code.',
+							allowTypeImports: true
+						}
+					]
+				}
 			]
 		}
 	},
@@ -41,5 +58,15 @@ export default ts.config(
 		files: ['test/**', 'src/**/*.test.ts'],
 		rules: { 'no-console': 'off' }
 	},
-	{ ignores: ['build/', '.svelte-kit/', 'node_modules/', 'src/lib/paraglide/', '.concord/', 'test-results/', 'playwright-report/'] }
+	{
+		ignores: [
+			'build/',
+			'.svelte-kit/',
+			'node_modules/',
+			'src/lib/paraglide/',
+			'.concord/',
+			'test-results/',
+			'playwright-report/'
+		]
+	}
 );

@@ -64,7 +64,12 @@ export default defineConfig({
 	projects: [
 		// Signs up the first account on the fresh instance (the instance admin) and saves its session.
 		{ name: 'first-admin', testMatch: 'first-admin.setup.ts', use: { ...devices['Desktop Chrome'] } },
-		{ name: 'chromium', testMatch: '**/*.spec.ts', dependencies: ['first-admin'], use: { ...devices['Desktop Chrome'] } }
+		{
+			name: 'chromium',
+			testMatch: '**/*.spec.ts',
+			dependencies: ['first-admin'],
+			use: { ...devices['Desktop Chrome'] }
+		}
 	],
 	webServer: {
 		// DATABASE_URL is removed (not blanked: an empty value fails validation) so the

@@ -80,7 +80,15 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-	for (const t of ['project_stats', 'invitation', 'project_member', 'project', 'login_throttle', 'auth_session', 'app_user']) {
+	for (const t of [
+		'project_stats',
+		'invitation',
+		'project_member',
+		'project',
+		'login_throttle',
+		'auth_session',
+		'app_user'
+	]) {
 		await db.schema.dropTable(t).ifExists().execute();
 	}
 }

@@ -50,7 +50,9 @@ export async function up(db: Kysely<any>): Promise<void> {
 			c
 				.notNull()
 				.defaultTo('uploading')
-				.check(sql`status in ('uploading', 'uploaded', 'queued', 'validating', 'importing', 'succeeded', 'failed', 'cancelled')`)
+				.check(
+					sql`status in ('uploading', 'uploaded', 'queued', 'validating', 'importing', 'succeeded', 'failed', 'cancelled')`
+				)
 		)
 		.addColumn('file_name', 'text', (c) => c.notNull())
 		.addColumn('byte_size', 'bigint', (c) => c.notNull().defaultTo(0))
@@ -71,7 +73,11 @@ export async function up(db: Kysely<any>): Promise<void> {
 		.addColumn('finished_at', 'timestamptz')
 		.addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
 		.execute();
-	await db.schema.createIndex('dataset_import_project_idx').on('dataset_import').columns(['project_id', 'created_at']).execute();
+	await db.schema
+		.createIndex('dataset_import_project_idx')
+		.on('dataset_import')
+		.columns(['project_id', 'created_at'])
+		.execute();
 	await db.schema.createIndex('dataset_import_dataset_idx').on('dataset_import').column('dataset_id').execute();
 
 	await db.schema
@@ -128,7 +134,11 @@ export async function up(db: Kysely<any>): Promise<void> {
 		)
 		.addCheckConstraint('dataset_item_reference_check', sql`num_nonnulls(reference_text, reference_turns) <= 1`)
 		.execute();
-	await db.schema.createIndex('dataset_item_category_idx').on('dataset_item').columns(['dataset_id', 'category']).execute();
+	await db.schema
+		.createIndex('dataset_item_category_idx')
+		.on('dataset_item')
+		.columns(['dataset_id', 'category'])
+		.execute();
 	await sql`create index dataset_item_tags_idx on dataset_item using gin (tags)`.execute(db);
 
 	await db.schema
@@ -167,7 +177,11 @@ export async function up(db: Kysely<any>): Promise<void> {
 			sql`(available and num_nonnulls(content, turns) = 1) or (not available and content is null and turns is null)`
 		)
 		.execute();
-	await db.schema.createIndex('candidate_answer_dataset_system_idx').on('candidate_answer').columns(['dataset_id', 'system_id']).execute();
+	await db.schema
+		.createIndex('candidate_answer_dataset_system_idx')
+		.on('candidate_answer')
+		.columns(['dataset_id', 'system_id'])
+		.execute();
 	await db.schema.createIndex('candidate_answer_system_idx').on('candidate_answer').column('system_id').execute();
 
 	await db.schema
@@ -185,7 +199,9 @@ export async function up(db: Kysely<any>): Promise<void> {
 		.addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
 		.execute();
 	// Re-importing verdicts of the same judge adds to the same imported run.
-	await sql`create unique index judge_run_imported_name_key on judge_run (dataset_id, name, mode) where source = 'imported'`.execute(db);
+	await sql`create unique index judge_run_imported_name_key on judge_run (dataset_id, name, mode) where source = 'imported'`.execute(
+		db
+	);
 	await db.schema.createIndex('judge_run_project_idx').on('judge_run').column('project_id').execute();
 
 	await db.schema
@@ -210,7 +226,9 @@ export async function up(db: Kysely<any>): Promise<void> {
 		.addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
 		.addCheckConstraint('judgment_pair_check', sql`answer_b_id is not null or presented_order is null`)
 		.execute();
-	await sql`create unique index judgment_unique_key on judgment (run_id, item_id, answer_a_id, answer_b_id, presented_order, sample) nulls not distinct`.execute(db);
+	await sql`create unique index judgment_unique_key on judgment (run_id, item_id, answer_a_id, answer_b_id, presented_order, sample) nulls not distinct`.execute(
+		db
+	);
 	await db.schema.createIndex('judgment_item_idx').on('judgment').column('item_id').execute();
 
 	await db.schema

@@ -41,7 +41,9 @@ export async function up(db: Kysely<any>): Promise<void> {
 		create index candidate_answer_search_idx on candidate_answer
 		using gin (candidate_answer_search_text(content, turns) gin_trgm_ops)
 	`.execute(db);
-	await sql`create index dataset_item_order_idx on dataset_item (dataset_id, length(external_id), external_id)`.execute(db);
+	await sql`create index dataset_item_order_idx on dataset_item (dataset_id, length(external_id), external_id)`.execute(
+		db
+	);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -40,6 +40,8 @@ export async function down(db: Kysely<any>): Promise<void> {
 		['annotation', 'dataset_id', 'dataset', 'cascade']
 	];
 	for (const [table, column, target, action] of restore) {
-		await sql`alter table ${sql.table(table)} add constraint ${sql.id(`${table}_${column}_fkey`)} foreign key (${sql.id(column)}) references ${sql.table(target)} (id) on delete ${sql.raw(action)}`.execute(db);
+		await sql`alter table ${sql.table(table)} add constraint ${sql.id(`${table}_${column}_fkey`)} foreign key (${sql.id(column)}) references ${sql.table(target)} (id) on delete ${sql.raw(action)}`.execute(
+			db
+		);
 	}
 }

@@ -21,7 +21,9 @@ export const init: ServerInit = async () => {
 	});
 	// adapter-node would only say "Listening on 0.0.0.0:3000"; give people a URL they can open.
 	if (!dev) process.stdout.write(`Concord is running at ${publicUrl()}\n`);
-	await logDemoHintIfEmpty(runtime.db, `${publicUrl().replace(/\/$/, '')}/demo`).catch((error) => logger.warn('demo hint failed', { error }));
+	await logDemoHintIfEmpty(runtime.db, `${publicUrl().replace(/\/$/, '')}/demo`).catch((error) =>
+		logger.warn('demo hint failed', { error })
+	);
 };
 
 const trustedProxies = env()
@@ -50,4 +52,10 @@ const handleLocale: Handle = ({ event, resolve }) =>
 const handleSession = createSessionHandle({ getDb: async () => (await getRuntime()).db });
 
 // The Origin check comes first: a cross-site state-changing request is refused before anything runs.
-export const handle: Handle = sequence(handleOriginCheck, createBodyLimitHandle(), handleClientAddress, handleSession, handleLocale);
+export const handle: Handle = sequence(
+	handleOriginCheck,
+	createBodyLimitHandle(),
+	handleClientAddress,
+	handleSession,
+	handleLocale
+);

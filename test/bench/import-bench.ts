@@ -45,7 +45,9 @@ const server = process.env.DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'pos
 const dir = path.join(os.tmpdir(), `concord-import-bench-${process.pid}`);
 
 const say = (msg: string, fields: Record<string, unknown> = {}) =>
-	process.stderr.write(`${JSON.stringify({ bench: 'import', msg, ...fields, rss_mb: Math.round(process.memoryUsage().rss / 1024 ** 2), peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024) })}\n`);
+	process.stderr.write(
+		`${JSON.stringify({ bench: 'import', msg, ...fields, rss_mb: Math.round(process.memoryUsage().rss / 1024 ** 2), peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024) })}\n`
+	);
 
 /** mulberry32: a small deterministic PRNG, so every run generates the same file. */
 function rng(seed: number) {
@@ -59,9 +61,10 @@ function rng(seed: number) {
 	};
 }
 
-const WORDS = (
-	'the of and to in is that for it as with was on be by this are or from at an which but not have has had were can all more one their there been if would will so about into other what some than them these may only its time could new also two like any then first way well even because most make over such through much where after good should between how each very just those each still both under here however while again same another different system answer question model value result data example number first method following step important however therefore consider'
-).split(' ');
+const WORDS =
+	'the of and to in is that for it as with was on be by this are or from at an which but not have has had were can all more one their there been if would will so about into other what some than them these may only its time could new also two like any then first way well even because most make over such through much where after good should between how each very just those each still both under here however while again same another different system answer question model value result data example number first method following step important however therefore consider'.split(
+		' '
+	);
 const CJK = '数据模型答案问题系统方法结果重要例子'.split('');
 
 function text(r: () => number, chars: number): string {
@@ -69,7 +72,8 @@ function text(r: () => number, chars: number): string {
 	while (out.length < chars) {
 		const words = 6 + Math.floor(r() * 14);
 		let s = '';
-		for (let w = 0; w < words; w++) s += (w ? ' ' : '') + (r() < 0.02 ? CJK[Math.floor(r() * CJK.length)] : WORDS[Math.floor(r() * WORDS.length)]);
+		for (let w = 0; w < words; w++)
+			s += (w ? ' ' : '') + (r() < 0.02 ? CJK[Math.floor(r() * CJK.length)] : WORDS[Math.floor(r() * WORDS.length)]);
 		out += s[0].toUpperCase() + s.slice(1) + (r() < 0.1 ? '.\n\n' : '. ');
 	}
 	return out.slice(0, chars);
@@ -95,7 +99,8 @@ function* rows(): Generator<Row> {
 		const id = `q${String(i).padStart(7, '0')}`;
 		const prompt = text(r, 60 + Math.floor(r() * 540));
 		const category = `cat-${i % 12}`;
-		for (let s = 0; s < SYSTEMS && i * SYSTEMS + s < ANSWERS; s++) yield { id, prompt, category, model: `system-${s + 1}`, answer: text(r, answerLength(r)) };
+		for (let s = 0; s < SYSTEMS && i * SYSTEMS + s < ANSWERS; s++)
+			yield { id, prompt, category, model: `system-${s + 1}`, answer: text(r, answerLength(r)) };
 	}
 }
 
@@ -139,8 +144,16 @@ async function freshDatabase(label: string): Promise<{ url: string; drop(): Prom
 }
 
 async function seedProject(db: Db): Promise<{ projectId: string; userId: string }> {
-	const user = await db.insertInto('app_user').values({ email: `bench-${randomUUID()}@example.test`, display_name: 'bench', password_hash: 'x', locale: null }).returning('id').executeTakeFirstOrThrow();
-	const project = await db.insertInto('project').values({ name: 'Import bench', created_by: user.id }).returning('id').executeTakeFirstOrThrow();
+	const user = await db
+		.insertInto('app_user')
+		.values({ email: `bench-${randomUUID()}@example.test`, display_name: 'bench', password_hash: 'x', locale: null })
+		.returning('id')
+		.executeTakeFirstOrThrow();
+	const project = await db
+		.insertInto('project')
+		.values({ name: 'Import bench', created_by: user.id })
+		.returning('id')
+		.executeTakeFirstOrThrow();
 	await db.insertInto('project_member').values({ project_id: project.id, user_id: user.id, role: 'admin' }).execute();
 	return { projectId: project.id, userId: user.id };
 }
@@ -159,7 +172,13 @@ async function runImportPath(file: string): Promise<{ uploadS: number; jobS: num
 		const { projectId, userId } = await seedProject(db);
 		await checkpoint(pool);
 		const t0 = performance.now();
-		const { importId } = await receiveUpload(db, { projectId, userId, fileName: 'bench-answers.jsonl', body: createReadStream(file, { highWaterMark: 1 << 20 }), maxBytes: 64 * 1024 ** 3 });
+		const { importId } = await receiveUpload(db, {
+			projectId,
+			userId,
+			fileName: 'bench-answers.jsonl',
+			body: createReadStream(file, { highWaterMark: 1 << 20 }),
+			maxBytes: 64 * 1024 ** 3
+		});
 		const t1 = performance.now();
 		await startImport(db, queue, projectId, {
 			importId,
@@ -169,9 +188,16 @@ async function runImportPath(file: string): Promise<{ uploadS: number; jobS: num
 		});
 		// The job handler exactly as a worker runs it (without waiting for the worker's poll).
 		const handlers = createJobHandlers({ db, pool, workerName: 'bench' });
-		await handlers['dataset.import']({ importId }, { jobId: 'bench', attempt: 1, signal: new AbortController().signal });
+		await handlers['dataset.import'](
+			{ importId },
+			{ jobId: 'bench', attempt: 1, signal: new AbortController().signal }
+		);
 		const t2 = performance.now();
-		const imp = await db.selectFrom('dataset_import').select(['status', 'stats', 'errors']).where('id', '=', importId).executeTakeFirstOrThrow();
+		const imp = await db
+			.selectFrom('dataset_import')
+			.select(['status', 'stats', 'errors'])
+			.where('id', '=', importId)
+			.executeTakeFirstOrThrow();
 		if (imp.status !== 'succeeded') throw new Error(`import ${imp.status}: ${JSON.stringify(imp.errors.slice(0, 3))}`);
 		say('import done', { stats: imp.stats, upload_s: (t1 - t0) / 1000, job_s: (t2 - t1) / 1000 });
 		await queue.release();
@@ -183,7 +209,11 @@ async function runImportPath(file: string): Promise<{ uploadS: number; jobS: num
 }
 
 /** Renders the same rows as the importer would store them, as COPY text (not timed). */
-async function renderCopyFiles(itemFile: string, answerFile: string, ids: { datasetId: string; systems: Map<string, string> }) {
+async function renderCopyFiles(
+	itemFile: string,
+	answerFile: string,
+	ids: { datasetId: string; systems: Map<string, string> }
+) {
 	const items = createWriteStream(itemFile, { highWaterMark: 1 << 20 });
 	const answers = createWriteStream(answerFile, { highWaterMark: 1 << 20 });
 	let itemBuf = '';
@@ -204,10 +234,36 @@ async function renderCopyFiles(itemFile: string, answerFile: string, ids: { data
 		if (current?.ext !== row.id) {
 			current = { ext: row.id, id: randomUUID() };
 			const it = makeItem({ externalId: row.id, prompt: row.prompt, category: row.category });
-			itemBuf += [current.id, ids.datasetId, row.id, copyText(it.promptText), 't', '1', copyText(it.category), copyTextArray(it.tags), '{}', it.contentHash, '1'].join('\t') + '\n';
+			itemBuf +=
+				[
+					current.id,
+					ids.datasetId,
+					row.id,
+					copyText(it.promptText),
+					't',
+					'1',
+					copyText(it.category),
+					copyTextArray(it.tags),
+					'{}',
+					it.contentHash,
+					'1'
+				].join('\t') + '\n';
 		}
 		const a = makeAnswer({ itemExternalId: row.id, field: 'answer', system: row.model, content: row.answer });
-		answerBuf += [randomUUID(), current.id, ids.datasetId, ids.systems.get(row.model), copyText(a.content), 't', '{}', a.contentHash, a.charCount, a.approxTokens, '1'].join('\t') + '\n';
+		answerBuf +=
+			[
+				randomUUID(),
+				current.id,
+				ids.datasetId,
+				ids.systems.get(row.model),
+				copyText(a.content),
+				't',
+				'{}',
+				a.contentHash,
+				a.charCount,
+				a.approxTokens,
+				'1'
+			].join('\t') + '\n';
 		await flush(false);
 	}
 	await flush(true);
@@ -229,10 +285,18 @@ async function runCopyBaseline(itemFile: string, answerFile: string): Promise<{ 
 	try {
 		await migrateToLatest(db);
 		const { projectId, userId } = await seedProject(db);
-		const dataset = await db.insertInto('dataset').values({ project_id: projectId, name: 'copy', created_by: userId }).returning('id').executeTakeFirstOrThrow();
+		const dataset = await db
+			.insertInto('dataset')
+			.values({ project_id: projectId, name: 'copy', created_by: userId })
+			.returning('id')
+			.executeTakeFirstOrThrow();
 		const systems = new Map<string, string>();
 		for (let s = 1; s <= SYSTEMS; s++) {
-			const row = await db.insertInto('system').values({ project_id: projectId, name: `system-${s}` }).returning('id').executeTakeFirstOrThrow();
+			const row = await db
+				.insertInto('system')
+				.values({ project_id: projectId, name: `system-${s}` })
+				.returning('id')
+				.executeTakeFirstOrThrow();
 			systems.set(`system-${s}`, row.id);
 		}
 		await renderCopyFiles(itemFile, answerFile, { datasetId: dataset.id, systems });
@@ -241,7 +305,11 @@ async function runCopyBaseline(itemFile: string, answerFile: string): Promise<{ 
 		try {
 			const t0 = performance.now();
 			await client.query('begin');
-			await copyFile(client, 'copy dataset_item (id, dataset_id, external_id, prompt_text, prompt_available, turn_count, category, tags, metadata, content_hash, revision) from stdin', itemFile);
+			await copyFile(
+				client,
+				'copy dataset_item (id, dataset_id, external_id, prompt_text, prompt_available, turn_count, category, tags, metadata, content_hash, revision) from stdin',
+				itemFile
+			);
 			const answers = await copyFile(
 				client,
 				'copy candidate_answer (id, item_id, dataset_id, system_id, content, available, metadata, content_hash, char_count, approx_tokens, revision) from stdin',
@@ -270,13 +338,25 @@ async function main() {
 
 		const imported = await runImportPath(jsonl);
 		const copied = await runCopyBaseline(path.join(dir, 'items.copy'), path.join(dir, 'answers.copy'));
-		if (imported.answers !== ANSWERS || copied.answers !== ANSWERS) throw new Error(`row counts differ: import ${imported.answers}, copy ${copied.answers}, expected ${ANSWERS}`);
+		if (imported.answers !== ANSWERS || copied.answers !== ANSWERS)
+			throw new Error(`row counts differ: import ${imported.answers}, copy ${copied.answers}, expected ${ANSWERS}`);
 
 		const importS = imported.uploadS + imported.jobS;
 		const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
-		say('summary', { upload_s: round(imported.uploadS), job_s: round(imported.jobS), cores: os.cpus().length, load: os.loadavg().map((x) => round(x, 1)) });
+		say('summary', {
+			upload_s: round(imported.uploadS),
+			job_s: round(imported.jobS),
+			cores: os.cpus().length,
+			load: os.loadavg().map((x) => round(x, 1))
+		});
 		process.stdout.write(
-			JSON.stringify({ rows: ANSWERS, import_s: round(importS), copy_s: round(copied.copyS), ratio: round(importS / copied.copyS), peak_rss_mb: round(process.resourceUsage().maxRSS / 1024, 1) }) + '\n'
+			JSON.stringify({
+				rows: ANSWERS,
+				import_s: round(importS),
+				copy_s: round(copied.copyS),
+				ratio: round(importS / copied.copyS),
+				peak_rss_mb: round(process.resourceUsage().maxRSS / 1024, 1)
+			}) + '\n'
 		);
 	} finally {
 		if (!KEEP) await rm(dir, { recursive: true, force: true });

@@ -172,7 +172,9 @@ console.log(
 	JSON.stringify({
 		items: ITEMS,
 		units: UNITS,
-		statistics: Object.fromEntries(names.map((name, d) => [name, { estimate: round(results[d].estimate), ci: results[d].ci.map(round) }])),
+		statistics: Object.fromEntries(
+			names.map((name, d) => [name, { estimate: round(results[d].estimate), ci: results[d].ci.map(round) }])
+		),
 		estimateSeconds: Math.round(estimatesDone - started) / 1000,
 		bootstrapSeconds: Math.round(bootstrapDone - bootstrapStarted) / 1000,
 		cpuSeconds: Math.round((cpu.user + cpu.system) / 1000) / 1000,

@@ -32,7 +32,17 @@ const good = [header, ...rows].join('\n') + '\n';
 // Lines count as in the file: the first record's answer spans lines 2–5 (a quoted
 // multi-line cell), so the record missing its question starts on line 6, and the
 // repeated item × system (first on line 7) on line 9.
-const bad = [header, rows[0], 'q1,,Photosynthesis,biology,beta,By eating sunlight.', rows[2], rows[3], rows[2], rows[4], rows[5]].join('\n') + '\n';
+const bad =
+	[
+		header,
+		rows[0],
+		'q1,,Photosynthesis,biology,beta,By eating sunlight.',
+		rows[2],
+		rows[3],
+		rows[2],
+		rows[4],
+		rows[5]
+	].join('\n') + '\n';
 
 const csv = (name: string, text: string) => ({ name, mimeType: 'text/csv', buffer: Buffer.from(text, 'utf8') });
 
@@ -40,7 +50,9 @@ async function chooseFile(page: Page, name: string, text: string) {
 	await page.getByTestId('import-file').setInputFiles(csv(name, text));
 }
 
-test('the admin maps a CSV, sees the preview, gets every error of a bad file and imports the corrected one', async ({ page }) => {
+test('the admin maps a CSV, sees the preview, gets every error of a bad file and imports the corrected one', async ({
+	page
+}) => {
 	projectId = await createProject(page, projectName);
 	await page.getByRole('navigation', { name: 'Project sections' }).getByRole('link', { name: 'Datasets' }).click();
 	await expect(page.getByText('No datasets yet')).toBeVisible();
@@ -73,16 +85,26 @@ test('the admin maps a CSV, sees the preview, gets every error of a bad file and
 	await expect(page.getByRole('heading', { name: 'The file was not imported' })).toBeVisible({ timeout: 30_000 });
 	const errors = page.getByRole('alert').filter({ has: page.getByRole('columnheader', { name: 'Line' }) });
 	await expect(errors.getByRole('row').filter({ hasText: 'question_text' }).getByRole('cell').first()).toHaveText('6');
-	await expect(errors.getByRole('row').filter({ hasText: /Duplicate/i }).getByRole('cell').first()).toHaveText('9');
+	await expect(
+		errors
+			.getByRole('row')
+			.filter({ hasText: /Duplicate/i })
+			.getByRole('cell')
+			.first()
+	).toHaveText('9');
 	await expect(errors.getByRole('row')).toHaveCount(3); // header + the two problems
 
 	// The corrected file, with the same target and mapping.
 	await page.getByRole('button', { name: 'Upload a corrected file' }).click();
 	await chooseFile(page, 'exam-answers-fixed.csv', good);
 	await expect(page.getByRole('heading', { name: 'Check the preview' })).toBeVisible();
-	await expect(page.getByRole('group', { name: 'Which column holds what' }).getByRole('combobox', { name: 'Category' })).toHaveValue('topic');
+	await expect(
+		page.getByRole('group', { name: 'Which column holds what' }).getByRole('combobox', { name: 'Category' })
+	).toHaveValue('topic');
 	await expect(page.getByRole('textbox', { name: 'Name of the new dataset' })).toHaveValue(datasetName);
-	await expect(page.getByRole('table', { name: 'Preview of the first rows' }).getByRole('cell', { name: 'astronomy' }).first()).toBeVisible();
+	await expect(
+		page.getByRole('table', { name: 'Preview of the first rows' }).getByRole('cell', { name: 'astronomy' }).first()
+	).toBeVisible();
 	await page.getByRole('button', { name: 'Start import' }).click();
 
 	await expect(page.getByRole('heading', { name: 'Import finished' })).toBeVisible({ timeout: 30_000 });
@@ -150,7 +172,9 @@ test('the instance admin creates the demo project in one click and browses it', 
 	// The two demo files are imported by the worker, like any upload.
 	await expect(async () => {
 		await page.reload();
-		await expect(page.getByRole('region', { name: 'Recent imports' }).getByText('Imported')).toHaveCount(2, { timeout: 1000 });
+		await expect(page.getByRole('region', { name: 'Recent imports' }).getByText('Imported')).toHaveCount(2, {
+			timeout: 1000
+		});
 	}).toPass({ timeout: 30_000 });
 	await page.getByRole('link', { name: 'Demo questions' }).click();
 	await expect(page.getByText('40 items', { exact: true })).toBeVisible();

@@ -45,7 +45,10 @@ test('the admin creates projects and sees the admin controls', async ({ page }) 
 	await expect(page.getByRole('link', { name: hidden })).toBeVisible();
 });
 
-test('an invited annotator joins from the link, signs in again and sees only what the role allows', async ({ page, browser }) => {
+test('an invited annotator joins from the link, signs in again and sees only what the role allows', async ({
+	page,
+	browser
+}) => {
 	const link = await createInvitation(page, sharedId, 'annotator');
 
 	const member = await acceptBySigningUp(browser, link, annotator);

@@ -29,7 +29,8 @@ async function watch(context: BrowserContext, page: Page, appOrigin: string): Pr
 	// Belt and braces: a request that bypassed routing would still show up here.
 	context.on('request', (request) => {
 		const url = request.url();
-		if (!url.startsWith('data:') && new URL(url).origin !== appOrigin && !seen.foreign.includes(url)) seen.foreign.push(url);
+		if (!url.startsWith('data:') && new URL(url).origin !== appOrigin && !seen.foreign.includes(url))
+			seen.foreign.push(url);
 	});
 	page.on('dialog', (dialog) => {
 		seen.dialogs.push(`${dialog.type()}: ${dialog.message()}`);
@@ -64,23 +65,49 @@ async function open(page: Page, seen: Watch, url = testPage) {
 /** Problems the browser's own parse of the rendered answers shows; empty when safe. */
 function auditDom(): string[] {
 	const problems: string[] = [];
-	const forbidden = new Set(['script', 'iframe', 'frame', 'object', 'embed', 'form', 'input', 'textarea', 'select', 'svg', 'style', 'link', 'meta', 'base', 'img', 'video', 'audio', 'source', 'picture', 'template', 'noscript']);
+	const forbidden = new Set([
+		'script',
+		'iframe',
+		'frame',
+		'object',
+		'embed',
+		'form',
+		'input',
+		'textarea',
+		'select',
+		'svg',
+		'style',
+		'link',
+		'meta',
+		'base',
+		'img',
+		'video',
+		'audio',
+		'source',
+		'picture',
+		'template',
+		'noscript'
+	]);
 	for (const root of document.querySelectorAll('.md-body')) {
 		for (const el of root.querySelectorAll('*')) {
 			if (forbidden.has(el.localName)) problems.push(`<${el.localName}> in an answer`);
 			for (const attr of el.attributes) {
 				if (attr.name.startsWith('on')) problems.push(`${attr.name} on <${el.localName}>`);
-				if (['style', 'src', 'srcset', 'srcdoc', 'action', 'formaction', 'xlink:href', 'id', 'name'].includes(attr.name)) {
+				if (
+					['style', 'src', 'srcset', 'srcdoc', 'action', 'formaction', 'xlink:href', 'id', 'name'].includes(attr.name)
+				) {
 					problems.push(`${attr.name} on <${el.localName}>`);
 				}
 			}
 			if (el instanceof HTMLAnchorElement && el.hasAttribute('href')) {
 				if (!['http:', 'https:', 'mailto:'].includes(el.protocol)) problems.push(`link to ${el.href}`);
-				if (el.rel !== 'noopener noreferrer nofollow' || el.target !== '_blank') problems.push(`link without rel/target: ${el.href}`);
+				if (el.rel !== 'noopener noreferrer nofollow' || el.target !== '_blank')
+					problems.push(`link without rel/target: ${el.href}`);
 			}
 		}
 	}
-	if (document.querySelector('base, meta[http-equiv]')) problems.push('a <base> or <meta http-equiv> reached the document');
+	if (document.querySelector('base, meta[http-equiv]'))
+		problems.push('a <base> or <meta http-equiv> reached the document');
 	return problems;
 }
 
@@ -92,7 +119,10 @@ for (const render of ['server', 'client'] as const) {
 		// Formatting survives next to the hostile content.
 		const ordinary = page.locator('[data-case="ordinary answer"]');
 		await expect(ordinary.getByRole('heading', { name: 'Verdict' })).toBeVisible();
-		await expect(ordinary.getByRole('link', { name: 'the docs' })).toHaveAttribute('href', 'https://docs.example.org/sort');
+		await expect(ordinary.getByRole('link', { name: 'the docs' })).toHaveAttribute(
+			'href',
+			'https://docs.example.org/sort'
+		);
 		await expect(ordinary.locator('table td.md-align-right')).toHaveText('0.91');
 		await expect(ordinary.locator('code.language-python .hljs-built_in')).toHaveText(['print', 'sorted']);
 		await expect(ordinary.locator('math mfrac')).toHaveCount(1);
@@ -144,9 +174,15 @@ test('a remote image loads only when the reader asks, without a referrer', async
 	const imageRequests: { url: string; referer: string | undefined }[] = [];
 	// Registered after the catch-all, so it takes precedence for these two URLs.
 	await context.route(new RegExp(`^http://${foreignHost.replace('.', '\\.')}/(beacon|i)\\.png$`), async (route) => {
-		imageRequests.push({ url: route.request().url(), referer: await route.request().headerValue('referer') ?? undefined });
+		imageRequests.push({
+			url: route.request().url(),
+			referer: (await route.request().headerValue('referer')) ?? undefined
+		});
 		// A 1×1 transparent PNG.
-		const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
+		const png = Buffer.from(
+			'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=',
+			'base64'
+		);
 		return route.fulfill({ status: 200, contentType: 'image/png', body: png });
 	});
 	await open(page, seen);
@@ -205,7 +241,14 @@ test.describe('through the dataset item pages', () => {
 		const lines = [];
 		for (let i = 0; i < cases.length; i += 2) {
 			const second = cases[i + 1] ?? cases[0];
-			lines.push(JSON.stringify({ input: `Case ${i}: ${cases[i].source}`, output_1: cases[i].source, output_2: second.source, label: 1 }));
+			lines.push(
+				JSON.stringify({
+					input: `Case ${i}: ${cases[i].source}`,
+					output_1: cases[i].source,
+					output_2: second.source,
+					label: 1
+				})
+			);
 		}
 		const upload = await request.post(`/api/projects/${projectId}/imports?fileName=hostile.jsonl`, {
 			data: Buffer.from(lines.join('\n') + '\n'),
@@ -213,7 +256,12 @@ test.describe('through the dataset item pages', () => {
 		});
 		expect(upload.status(), await upload.text()).toBe(201);
 		const { importId } = await upload.json();
-		const started = await post('/api/trpc/imports.start', { projectId, importId, newDatasetName: 'Hostile answers', format: 'llmbar' });
+		const started = await post('/api/trpc/imports.start', {
+			projectId,
+			importId,
+			newDatasetName: 'Hostile answers',
+			format: 'llmbar'
+		});
 		expect(started.status(), await started.text()).toBe(200);
 		let datasetId = '';
 		await expect
@@ -230,7 +278,9 @@ test.describe('through the dataset item pages', () => {
 		const seen = await watch(context, page, origin);
 		const listPath = `/projects/${projectId}/datasets/${datasetId}`;
 		await page.goto(listPath, { waitUntil: 'networkidle' });
-		const hrefs = [...new Set(await page.locator('a[href*="/items/"]').evaluateAll((as) => as.map((a) => a.getAttribute('href')!)))];
+		const hrefs = [
+			...new Set(await page.locator('a[href*="/items/"]').evaluateAll((as) => as.map((a) => a.getAttribute('href')!)))
+		];
 		expect(hrefs).toHaveLength(lines.length);
 		expect(await verdict(page, seen)).toEqual({ ...inert, path: listPath });
 

@@ -41,13 +41,19 @@ test('pages carry a Content-Security-Policy that allows no inline or foreign scr
 test.describe('Origin check on tRPC posts', () => {
 	test.use({ storageState: adminStatePath });
 
-	test('a cross-site POST carrying the session cookie is refused with 403 and changes nothing', async ({ page, baseURL }) => {
+	test('a cross-site POST carrying the session cookie is refused with 403 and changes nothing', async ({
+		page,
+		baseURL
+	}) => {
 		// page.request shares the signed-in browser context's cookies.
 		const request = page.request;
 		const me = await request.get('/api/trpc/auth.me');
 		expect((await me.json()).result.data.json).toMatchObject({ email: 'admin@concord.test' });
 
-		const crossSite = await createProject(request, 'Forged by origin', { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' });
+		const crossSite = await createProject(request, 'Forged by origin', {
+			origin: 'https://evil.example',
+			'sec-fetch-site': 'cross-site'
+		});
 		expect(crossSite.status()).toBe(403);
 		const fetchSiteOnly = await createProject(request, 'Forged by fetch-site', { 'sec-fetch-site': 'cross-site' });
 		expect(fetchSiteOnly.status()).toBe(403);
@@ -68,7 +74,10 @@ test.describe('Origin check on tRPC posts', () => {
 test.describe('request body limits on the built server', () => {
 	test.use({ storageState: adminStatePath });
 
-	test('a multi-megabyte dataset upload streams through while other bodies are capped at 1 MiB', async ({ page, baseURL }) => {
+	test('a multi-megabyte dataset upload streams through while other bodies are capped at 1 MiB', async ({
+		page,
+		baseURL
+	}) => {
 		const request = page.request;
 		const origin = { origin: baseURL! };
 		const created = await createProject(request, 'Body limits', origin);

@@ -93,8 +93,14 @@ describe('authorization policy', () => {
 
 	it('hides every project procedure from non-members (NOT_FOUND) and refuses roles outside its set (FORBIDDEN)', async () => {
 		const projectProcedures = procedures.filter(([, p]) => policyOf(p)?.kind === 'project');
-		expect(projectProcedures.map(([path]) => path)).toEqual(expect.arrayContaining(['projects.get', 'members.updateRole', 'projects.stats']));
-		const usersByRole: Record<ProjectRole, SessionUser> = { admin: project.admin, annotator: project.annotator, viewer: project.viewer };
+		expect(projectProcedures.map(([path]) => path)).toEqual(
+			expect.arrayContaining(['projects.get', 'members.updateRole', 'projects.stats'])
+		);
+		const usersByRole: Record<ProjectRole, SessionUser> = {
+			admin: project.admin,
+			annotator: project.annotator,
+			viewer: project.viewer
+		};
 		const report: string[] = [];
 		for (const [path, p] of projectProcedures) {
 			const allowed = (policyOf(p) as Extract<Policy, { kind: 'project' }>).roles;
@@ -129,7 +135,12 @@ describe('authorization policy', () => {
 		expect(await codeOf(a.projects.update({ projectId: other.projectId, name: 'Taken over' }))).toBe('NOT_FOUND');
 		expect(await codeOf(a.members.list({ projectId: other.projectId }))).toBe('NOT_FOUND');
 		// A target user who belongs to the other project is not reachable through ours.
-		expect(await codeOf(a.members.updateRole({ projectId: project.projectId, userId: other.viewer.id, role: 'admin' }))).toBe('NOT_FOUND');
-		await expect(h.caller(other.admin).projects.get({ projectId: other.projectId })).resolves.toMatchObject({ name: 'Policy B', memberCount: 3 });
+		expect(
+			await codeOf(a.members.updateRole({ projectId: project.projectId, userId: other.viewer.id, role: 'admin' }))
+		).toBe('NOT_FOUND');
+		await expect(h.caller(other.admin).projects.get({ projectId: other.projectId })).resolves.toMatchObject({
+			name: 'Policy B',
+			memberCount: 3
+		});
 	});
 });

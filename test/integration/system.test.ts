@@ -13,7 +13,10 @@ describe('system router', () => {
 	});
 
 	it('has applied the foundation migration', async () => {
-		const row = await h.db.selectFrom('kysely_migration' as never).select('name' as never).execute();
+		const row = await h.db
+			.selectFrom('kysely_migration' as never)
+			.select('name' as never)
+			.execute();
 		expect(row.map((r) => (r as { name: string }).name)).toContain('0001-foundation');
 	});
 });

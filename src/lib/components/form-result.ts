@@ -16,6 +16,18 @@ const empty: FormResult = { error: null, success: null, reason: null, fieldError
 
 export function formResult(form: unknown, name: string): FormResult {
 	if (!form || typeof form !== 'object' || (form as { form?: unknown }).form !== name) return empty;
-	const f = form as Partial<{ message: string; success: string; reason: string; fieldErrors: Record<string, string>; values: Record<string, string> }>;
-	return { error: f.message ?? null, success: f.success ?? null, reason: f.reason ?? null, fieldErrors: f.fieldErrors ?? {}, values: f.values ?? null };
+	const f = form as Partial<{
+		message: string;
+		success: string;
+		reason: string;
+		fieldErrors: Record<string, string>;
+		values: Record<string, string>;
+	}>;
+	return {
+		error: f.message ?? null,
+		success: f.success ?? null,
+		reason: f.reason ?? null,
+		fieldErrors: f.fieldErrors ?? {},
+		values: f.values ?? null
+	};
 }

@@ -27,15 +27,24 @@ describe('math delimiters', () => {
 
 	test('display blocks become MathML blocks', () => {
 		const { html } = renderMarkdown('text\n$$\na\n+b\n$$\nafter');
-		expect(html).toContain('<div class="md-math-block"><span class="katex"><math xmlns="http://www.w3.org/1998/Math/MathML" display="block">');
+		expect(html).toContain(
+			'<div class="md-math-block"><span class="katex"><math xmlns="http://www.w3.org/1998/Math/MathML" display="block">'
+		);
 		expect(html).toContain('<p>after</p>');
 	});
 
 	test('text full of dollar signs stays linear', () => {
-		for (const source of ['$a '.repeat(60_000), '$$a '.repeat(45_000), 'a$ '.repeat(60_000), '$$\n'.repeat(1000) + 'x\n'.repeat(50_000)]) {
+		for (const source of [
+			'$a '.repeat(60_000),
+			'$$a '.repeat(45_000),
+			'a$ '.repeat(60_000),
+			'$$\n'.repeat(1000) + 'x\n'.repeat(50_000)
+		]) {
 			const started = performance.now();
 			const result = renderMarkdown(source);
-			console.log(`[math perf] ${JSON.stringify(source.slice(0, 8))}… ${source.length} chars: ${result.mode} ${result.reason ?? ''} in ${(performance.now() - started).toFixed(0)} ms`);
+			console.log(
+				`[math perf] ${JSON.stringify(source.slice(0, 8))}… ${source.length} chars: ${result.mode} ${result.reason ?? ''} in ${(performance.now() - started).toFixed(0)} ms`
+			);
 			expect(result.html.length).toBeGreaterThan(0);
 		}
 	}, 60_000);

@@ -132,5 +132,7 @@ function blockMath(state: StateBlock, startLine: number, endLine: number, silent
 
 export function useMathSyntax(md: MarkdownIt): void {
 	md.inline.ruler.after('escape', 'math_inline', inlineMath);
-	md.block.ruler.after('blockquote', 'math_block', blockMath, { alt: ['paragraph', 'reference', 'blockquote', 'list'] });
+	md.block.ruler.after('blockquote', 'math_block', blockMath, {
+		alt: ['paragraph', 'reference', 'blockquote', 'list']
+	});
 }

@@ -49,7 +49,13 @@ export function bracketScanCost(text: string): number {
 
 export function createParser(maxNesting: number): MarkdownIt {
 	// `maxNesting` is a real markdown-it option that @types/markdown-it does not declare.
-	const options: Options & { maxNesting: number } = { html: false, linkify: true, typographer: false, breaks: false, maxNesting };
+	const options: Options & { maxNesting: number } = {
+		html: false,
+		linkify: true,
+		typographer: false,
+		breaks: false,
+		maxNesting
+	};
 	const md = new MarkdownIt('default', options);
 	md.validateLink = (url) => safeLinkUrl(url) !== null;
 	useLinearLinkify(md);

@@ -2,7 +2,10 @@ import { describe, expect, test } from 'vitest';
 import { renderMarkdown, renderDefaults } from './render';
 import { findExecutableVectors, tokenize } from './testing/inspect-html';
 
-const tagNames = (html: string) => tokenize(html).tags.filter((t) => !t.closing).map((t) => t.name);
+const tagNames = (html: string) =>
+	tokenize(html)
+		.tags.filter((t) => !t.closing)
+		.map((t) => t.name);
 
 describe('ordinary answers still render', () => {
 	test('headings, emphasis, lists, quotes and rules', () => {
@@ -41,14 +44,18 @@ describe('ordinary answers still render', () => {
 	test('inline and display math become MathML without styles', () => {
 		const { html } = renderMarkdown('Euler: $e^{i\\pi}+1=0$.\n\n$$\n\\int_0^1 x\\,dx = \\frac{1}{2}\n$$');
 		expect(html).toContain('<math xmlns="http://www.w3.org/1998/Math/MathML"><semantics><mrow><msup><mi>e</mi>');
-		expect(html).toContain('<div class="md-math-block"><span class="katex"><math xmlns="http://www.w3.org/1998/Math/MathML" display="block">');
+		expect(html).toContain(
+			'<div class="md-math-block"><span class="katex"><math xmlns="http://www.w3.org/1998/Math/MathML" display="block">'
+		);
 		expect(html).toContain('<mfrac><mn>1</mn><mn>2</mn></mfrac>');
 		expect(html).not.toContain('style=');
 	});
 
 	test('a TeX error shows the source as text', () => {
 		const { html } = renderMarkdown('$\\frac{1}{$ and $\\notacommand$');
-		expect(html).toContain('<span class="md-math-error" title="KaTeX parse error: Undefined control sequence: \\notacommand');
+		expect(html).toContain(
+			'<span class="md-math-error" title="KaTeX parse error: Undefined control sequence: \\notacommand'
+		);
 	});
 
 	test('prices are not math', () => {
@@ -58,24 +65,38 @@ describe('ordinary answers still render', () => {
 
 	test('links open in a new tab without referrer or opener', () => {
 		const { html } = renderMarkdown('[docs](https://example.org/a?b=1 "Docs") and <https://example.org/x>');
-		expect(html).toContain('<a href="https://example.org/a?b=1" rel="noopener noreferrer nofollow" target="_blank" title="Docs">docs</a>');
-		expect(html).toContain('<a href="https://example.org/x" rel="noopener noreferrer nofollow" target="_blank">https://example.org/x</a>');
+		expect(html).toContain(
+			'<a href="https://example.org/a?b=1" rel="noopener noreferrer nofollow" target="_blank" title="Docs">docs</a>'
+		);
+		expect(html).toContain(
+			'<a href="https://example.org/x" rel="noopener noreferrer nofollow" target="_blank">https://example.org/x</a>'
+		);
 	});
 
 	test('bare URLs are linked, trailing punctuation is not', () => {
 		const { html } = renderMarkdown('See https://example.org/a_(b). Or www.example.com, or (https://x.org/y).');
-		expect(html).toContain('<a href="https://example.org/a_(b)" rel="noopener noreferrer nofollow" target="_blank">https://example.org/a_(b)</a>.');
-		expect(html).toContain('<a href="http://www.example.com/" rel="noopener noreferrer nofollow" target="_blank">www.example.com</a>,');
-		expect(html).toContain('(<a href="https://x.org/y" rel="noopener noreferrer nofollow" target="_blank">https://x.org/y</a>).');
+		expect(html).toContain(
+			'<a href="https://example.org/a_(b)" rel="noopener noreferrer nofollow" target="_blank">https://example.org/a_(b)</a>.'
+		);
+		expect(html).toContain(
+			'<a href="http://www.example.com/" rel="noopener noreferrer nofollow" target="_blank">www.example.com</a>,'
+		);
+		expect(html).toContain(
+			'(<a href="https://x.org/y" rel="noopener noreferrer nofollow" target="_blank">https://x.org/y</a>).'
+		);
 	});
 
 	test('mailto links are allowed', () => {
 		const { html } = renderMarkdown('[mail](mailto:someone@example.org)');
-		expect(html).toContain('<a href="mailto:someone@example.org" rel="noopener noreferrer nofollow" target="_blank">mail</a>');
+		expect(html).toContain(
+			'<a href="mailto:someone@example.org" rel="noopener noreferrer nofollow" target="_blank">mail</a>'
+		);
 	});
 
 	test('images wait for a click, with a translated label', () => {
-		const { html } = renderMarkdown('![a chart](https://img.example.org/c.png)', { loadImageLabel: (host) => `从 ${host} 加载图片` });
+		const { html } = renderMarkdown('![a chart](https://img.example.org/c.png)', {
+			loadImageLabel: (host) => `从 ${host} 加载图片`
+		});
 		expect(html).toBe(
 			'<p><button type="button" class="md-image-load" data-md-src="https://img.example.org/c.png" data-md-alt="a chart" title="a chart">从 img.example.org 加载图片</button></p>\n'
 		);
@@ -102,7 +123,11 @@ describe('result cache', () => {
 describe('fallbacks', () => {
 	test('size limit is inclusive and configurable', () => {
 		expect(renderMarkdown('a'.repeat(10), { maxChars: 10 }).mode).toBe('markdown');
-		expect(renderMarkdown('a'.repeat(11), { maxChars: 10 })).toEqual({ html: `<pre class="md-plain">${'a'.repeat(11)}</pre>`, mode: 'plain', reason: 'too_large' });
+		expect(renderMarkdown('a'.repeat(11), { maxChars: 10 })).toEqual({
+			html: `<pre class="md-plain">${'a'.repeat(11)}</pre>`,
+			mode: 'plain',
+			reason: 'too_large'
+		});
 	});
 
 	test('nesting at the limit renders, one deeper falls back', () => {
@@ -194,7 +219,9 @@ describe('performance (logged, not asserted)', () => {
 		const paragraph = (i: number) =>
 			`Paragraph ${i}: the candidate argues **carefully** that the *second* claim follows; see https://example.org/p/${i} for the source, and note \`edge\` cases.`;
 		const result = measure('prose answer', (run) =>
-			Array.from({ length: 700 }, (_, i) => paragraph(run * 1000 + i)).join('\n\n').slice(0, 100_000)
+			Array.from({ length: 700 }, (_, i) => paragraph(run * 1000 + i))
+				.join('\n\n')
+				.slice(0, 100_000)
 		);
 		expect(result.mode).toBe('markdown');
 	}, 120_000);

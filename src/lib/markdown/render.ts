@@ -89,10 +89,17 @@ export function renderMarkdown(source: string, opts: RenderOptions = {}): Render
 
 type Settings = Required<Omit<RenderOptions, 'maxChars'>>;
 
-function render(source: string, { maxDepth, maxMathExpressions, maxHighlightChars, loadImageLabel }: Settings): RenderResult {
+function render(
+	source: string,
+	{ maxDepth, maxMathExpressions, maxHighlightChars, loadImageLabel }: Settings
+): RenderResult {
 	try {
 		const md = parserFor(maxDepth);
-		const env: RenderEnv = { math: { remaining: maxMathExpressions }, highlightChars: maxHighlightChars, loadImageLabel };
+		const env: RenderEnv = {
+			math: { remaining: maxMathExpressions },
+			highlightChars: maxHighlightChars,
+			loadImageLabel
+		};
 		const tokens = md.parse(source, env);
 		if (tooDeep(tokens, maxDepth, nestingFor(maxDepth))) return plain(source, 'too_deep');
 		if (countTokens(tokens) > renderDefaults.maxTokens) return plain(source, 'too_complex');

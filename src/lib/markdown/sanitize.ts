@@ -17,23 +17,99 @@ import { defaultLoadImageLabel, imageButtonClass } from './image-placeholder';
 import { imageHost, safeImageUrl, safeLinkUrl } from './url-policy';
 
 const htmlTags = [
-	'p', 'br', 'hr', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'strong', 'em', 's', 'del', 'code', 'pre',
-	'blockquote', 'ul', 'ol', 'li', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'a', 'span', 'div',
+	'p',
+	'br',
+	'hr',
+	'h1',
+	'h2',
+	'h3',
+	'h4',
+	'h5',
+	'h6',
+	'strong',
+	'em',
+	's',
+	'del',
+	'code',
+	'pre',
+	'blockquote',
+	'ul',
+	'ol',
+	'li',
+	'table',
+	'thead',
+	'tbody',
+	'tr',
+	'th',
+	'td',
+	'a',
+	'span',
+	'div',
 	'button'
 ];
 
 const mathTags = [
-	'math', 'semantics', 'annotation', 'mrow', 'mi', 'mn', 'mo', 'ms', 'mtext', 'mspace', 'msup', 'msub',
-	'msubsup', 'mfrac', 'msqrt', 'mroot', 'mover', 'munder', 'munderover', 'mtable', 'mtr', 'mtd',
-	'mstyle', 'mpadded', 'menclose', 'mphantom'
+	'math',
+	'semantics',
+	'annotation',
+	'mrow',
+	'mi',
+	'mn',
+	'mo',
+	'ms',
+	'mtext',
+	'mspace',
+	'msup',
+	'msub',
+	'msubsup',
+	'mfrac',
+	'msqrt',
+	'mroot',
+	'mover',
+	'munder',
+	'munderover',
+	'mtable',
+	'mtr',
+	'mtd',
+	'mstyle',
+	'mpadded',
+	'menclose',
+	'mphantom'
 ];
 
 /** Presentation attributes KaTeX sets; none of them takes a URL or script. */
 const mathAttributes = [
-	'mathvariant', 'mathcolor', 'mathbackground', 'mathsize', 'displaystyle', 'scriptlevel', 'fence',
-	'separator', 'stretchy', 'symmetric', 'largeop', 'movablelimits', 'accent', 'accentunder', 'lspace',
-	'rspace', 'minsize', 'maxsize', 'width', 'height', 'depth', 'voffset', 'linethickness', 'notation',
-	'columnalign', 'rowalign', 'columnlines', 'rowlines', 'columnspacing', 'rowspacing', 'linebreak'
+	'mathvariant',
+	'mathcolor',
+	'mathbackground',
+	'mathsize',
+	'displaystyle',
+	'scriptlevel',
+	'fence',
+	'separator',
+	'stretchy',
+	'symmetric',
+	'largeop',
+	'movablelimits',
+	'accent',
+	'accentunder',
+	'lspace',
+	'rspace',
+	'minsize',
+	'maxsize',
+	'width',
+	'height',
+	'depth',
+	'voffset',
+	'linethickness',
+	'notation',
+	'columnalign',
+	'rowalign',
+	'columnlines',
+	'rowlines',
+	'columnspacing',
+	'rowspacing',
+	'linebreak'
 ];
 /** Lengths ("0.16em", "+6pt"), keywords ("center center"), colours ("#cc0000", "red"). */
 const mathValue = /^[#a-zA-Z0-9 .+%-]{0,100}$/;
@@ -71,7 +147,21 @@ const options: sanitizeHtml.IOptions = {
 	parseStyleAttributes: false,
 	disallowedTagsMode: 'discard',
 	// The text inside these is never shown: it is code or markup, not prose.
-	nonTextTags: ['script', 'style', 'textarea', 'option', 'noscript', 'title', 'xmp', 'template', 'noembed', 'noframes', 'plaintext', 'iframe', 'object'],
+	nonTextTags: [
+		'script',
+		'style',
+		'textarea',
+		'option',
+		'noscript',
+		'title',
+		'xmp',
+		'template',
+		'noembed',
+		'noframes',
+		'plaintext',
+		'iframe',
+		'object'
+	],
 	// KaTeX writes `<mspace width="1em"/>`; without this, following siblings would end up inside it.
 	parser: { decodeEntities: true, recognizeSelfClosing: true },
 	transformTags: {
@@ -118,7 +208,10 @@ const options: sanitizeHtml.IOptions = {
 		...Object.fromEntries(
 			mathTags
 				.filter((t) => t !== 'math' && t !== 'annotation')
-				.map((t) => [t, (tagName: string, attribs: sanitizeHtml.Attributes) => ({ tagName, attribs: filterMathValues(attribs) })])
+				.map((t) => [
+					t,
+					(tagName: string, attribs: sanitizeHtml.Attributes) => ({ tagName, attribs: filterMathValues(attribs) })
+				])
 		)
 	}
 };

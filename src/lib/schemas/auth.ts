@@ -25,8 +25,10 @@ export function passwordLengthProblem(password: string): 'too_short' | 'too_long
 
 export const NewPasswordSchema = z.string().superRefine((value, ctx) => {
 	const problem = passwordLengthProblem(value);
-	if (problem === 'too_short') ctx.addIssue({ code: 'custom', message: `Password needs at least ${PASSWORD_MIN} characters.` });
-	if (problem === 'too_long') ctx.addIssue({ code: 'custom', message: `Password is at most ${PASSWORD_MAX} characters.` });
+	if (problem === 'too_short')
+		ctx.addIssue({ code: 'custom', message: `Password needs at least ${PASSWORD_MIN} characters.` });
+	if (problem === 'too_long')
+		ctx.addIssue({ code: 'custom', message: `Password is at most ${PASSWORD_MAX} characters.` });
 });
 
 /** At sign-in only the upper bound matters (and keeps argon2 from seeing huge input). */

@@ -11,7 +11,11 @@ export const DISPLAY_NAME_MAX = 80;
 export const ProjectRoleSchema = z.enum(['admin', 'annotator', 'viewer']);
 export type ProjectRoleName = z.infer<typeof ProjectRoleSchema>;
 
-export const ProjectNameSchema = z.string().trim().min(1, 'Name is required.').max(PROJECT_NAME_MAX, `Name is at most ${PROJECT_NAME_MAX} characters.`);
+export const ProjectNameSchema = z
+	.string()
+	.trim()
+	.min(1, 'Name is required.')
+	.max(PROJECT_NAME_MAX, `Name is at most ${PROJECT_NAME_MAX} characters.`);
 export const ProjectDescriptionSchema = z
 	.string()
 	.trim()
@@ -25,7 +29,10 @@ export type CreateProject = z.infer<typeof CreateProjectSchema>;
 
 export const UpdateProjectSchema = z
 	.object({ name: ProjectNameSchema.optional(), description: ProjectDescriptionSchema.optional() })
-	.refine((v) => v.name !== undefined || v.description !== undefined, 'Nothing to update: give a name or a description.');
+	.refine(
+		(v) => v.name !== undefined || v.description !== undefined,
+		'Nothing to update: give a name or a description.'
+	);
 export type UpdateProject = z.infer<typeof UpdateProjectSchema>;
 
 export const LocaleSchema = z.enum(['en', 'zh-CN']);

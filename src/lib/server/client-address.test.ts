@@ -19,7 +19,9 @@ describe('resolveClientAddress', () => {
 		// The client prepended a fake hop; the proxy appended the real one.
 		expect(resolveClientAddress('10.0.0.2', '1.2.3.4, 203.0.113.5', ['10.0.0.2'])).toBe('203.0.113.5');
 		// Two trusted proxies in a chain.
-		expect(resolveClientAddress('10.0.0.2', '1.2.3.4, 203.0.113.5, 10.0.0.3', ['10.0.0.2', '10.0.0.3'])).toBe('203.0.113.5');
+		expect(resolveClientAddress('10.0.0.2', '1.2.3.4, 203.0.113.5, 10.0.0.3', ['10.0.0.2', '10.0.0.3'])).toBe(
+			'203.0.113.5'
+		);
 	});
 });
 

@@ -16,10 +16,7 @@ export function resolveClientAddress(peer: string, forwardedFor: string | null, 
 	const direct = normalizeAddress(peer);
 	if (!forwardedFor || !trusted.has(direct)) return direct;
 	// Walk from the right: the last hop not in the trusted set is the client.
-	const hops = forwardedFor
-		.split(',')
-		.map(normalizeAddress)
-		.filter(Boolean);
+	const hops = forwardedFor.split(',').map(normalizeAddress).filter(Boolean);
 	for (let i = hops.length - 1; i >= 0; i--) {
 		if (!trusted.has(hops[i])) return hops[i];
 	}

@@ -30,8 +30,16 @@ const EnvSchema = z.object({
 	CONCORD_SESSION_MAX_DAYS: z.coerce.number().positive().default(90),
 	CONCORD_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 	/** Upload limits for imports, in bytes. */
-	CONCORD_IMPORT_MAX_FILE_BYTES: z.coerce.number().int().positive().default(2 * 1024 ** 3),
-	CONCORD_IMPORT_MAX_FIELD_BYTES: z.coerce.number().int().positive().default(1024 ** 2),
+	CONCORD_IMPORT_MAX_FILE_BYTES: z.coerce
+		.number()
+		.int()
+		.positive()
+		.default(2 * 1024 ** 3),
+	CONCORD_IMPORT_MAX_FIELD_BYTES: z.coerce
+		.number()
+		.int()
+		.positive()
+		.default(1024 ** 2),
 	ORIGIN: z.string().url().optional()
 });
 

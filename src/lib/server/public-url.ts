@@ -10,6 +10,7 @@ export function publicUrl(source: NodeJS.ProcessEnv = process.env): string {
 	if (source.SOCKET_PATH) return `unix:${source.SOCKET_PATH}`;
 	const port = source.PORT || '3000';
 	const host = source.HOST || '0.0.0.0';
-	const shown = host === '0.0.0.0' || host === '::' || host === '[::]' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+	const shown =
+		host === '0.0.0.0' || host === '::' || host === '[::]' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
 	return `http://${shown}:${port}`;
 }

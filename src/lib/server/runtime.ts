@@ -33,7 +33,10 @@ export interface RuntimeOptions {
 	config?: Env;
 }
 
-export async function resolveDatabaseUrl(config: Env, joinOnly = false): Promise<{ url: string; embedded?: EmbeddedDatabase }> {
+export async function resolveDatabaseUrl(
+	config: Env,
+	joinOnly = false
+): Promise<{ url: string; embedded?: EmbeddedDatabase }> {
 	if (config.DATABASE_URL) return { url: config.DATABASE_URL };
 	if (joinOnly) {
 		const url = await readPublishedConnection(dataDir(config));
@@ -59,7 +62,12 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 		const queue = await createQueue(pool);
 		const workerName = options.workerName ?? `${os.hostname()}:${process.pid}`;
 		const worker = options.worker
-			? await startWorker({ pool, handlers: createJobHandlers({ db, pool, workerName }), concurrency: config.CONCORD_WORKER_CONCURRENCY, name: workerName })
+			? await startWorker({
+					pool,
+					handlers: createJobHandlers({ db, pool, workerName }),
+					concurrency: config.CONCORD_WORKER_CONCURRENCY,
+					name: workerName
+				})
 			: undefined;
 		let stopping: Promise<void> | undefined;
 		return {

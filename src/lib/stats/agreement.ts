@@ -68,7 +68,10 @@ export function pairwiseAgreement(
 	for (let i = 0; i < votesA.length; i++) {
 		const x = votesA[i];
 		const y = votesB[i];
-		for (const [v, name] of [[x, 'votesA'], [y, 'votesB']] as const) {
+		for (const [v, name] of [
+			[x, 'votesA'],
+			[y, 'votesB']
+		] as const) {
 			if (v !== null && v !== 'A' && v !== 'B' && v !== 'tie') {
 				throw new RangeError(`pairwiseAgreement: ${name}[${i}] must be 'A', 'B', 'tie' or null, got ${describe(v)}`);
 			}

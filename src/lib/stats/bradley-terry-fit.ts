@@ -63,11 +63,14 @@ export function bradleyTerryLogLikelihood(theta: ArrayLike<number>, wins: Float6
  */
 export function fitBradleyTerry(wins: Float64Array, k: number, prior = 0): Float64Array {
 	if (!Number.isInteger(k) || k < 1) throw new RangeError(`fitBradleyTerry: k must be a positive integer, got ${k}`);
-	if (!(wins instanceof Float64Array) || wins.length !== k * k) throw new RangeError(`fitBradleyTerry: wins must be a Float64Array of k² = ${k * k} counts`);
+	if (!(wins instanceof Float64Array) || wins.length !== k * k)
+		throw new RangeError(`fitBradleyTerry: wins must be a Float64Array of k² = ${k * k} counts`);
 	for (let i = 0; i < wins.length; i++) {
-		if (!(wins[i] >= 0 && wins[i] < Infinity)) throw new RangeError(`fitBradleyTerry: wins[${i}] must be a finite count ≥ 0, got ${wins[i]}`);
+		if (!(wins[i] >= 0 && wins[i] < Infinity))
+			throw new RangeError(`fitBradleyTerry: wins[${i}] must be a finite count ≥ 0, got ${wins[i]}`);
 	}
-	if (!(prior >= 0 && prior < Infinity)) throw new RangeError(`fitBradleyTerry: prior must be a finite number ≥ 0, got ${prior}`);
+	if (!(prior >= 0 && prior < Infinity))
+		throw new RangeError(`fitBradleyTerry: prior must be a finite number ≥ 0, got ${prior}`);
 	if (prior === 0 && !isStronglyConnected(wins, k)) {
 		throw new RangeError(
 			'bradleyTerry: strengths are not identifiable — some group of players never beat (or never lost to) ' +

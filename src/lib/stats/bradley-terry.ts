@@ -73,8 +73,10 @@ const RATING_PER_NAT = 400 / Math.LN10;
 export function bradleyTerry(battles: readonly Battle[], options: BradleyTerryOptions = {}): BradleyTerryResult {
 	const { ties = 'half', prior = 0, resamples = 1000, level = 0.95, seed = 1, clusters } = options;
 	assertArrayLike(battles, 'bradleyTerry: battles');
-	if (ties !== 'half' && ties !== 'ignore') throw new RangeError(`bradleyTerry: ties must be 'half' or 'ignore', got ${describe(ties)}`);
-	if (typeof prior !== 'number' || !(prior >= 0) || !Number.isFinite(prior)) throw new RangeError(`bradleyTerry: prior must be a finite number ≥ 0, got ${describe(prior)}`);
+	if (ties !== 'half' && ties !== 'ignore')
+		throw new RangeError(`bradleyTerry: ties must be 'half' or 'ignore', got ${describe(ties)}`);
+	if (typeof prior !== 'number' || !(prior >= 0) || !Number.isFinite(prior))
+		throw new RangeError(`bradleyTerry: prior must be a finite number ≥ 0, got ${describe(prior)}`);
 	assertInteger(resamples, 'bradleyTerry: resamples', 0);
 	assertProbabilityLevel(level, 'bradleyTerry: level');
 	if (clusters !== undefined && (!Array.isArray(clusters) || clusters.length !== battles.length)) {
@@ -98,15 +100,20 @@ export function bradleyTerry(battles: readonly Battle[], options: BradleyTerryOp
 	const out: number[] = [];
 	const keys: (string | number)[] = [];
 	battles.forEach((battle, i) => {
-		if (battle === null || typeof battle !== 'object') throw new TypeError(`bradleyTerry: battles[${i}] must be an object`);
+		if (battle === null || typeof battle !== 'object')
+			throw new TypeError(`bradleyTerry: battles[${i}] must be an object`);
 		const { a, b, winner } = battle;
 		if (typeof a !== 'string' || typeof b !== 'string') {
-			throw new TypeError(`bradleyTerry: battles[${i}].a and .b must be strings, got ${describe(a)} and ${describe(b)}`);
+			throw new TypeError(
+				`bradleyTerry: battles[${i}].a and .b must be strings, got ${describe(a)} and ${describe(b)}`
+			);
 		}
 		if (a === b) throw new RangeError(`bradleyTerry: battles[${i}] pits ${describe(a)} against itself`);
 		if (winner === null) return; // players seen only in unjudged battles are not ranked
 		if (winner !== 'a' && winner !== 'b' && winner !== 'tie') {
-			throw new TypeError(`bradleyTerry: battles[${i}].winner must be 'a', 'b', 'tie' or null, got ${describe(winner)}`);
+			throw new TypeError(
+				`bradleyTerry: battles[${i}].winner must be 'a', 'b', 'tie' or null, got ${describe(winner)}`
+			);
 		}
 		const x = idOf(a);
 		const y = idOf(b);

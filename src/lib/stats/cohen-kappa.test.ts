@@ -1,5 +1,11 @@
 import { describe, it, expect } from 'vitest';
-import { cohenKappa, cohenKappaDetails, cohenKappaFromTable, kappaWeightMatrix, type KappaWeights } from './cohen-kappa';
+import {
+	cohenKappa,
+	cohenKappaDetails,
+	cohenKappaFromTable,
+	kappaWeightMatrix,
+	type KappaWeights
+} from './cohen-kappa';
 import { createRng } from './rng';
 
 /** Expand a square table of counts (rows rater a, columns rater b) into label vectors. */
@@ -39,7 +45,13 @@ const rater3 = [2, 1, 4, 4, 3, 2, 1, 6, 1, 1, 1, 2, 3, 3, 1, 1, 3, 3, 2, 2];
 
 describe('cohenKappa — published examples', () => {
 	it('Wikipedia "Cohen\'s kappa" simple example: 50 proposals, 20/5/10/15 → p_o 0.7, p_e 0.5, κ 0.4', () => {
-		const [a, b] = expand([[20, 5], [10, 15]], ['yes', 'no']);
+		const [a, b] = expand(
+			[
+				[20, 5],
+				[10, 15]
+			],
+			['yes', 'no']
+		);
 		const d = cohenKappaDetails(a, b);
 		expect(d.kappa).toBeCloseTo(0.4, 12);
 		expect(1 - d.observedDisagreement).toBeCloseTo(0.7, 12);
@@ -54,12 +66,25 @@ describe('cohenKappa — published examples', () => {
 	});
 
 	it('SAS PROC FREQ example quoted in statsmodels test_inter_rater.py: κ 0.4842, linear weighted κ 0.4701', () => {
-		const [a, b] = expand([[0, 4, 1], [0, 8, 0], [0, 1, 5]], [0, 1, 2]);
+		const [a, b] = expand(
+			[
+				[0, 4, 1],
+				[0, 8, 0],
+				[0, 1, 5]
+			],
+			[0, 1, 2]
+		);
 		// SAS prints 4 decimals; the exact values come from the O(n²) reference.
 		expect(cohenKappa(a, b)).toBeCloseTo(0.4842, 4);
 		expect(cohenKappa(a, b, { weights: 'linear' })).toBeCloseTo(0.4701, 4);
-		expect(cohenKappa(a, b)).toBeCloseTo(bruteKappa(a, b, (x, y) => (x === y ? 0 : 1)), 12);
-		expect(cohenKappa(a, b, { weights: 'linear' })).toBeCloseTo(bruteKappa(a, b, (x, y) => Math.abs(x - y)), 12);
+		expect(cohenKappa(a, b)).toBeCloseTo(
+			bruteKappa(a, b, (x, y) => (x === y ? 0 : 1)),
+			12
+		);
+		expect(cohenKappa(a, b, { weights: 'linear' })).toBeCloseTo(
+			bruteKappa(a, b, (x, y) => Math.abs(x - y)),
+			12
+		);
 	});
 
 	it('R irr::kappa2(anxiety[, 2:3]) unweighted, "equal" and "squared" (values from statsmodels tests)', () => {
@@ -88,7 +113,10 @@ describe('cohenKappa — position vs value weighting', () => {
 		for (const weights of ['linear', 'quadratic'] as const) {
 			const power = weights === 'linear' ? 1 : 2;
 			const byValue = cohenKappa(rater2, rater3, { weights, weightBy: 'value' });
-			expect(byValue).toBeCloseTo(bruteKappa(rater2, rater3, (x, y) => Math.abs(x - y) ** power), 12);
+			expect(byValue).toBeCloseTo(
+				bruteKappa(rater2, rater3, (x, y) => Math.abs(x - y) ** power),
+				12
+			);
 			expect(byValue).toBeCloseTo(cohenKappa(rater2, rater3, { weights, categories: [1, 2, 3, 4, 5, 6] }), 12);
 			expect(Math.abs(byValue - cohenKappa(rater2, rater3, { weights }))).toBeGreaterThan(1e-3);
 		}
@@ -133,7 +161,14 @@ describe('cohenKappa — against the O(n²) reference on random data', () => {
 	});
 
 	it('cohenKappaFromTable equals cohenKappa on the same counts', () => {
-		const [a, b] = expand([[7, 2, 0], [1, 5, 3], [0, 2, 9]], [1, 2, 3]);
+		const [a, b] = expand(
+			[
+				[7, 2, 0],
+				[1, 5, 3],
+				[0, 2, 9]
+			],
+			[1, 2, 3]
+		);
 		const table = [7, 2, 0, 1, 5, 3, 0, 2, 9];
 		const w = kappaWeightMatrix('quadratic', [0, 1, 2]);
 		expect(cohenKappaFromTable(table, w, 3)).toBeCloseTo(cohenKappa(a, b, { weights: 'quadratic' }), 14);

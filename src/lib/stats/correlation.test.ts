@@ -1,12 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import {
-	averageRanks,
-	kendallTauB,
-	kendallTauBFromTable,
-	pearson,
-	spearman,
-	spearmanFromTable
-} from './correlation';
+import { averageRanks, kendallTauB, kendallTauBFromTable, pearson, spearman, spearmanFromTable } from './correlation';
 import { createRng } from './rng';
 
 /** Brute-force O(n²) τ-b straight from the definition (concordant/discordant/tied pairs). */
@@ -85,8 +78,18 @@ describe('kendallTauB — Knight O(n log n) against the O(n²) definition', () =
 		const x = Array.from({ length: 500 }, () => rng());
 		const y = x.map((v) => v + rng() * 0.5);
 		expect(kendallTauB(x, y)).toBeCloseTo(bruteTauB(x, y), 12);
-		expect(kendallTauB(x, x.map((v) => 2 * v))).toBe(1);
-		expect(kendallTauB(x, x.map((v) => -v))).toBe(-1);
+		expect(
+			kendallTauB(
+				x,
+				x.map((v) => 2 * v)
+			)
+		).toBe(1);
+		expect(
+			kendallTauB(
+				x,
+				x.map((v) => -v)
+			)
+		).toBe(-1);
 	});
 
 	it('drops pairs with a null', () => {

@@ -21,12 +21,36 @@ const wikipedia = [
 // Personality disorder, Schizophrenia, Neurosis, Other); R irr `diagnoses`, as
 // listed in statsmodels' test_inter_rater.py.
 const diagnoses = [
-	[4, 4, 4, 4, 4, 4], [2, 2, 2, 5, 5, 5], [2, 3, 3, 3, 3, 5], [5, 5, 5, 5, 5, 5], [2, 2, 2, 4, 4, 4],
-	[1, 1, 3, 3, 3, 3], [3, 3, 3, 3, 5, 5], [1, 1, 3, 3, 3, 4], [1, 1, 4, 4, 4, 4], [5, 5, 5, 5, 5, 5],
-	[1, 4, 4, 4, 4, 4], [1, 2, 4, 4, 4, 4], [2, 2, 2, 3, 3, 3], [1, 4, 4, 4, 4, 4], [2, 2, 4, 4, 4, 5],
-	[3, 3, 3, 3, 3, 5], [1, 1, 1, 4, 5, 5], [1, 1, 1, 1, 1, 2], [2, 2, 4, 4, 4, 4], [1, 3, 3, 5, 5, 5],
-	[5, 5, 5, 5, 5, 5], [2, 4, 4, 4, 4, 4], [2, 2, 4, 5, 5, 5], [1, 1, 4, 4, 4, 4], [1, 4, 4, 4, 4, 5],
-	[2, 2, 2, 2, 2, 4], [1, 1, 1, 1, 5, 5], [2, 2, 4, 4, 4, 4], [1, 3, 3, 3, 3, 3], [5, 5, 5, 5, 5, 5]
+	[4, 4, 4, 4, 4, 4],
+	[2, 2, 2, 5, 5, 5],
+	[2, 3, 3, 3, 3, 5],
+	[5, 5, 5, 5, 5, 5],
+	[2, 2, 2, 4, 4, 4],
+	[1, 1, 3, 3, 3, 3],
+	[3, 3, 3, 3, 5, 5],
+	[1, 1, 3, 3, 3, 4],
+	[1, 1, 4, 4, 4, 4],
+	[5, 5, 5, 5, 5, 5],
+	[1, 4, 4, 4, 4, 4],
+	[1, 2, 4, 4, 4, 4],
+	[2, 2, 2, 3, 3, 3],
+	[1, 4, 4, 4, 4, 4],
+	[2, 2, 4, 4, 4, 5],
+	[3, 3, 3, 3, 3, 5],
+	[1, 1, 1, 4, 5, 5],
+	[1, 1, 1, 1, 1, 2],
+	[2, 2, 4, 4, 4, 4],
+	[1, 3, 3, 5, 5, 5],
+	[5, 5, 5, 5, 5, 5],
+	[2, 4, 4, 4, 4, 4],
+	[2, 2, 4, 5, 5, 5],
+	[1, 1, 4, 4, 4, 4],
+	[1, 4, 4, 4, 4, 5],
+	[2, 2, 2, 2, 2, 4],
+	[1, 1, 1, 1, 5, 5],
+	[2, 2, 4, 4, 4, 4],
+	[1, 3, 3, 3, 3, 3],
+	[5, 5, 5, 5, 5, 5]
 ];
 
 /**
@@ -146,9 +170,24 @@ describe('fleissKappa — validation', () => {
 	it('throws on bad input and degenerate data', () => {
 		expect(() => fleissKappa([])).toThrow(RangeError);
 		expect(() => fleissKappa([[1, 1], [2]])).toThrow(RangeError);
-		expect(() => fleissKappa([[1, 1], [2, 1]])).toThrow(/same number of ratings/);
-		expect(() => fleissKappa([[1, 0], [0, 1]])).toThrow(/at least 2/);
-		expect(() => fleissKappa([[3, 0], [3, 0]])).toThrow(/single category/);
+		expect(() =>
+			fleissKappa([
+				[1, 1],
+				[2, 1]
+			])
+		).toThrow(/same number of ratings/);
+		expect(() =>
+			fleissKappa([
+				[1, 0],
+				[0, 1]
+			])
+		).toThrow(/at least 2/);
+		expect(() =>
+			fleissKappa([
+				[3, 0],
+				[3, 0]
+			])
+		).toThrow(/single category/);
 		expect(() => fleissKappa([[-1, 3]])).toThrow(/non-negative integer/);
 		expect(() => fleissKappa([[1.5, 0.5]])).toThrow(RangeError);
 		expect(() => ratingsToCounts([[1, 2]], [1])).toThrow(/not one of the categories/);

@@ -78,7 +78,9 @@ export function isotonicCalibration(
 	}
 	const n = xs.length;
 	if (n < folds) {
-		throw new RangeError(`isotonicCalibration: ${n} complete pairs is fewer than folds = ${folds}; lower folds or add data`);
+		throw new RangeError(
+			`isotonicCalibration: ${n} complete pairs is fewer than folds = ${folds}; lower folds or add data`
+		);
 	}
 	const { predict, steps } = fitIsotonic(xs, ys);
 

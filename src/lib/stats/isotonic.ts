@@ -123,7 +123,8 @@ export function fitIsotonic(x: ArrayLike<number>, y: ArrayLike<number>, w?: Arra
 	const kx = Float64Array.from(steps, (s) => s.x);
 	const ky = Float64Array.from(steps, (s) => s.y);
 	const predict = (t: number): number => {
-		if (typeof t !== 'number' || Number.isNaN(t)) throw new TypeError(`isotonic predict: x must be a number, got ${String(t)}`);
+		if (typeof t !== 'number' || Number.isNaN(t))
+			throw new TypeError(`isotonic predict: x must be a number, got ${String(t)}`);
 		if (t <= kx[0]) return ky[0];
 		const last = kx.length - 1;
 		if (t >= kx[last]) return ky[last];

@@ -5,7 +5,10 @@
  */
 
 /** The keys when every row has one, undefined when none has; a mix is an error. */
-export function itemClusters(keys: readonly (string | number | undefined)[], where: string): (string | number)[] | undefined {
+export function itemClusters(
+	keys: readonly (string | number | undefined)[],
+	where: string
+): (string | number)[] | undefined {
 	let given = 0;
 	for (const k of keys) if (k !== undefined) given++;
 	if (given === 0) return undefined;

@@ -54,7 +54,8 @@ function bruteAlpha(data: Cell[][], level: MeasurementLevel, order?: Cell[]): nu
 	let dObserved = 0;
 	for (const vals of pairable) {
 		let s = 0;
-		for (let i = 0; i < vals.length; i++) for (let j = 0; j < vals.length; j++) if (i !== j) s += delta(vals[i], vals[j]);
+		for (let i = 0; i < vals.length; i++)
+			for (let j = 0; j < vals.length; j++) if (i !== j) s += delta(vals[i], vals[j]);
 		dObserved += s / (vals.length - 1);
 	}
 	dObserved /= n;
@@ -119,9 +120,21 @@ describe('krippendorffAlpha — Wikipedia example and other package tests', () =
 	});
 
 	it('perfect agreement gives 1, also for ratio data containing zeros', () => {
-		const same = [[1, 2, 3, 4], [1, 2, 3, 4], [1, 2, 3, 4]];
+		const same = [
+			[1, 2, 3, 4],
+			[1, 2, 3, 4],
+			[1, 2, 3, 4]
+		];
 		for (const level of LEVELS) expect(krippendorffAlpha(same, { level })).toBe(1);
-		expect(krippendorffAlpha([[0, 1, 2], [0, 1, 2]], { level: 'ratio' })).toBe(1);
+		expect(
+			krippendorffAlpha(
+				[
+					[0, 1, 2],
+					[0, 1, 2]
+				],
+				{ level: 'ratio' }
+			)
+		).toBe(1);
 	});
 });
 
@@ -159,18 +172,80 @@ describe('krippendorffAlpha — random data with missing values', () => {
 
 describe('krippendorffAlpha — validation', () => {
 	it('throws instead of returning NaN', () => {
-		expect(() => krippendorffAlpha([[1, 1], [1, 1]], { level: 'nominal' })).toThrow(/no variation/);
-		expect(() => krippendorffAlpha([[1, null], [null, 2]], { level: 'nominal' })).toThrow(/pairable/);
-		expect(() => krippendorffAlpha([[1, 2], [1, 3]], { level: 'nominal', categories: [1, 2] })).toThrow(
-			/not one of the categories/
-		);
-		expect(() => krippendorffAlpha([['low', 'high'], ['low', 'high']], { level: 'ordinal' })).toThrow(TypeError);
-		expect(() => krippendorffAlpha([['a', 'b'], ['a', 'b']], { level: 'interval' })).toThrow(TypeError);
-		expect(() => krippendorffAlpha([[-1, 2], [-1, 2]], { level: 'ratio' })).toThrow(RangeError);
+		expect(() =>
+			krippendorffAlpha(
+				[
+					[1, 1],
+					[1, 1]
+				],
+				{ level: 'nominal' }
+			)
+		).toThrow(/no variation/);
+		expect(() =>
+			krippendorffAlpha(
+				[
+					[1, null],
+					[null, 2]
+				],
+				{ level: 'nominal' }
+			)
+		).toThrow(/pairable/);
+		expect(() =>
+			krippendorffAlpha(
+				[
+					[1, 2],
+					[1, 3]
+				],
+				{ level: 'nominal', categories: [1, 2] }
+			)
+		).toThrow(/not one of the categories/);
+		expect(() =>
+			krippendorffAlpha(
+				[
+					['low', 'high'],
+					['low', 'high']
+				],
+				{ level: 'ordinal' }
+			)
+		).toThrow(TypeError);
+		expect(() =>
+			krippendorffAlpha(
+				[
+					['a', 'b'],
+					['a', 'b']
+				],
+				{ level: 'interval' }
+			)
+		).toThrow(TypeError);
+		expect(() =>
+			krippendorffAlpha(
+				[
+					[-1, 2],
+					[-1, 2]
+				],
+				{ level: 'ratio' }
+			)
+		).toThrow(RangeError);
 		expect(() => krippendorffAlpha([[1, 2], [1]], { level: 'nominal' })).toThrow(RangeError);
 		expect(() => krippendorffAlpha([], { level: 'nominal' })).toThrow(RangeError);
 		expect(() => krippendorffAlpha([[null, null]], { level: 'nominal' })).toThrow(RangeError);
-		expect(() => krippendorffAlpha([[1, 2], [1, 2]], { level: 'metric' as MeasurementLevel })).toThrow(RangeError);
-		expect(() => krippendorffAlpha([[1, Number.NaN], [1, 2]], { level: 'interval' })).toThrow(TypeError);
+		expect(() =>
+			krippendorffAlpha(
+				[
+					[1, 2],
+					[1, 2]
+				],
+				{ level: 'metric' as MeasurementLevel }
+			)
+		).toThrow(RangeError);
+		expect(() =>
+			krippendorffAlpha(
+				[
+					[1, Number.NaN],
+					[1, 2]
+				],
+				{ level: 'interval' }
+			)
+		).toThrow(TypeError);
 	});
 });

@@ -32,7 +32,15 @@
  * Alpha-Reliability", Univ. of Pennsylvania, https://repository.upenn.edu/asc_papers/43;
  * Hayes & Krippendorff (2007) Commun. Methods Meas. 1, 77–89.
  */
-import { assertArray, assertLabel, assertNonEmpty, checkCategories, describe, sortedCategories, type Label } from './validate';
+import {
+	assertArray,
+	assertLabel,
+	assertNonEmpty,
+	checkCategories,
+	describe,
+	sortedCategories,
+	type Label
+} from './validate';
 
 export type MeasurementLevel = 'nominal' | 'ordinal' | 'interval' | 'ratio';
 
@@ -177,7 +185,8 @@ export function coincidenceMatrix(
 			const v = data[r][u];
 			if (v === null) continue;
 			const c = index.get(v);
-			if (c === undefined) throw new RangeError(`${fn}: data[${r}][${u}] = ${describe(v)} is not one of the categories`);
+			if (c === undefined)
+				throw new RangeError(`${fn}: data[${r}][${u}] = ${describe(v)} is not one of the categories`);
 			unitCounts[c]++;
 			m++;
 		}
@@ -200,7 +209,9 @@ export function krippendorffAlphaDetails(
 	options: KrippendorffOptions
 ): KrippendorffDetails {
 	if (!options || !LEVELS.includes(options.level)) {
-		throw new RangeError(`krippendorffAlpha: level must be one of ${LEVELS.join(', ')}, got ${describe(options?.level)}`);
+		throw new RangeError(
+			`krippendorffAlpha: level must be one of ${LEVELS.join(', ')}, got ${describe(options?.level)}`
+		);
 	}
 	const { values, matrix, pairableUnits } = coincidenceMatrix(data, options);
 	const result = alphaFromCoincidence(matrix, values, options.level);
@@ -222,9 +233,6 @@ export function krippendorffAlphaDetails(
  * unknown or non-numeric values for the level, no pairable unit, or no
  * variation (D_e = 0).
  */
-export function krippendorffAlpha(
-	data: readonly (readonly (Label | null)[])[],
-	options: KrippendorffOptions
-): number {
+export function krippendorffAlpha(data: readonly (readonly (Label | null)[])[], options: KrippendorffOptions): number {
 	return krippendorffAlphaDetails(data, options).alpha;
 }

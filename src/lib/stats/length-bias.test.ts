@@ -29,7 +29,10 @@ describe('lengthBias', () => {
 	it('length–score Spearman correlation with a bootstrap CI', () => {
 		const lengths = [100, 300, 200, 50, 400, 250, 80, 500, 150, 350];
 		const values = [2, 4, 3, 1, 3, 5, 2, 4, 1, 3];
-		const scores = [...lengths.map((length, i) => ({ length, score: values[i] as number | null })), { length: 120, score: null }];
+		const scores = [
+			...lengths.map((length, i) => ({ length, score: values[i] as number | null })),
+			{ length: 120, score: null }
+		];
 		const r = lengthBias({ scores, resamples: 300, seed: 9 });
 		// scipy 1.10 spearmanr(lengths, values).correlation
 		expect(r.scoreCorrelation!.estimate).toBeCloseTo(0.7308217967859612, 12);

@@ -59,7 +59,13 @@ export interface LengthBiasResult {
  * scoreCorrelation = Spearman's ρ(length, score) (average ranks for ties),
  * range [−1, 1]; > 0 means longer answers get higher scores.
  */
-export function lengthBias({ pairs, scores, resamples = 1000, level = 0.95, seed = 1 }: LengthBiasOptions): LengthBiasResult {
+export function lengthBias({
+	pairs,
+	scores,
+	resamples = 1000,
+	level = 0.95,
+	seed = 1
+}: LengthBiasOptions): LengthBiasResult {
 	if (pairs === undefined && scores === undefined) throw new TypeError('lengthBias: pass pairs, scores or both');
 	assertInteger(resamples, 'lengthBias: resamples', 2);
 	assertProbabilityLevel(level, 'lengthBias: level');
@@ -79,8 +85,12 @@ export function lengthBias({ pairs, scores, resamples = 1000, level = 0.95, seed
 			if (v === 'A' || v === 'B') preferB = v === 'B' ? 1 : 0;
 			else if (v === 'tie') return;
 			else if (typeof v === 'number' && v >= 0 && v <= 1) preferB = v;
-			else if (typeof v === 'number') throw new RangeError(`lengthBias: pairs[${i}].verdict must be in [0, 1], got ${v}`);
-			else throw new TypeError(`lengthBias: pairs[${i}].verdict must be 'A', 'B', 'tie', a number in [0, 1] or null, got ${describe(v)}`);
+			else if (typeof v === 'number')
+				throw new RangeError(`lengthBias: pairs[${i}].verdict must be in [0, 1], got ${v}`);
+			else
+				throw new TypeError(
+					`lengthBias: pairs[${i}].verdict must be 'A', 'B', 'tie', a number in [0, 1] or null, got ${describe(v)}`
+				);
 			if (p.lengthA === p.lengthB) return;
 			values.push(p.lengthB > p.lengthA ? preferB : 1 - preferB);
 			keys.push(p.item);
@@ -92,7 +102,10 @@ export function lengthBias({ pairs, scores, resamples = 1000, level = 0.95, seed
 			for (let t = 0; t < len; t++) s += v[idx[t]];
 			return s / len;
 		};
-		prefersLonger = { ...bootstrapIndexCI(stat, v.length, { ...options, clusters: itemClusters(keys, 'lengthBias: pairs') }), n: v.length };
+		prefersLonger = {
+			...bootstrapIndexCI(stat, v.length, { ...options, clusters: itemClusters(keys, 'lengthBias: pairs') }),
+			n: v.length
+		};
 	}
 	let scoreCorrelation: LengthBiasResult['scoreCorrelation'] = null;
 	if (scores !== undefined) {
@@ -116,7 +129,10 @@ export function lengthBias({ pairs, scores, resamples = 1000, level = 0.95, seed
 		if (x.length < 2) throw new RangeError(`lengthBias: need at least 2 scored answers, got ${x.length}`);
 		spearman(x, y); // full-data check: throws a clear RangeError if lengths or scores are constant
 		const stat = resampleSpearman(x, y);
-		scoreCorrelation = { ...bootstrapIndexCI(stat, x.length, { ...options, clusters: itemClusters(keys, 'lengthBias: scores') }), n: x.length };
+		scoreCorrelation = {
+			...bootstrapIndexCI(stat, x.length, { ...options, clusters: itemClusters(keys, 'lengthBias: scores') }),
+			n: x.length
+		};
 	}
 	return { prefersLonger, scoreCorrelation };
 }
@@ -126,4 +142,3 @@ function checkLength(v: unknown, where: string): void {
 		throw new RangeError(`lengthBias: ${where} must be a finite number ≥ 0, got ${describe(v)}`);
 	}
 }
-

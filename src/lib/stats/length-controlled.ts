@@ -63,9 +63,11 @@ export interface LengthControlledResult {
 
 /** AlpacaEval stores preference p ∈ [1, 2] (2 = output_2, the model, wins; 0 = tie in old files): P(model wins) = p − 1. */
 export function alpacaPreferenceToWin(preference: number): number {
-	if (typeof preference !== 'number' || !Number.isFinite(preference)) throw new TypeError(`alpacaPreferenceToWin: preference must be a finite number, got ${describe(preference)}`);
+	if (typeof preference !== 'number' || !Number.isFinite(preference))
+		throw new TypeError(`alpacaPreferenceToWin: preference must be a finite number, got ${describe(preference)}`);
 	if (preference === 0) return 0.5;
-	if (preference < 1 || preference > 2) throw new RangeError(`alpacaPreferenceToWin: preference must be in [1, 2] (or 0 for a tie), got ${preference}`);
+	if (preference < 1 || preference > 2)
+		throw new RangeError(`alpacaPreferenceToWin: preference must be in [1, 2] (or 0 for a tie), got ${preference}`);
 	return preference - 1;
 }
 
@@ -74,7 +76,10 @@ export function alpacaPreferenceToWin(preference: number): number {
  * are skipped; needs ≥ 2 items with different length differences (else the
  * length term is not identifiable — a RangeError).
  */
-export function lengthControlledWinRate(items: readonly LengthControlledItem[], options: LengthControlledOptions = {}): LengthControlledResult {
+export function lengthControlledWinRate(
+	items: readonly LengthControlledItem[],
+	options: LengthControlledOptions = {}
+): LengthControlledResult {
 	const { scale = 'std', l2 = 0, resamples = 1000, level = 0.95, seed = 1 } = options;
 	assertArray(items, 'lengthControlledWinRate: items');
 	assertInteger(resamples, 'lengthControlledWinRate: resamples', 2);
@@ -86,13 +91,20 @@ export function lengthControlledWinRate(items: readonly LengthControlledItem[], 
 	const diffs: number[] = [];
 	const keys: (string | number | undefined)[] = [];
 	items.forEach((it, i) => {
-		if (it === null || typeof it !== 'object') throw new TypeError(`lengthControlledWinRate: items[${i}] must be an object`);
+		if (it === null || typeof it !== 'object')
+			throw new TypeError(`lengthControlledWinRate: items[${i}] must be an object`);
 		for (const key of ['modelLength', 'baselineLength'] as const) {
 			const v = it[key];
-			if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new RangeError(`lengthControlledWinRate: items[${i}].${key} must be a finite number ≥ 0, got ${describe(v)}`);
+			if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
+				throw new RangeError(
+					`lengthControlledWinRate: items[${i}].${key} must be a finite number ≥ 0, got ${describe(v)}`
+				);
 		}
 		if (it.win === null) return;
-		if (typeof it.win !== 'number' || !(it.win >= 0 && it.win <= 1)) throw new RangeError(`lengthControlledWinRate: items[${i}].win must be in [0, 1] or null, got ${describe(it.win)}`);
+		if (typeof it.win !== 'number' || !(it.win >= 0 && it.win <= 1))
+			throw new RangeError(
+				`lengthControlledWinRate: items[${i}].win must be in [0, 1] or null, got ${describe(it.win)}`
+			);
 		wins.push(it.win);
 		diffs.push(it.modelLength - it.baselineLength);
 		keys.push(it.item);
@@ -117,7 +129,10 @@ export function lengthControlledWinRate(items: readonly LengthControlledItem[], 
 			let ss = 0;
 			for (let t = 0; t < len; t++) ss += (d[idx[t]] - mean) ** 2;
 			s = Math.sqrt(ss / (len - 1));
-			if (!(s > 0)) throw new RangeError('lengthControlledWinRate: all length differences are equal, so the length effect cannot be estimated');
+			if (!(s > 0))
+				throw new RangeError(
+					'lengthControlledWinRate: all length differences are equal, so the length effect cannot be estimated'
+				);
 		}
 		for (let i = 0; i < n; i++) feature[i] = Math.tanh(d[i] / s);
 		const { coefficients } = fitLogistic([ones, feature], y, { weights, l2, start });

@@ -5,7 +5,14 @@ import { createRng, randomNormal } from './rng';
 const logit = (p: number) => Math.log(p / (1 - p));
 
 /** Gradient of the penalised log-likelihood at β (must be 0 at the optimum). */
-function gradient(cols: number[][], y: number[], beta: ArrayLike<number>, w?: number[], offset?: number[], l2 = 0): number[] {
+function gradient(
+	cols: number[][],
+	y: number[],
+	beta: ArrayLike<number>,
+	w?: number[],
+	offset?: number[],
+	l2 = 0
+): number[] {
 	return cols.map((col, j) => {
 		let g = -l2 * beta[j];
 		for (let i = 0; i < y.length; i++) {

@@ -67,13 +67,17 @@ export function fitLogistic(
 		if (col.length !== n) throw new RangeError('fitLogistic: every column must have one value per row');
 	}
 	if (!(l2 >= 0)) throw new RangeError(`fitLogistic: l2 must be ≥ 0, got ${l2}`);
-	if (start !== undefined && start.length !== k) throw new RangeError('fitLogistic: start must have one value per column');
+	if (start !== undefined && start.length !== k)
+		throw new RangeError('fitLogistic: start must have one value per column');
 	for (let i = 0; i < n; i++) {
 		if (!(y[i] >= 0 && y[i] <= 1)) throw new RangeError(`fitLogistic: y[${i}] must be in [0, 1], got ${y[i]}`);
-		if (weights && !(weights[i] >= 0 && weights[i] < Infinity)) throw new RangeError(`fitLogistic: weights[${i}] must be finite and ≥ 0, got ${weights[i]}`);
-		if (offset && !Number.isFinite(offset[i])) throw new RangeError(`fitLogistic: offset[${i}] must be finite, got ${offset[i]}`);
+		if (weights && !(weights[i] >= 0 && weights[i] < Infinity))
+			throw new RangeError(`fitLogistic: weights[${i}] must be finite and ≥ 0, got ${weights[i]}`);
+		if (offset && !Number.isFinite(offset[i]))
+			throw new RangeError(`fitLogistic: offset[${i}] must be finite, got ${offset[i]}`);
 		for (let j = 0; j < k; j++) {
-			if (!Number.isFinite(columns[j][i])) throw new RangeError(`fitLogistic: columns[${j}][${i}] must be finite, got ${columns[j][i]}`);
+			if (!Number.isFinite(columns[j][i]))
+				throw new RangeError(`fitLogistic: columns[${j}][${i}] must be finite, got ${columns[j][i]}`);
 		}
 	}
 	// Pack the rows with non-zero weight into row-major typed arrays: the hot

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { positionBias, swapVerdict, type BothOrderVerdict } from './position-bias';
 
-const row = (forward: BothOrderVerdict['forward'], reversed: BothOrderVerdict['reversed'], item?: string): BothOrderVerdict =>
-	item === undefined ? { forward, reversed } : { forward, reversed, item };
+const row = (
+	forward: BothOrderVerdict['forward'],
+	reversed: BothOrderVerdict['reversed'],
+	item?: string
+): BothOrderVerdict => (item === undefined ? { forward, reversed } : { forward, reversed, item });
 
 describe('positionBias', () => {
 	// 10 items: 5 consistent (A/A ×3, B/B, tie/tie), 2 picked the first-shown answer twice

@@ -77,7 +77,10 @@ describe('ppiMean — ppi_py reference values', () => {
 	});
 
 	it('skips nulls and treats a constant judge as uninformative (λ̂ = 0)', () => {
-		const r = ppiMean({ labeled: { y: [...y, null, 1], yhat: [...yhat, 0.5, null] }, unlabeled: { yhat: [...u, null] } });
+		const r = ppiMean({
+			labeled: { y: [...y, null, 1], yhat: [...yhat, 0.5, null] },
+			unlabeled: { yhat: [...u, null] }
+		});
 		close(r.estimate, 0.552257323654118);
 		const flat = ppiMean({ labeled: { y, yhat: y.map(() => 0.5) }, unlabeled: { yhat: u.map(() => 0.5) } });
 		expect(flat.lambda).toBe(0);
@@ -137,7 +140,12 @@ describe('ppiMean — coverage simulation (fixed seed)', () => {
 			if (auto.classical.ci[0] <= s.truth && s.truth <= auto.classical.ci[1]) coverClassical++;
 			widthRatio += (auto.ci[1] - auto.ci[0]) / (auto.classical.ci[1] - auto.classical.ci[0]);
 		}
-		const summary = { auto: coverAuto / REPS, plain: coverPlain / REPS, classical: coverClassical / REPS, meanWidthRatio: widthRatio / REPS };
+		const summary = {
+			auto: coverAuto / REPS,
+			plain: coverPlain / REPS,
+			classical: coverClassical / REPS,
+			meanWidthRatio: widthRatio / REPS
+		};
 		console.log('ppiMean coverage (informative judge)', summary);
 		for (const c of [summary.auto, summary.plain, summary.classical]) {
 			expect(c).toBeGreaterThanOrEqual(0.94);
@@ -159,7 +167,11 @@ describe('ppiMean — coverage simulation (fixed seed)', () => {
 			maxRatio = Math.max(maxRatio, ratio);
 			sumRatio += ratio;
 		}
-		console.log('ppiMean, uninformative judge', { coverage: cover / REPS, meanWidthRatio: sumRatio / REPS, maxWidthRatio: maxRatio });
+		console.log('ppiMean, uninformative judge', {
+			coverage: cover / REPS,
+			meanWidthRatio: sumRatio / REPS,
+			maxWidthRatio: maxRatio
+		});
 		expect(cover / REPS).toBeGreaterThanOrEqual(0.94);
 		expect(cover / REPS).toBeLessThanOrEqual(0.96);
 		expect(sumRatio / REPS).toBeLessThan(1.005);

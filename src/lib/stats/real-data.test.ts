@@ -25,7 +25,8 @@ const LLMBAR = path.join(DATA, 'llmbar-natural');
 const ALPACA = path.join(DATA, 'alpaca-eval');
 
 function note(dir: string): void {
-	if (!existsSync(dir)) console.warn(`real-data tests skipped: ${dir} not found (expected ../shared/data beside the checkout)`);
+	if (!existsSync(dir))
+		console.warn(`real-data tests skipped: ${dir} not found (expected ../shared/data beside the checkout)`);
 }
 [ARENA, LLMBAR, ALPACA].forEach(note);
 
@@ -94,7 +95,8 @@ describe.skipIf(!existsSync(ARENA))('Chatbot Arena: human vs LLM judges on 26,91
 			const n = humanVotes.length;
 			const po = (table[0][0] + table[1][1] + table[2][2]) / n;
 			let pe = 0;
-			for (let k = 0; k < 3; k++) pe += ((table[k][0] + table[k][1] + table[k][2]) / n) * ((table[0][k] + table[1][k] + table[2][k]) / n);
+			for (let k = 0; k < 3; k++)
+				pe += ((table[k][0] + table[k][1] + table[k][2]) / n) * ((table[0][k] + table[1][k] + table[2][k]) / n);
 			const kappa = (po - pe) / (1 - pe);
 
 			expect(pairwiseAgreement(humanVotes, judgeVotes, { ties: 'include' })).toBeCloseTo(po, 14);
@@ -114,7 +116,14 @@ describe.skipIf(!existsSync(ARENA))('Chatbot Arena: human vs LLM judges on 26,91
 				{ seed: 1 }
 			);
 			expect(ci.estimate).toBeCloseTo(firstShare, 14);
-			rows[name] = { agreeWithTies: po, agreeWithoutTies: agreeNoTie / noTie, kappa, firstPosition: firstShare, firstLo: ci.ci[0], firstHi: ci.ci[1] };
+			rows[name] = {
+				agreeWithTies: po,
+				agreeWithoutTies: agreeNoTie / noTie,
+				kappa,
+				firstPosition: firstShare,
+				firstLo: ci.ci[0],
+				firstHi: ci.ci[1]
+			};
 
 			// Sanity: judges agree with humans well above chance but far from perfectly.
 			expect(po).toBeGreaterThan(0.35);
@@ -134,7 +143,11 @@ describe.skipIf(!existsSync(ARENA))('Chatbot Arena: human vs LLM judges on 26,91
 
 	it('Bradley–Terry leaderboards from human and GPT-4 votes rank the models similarly', () => {
 		const battles = (votes: ArenaVote[]) =>
-			votes.map((v) => ({ a: v.model_a, b: v.model_b, winner: toVote(v.winner) === 'A' ? ('a' as const) : toVote(v.winner) === 'B' ? ('b' as const) : ('tie' as const) }));
+			votes.map((v) => ({
+				a: v.model_a,
+				b: v.model_b,
+				winner: toVote(v.winner) === 'A' ? ('a' as const) : toVote(v.winner) === 'B' ? ('b' as const) : ('tie' as const)
+			}));
 		const humanBoard = bradleyTerry(battles(human), { resamples: 200, seed: 1 });
 		const gpt4Board = bradleyTerry(battles(judges[0].votes), { resamples: 0 });
 		const names = humanBoard.players.map((p) => p.name);
@@ -143,7 +156,17 @@ describe.skipIf(!existsSync(ARENA))('Chatbot Arena: human vs LLM judges on 26,91
 			humanBoard.players.map((p) => p.logStrength),
 			names.map((nm) => gpt4Strength.get(nm)!)
 		);
-		console.table(humanBoard.players.map((p) => ({ model: p.name, rank: p.rank, rating: +p.rating.toFixed(1), lo: +p.ci!.rating[0].toFixed(1), hi: +p.ci!.rating[1].toFixed(1), battles: p.battles, gpt4Rating: +(1000 + (400 / Math.LN10) * gpt4Strength.get(p.name)!).toFixed(1) })));
+		console.table(
+			humanBoard.players.map((p) => ({
+				model: p.name,
+				rank: p.rank,
+				rating: +p.rating.toFixed(1),
+				lo: +p.ci!.rating[0].toFixed(1),
+				hi: +p.ci!.rating[1].toFixed(1),
+				battles: p.battles,
+				gpt4Rating: +(1000 + (400 / Math.LN10) * gpt4Strength.get(p.name)!).toFixed(1)
+			}))
+		);
 		console.log('Spearman ρ between human and GPT-4-judge leaderboards', rho);
 		// Plain-loop check of the MLE: each model's (half-)wins equal their expected number.
 		const theta = new Map(humanBoard.players.map((p) => [p.name, p.logStrength]));
@@ -179,7 +202,14 @@ describe.skipIf(!existsSync(ARENA))('Chatbot Arena: human vs LLM judges on 26,91
 			unlabeled: { yhat: unlabeled.map((i) => yhat[i]) }
 		});
 		const judgeOnly = yhat.reduce((s, v) => s + v, 0) / yhat.length;
-		console.log('PPI++ on Arena', { truth, judgeOnly, ppi: res.estimate, ci: res.ci, lambda: res.lambda, classical: res.classical });
+		console.log('PPI++ on Arena', {
+			truth,
+			judgeOnly,
+			ppi: res.estimate,
+			ci: res.ci,
+			lambda: res.lambda,
+			classical: res.classical
+		});
 		expect(res.ci[0]).toBeLessThanOrEqual(truth);
 		expect(res.ci[1]).toBeGreaterThanOrEqual(truth);
 		expect(res.ci[1] - res.ci[0]).toBeLessThan(res.classical.ci[1] - res.classical.ci[0]);
@@ -194,7 +224,10 @@ interface LlmBarRow {
 	output_1: string;
 	output_2: string;
 	label: number;
-	results: { 'swap = False': { completion: [string, string]; winner: string }; 'swap = True': { completion: [string, string]; winner: string } }[];
+	results: {
+		'swap = False': { completion: [string, string]; winner: string };
+		'swap = True': { completion: [string, string]; winner: string };
+	}[];
 }
 
 describe.skipIf(!existsSync(LLMBAR))('LLMBar Natural: GPT-4 judged in both orders', () => {
@@ -214,7 +247,10 @@ describe.skipIf(!existsSync(LLMBAR))('LLMBar Natural: GPT-4 judged in both order
 	});
 
 	it('consistency, position preference and accuracy against the expert labels', () => {
-		const verdicts = rows.map((r) => ({ forward: toLabel(r.results[0]['swap = False'].winner), reversed: toLabel(r.results[0]['swap = True'].winner) }));
+		const verdicts = rows.map((r) => ({
+			forward: toLabel(r.results[0]['swap = False'].winner),
+			reversed: toLabel(r.results[0]['swap = True'].winner)
+		}));
 		const res = positionBias(verdicts, { seed: 1 });
 		// Plain loops.
 		let consistent = 0;
@@ -263,61 +299,64 @@ interface AlpacaRow {
 	preference: number;
 }
 
-describe.skipIf(!existsSync(ALPACA))('AlpacaEval 2.0 annotations (GPT-4-turbo judge, baseline gpt4_1106_preview)', () => {
-	// Python's len() counts code points, as AlpacaEval does; JS .length counts UTF-16 units.
-	const chars = (s: string) => [...s].length;
+describe.skipIf(!existsSync(ALPACA))(
+	'AlpacaEval 2.0 annotations (GPT-4-turbo judge, baseline gpt4_1106_preview)',
+	() => {
+		// Python's len() counts code points, as AlpacaEval does; JS .length counts UTF-16 units.
+		const chars = (s: string) => [...s].length;
 
-	for (const file of ['annotations-alpaca-7b.json', 'annotations-gpt35-turbo-instruct.json']) {
-		it(`${file}: length bias and length-controlled win rate`, () => {
-			const rows = readJson<AlpacaRow[]>(path.join(ALPACA, file));
-			const win = rows.map((r) => alpacaPreferenceToWin(r.preference));
-			const model = rows.map((r) => chars(r.output_2));
-			const baseline = rows.map((r) => chars(r.output_1));
+		for (const file of ['annotations-alpaca-7b.json', 'annotations-gpt35-turbo-instruct.json']) {
+			it(`${file}: length bias and length-controlled win rate`, () => {
+				const rows = readJson<AlpacaRow[]>(path.join(ALPACA, file));
+				const win = rows.map((r) => alpacaPreferenceToWin(r.preference));
+				const model = rows.map((r) => chars(r.output_2));
+				const baseline = rows.map((r) => chars(r.output_1));
 
-			const lc = lengthControlledWinRate(
-				rows.map((_, i) => ({ win: win[i], modelLength: model[i], baselineLength: baseline[i] })),
-				{ seed: 1 }
-			);
-			// The raw win rate is the plain mean of (preference − 1).
-			let sum = 0;
-			for (const r of rows) sum += r.preference - 1;
-			expect(lc.rawWinRate).toBeCloseTo(sum / rows.length, 13);
-			expect(lc.n).toBe(rows.length);
+				const lc = lengthControlledWinRate(
+					rows.map((_, i) => ({ win: win[i], modelLength: model[i], baselineLength: baseline[i] })),
+					{ seed: 1 }
+				);
+				// The raw win rate is the plain mean of (preference − 1).
+				let sum = 0;
+				for (const r of rows) sum += r.preference - 1;
+				expect(lc.rawWinRate).toBeCloseTo(sum / rows.length, 13);
+				expect(lc.n).toBe(rows.length);
 
-			// P(prefers longer), plain loop over pairs with different lengths.
-			let longer = 0;
-			let used = 0;
-			rows.forEach((_, i) => {
-				if (model[i] === baseline[i]) return;
-				used++;
-				longer += model[i] > baseline[i] ? win[i] : 1 - win[i];
-			});
-			const bias = lengthBias({
-				pairs: rows.map((_, i) => ({ lengthA: baseline[i], lengthB: model[i], verdict: win[i] })),
-				scores: rows.map((_, i) => ({ length: model[i], score: win[i] })),
-				seed: 1
-			});
-			expect(bias.prefersLonger!.n).toBe(used);
-			expect(bias.prefersLonger!.estimate).toBeCloseTo(longer / used, 13);
+				// P(prefers longer), plain loop over pairs with different lengths.
+				let longer = 0;
+				let used = 0;
+				rows.forEach((_, i) => {
+					if (model[i] === baseline[i]) return;
+					used++;
+					longer += model[i] > baseline[i] ? win[i] : 1 - win[i];
+				});
+				const bias = lengthBias({
+					pairs: rows.map((_, i) => ({ lengthA: baseline[i], lengthB: model[i], verdict: win[i] })),
+					scores: rows.map((_, i) => ({ length: model[i], score: win[i] })),
+					seed: 1
+				});
+				expect(bias.prefersLonger!.n).toBe(used);
+				expect(bias.prefersLonger!.estimate).toBeCloseTo(longer / used, 13);
 
-			console.log(`AlpacaEval ${rows[0].generator_2} vs ${rows[0].generator_1}`, {
-				rawWinRate: lc.rawWinRate,
-				rawCi: lc.rawCi,
-				lengthControlled: lc.winRate,
-				lcCi: lc.ci,
-				coefficients: lc.coefficients,
-				scale: lc.scale,
-				modelLongerShare: lc.modelLongerShare,
-				prefersLonger: bias.prefersLonger,
-				modelLengthVsPreference: bias.scoreCorrelation
-			});
-			// The judge favours the longer answer, and both models write shorter answers than the
-			// baseline, so controlling for length raises their win rate (as on the AlpacaEval 2.0 board).
-			expect(bias.prefersLonger!.estimate).toBeGreaterThan(0.6);
-			expect(lc.coefficients.length).toBeGreaterThan(0);
-			expect(lc.winRate).toBeGreaterThan(lc.rawWinRate);
-			expect(lc.ci[0]).toBeLessThanOrEqual(lc.winRate);
-			expect(lc.ci[1]).toBeGreaterThanOrEqual(lc.winRate);
-		}, 30_000);
+				console.log(`AlpacaEval ${rows[0].generator_2} vs ${rows[0].generator_1}`, {
+					rawWinRate: lc.rawWinRate,
+					rawCi: lc.rawCi,
+					lengthControlled: lc.winRate,
+					lcCi: lc.ci,
+					coefficients: lc.coefficients,
+					scale: lc.scale,
+					modelLongerShare: lc.modelLongerShare,
+					prefersLonger: bias.prefersLonger,
+					modelLengthVsPreference: bias.scoreCorrelation
+				});
+				// The judge favours the longer answer, and both models write shorter answers than the
+				// baseline, so controlling for length raises their win rate (as on the AlpacaEval 2.0 board).
+				expect(bias.prefersLonger!.estimate).toBeGreaterThan(0.6);
+				expect(lc.coefficients.length).toBeGreaterThan(0);
+				expect(lc.winRate).toBeGreaterThan(lc.rawWinRate);
+				expect(lc.ci[0]).toBeLessThanOrEqual(lc.winRate);
+				expect(lc.ci[1]).toBeGreaterThanOrEqual(lc.winRate);
+			}, 30_000);
+		}
 	}
-});
+);

@@ -24,15 +24,9 @@ export function assertArrayLike(value: unknown, name: string): asserts value is 
 }
 
 /** Throws a RangeError when `a` and `b` differ in length. `names` is e.g. `['a', 'b']`. */
-export function assertSameLength(
-	a: ArrayLike<unknown>,
-	b: ArrayLike<unknown>,
-	names: readonly [string, string]
-): void {
+export function assertSameLength(a: ArrayLike<unknown>, b: ArrayLike<unknown>, names: readonly [string, string]): void {
 	if (a.length !== b.length) {
-		throw new RangeError(
-			`${names[0]} and ${names[1]} must have the same length (got ${a.length} and ${b.length})`
-		);
+		throw new RangeError(`${names[0]} and ${names[1]} must have the same length (got ${a.length} and ${b.length})`);
 	}
 }
 
@@ -102,7 +96,9 @@ export type Label = string | number;
 export function sortedCategories(labels: Iterable<Label>, fn: string, { ordered = false } = {}): Label[] {
 	const distinct = [...new Set(labels)];
 	const numbers = distinct.filter((v): v is number => typeof v === 'number').sort((x, y) => x - y);
-	const strings = distinct.filter((v): v is string => typeof v === 'string').sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+	const strings = distinct
+		.filter((v): v is string => typeof v === 'string')
+		.sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
 	if (ordered && numbers.length > 0 && strings.length > 0) {
 		throw new TypeError(`${fn}: labels mix numbers and strings; pass \`categories\` in scale order`);
 	}
@@ -153,7 +149,11 @@ export function codePairs(
 	if (keep.length === 0) throw new RangeError(`${fn}: no item is rated by both raters`);
 	const cats = categories
 		? [...categories]
-		: sortedCategories(keep.flatMap((i) => [a[i] as Label, b[i] as Label]), fn, { ordered });
+		: sortedCategories(
+				keep.flatMap((i) => [a[i] as Label, b[i] as Label]),
+				fn,
+				{ ordered }
+			);
 	const index = checkCategories(cats, fn);
 	const code = (v: Label, where: string): number => {
 		const k = index.get(v);

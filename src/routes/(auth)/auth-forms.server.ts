@@ -58,7 +58,8 @@ export function signInFieldErrors(values: { email: string; password: string }): 
 	if (!values.email.trim()) errors.email = m.auth_error_email_required();
 	else if (values.email.length > EMAIL_MAX) errors.email = m.auth_error_email_invalid();
 	if (!values.password) errors.password = m.auth_error_password_required();
-	else if (passwordLengthProblem(values.password) === 'too_long') errors.password = m.auth_error_password_too_long({ max: PASSWORD_MAX });
+	else if (passwordLengthProblem(values.password) === 'too_long')
+		errors.password = m.auth_error_password_too_long({ max: PASSWORD_MAX });
 	return errors;
 }
 
@@ -135,5 +136,6 @@ export function chosenLocale(event: RequestEvent): string | null {
 export function startSession(event: RequestEvent, issued: IssuedSession): void {
 	setSessionCookie(event.cookies, event.url, issued.token, issued.expiresAt);
 	const locale = issued.user.locale;
-	if (locale && isLocale(locale)) event.cookies.set(cookieName, locale, { ...localeCookieOptions, secure: event.url.protocol === 'https:' });
+	if (locale && isLocale(locale))
+		event.cookies.set(cookieName, locale, { ...localeCookieOptions, secure: event.url.protocol === 'https:' });
 }

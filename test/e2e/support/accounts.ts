@@ -30,5 +30,9 @@ export const adminStatePath = path.join(dataDir(), 'admin-state.json');
 /** A fresh, unique person for specs that invite or sign up someone. */
 export function newPerson(label: string) {
 	const id = randomUUID().slice(0, 8);
-	return { name: `${label} ${id}`, email: `${label.toLowerCase().replace(/\W+/g, '-')}-${id}@concord.test`, password: `pw-${id}-long-enough` };
+	return {
+		name: `${label} ${id}`,
+		email: `${label.toLowerCase().replace(/\W+/g, '-')}-${id}@concord.test`,
+		password: `pw-${id}-long-enough`
+	};
 }

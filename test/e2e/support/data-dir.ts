@@ -28,7 +28,8 @@ function sweepFinishedRuns() {
 		// A directory just created by a starting run may not have its runner.pid yet.
 		if (Date.now() - statSync(dir).mtimeMs < 60_000) continue;
 		// Keep a directory while its runner or its PostgreSQL is alive (another engineer's run).
-		if (isAlive(readPid(path.join(dir, 'runner.pid'))) || isAlive(readPid(path.join(dir, 'pg', 'postmaster.pid')))) continue;
+		if (isAlive(readPid(path.join(dir, 'runner.pid'))) || isAlive(readPid(path.join(dir, 'pg', 'postmaster.pid'))))
+			continue;
 		rmSync(dir, { recursive: true, force: true });
 	}
 }

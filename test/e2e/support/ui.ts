@@ -71,7 +71,11 @@ export async function acceptBySigningUp(browser: Browser, link: string, person: 
 	return page;
 }
 
-export async function signIn(page: Page, person: Person, labels = { email: 'Email', password: 'Password', submit: 'Sign in' }) {
+export async function signIn(
+	page: Page,
+	person: Person,
+	labels = { email: 'Email', password: 'Password', submit: 'Sign in' }
+) {
 	await open(page, '/sign-in');
 	await page.getByRole('textbox', { name: labels.email, exact: true }).fill(person.email);
 	await page.getByRole('textbox', { name: labels.password, exact: true }).fill(person.password);
@@ -79,7 +83,11 @@ export async function signIn(page: Page, person: Person, labels = { email: 'Emai
 }
 
 /** Through the account menu; `labels` for a page in another language. */
-export async function signOut(page: Page, person: Person, labels = { menu: `Account menu for ${person.name}`, signOut: 'Sign out' }) {
+export async function signOut(
+	page: Page,
+	person: Person,
+	labels = { menu: `Account menu for ${person.name}`, signOut: 'Sign out' }
+) {
 	await page.getByLabel(labels.menu).click();
 	await page.getByRole('button', { name: labels.signOut }).click();
 	await expect(page).toHaveURL(/\/sign-in/);

@@ -31,7 +31,9 @@ const APP = 'http://concord.test:4173';
 function chain(...handles: Handle[]): Handle {
 	return ({ event, resolve }) => {
 		const step = (i: number, e: RequestEvent): Promise<Response> =>
-			Promise.resolve(i === handles.length ? resolve(e) : handles[i]({ event: e, resolve: (next) => step(i + 1, next) }));
+			Promise.resolve(
+				i === handles.length ? resolve(e) : handles[i]({ event: e, resolve: (next) => step(i + 1, next) })
+			);
 		return step(0, event);
 	};
 }
@@ -83,11 +85,18 @@ describe('Origin check on tRPC posts', () => {
 		['a foreign Origin', { origin: 'https://evil.example' }],
 		['Origin: null (sandboxed frame, data: URL)', { origin: 'null' }],
 		['Sec-Fetch-Site: cross-site', { 'sec-fetch-site': 'cross-site' }],
-		['Sec-Fetch-Site: same-site (a sibling subdomain)', { 'sec-fetch-site': 'same-site', origin: 'http://other.concord.test:4173' }],
+		[
+			'Sec-Fetch-Site: same-site (a sibling subdomain)',
+			{ 'sec-fetch-site': 'same-site', origin: 'http://other.concord.test:4173' }
+		],
 		['a session cookie but neither header', {}]
 	])('refuses %s with 403 before the procedure runs', async (_label, headers) => {
 		const { current, others } = await userWithSessions();
-		const { response } = await run(handleFor(), `${APP}/api/trpc/auth.signOutOthers`, signOutOthers({ ...headers, cookie: `session=${current.token}` }));
+		const { response } = await run(
+			handleFor(),
+			`${APP}/api/trpc/auth.signOutOthers`,
+			signOutOthers({ ...headers, cookie: `session=${current.token}` })
+		);
 		expect(response.status).toBe(403);
 		expect(await response.json()).toEqual({ error: { code: 'FORBIDDEN', message: 'Cross-site request refused.' } });
 		expect(await stillValid(others)).toBe(true);
@@ -97,7 +106,11 @@ describe('Origin check on tRPC posts', () => {
 		const sameOrigin: Record<string, string>[] = [{ origin: APP }, { 'sec-fetch-site': 'same-origin' }];
 		for (const headers of sameOrigin) {
 			const { current, others } = await userWithSessions();
-			const { response } = await run(handleFor(), `${APP}/api/trpc/auth.signOutOthers`, signOutOthers({ ...headers, cookie: `session=${current.token}` }));
+			const { response } = await run(
+				handleFor(),
+				`${APP}/api/trpc/auth.signOutOthers`,
+				signOutOthers({ ...headers, cookie: `session=${current.token}` })
+			);
 			expect(response.status).toBe(200);
 			expect(await response.json()).toEqual({ result: { data: { json: { ended: 2 } } } });
 			expect(await stillValid(others)).toBe(false);
@@ -116,20 +129,30 @@ describe('Origin check on tRPC posts', () => {
 		const url = 'https://concord.test/api/trpc/auth.signOutOthers';
 		const refused = await run(handleFor(), url, signOutOthers({ cookie: `__Host-session=${current.token}` }));
 		expect(refused.response.status).toBe(403);
-		const allowed = await run(handleFor(), url, signOutOthers({ origin: 'https://concord.test', cookie: `__Host-session=${current.token}` }));
+		const allowed = await run(
+			handleFor(),
+			url,
+			signOutOthers({ origin: 'https://concord.test', cookie: `__Host-session=${current.token}` })
+		);
 		expect(allowed.response.status).toBe(200);
 		expect(await stillValid(others)).toBe(false);
 	});
 
 	it('covers every state-changing method and path (uploads too), not GET', async () => {
 		for (const method of ['POST', 'PUT', 'PATCH', 'DELETE']) {
-			const { event } = makeEvent(`${APP}/api/projects/x/datasets/upload`, { method, headers: { origin: 'https://evil.example' }, body: 'a,b\n1,2' });
+			const { event } = makeEvent(`${APP}/api/projects/x/datasets/upload`, {
+				method,
+				headers: { origin: 'https://evil.example' },
+				body: 'a,b\n1,2'
+			});
 			let reached = false;
 			const response = await handleOriginCheck({ event, resolve: async () => ((reached = true), new Response('ok')) });
 			expect([method, response.status, reached]).toEqual([method, 403, false]);
 		}
 		const { current } = await userWithSessions();
-		const query = await run(handleFor(), `${APP}/api/trpc/auth.me`, { headers: { origin: 'https://evil.example', cookie: `session=${current.token}` } });
+		const query = await run(handleFor(), `${APP}/api/trpc/auth.me`, {
+			headers: { origin: 'https://evil.example', cookie: `session=${current.token}` }
+		});
 		expect(query.response.status).toBe(200);
 	});
 });
@@ -137,7 +160,9 @@ describe('Origin check on tRPC posts', () => {
 describe('session handle', () => {
 	it('puts the user on locals and leaves a fresh cookie alone', async () => {
 		const { current } = await userWithSessions();
-		const { response, writes, event } = await run(handleFor(), `${APP}/api/trpc/auth.me`, { headers: { cookie: `session=${current.token}` } });
+		const { response, writes, event } = await run(handleFor(), `${APP}/api/trpc/auth.me`, {
+			headers: { cookie: `session=${current.token}` }
+		});
 		expect(response.status).toBe(200);
 		expect(event.locals.user?.id).toBe(current.user.id);
 		expect(event.locals.session?.id).toBe(current.session.id);
@@ -149,12 +174,20 @@ describe('session handle', () => {
 		const user = await makeAccount(h.db);
 		const issued = await createSession(h.db, user, client(), { policy, now: clock.now });
 		clock.advance(HOUR);
-		const { writes } = await run(handleFor(clock), `${APP}/api/trpc/auth.me`, { headers: { cookie: `session=${issued.token}` } });
+		const { writes } = await run(handleFor(clock), `${APP}/api/trpc/auth.me`, {
+			headers: { cookie: `session=${issued.token}` }
+		});
 		expect(writes).toEqual([
 			{
 				name: 'session',
 				value: issued.token,
-				options: { path: '/', httpOnly: true, sameSite: 'lax', secure: false, expires: new Date(clock.now().getTime() + policy.idleMs) }
+				options: {
+					path: '/',
+					httpOnly: true,
+					sameSite: 'lax',
+					secure: false,
+					expires: new Date(clock.now().getTime() + policy.idleMs)
+				}
 			}
 		]);
 	});
@@ -164,12 +197,22 @@ describe('session handle', () => {
 		const user = await makeAccount(h.db);
 		const issued = await createSession(h.db, user, client(), { policy, now: clock.now });
 		clock.advance(2 * DAY);
-		const secure = await run(handleFor(clock), 'https://concord.test/api/trpc/auth.me', { headers: { cookie: `__Host-session=${issued.token}` } });
+		const secure = await run(handleFor(clock), 'https://concord.test/api/trpc/auth.me', {
+			headers: { cookie: `__Host-session=${issued.token}` }
+		});
 		expect(secure.event.locals.user?.id).toBe(user.id);
-		expect(secure.writes).toEqual([{ name: '__Host-session', value: issued.token, options: expect.objectContaining({ secure: true, httpOnly: true, sameSite: 'lax', path: '/' }) }]);
+		expect(secure.writes).toEqual([
+			{
+				name: '__Host-session',
+				value: issued.token,
+				options: expect.objectContaining({ secure: true, httpOnly: true, sameSite: 'lax', path: '/' })
+			}
+		]);
 
 		// A non-__Host- cookie could have been planted over http or by a subdomain: not read over https.
-		const planted = await run(handleFor(clock), 'https://concord.test/api/trpc/auth.me', { headers: { cookie: `session=${issued.token}` } });
+		const planted = await run(handleFor(clock), 'https://concord.test/api/trpc/auth.me', {
+			headers: { cookie: `session=${issued.token}` }
+		});
 		expect(planted.event.locals.user).toBeNull();
 	});
 
@@ -179,9 +222,17 @@ describe('session handle', () => {
 		const issued = await createSession(h.db, user, client(), { policy, now: clock.now });
 		clock.advance(policy.idleMs);
 		for (const token of [issued.token, 'not-a-token']) {
-			const { writes, event } = await run(handleFor(clock), `${APP}/api/trpc/auth.me`, { headers: { cookie: `session=${token}` } });
+			const { writes, event } = await run(handleFor(clock), `${APP}/api/trpc/auth.me`, {
+				headers: { cookie: `session=${token}` }
+			});
 			expect(event.locals.user).toBeNull();
-			expect(writes).toEqual([{ name: 'session', value: '', options: { path: '/', httpOnly: true, sameSite: 'lax', secure: false, maxAge: 0 } }]);
+			expect(writes).toEqual([
+				{
+					name: 'session',
+					value: '',
+					options: { path: '/', httpOnly: true, sameSite: 'lax', secure: false, maxAge: 0 }
+				}
+			]);
 		}
 	});
 });

@@ -22,24 +22,44 @@ afterAll(async () => {
 
 const admin = { email: 'ada@example.test', displayName: 'Ada', password: 'correct horse battery staple' };
 
-async function post(path: string, fields: Record<string, string>, opts: { cookie?: string; origin?: string | null; headers?: Record<string, string> } = {}) {
-	const headers: Record<string, string> = { accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded', ...opts.headers };
+async function post(
+	path: string,
+	fields: Record<string, string>,
+	opts: { cookie?: string; origin?: string | null; headers?: Record<string, string> } = {}
+) {
+	const headers: Record<string, string> = {
+		accept: 'text/html',
+		'content-type': 'application/x-www-form-urlencoded',
+		...opts.headers
+	};
 	if (opts.origin !== null) headers.origin = opts.origin ?? server.origin;
 	if (opts.cookie) headers.cookie = opts.cookie;
-	return fetch(server.origin + path, { method: 'POST', headers, body: new URLSearchParams(fields), redirect: 'manual' });
+	return fetch(server.origin + path, {
+		method: 'POST',
+		headers,
+		body: new URLSearchParams(fields),
+		redirect: 'manual'
+	});
 }
 
 async function trpcPost(path: string, input: unknown, opts: { cookie: string; origin?: string }) {
 	return fetch(`${server.origin}/api/trpc/${path}`, {
 		method: 'POST',
-		headers: { 'content-type': 'application/json', cookie: opts.cookie, ...(opts.origin ? { origin: opts.origin } : {}) },
+		headers: {
+			'content-type': 'application/json',
+			cookie: opts.cookie,
+			...(opts.origin ? { origin: opts.origin } : {})
+		},
 		body: JSON.stringify({ json: input })
 	});
 }
 
 async function me(cookie: string) {
 	const res = await fetch(`${server.origin}/api/trpc/auth.me`, { headers: { cookie } });
-	return { user: ((await res.json()) as { result: { data: { json: { email: string } | null } } }).result.data.json, setCookie: res.headers.getSetCookie() };
+	return {
+		user: ((await res.json()) as { result: { data: { json: { email: string } | null } } }).result.data.json,
+		setCookie: res.headers.getSetCookie()
+	};
 }
 
 function sessionCookie(res: Response): string {
@@ -77,13 +97,21 @@ describe('over HTTP', () => {
 	it('refuses a second sign-up without an invitation', async () => {
 		const page = await (await fetch(`${server.origin}/sign-up`, { headers: { accept: 'text/html' } })).text();
 		expect(page).toContain('An invitation is needed');
-		const res = await post('/sign-up', { email: 'mallory@example.test', displayName: 'M', password: 'long enough password' });
+		const res = await post('/sign-up', {
+			email: 'mallory@example.test',
+			displayName: 'M',
+			password: 'long enough password'
+		});
 		expect(res.status).toBe(403);
 		expect(await fresh.db.selectFrom('app_user').select('email').execute()).toHaveLength(1);
 	});
 
 	it('rotates the session at sign-in and follows only a same-site redirectTo', async () => {
-		const res = await post('/sign-in', { email: 'ADA@example.test', password: admin.password, redirectTo: '/projects/x?tab=1' }, { cookie: adminCookie });
+		const res = await post(
+			'/sign-in',
+			{ email: 'ADA@example.test', password: admin.password, redirectTo: '/projects/x?tab=1' },
+			{ cookie: adminCookie }
+		);
 		expect(res.status).toBe(303);
 		expect(res.headers.get('location')).toBe('/projects/x?tab=1');
 		const fresher = cookiePair(sessionCookie(res));
@@ -94,7 +122,11 @@ describe('over HTTP', () => {
 		expect(old.setCookie).toEqual([expect.stringMatching(/^session=; Max-Age=0; Path=\/; HttpOnly; SameSite=Lax/)]);
 		adminCookie = fresher;
 
-		const offsite = await post('/sign-in', { email: admin.email, password: admin.password, redirectTo: '//evil.example/x' });
+		const offsite = await post('/sign-in', {
+			email: admin.email,
+			password: admin.password,
+			redirectTo: '//evil.example/x'
+		});
 		expect(offsite.headers.get('location')).toBe('/projects');
 	});
 
@@ -116,28 +148,47 @@ describe('over HTTP', () => {
 		// smaller over-long passwords get the form's 400 (see the password-limit tests).
 		expect(res.status).toBe(413);
 		expect(elapsed).toBeLessThan(5_000);
-		expect(await fresh.db.selectFrom('login_throttle').select('key').where('key', '=', `account:${email}`).execute()).toEqual([]);
+		expect(
+			await fresh.db.selectFrom('login_throttle').select('key').where('key', '=', `account:${email}`).execute()
+		).toEqual([]);
 	});
 
 	it('refuses cross-site tRPC posts that carry the session cookie', async () => {
 		const input = { name: 'Forged', description: '' };
-		expect((await trpcPost('projects.create', input, { cookie: adminCookie, origin: 'https://evil.example' })).status).toBe(403);
+		expect(
+			(await trpcPost('projects.create', input, { cookie: adminCookie, origin: 'https://evil.example' })).status
+		).toBe(403);
 		expect((await trpcPost('projects.create', input, { cookie: adminCookie })).status).toBe(403);
-		const ok = await trpcPost('projects.create', { name: 'Real', description: '' }, { cookie: adminCookie, origin: server.origin });
+		const ok = await trpcPost(
+			'projects.create',
+			{ name: 'Real', description: '' },
+			{ cookie: adminCookie, origin: server.origin }
+		);
 		expect(ok.status).toBe(200);
 		expect((await fresh.db.selectFrom('project').select('name').execute()).map((p) => p.name)).toEqual(['Real']);
 		// A cross-site form post is refused too.
-		expect((await post('/sign-in', { email: admin.email, password: admin.password }, { origin: 'https://evil.example' })).status).toBe(403);
+		expect(
+			(await post('/sign-in', { email: admin.email, password: admin.password }, { origin: 'https://evil.example' }))
+				.status
+		).toBe(403);
 	});
 
 	it('lets an invited person create an account from the link and join the project', async () => {
 		const project = await fresh.db.selectFrom('project').select('id').executeTakeFirstOrThrow();
-		const created = await trpcPost('invitations.create', { projectId: project.id, role: 'annotator' }, { cookie: adminCookie, origin: server.origin });
+		const created = await trpcPost(
+			'invitations.create',
+			{ projectId: project.id, role: 'annotator' },
+			{ cookie: adminCookie, origin: server.origin }
+		);
 		const url = ((await created.json()) as { result: { data: { json: { url: string } } } }).result.data.json.url;
 		const page = await (await fetch(server.origin + url, { headers: { accept: 'text/html' } })).text();
 		expect(page).toContain('Ada invited you to join Real as Annotator.');
 
-		const res = await post(`${url}?/signUp`, { email: 'grace@example.test', displayName: 'Grace', password: 'another long password' });
+		const res = await post(`${url}?/signUp`, {
+			email: 'grace@example.test',
+			displayName: 'Grace',
+			password: 'another long password'
+		});
 		expect(res.status).toBe(303);
 		expect(res.headers.get('location')).toBe(`/projects/${project.id}`);
 		const grace = cookiePair(sessionCookie(res));
@@ -150,7 +201,9 @@ describe('over HTTP', () => {
 			.executeTakeFirst();
 		expect(member).toEqual({ role: 'annotator' });
 		// Used up.
-		expect(await (await fetch(server.origin + url, { headers: { accept: 'text/html' } })).text()).toContain('This invitation has already been used.');
+		expect(await (await fetch(server.origin + url, { headers: { accept: 'text/html' } })).text()).toContain(
+			'This invitation has already been used.'
+		);
 	});
 
 	it('signs out with POST /sign-out only: the session ends server-side and the cookie is cleared', async () => {
@@ -161,7 +214,9 @@ describe('over HTTP', () => {
 		const res = await post('/sign-out', {}, { cookie });
 		expect(res.status).toBe(303);
 		expect(res.headers.get('location')).toBe('/sign-in');
-		expect(res.headers.getSetCookie()).toContainEqual(expect.stringMatching(/^session=; Max-Age=0; Path=\/; HttpOnly; SameSite=Lax/));
+		expect(res.headers.getSetCookie()).toContainEqual(
+			expect.stringMatching(/^session=; Max-Age=0; Path=\/; HttpOnly; SameSite=Lax/)
+		);
 		const id = parseSessionToken(cookie.slice('session='.length))!.id;
 		expect(await fresh.db.selectFrom('auth_session').select('id').where('id', '=', id).execute()).toEqual([]);
 		expect((await me(cookie)).user).toBeNull();
@@ -169,21 +224,36 @@ describe('over HTTP', () => {
 
 	it('locks sign-in per account after 5 failures, telling when to retry', async () => {
 		const email = 'target@example.test';
-		for (let i = 0; i < 5; i++) expect((await post('/sign-in', { email, password: `guess number ${i}` })).status).toBe(401);
+		for (let i = 0; i < 5; i++)
+			expect((await post('/sign-in', { email, password: `guess number ${i}` })).status).toBe(401);
 		const locked = await post('/sign-in', { email, password: 'guess number 6' });
 		expect(locked.status).toBe(429);
 		expect(await locked.text()).toContain('Too many sign-in attempts. Try again in 1 minute.');
 	});
 
 	it('locks the client address after 20 failures; spoofed X-Forwarded-For headers change nothing', async () => {
-		const [row] = await fresh.db.selectFrom('login_throttle').select(['key', 'failures']).where('key', 'like', 'address:%').execute();
+		const [row] = await fresh.db
+			.selectFrom('login_throttle')
+			.select(['key', 'failures'])
+			.where('key', 'like', 'address:%')
+			.execute();
 		expect(row.key).toMatch(/^address:(::ffff:)?127\.0\.0\.1$/);
 		for (let i = row.failures; i < 20; i++) {
-			const res = await post('/sign-in', { email: `spray-${i}@example.test`, password: 'wrong password' }, { headers: { 'x-forwarded-for': `203.0.113.${i}` } });
+			const res = await post(
+				'/sign-in',
+				{ email: `spray-${i}@example.test`, password: 'wrong password' },
+				{ headers: { 'x-forwarded-for': `203.0.113.${i}` } }
+			);
 			expect(res.status, `attempt ${i + 1}`).toBe(401);
 		}
-		const res = await post('/sign-in', { email: admin.email, password: admin.password }, { headers: { 'x-forwarded-for': '198.51.100.1' } });
+		const res = await post(
+			'/sign-in',
+			{ email: admin.email, password: admin.password },
+			{ headers: { 'x-forwarded-for': '198.51.100.1' } }
+		);
 		expect(res.status).toBe(429);
-		expect(await fresh.db.selectFrom('login_throttle').select('key').where('key', 'like', 'address:%').execute()).toEqual([{ key: row.key }]);
+		expect(
+			await fresh.db.selectFrom('login_throttle').select('key').where('key', 'like', 'address:%').execute()
+		).toEqual([{ key: row.key }]);
 	});
 });

@@ -39,7 +39,9 @@ describe('session storage', () => {
 		const { id } = parseSessionToken(issued.token)!;
 		await expect(validateSessionToken(h.db, `${id}.${'a'.repeat(32)}`, { policy })).resolves.toBeNull();
 		await expect(validateSessionToken(h.db, 'garbage', { policy })).resolves.toBeNull();
-		await expect(validateSessionToken(h.db, issued.token, { policy })).resolves.toMatchObject({ user: { id: user.id } });
+		await expect(validateSessionToken(h.db, issued.token, { policy })).resolves.toMatchObject({
+			user: { id: user.id }
+		});
 	});
 });
 
@@ -105,16 +107,27 @@ describe('sign-out', () => {
 		const user = await makeAccount(h.db);
 		const issued = await createSession(h.db, user, client(), { policy });
 		const cookies: [string, string, Record<string, unknown>][] = [];
-		const caller = sessionCaller(h, issued, { secure: true, setCookie: (name, value, opts) => cookies.push([name, value, opts]) });
+		const caller = sessionCaller(h, issued, {
+			secure: true,
+			setCookie: (name, value, opts) => cookies.push([name, value, opts])
+		});
 		await expect(caller.auth.signOut()).resolves.toEqual({ ok: true });
 		expect(await validateSessionToken(h.db, issued.token, { policy })).toBeNull();
-		expect(cookies).toEqual([['__Host-session', '', expect.objectContaining({ maxAge: 0, path: '/', httpOnly: true, secure: true, sameSite: 'lax' })]]);
+		expect(cookies).toEqual([
+			[
+				'__Host-session',
+				'',
+				expect.objectContaining({ maxAge: 0, path: '/', httpOnly: true, secure: true, sameSite: 'lax' })
+			]
+		]);
 	});
 
 	it('auth.signOutOthers ends every other session of the user and keeps this one', async () => {
 		const user = await makeAccount(h.db);
 		const someoneElse = await makeAccount(h.db);
-		const [current, laptop, phone] = await Promise.all([1, 2, 3].map(() => createSession(h.db, user, client(), { policy })));
+		const [current, laptop, phone] = await Promise.all(
+			[1, 2, 3].map(() => createSession(h.db, user, client(), { policy }))
+		);
 		const theirs = await createSession(h.db, someoneElse, client(), { policy });
 
 		const caller = sessionCaller(h, current);

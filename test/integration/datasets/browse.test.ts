@@ -44,14 +44,25 @@ beforeAll(async () => {
 	p = await makeProjectWithMembers(h.db, 'Browse');
 	other = await makeProjectWithMembers(h.db, 'Browse other');
 	ds = await seedDataset(h.db, { projectId: p.projectId, name: 'Main', items: [...numbered, ...special] });
-	foreign = await seedDataset(h.db, { projectId: other.projectId, name: 'Foreign', items: [{ externalId: 'x', prompt: 'secret', answers: { s: 'hidden' } }] });
+	foreign = await seedDataset(h.db, {
+		projectId: other.projectId,
+		name: 'Foreign',
+		items: [{ externalId: 'x', prompt: 'secret', answers: { s: 'hidden' } }]
+	});
 });
 afterAll(() => h.close());
 
 describe('datasets.list / get', () => {
 	it('lists datasets with item, answer and system counts; judge counts only for result readers', async () => {
 		const [admin] = await h.caller(p.admin).datasets.list({ projectId: p.projectId });
-		expect(admin).toMatchObject({ id: ds.datasetId, name: 'Main', itemCount: 27, answerCount: 25 + 10 + 2 + 1, systemCount: 2, currentRevision: 1 });
+		expect(admin).toMatchObject({
+			id: ds.datasetId,
+			name: 'Main',
+			itemCount: 27,
+			answerCount: 25 + 10 + 2 + 1,
+			systemCount: 2,
+			currentRevision: 1
+		});
 		expect(admin.results).toEqual({ judgmentCount: 7, annotationCount: 0 });
 		expect(admin.latestRevisionAt).toBeInstanceOf(Date);
 		const [annotator] = await h.caller(p.annotator).datasets.list({ projectId: p.projectId });
@@ -62,11 +73,15 @@ describe('datasets.list / get', () => {
 	it('returns revisions and refuses datasets of other projects', async () => {
 		const detail = await h.caller(p.viewer).datasets.get({ projectId: p.projectId, datasetId: ds.datasetId });
 		expect(detail.revisions).toEqual([expect.objectContaining({ revision: 1, itemsAdded: 27 })]);
-		await expect(h.caller(p.admin).datasets.get({ projectId: p.projectId, datasetId: foreign.datasetId })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+		await expect(
+			h.caller(p.admin).datasets.get({ projectId: p.projectId, datasetId: foreign.datasetId })
+		).rejects.toMatchObject({ code: 'NOT_FOUND' });
 		await expect(
 			h.caller(p.admin).datasets.item({ projectId: p.projectId, datasetId: foreign.datasetId, itemId: foreign.items.x })
 		).rejects.toMatchObject({ code: 'NOT_FOUND' });
-		await expect(h.caller(p.outsider).datasets.list({ projectId: p.projectId })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+		await expect(h.caller(p.outsider).datasets.list({ projectId: p.projectId })).rejects.toMatchObject({
+			code: 'NOT_FOUND'
+		});
 	});
 
 	it('lists systems, categories and tags with counts', async () => {
@@ -116,7 +131,13 @@ describe('datasets.items', () => {
 	it('summarises items: preview, turns, reference flag, answer count', async () => {
 		const res = await page({ search: 'BGP' });
 		expect(res.items).toEqual([
-			expect.objectContaining({ externalId: 'chat-1', preview: 'First turn: what is BGP?', turnCount: 2, hasReference: true, answerCount: 2 })
+			expect.objectContaining({
+				externalId: 'chat-1',
+				preview: 'First turn: what is BGP?',
+				turnCount: 2,
+				hasReference: true,
+				answerCount: 2
+			})
 		]);
 	});
 
@@ -140,18 +161,30 @@ describe('datasets.items', () => {
 		expect((await page({ systemId: ds.systems['sys-b'] })).total).toBe(12);
 		expect((await page({ category: 'materials' })).total).toBe(13);
 		expect((await page({ tag: 'calc' })).items.map((i) => i.externalId)).toEqual(['q1', 'q6', 'q11', 'q16', 'q21']);
-		expect((await page({ tag: 'calc', systemId: ds.systems['sys-b'], category: 'materials' })).items.map((i) => i.externalId)).toEqual(['q1']);
+		expect(
+			(await page({ tag: 'calc', systemId: ds.systems['sys-b'], category: 'materials' })).items.map((i) => i.externalId)
+		).toEqual(['q1']);
 		expect((await page({ search: '  ', category: '' })).total).toBe(27); // blank form fields mean no filter
 	});
 });
 
 describe('datasets.item', () => {
 	it('returns the conversation, per-turn references and every answer with lengths', async () => {
-		const item = await h.caller(p.annotator).datasets.item({ projectId: p.projectId, datasetId: ds.datasetId, itemId: ds.items['chat-1'] });
-		expect(item.prompt).toEqual({ kind: 'conversation', messages: expect.arrayContaining([{ role: 'user', content: 'Second turn: and OSPF?' }]) });
+		const item = await h
+			.caller(p.annotator)
+			.datasets.item({ projectId: p.projectId, datasetId: ds.datasetId, itemId: ds.items['chat-1'] });
+		expect(item.prompt).toEqual({
+			kind: 'conversation',
+			messages: expect.arrayContaining([{ role: 'user', content: 'Second turn: and OSPF?' }])
+		});
 		expect(item.reference).toEqual({ kind: 'turns', turns: ['BGP is path-vector.', 'OSPF is link-state.'] });
 		expect(item.answers.map((a) => a.systemName)).toEqual(['sys-a', 'sys-b']);
-		expect(item.answers[0]).toMatchObject({ content: null, turns: ['Path vector protocol.', 'Link state protocol.'], charCount: 41, available: true });
+		expect(item.answers[0]).toMatchObject({
+			content: null,
+			turns: ['Path vector protocol.', 'Link state protocol.'],
+			charCount: 41,
+			available: true
+		});
 		expect(item.answers[0].approxTokens).toBeGreaterThan(0);
 		expect(JSON.stringify(item)).not.toMatch(/verdict|judgment/i);
 	});
@@ -160,7 +193,12 @@ describe('datasets.item', () => {
 		const c = h.caller(p.viewer);
 		const q2 = await c.datasets.item({ projectId: p.projectId, datasetId: ds.datasetId, itemId: ds.items.q2 });
 		expect([q2.previousId, q2.nextId]).toEqual([ds.items.q1, ds.items.q3]);
-		const filtered = await c.datasets.item({ projectId: p.projectId, datasetId: ds.datasetId, itemId: ds.items.q6, tag: 'calc' });
+		const filtered = await c.datasets.item({
+			projectId: p.projectId,
+			datasetId: ds.datasetId,
+			itemId: ds.items.q6,
+			tag: 'calc'
+		});
 		expect([filtered.previousId, filtered.nextId]).toEqual([ds.items.q1, ds.items.q11]);
 		const single = await c.datasets.item({ projectId: p.projectId, datasetId: ds.datasetId, itemId: ds.items['zh-1'] });
 		expect(single.prompt).toEqual({ kind: 'text', text: '请解释玻璃化转变温度' });
@@ -175,7 +213,11 @@ describe('search strategies', () => {
 		// 2,100 items, each with one answer: more than the search's candidate cap (2,000).
 		const { datasetId } = await seedDataset(h.db, { projectId: p.projectId, name: 'Big', items: [] });
 		big = datasetId;
-		const system = await h.db.insertInto('system').values({ project_id: p.projectId, name: 'bulk' }).returning('id').executeTakeFirstOrThrow();
+		const system = await h.db
+			.insertInto('system')
+			.values({ project_id: p.projectId, name: 'bulk' })
+			.returning('id')
+			.executeTakeFirstOrThrow();
 		await sql`
 			insert into dataset_item (dataset_id, external_id, prompt_text, content_hash)
 			select ${big}::uuid, 'b' || n, 'Common prompt number ' || n || case when n = 1234 then ' with a unique needle' else '' end, md5(n::text)
@@ -188,7 +230,8 @@ describe('search strategies', () => {
 		`.execute(h.db);
 		await h.db.updateTable('dataset').set({ item_count: 2100, answer_count: 2100 }).where('id', '=', big).execute();
 	});
-	const page = (input: Record<string, unknown>) => h.caller(p.viewer).datasets.items({ projectId: p.projectId, datasetId: big, ...input });
+	const page = (input: Record<string, unknown>) =>
+		h.caller(p.viewer).datasets.items({ projectId: p.projectId, datasetId: big, ...input });
 
 	it('pages a broad term in list order and reports "more than the cap" instead of counting', async () => {
 		const first = await page({ search: 'common prompt', limit: 20 });
@@ -200,7 +243,11 @@ describe('search strategies', () => {
 	});
 
 	it('counts a selective term exactly and leaves a 1–2 character search uncounted', async () => {
-		expect(await page({ search: 'UNIQUE NEEDLE' })).toMatchObject({ total: 1, totalCapped: false, items: [expect.objectContaining({ externalId: 'b1234' })] });
+		expect(await page({ search: 'UNIQUE NEEDLE' })).toMatchObject({
+			total: 1,
+			totalCapped: false,
+			items: [expect.objectContaining({ externalId: 'b1234' })]
+		});
 		expect(await page({ search: 'alike for b123' })).toMatchObject({ total: 11, totalCapped: false }); // b123, b1230–b1239
 		const short = await page({ search: 'b9', limit: 5 });
 		expect(short.total).toBeNull();

@@ -43,11 +43,20 @@ describe('demo project', () => {
 		expect(demo.importIds).toHaveLength(2);
 		await runQueued(demo.importIds);
 		for (const importId of demo.importIds) {
-			await expect(c.imports.get({ projectId: demo.projectId, importId })).resolves.toMatchObject({ status: 'succeeded', errorCount: 0 });
+			await expect(c.imports.get({ projectId: demo.projectId, importId })).resolves.toMatchObject({
+				status: 'succeeded',
+				errorCount: 0
+			});
 		}
 
 		const [dataset] = await c.datasets.list({ projectId: demo.projectId });
-		expect(dataset).toMatchObject({ id: demo.datasetId, itemCount: 40, answerCount: 120, systemCount: 3, currentRevision: 2 });
+		expect(dataset).toMatchObject({
+			id: demo.datasetId,
+			itemCount: 40,
+			answerCount: 120,
+			systemCount: 3,
+			currentRevision: 2
+		});
 		const systems = await c.datasets.systems({ projectId: demo.projectId, datasetId: demo.datasetId });
 		expect(systems.map((s) => [s.name, s.answerCount])).toEqual([
 			['atlas-large', 40],
@@ -60,7 +69,13 @@ describe('demo project', () => {
 		expect(all.items.filter((i) => i.turnCount > 1).length).toBe(9);
 		expect(all.items.filter((i) => i.hasReference).length).toBe(16);
 		const facets = await c.datasets.categories({ projectId: demo.projectId, datasetId: demo.datasetId });
-		expect(facets.categories.map((f) => f.value).sort()).toEqual(['clinical-information', 'cloud-presales', 'general', 'materials-science', 'network-operations']);
+		expect(facets.categories.map((f) => f.value).sort()).toEqual([
+			'clinical-information',
+			'cloud-presales',
+			'general',
+			'materials-science',
+			'network-operations'
+		]);
 
 		// A three-turn conversation: every system answers every turn; references are per turn.
 		const net06 = all.items.find((i) => i.externalId === 'net-06')!;
@@ -68,11 +83,22 @@ describe('demo project', () => {
 		expect(item.prompt.kind).toBe('conversation');
 		expect(item.turnCount).toBe(3);
 		for (const a of item.answers) expect(a.turns).toHaveLength(3);
-		const mat07 = await c.datasets.item({ projectId: demo.projectId, datasetId: demo.datasetId, itemId: all.items.find((i) => i.externalId === 'mat-07')!.id });
-		expect(mat07.reference).toMatchObject({ kind: 'turns', turns: expect.arrayContaining([expect.stringContaining('0.2088 nm')]) });
+		const mat07 = await c.datasets.item({
+			projectId: demo.projectId,
+			datasetId: demo.datasetId,
+			itemId: all.items.find((i) => i.externalId === 'mat-07')!.id
+		});
+		expect(mat07.reference).toMatchObject({
+			kind: 'turns',
+			turns: expect.arrayContaining([expect.stringContaining('0.2088 nm')])
+		});
 
 		// Lengths differ by design: verbose > concise > brisk on every single-turn item.
-		const single = await c.datasets.item({ projectId: demo.projectId, datasetId: demo.datasetId, itemId: all.items.find((i) => i.externalId === 'cld-05')!.id });
+		const single = await c.datasets.item({
+			projectId: demo.projectId,
+			datasetId: demo.datasetId,
+			itemId: all.items.find((i) => i.externalId === 'cld-05')!.id
+		});
 		const len = Object.fromEntries(single.answers.map((a) => [a.systemName, a.charCount]));
 		expect(len['verbose-tuned']).toBeGreaterThan(len['atlas-large']);
 		expect(len['atlas-large']).toBeGreaterThan(len['brisk-small']);
@@ -102,7 +128,12 @@ describe('demo project', () => {
 					yield new TextEncoder().encode(file.content);
 				})()
 			});
-			await startImport(h.db, h.queue, first.projectId, { importId: up.importId, datasetId: first.datasetId, format: 'jsonl', mapping: file.mapping });
+			await startImport(h.db, h.queue, first.projectId, {
+				importId: up.importId,
+				datasetId: first.datasetId,
+				format: 'jsonl',
+				mapping: file.mapping
+			});
 			await runQueued([up.importId]);
 		}
 		const [again] = await c.datasets.list({ projectId: first.projectId });

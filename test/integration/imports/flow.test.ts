@@ -35,15 +35,37 @@ afterAll(async () => {
 });
 
 const jl = (n: number, offset = 0) =>
-	Array.from({ length: n }, (_, i) => JSON.stringify({ id: `q${i + offset}`, prompt: `Prompt ${i + offset}`, model: 'm', answer: `Answer ${i + offset} `.repeat(8) })).join('\n') + '\n';
+	Array.from({ length: n }, (_, i) =>
+		JSON.stringify({
+			id: `q${i + offset}`,
+			prompt: `Prompt ${i + offset}`,
+			model: 'm',
+			answer: `Answer ${i + offset} `.repeat(8)
+		})
+	).join('\n') + '\n';
 const M = { externalId: 'id', prompt: 'prompt', system: 'model', answer: 'answer' };
 
-async function post(user: SessionUser | null, projectId: string, body: BodyInit | null, headers: Record<string, string> = {}) {
+async function post(
+	user: SessionUser | null,
+	projectId: string,
+	body: BodyInit | null,
+	headers: Record<string, string> = {}
+) {
 	const url = `http://localhost/api/projects/${projectId}/imports?fileName=answers.jsonl`;
 	const request = new Request(url, { method: 'POST', body, headers, duplex: 'half' } as RequestInit);
-	const event = { request, url: new URL(url), params: { projectId }, locals: { user, session: null, clientAddress: '127.0.0.1' } } as unknown as RequestEvent<{ projectId: string }>;
+	const event = {
+		request,
+		url: new URL(url),
+		params: { projectId },
+		locals: { user, session: null, clientAddress: '127.0.0.1' }
+	} as unknown as RequestEvent<{ projectId: string }>;
 	const res = await POST(event as never);
-	return { status: res.status, body: (await res.json()) as Record<string, unknown> & { error?: { message: string; details?: { limitBytes?: number } } } };
+	return {
+		status: res.status,
+		body: (await res.json()) as Record<string, unknown> & {
+			error?: { message: string; details?: { limitBytes?: number } };
+		}
+	};
 }
 
 describe('upload endpoint', () => {
@@ -59,7 +81,12 @@ describe('upload endpoint', () => {
 		expect(res.status).toBe(201);
 		expect(res.body).toMatchObject({ byteSize: data.byteLength, gzip: false });
 		const importId = res.body.importId as string;
-		const chunks = await h.db.selectFrom('dataset_import_chunk').select(['seq', (e) => e.fn('octet_length', ['data']).as('len')]).where('import_id', '=', importId).orderBy('seq').execute();
+		const chunks = await h.db
+			.selectFrom('dataset_import_chunk')
+			.select(['seq', (e) => e.fn('octet_length', ['data']).as('len')])
+			.where('import_id', '=', importId)
+			.orderBy('seq')
+			.execute();
 		expect(chunks.length).toBe(Math.ceil(data.byteLength / (1024 * 1024)));
 		expect(chunks.slice(0, -1).every((c) => Number(c.len) === 1024 * 1024)).toBe(true);
 		const imp = await h.caller(p.admin).imports.get({ projectId: p.projectId, importId });
@@ -82,7 +109,15 @@ describe('upload endpoint', () => {
 
 	it('stops a streaming upload at the size limit and keeps nothing of it', async () => {
 		const before = await h.db.selectFrom('dataset_import').select('id').where('project_id', '=', p.projectId).execute();
-		await expect(receiveUpload(h.db, { projectId: p.projectId, userId: p.admin.id, fileName: 'big.jsonl', body: chunked(Buffer.from(jl(30_000)), 64 * 1024), maxBytes: 1024 * 1024 })).rejects.toMatchObject({
+		await expect(
+			receiveUpload(h.db, {
+				projectId: p.projectId,
+				userId: p.admin.id,
+				fileName: 'big.jsonl',
+				body: chunked(Buffer.from(jl(30_000)), 64 * 1024),
+				maxBytes: 1024 * 1024
+			})
+		).rejects.toMatchObject({
 			code: 'PAYLOAD_TOO_LARGE',
 			details: { limitBytes: 1024 * 1024 }
 		});
@@ -94,21 +129,38 @@ describe('upload endpoint', () => {
 describe('the dataset.import job', () => {
 	let worker: WorkerHandle;
 	beforeAll(async () => {
-		worker = await startWorker({ pool: h.pool, handlers: createJobHandlers({ db: h.db, pool: h.pool, workerName: 'imports-flow-test' }), concurrency: 1, name: 'imports-flow-test' });
+		worker = await startWorker({
+			pool: h.pool,
+			handlers: createJobHandlers({ db: h.db, pool: h.pool, workerName: 'imports-flow-test' }),
+			concurrency: 1,
+			name: 'imports-flow-test'
+		});
 	});
 	afterAll(() => worker.stop());
 
 	it('runs on a worker after imports.start; the client only polls imports.get', async () => {
 		const importId = await h.upload(p, { data: jl(3000), fileName: 'answers.jsonl' });
 		const caller = h.caller(p.admin);
-		const queued = await caller.imports.start({ projectId: p.projectId, importId, newDatasetName: 'Worker-run', format: 'jsonl', mapping: M });
+		const queued = await caller.imports.start({
+			projectId: p.projectId,
+			importId,
+			newDatasetName: 'Worker-run',
+			format: 'jsonl',
+			mapping: M
+		});
 		expect(queued.status).toBe('queued');
 		let imp = queued;
 		for (let i = 0; i < 600 && !['succeeded', 'failed', 'cancelled'].includes(imp.status); i++) {
 			await new Promise((r) => setTimeout(r, 200));
 			imp = await caller.imports.get({ projectId: p.projectId, importId });
 		}
-		expect(imp).toMatchObject({ status: 'succeeded', rowsProcessed: 3000, bytesRead: imp.byteSize, progress: 1, stats: { itemsAdded: 3000, answersAdded: 3000 } });
+		expect(imp).toMatchObject({
+			status: 'succeeded',
+			rowsProcessed: 3000,
+			bytesRead: imp.byteSize,
+			progress: 1,
+			stats: { itemsAdded: 3000, answersAdded: 3000 }
+		});
 		const listed = await caller.imports.list({ projectId: p.projectId });
 		expect(listed.some((x) => x.id === importId && x.status === 'succeeded')).toBe(true);
 	});
@@ -120,15 +172,36 @@ describe('cancel', () => {
 		const queuedId = await h.upload(p, { data: jl(10), fileName: 'a.jsonl' });
 		const cancelled = await caller.imports.cancel({ projectId: p.projectId, importId: queuedId });
 		expect(cancelled.status).toBe('cancelled');
-		expect(await h.db.selectFrom('dataset_import_chunk').select('seq').where('import_id', '=', queuedId).execute()).toEqual([]);
-		await expect(caller.imports.start({ projectId: p.projectId, importId: queuedId, newDatasetName: 'never', format: 'jsonl', mapping: M })).rejects.toMatchObject({ code: 'CONFLICT' });
+		expect(
+			await h.db.selectFrom('dataset_import_chunk').select('seq').where('import_id', '=', queuedId).execute()
+		).toEqual([]);
+		await expect(
+			caller.imports.start({
+				projectId: p.projectId,
+				importId: queuedId,
+				newDatasetName: 'never',
+				format: 'jsonl',
+				mapping: M
+			})
+		).rejects.toMatchObject({ code: 'CONFLICT' });
 
 		const runningId = await h.upload(p, { data: jl(40_000), fileName: 'b.jsonl' });
-		await importsRepo.transition(h.db, runningId, ['uploaded'], 'queued', { newDatasetName: 'cancelled-run', format: 'jsonl', mapping: M });
+		await importsRepo.transition(h.db, runningId, ['uploaded'], 'queued', {
+			newDatasetName: 'cancelled-run',
+			format: 'jsonl',
+			mapping: M
+		});
 		await importsRepo.requestCancel(h.db, runningId);
 		const done = await h.run(p, runningId, { progressIntervalMs: 20 });
 		expect(done.status).toBe('cancelled');
-		expect(await h.db.selectFrom('dataset').select('id').where('project_id', '=', p.projectId).where('name', '=', 'cancelled-run').execute()).toEqual([]);
+		expect(
+			await h.db
+				.selectFrom('dataset')
+				.select('id')
+				.where('project_id', '=', p.projectId)
+				.where('name', '=', 'cancelled-run')
+				.execute()
+		).toEqual([]);
 		expect(await h.db.selectFrom('dataset_item').select('id').where('import_id', '=', runningId).execute()).toEqual([]);
 	});
 });
@@ -136,14 +209,34 @@ describe('cancel', () => {
 describe('retry', () => {
 	it('starts a failed import again with a corrected mapping; the old errors are cleared', async () => {
 		const caller = h.caller(p.admin);
-		const importId = await h.upload(p, { data: 'id,question,model,response\nq1,Why?,m,Because.\n', fileName: 'retry.csv' });
+		const importId = await h.upload(p, {
+			data: 'id,question,model,response\nq1,Why?,m,Because.\n',
+			fileName: 'retry.csv'
+		});
 		const bad = { externalId: 'id', prompt: 'question', system: 'model', answer: 'answer' };
-		await caller.imports.start({ projectId: p.projectId, importId, newDatasetName: 'Retry', format: 'csv', mapping: bad });
+		await caller.imports.start({
+			projectId: p.projectId,
+			importId,
+			newDatasetName: 'Retry',
+			format: 'csv',
+			mapping: bad
+		});
 		const failed = await h.run(p, importId);
 		expect(failed).toMatchObject({ status: 'failed', errorCount: 1, errors: [{ line: 1, field: 'answer' }] });
-		const requeued = await caller.imports.start({ projectId: p.projectId, importId, newDatasetName: 'Retry', format: 'csv', mapping: { ...bad, answer: 'response' } });
+		const requeued = await caller.imports.start({
+			projectId: p.projectId,
+			importId,
+			newDatasetName: 'Retry',
+			format: 'csv',
+			mapping: { ...bad, answer: 'response' }
+		});
 		expect(requeued).toMatchObject({ status: 'queued', errorCount: 0, errors: [] });
-		expect(await h.run(p, importId)).toMatchObject({ status: 'succeeded', errorCount: 0, errors: [], stats: { itemsAdded: 1, answersAdded: 1 } });
+		expect(await h.run(p, importId)).toMatchObject({
+			status: 'succeeded',
+			errorCount: 0,
+			errors: [],
+			stats: { itemsAdded: 1, answersAdded: 1 }
+		});
 	});
 });
 
@@ -151,11 +244,19 @@ describe('policy', () => {
 	it('keeps every imports procedure for project admins', async () => {
 		const importId = await h.upload(p, { data: jl(2), fileName: 'a.jsonl' });
 		for (const user of [p.viewer, p.annotator]) {
-			await expect(h.caller(user).imports.get({ projectId: p.projectId, importId })).rejects.toMatchObject({ code: 'FORBIDDEN' });
-			await expect(h.caller(user).imports.preview({ projectId: p.projectId, importId })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+			await expect(h.caller(user).imports.get({ projectId: p.projectId, importId })).rejects.toMatchObject({
+				code: 'FORBIDDEN'
+			});
+			await expect(h.caller(user).imports.preview({ projectId: p.projectId, importId })).rejects.toMatchObject({
+				code: 'FORBIDDEN'
+			});
 		}
-		await expect(h.caller(p.outsider).imports.list({ projectId: p.projectId })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+		await expect(h.caller(p.outsider).imports.list({ projectId: p.projectId })).rejects.toMatchObject({
+			code: 'NOT_FOUND'
+		});
 		const other = await h.project('Other');
-		await expect(h.caller(other.admin).imports.get({ projectId: other.projectId, importId })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+		await expect(h.caller(other.admin).imports.get({ projectId: other.projectId, importId })).rejects.toMatchObject({
+			code: 'NOT_FOUND'
+		});
 	});
 });

@@ -13,7 +13,12 @@ afterAll(() => h.close());
 describe('account router', () => {
 	it('returns the signed-in user and refuses anonymous callers', async () => {
 		const user = await makeUser(h.db, { name: 'Ada' });
-		await expect(h.caller(user).account.me()).resolves.toMatchObject({ id: user.id, email: user.email, displayName: 'Ada', locale: null });
+		await expect(h.caller(user).account.me()).resolves.toMatchObject({
+			id: user.id,
+			email: user.email,
+			displayName: 'Ada',
+			locale: null
+		});
 		await expect(h.caller().account.me()).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
 	});
 
@@ -25,11 +30,17 @@ describe('account router', () => {
 			queue: h.queue,
 			user,
 			session: { id: 's', createdAt: new Date(), lastVerifiedAt: new Date() },
-			request: { clientAddress: '127.0.0.1', userAgent: null, setCookie: (name, value, opts) => cookies.push({ name, value, opts }) }
+			request: {
+				clientAddress: '127.0.0.1',
+				userAgent: null,
+				setCookie: (name, value, opts) => cookies.push({ name, value, opts })
+			}
 		};
 		const caller = createCallerFactory(appRouter)(ctx);
 		await expect(caller.account.setLocale({ locale: 'zh-CN' })).resolves.toEqual({ locale: 'zh-CN' });
-		expect(cookies).toEqual([{ name: 'PARAGLIDE_LOCALE', value: 'zh-CN', opts: expect.objectContaining({ path: '/', httpOnly: false }) }]);
+		expect(cookies).toEqual([
+			{ name: 'PARAGLIDE_LOCALE', value: 'zh-CN', opts: expect.objectContaining({ path: '/', httpOnly: false }) }
+		]);
 		await expect(caller.account.me()).resolves.toMatchObject({ locale: 'zh-CN' });
 		await expect(caller.account.setLocale({ locale: 'fr' as 'en' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
 	});
@@ -38,6 +49,8 @@ describe('account router', () => {
 		const user = await makeUser(h.db);
 		await h.caller(user).account.updateProfile({ displayName: '  Grace  ' });
 		await expect(h.caller(user).account.me()).resolves.toMatchObject({ displayName: 'Grace' });
-		await expect(h.caller(user).account.updateProfile({ displayName: ' ' })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+		await expect(h.caller(user).account.updateProfile({ displayName: ' ' })).rejects.toMatchObject({
+			code: 'BAD_REQUEST'
+		});
 	});
 });

@@ -13,10 +13,22 @@ export async function makeUser(db: Db, opts: { name?: string; isInstanceAdmin?: 
 	const email = uniqueEmail(opts.name ?? 'user');
 	const row = await db
 		.insertInto('app_user')
-		.values({ email, display_name: opts.name ?? email.split('@')[0], password_hash: 'not-a-real-hash', is_instance_admin: opts.isInstanceAdmin ?? false, locale: null })
+		.values({
+			email,
+			display_name: opts.name ?? email.split('@')[0],
+			password_hash: 'not-a-real-hash',
+			is_instance_admin: opts.isInstanceAdmin ?? false,
+			locale: null
+		})
 		.returning(['id', 'email', 'display_name', 'is_instance_admin', 'locale'])
 		.executeTakeFirstOrThrow();
-	return { id: row.id, email: row.email, displayName: row.display_name, isInstanceAdmin: row.is_instance_admin, locale: row.locale };
+	return {
+		id: row.id,
+		email: row.email,
+		displayName: row.display_name,
+		isInstanceAdmin: row.is_instance_admin,
+		locale: row.locale
+	};
 }
 
 export interface ProjectWithMembers {

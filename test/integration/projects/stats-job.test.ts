@@ -18,7 +18,12 @@ let pool: ReturnType<typeof workerPool>;
 beforeAll(async () => {
 	h = await createHarness();
 	pool = workerPool();
-	worker = await startWorker({ pool, handlers: createJobHandlers({ db: h.db, workerName: 'stats-job-test' }), concurrency: 1, name: 'stats-job-test' });
+	worker = await startWorker({
+		pool,
+		handlers: createJobHandlers({ db: h.db, workerName: 'stats-job-test' }),
+		concurrency: 1,
+		name: 'stats-job-test'
+	});
 });
 afterAll(async () => {
 	await worker.stop();
@@ -41,7 +46,12 @@ describe('project.refresh-stats job', () => {
 		const p = await makeProjectWithMembers(h.db);
 		const before = new Date();
 		await h.caller(p.admin).projects.refreshStats({ projectId: p.projectId });
-		const first = await waitFor(() => h.caller(p.viewer).projects.stats({ projectId: p.projectId }).then((s) => s ?? undefined));
+		const first = await waitFor(() =>
+			h
+				.caller(p.viewer)
+				.projects.stats({ projectId: p.projectId })
+				.then((s) => s ?? undefined)
+		);
 		expect(first.memberCount).toBe(3);
 		expect(first.refreshedAt.getTime()).toBeGreaterThanOrEqual(before.getTime() - 1000);
 		// Several workers may share the test database; any of them may have run it.
@@ -49,7 +59,10 @@ describe('project.refresh-stats job', () => {
 		expect(first.counts).toEqual({ datasets: 0, items: 0, answers: 0 });
 
 		await addMember(h.db, { projectId: p.projectId, userId: (await makeUser(h.db)).id, role: 'viewer' });
-		await h.db.insertInto('dataset').values({ project_id: p.projectId, name: 'counted', item_count: 5, answer_count: 15 }).execute();
+		await h.db
+			.insertInto('dataset')
+			.values({ project_id: p.projectId, name: 'counted', item_count: 5, answer_count: 15 })
+			.execute();
 		await h.caller(p.admin).projects.refreshStats({ projectId: p.projectId });
 		const second = await waitFor(() =>
 			h

@@ -33,7 +33,9 @@ export async function createHarness(): Promise<Harness> {
 		db,
 		queue,
 		caller(user = null, opts = {}) {
-			const session: SessionInfo | null = user ? { id: `test-${randomUUID()}`, createdAt: new Date(), lastVerifiedAt: new Date() } : null;
+			const session: SessionInfo | null = user
+				? { id: `test-${randomUUID()}`, createdAt: new Date(), lastVerifiedAt: new Date() }
+				: null;
 			const ctx: Context = {
 				db,
 				queue,

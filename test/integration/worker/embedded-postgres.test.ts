@@ -54,7 +54,11 @@ async function query(url: string, text: string): Promise<unknown[]> {
 	}
 }
 
-const answers = (url: string) => query(url, 'select 1').then(() => true, () => false);
+const answers = (url: string) =>
+	query(url, 'select 1').then(
+		() => true,
+		() => false
+	);
 const portOf = (url: string) => new URL(url).port;
 
 async function postmasterPid(dataDir: string): Promise<number | undefined> {
@@ -79,7 +83,9 @@ async function stopLeftover(dataDir: string) {
 	const pid = await postmasterPid(dataDir);
 	if (pid && isAlive(pid)) {
 		process.kill(pid, 'SIGQUIT');
-		await waitFor(async () => !isAlive(pid), `postmaster ${pid} to exit`, 10_000).catch(() => process.kill(pid, 'SIGKILL'));
+		await waitFor(async () => !isAlive(pid), `postmaster ${pid} to exit`, 10_000).catch(() =>
+			process.kill(pid, 'SIGKILL')
+		);
 	}
 }
 
@@ -159,7 +165,7 @@ describe('embedded PostgreSQL', () => {
 		await db.stop();
 	});
 
-	it('keeps serving when a signal hits the owner\'s whole process group, until the owner stops it', async () => {
+	it("keeps serving when a signal hits the owner's whole process group, until the owner stops it", async () => {
 		// Ctrl-C in a terminal (and systemd's default stop) signals every process of
 		// the group. PostgreSQL must not shut down before the app has drained its jobs.
 		const dir = await tempDataDir();

@@ -84,7 +84,15 @@ describe('npm run worker', () => {
 		// the row lock held below, so the jobs are provably in flight at SIGTERM.
 		await h.db
 			.insertInto('project_stats')
-			.values(projectIds.map((id) => ({ project_id: id, member_count: -1, counts: '{}', refreshed_at: new Date(), refreshed_by_worker: 'seed' })))
+			.values(
+				projectIds.map((id) => ({
+					project_id: id,
+					member_count: -1,
+					counts: '{}',
+					refreshed_at: new Date(),
+					refreshed_by_worker: 'seed'
+				}))
+			)
 			.execute();
 		const blocker = new pg.Client({ connectionString: h.url });
 		await blocker.connect();
@@ -119,9 +127,14 @@ describe('npm run worker', () => {
 		expect(left.filter((j) => inFlightIds.has(j.id))).toEqual([]);
 		// ...and the rest were never started, so another worker can take them.
 		expect(left).toHaveLength(jobIds.length - inFlight.length);
-		for (const job of left) expect(job).toMatchObject({ locked_at: null, locked_by: null, attempts: 0, last_error: null });
+		for (const job of left)
+			expect(job).toMatchObject({ locked_at: null, locked_by: null, attempts: 0, last_error: null });
 
-		const stats = await h.db.selectFrom('project_stats').select(['refreshed_by_worker', 'member_count']).where('project_id', 'in', projectIds).execute();
+		const stats = await h.db
+			.selectFrom('project_stats')
+			.select(['refreshed_by_worker', 'member_count'])
+			.where('project_id', 'in', projectIds)
+			.execute();
 		expect(stats.filter((s) => s.refreshed_by_worker === workerName)).toHaveLength(inFlight.length);
 		expect(stats.filter((s) => s.refreshed_by_worker === workerName).every((s) => s.member_count === 0)).toBe(true);
 	});

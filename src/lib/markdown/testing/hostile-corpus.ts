@@ -58,7 +58,10 @@ export const hostileCases: HostileCase[] = [
 	{ name: 'md link mixed case', source: `[click](JaVaScRiPt:${js})` },
 	{ name: 'md link tab entity', source: `[click](jav&#x09;ascript:${js})` },
 	{ name: 'md link newline entity', source: `[click](java&#10;script:${js})` },
-	{ name: 'md link all entities', source: `[click](&#106;&#97;&#118;&#97;&#115;&#99;&#114;&#105;&#112;&#116;&#58;${js})` },
+	{
+		name: 'md link all entities',
+		source: `[click](&#106;&#97;&#118;&#97;&#115;&#99;&#114;&#105;&#112;&#116;&#58;${js})`
+	},
 	{ name: 'md link named colon', source: `[click](javascript&colon;${js})` },
 	{ name: 'md link angle brackets', source: `[click](<javascript:${js}>)` },
 	{ name: 'md link leading space', source: `[click](   javascript:${js})` },
@@ -81,11 +84,20 @@ export const hostileCases: HostileCase[] = [
 	{ name: 'fence info injection', source: '```"><img src=x onerror=' + js + '>\nx\n```' },
 	{ name: 'math href', source: `$\\href{javascript:${js}}{click}$` },
 	{ name: 'math url', source: `$\\url{javascript:${js}}$` },
-	{ name: 'math html extensions', source: `$\\htmlClass{md-image-load}{a}\\htmlId{x}{b}\\htmlStyle{background:url(${ev}/m)}{c}\\htmlData{onclick=x}{d}$` },
+	{
+		name: 'math html extensions',
+		source: `$\\htmlClass{md-image-load}{a}\\htmlId{x}{b}\\htmlStyle{background:url(${ev}/m)}{c}\\htmlData{onclick=x}{d}$`
+	},
 	{ name: 'math includegraphics', source: `$$\\includegraphics[height=1em]{${ev}/g.png}$$` },
 	{ name: 'math text breakout', source: `$$\n\\text{</math><img src=x onerror="${js}">}\n$$` },
-	{ name: 'math color injection', source: `$\\color{red;background:url(${ev}/c)}{x}$ and $\\textcolor{#f00" onload="x}{y}$` },
-	{ name: 'math macro bomb', source: '$$\\def\\a{\\a\\a}\\a$$ and $\\def\\b#1{#1#1}\\b{\\b{\\b{\\b{\\b{\\b{\\b{\\b{\\b{\\b{\\b{x}}}}}}}}}}}$' },
+	{
+		name: 'math color injection',
+		source: `$\\color{red;background:url(${ev}/c)}{x}$ and $\\textcolor{#f00" onload="x}{y}$`
+	},
+	{
+		name: 'math macro bomb',
+		source: '$$\\def\\a{\\a\\a}\\a$$ and $\\def\\b#1{#1#1}\\b{\\b{\\b{\\b{\\b{\\b{\\b{\\b{\\b{\\b{\\b{x}}}}}}}}}}}$'
+	},
 	{ name: 'math huge rule', source: '$\\rule{100000em}{100000em}\\hspace{100000em}$' },
 	{ name: 'nested quotes bomb', source: deepQuotes },
 	{ name: 'nested list bomb', source: deepList },

@@ -9,21 +9,96 @@
 export type Tag = { name: string; closing: boolean; attrs: [string, string][] };
 
 const safeTags = new Set([
-	'p', 'br', 'hr', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'strong', 'em', 's', 'del', 'code', 'pre',
-	'blockquote', 'ul', 'ol', 'li', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'a', 'span', 'div',
-	'button', 'math', 'semantics', 'annotation', 'mrow', 'mi', 'mn', 'mo', 'ms', 'mtext', 'mspace',
-	'msup', 'msub', 'msubsup', 'mfrac', 'msqrt', 'mroot', 'mover', 'munder', 'munderover', 'mtable',
-	'mtr', 'mtd', 'mstyle', 'mpadded', 'menclose', 'mphantom'
+	'p',
+	'br',
+	'hr',
+	'h1',
+	'h2',
+	'h3',
+	'h4',
+	'h5',
+	'h6',
+	'strong',
+	'em',
+	's',
+	'del',
+	'code',
+	'pre',
+	'blockquote',
+	'ul',
+	'ol',
+	'li',
+	'table',
+	'thead',
+	'tbody',
+	'tr',
+	'th',
+	'td',
+	'a',
+	'span',
+	'div',
+	'button',
+	'math',
+	'semantics',
+	'annotation',
+	'mrow',
+	'mi',
+	'mn',
+	'mo',
+	'ms',
+	'mtext',
+	'mspace',
+	'msup',
+	'msub',
+	'msubsup',
+	'mfrac',
+	'msqrt',
+	'mroot',
+	'mover',
+	'munder',
+	'munderover',
+	'mtable',
+	'mtr',
+	'mtd',
+	'mstyle',
+	'mpadded',
+	'menclose',
+	'mphantom'
 ]);
 
 /** Attributes that load something, run something or restyle the page. */
 const dangerousAttrs = new Set([
-	'style', 'src', 'srcset', 'srcdoc', 'action', 'formaction', 'background', 'poster', 'dynsrc', 'lowsrc',
-	'ping', 'xlink:href', 'data', 'codebase', 'http-equiv', 'content', 'id', 'name', 'form'
+	'style',
+	'src',
+	'srcset',
+	'srcdoc',
+	'action',
+	'formaction',
+	'background',
+	'poster',
+	'dynsrc',
+	'lowsrc',
+	'ping',
+	'xlink:href',
+	'data',
+	'codebase',
+	'http-equiv',
+	'content',
+	'id',
+	'name',
+	'form'
 ]);
 
 const namedEntities: Record<string, string> = {
-	amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", colon: ':', tab: '\t', newline: '\n', sol: '/'
+	amp: '&',
+	lt: '<',
+	gt: '>',
+	quot: '"',
+	apos: "'",
+	colon: ':',
+	tab: '\t',
+	newline: '\n',
+	sol: '/'
 };
 
 export function decodeEntities(value: string): string {
@@ -101,7 +176,8 @@ export function findExecutableVectors(html: string): string[] {
 			if (name === 'href' && !isSafeUrl(value, /^(https?:\/\/|mailto:)/i)) problems.push(`href ${value}`);
 			if (name === 'data-md-src' && !isSafeUrl(value, /^https?:\/\//i)) problems.push(`image url ${value}`);
 			if (name === 'xmlns' && value !== 'http://www.w3.org/1998/Math/MathML') problems.push(`xmlns ${value}`);
-			if (name === 'class' && /\bmd-image-load\b/.test(value) && tag.name !== 'button') problems.push(`forged class on <${tag.name}>`);
+			if (name === 'class' && /\bmd-image-load\b/.test(value) && tag.name !== 'button')
+				problems.push(`forged class on <${tag.name}>`);
 		}
 	}
 	return problems;

@@ -7,7 +7,13 @@ describe('session cookie', () => {
 	it('is `session`, HttpOnly, SameSite=Lax, Path=/ and not Secure over http', () => {
 		const url = new URL('http://localhost:5173/sign-in');
 		expect(sessionCookieName(url)).toBe('session');
-		expect(sessionCookieOptions(url, expires)).toEqual({ path: '/', httpOnly: true, sameSite: 'lax', secure: false, expires });
+		expect(sessionCookieOptions(url, expires)).toEqual({
+			path: '/',
+			httpOnly: true,
+			sameSite: 'lax',
+			secure: false,
+			expires
+		});
 	});
 
 	it('is `__Host-session` and Secure over https (no Domain, Path=/ as the prefix requires)', () => {

@@ -51,8 +51,16 @@ export function deleteSessionCookie(cookies: Pick<Cookies, 'delete'>, url: URL):
 }
 
 /** For code that only has a `setCookie(name, value, options)` (the tRPC context): an expired, empty cookie. */
-export function clearingSessionCookie(secure: boolean): { name: string; value: string; options: Omit<SessionCookieOptions, 'expires'> } {
-	return { name: cookieNameFor(secure), value: '', options: { path: '/', httpOnly: true, sameSite: 'lax', secure, maxAge: 0 } };
+export function clearingSessionCookie(secure: boolean): {
+	name: string;
+	value: string;
+	options: Omit<SessionCookieOptions, 'expires'>;
+} {
+	return {
+		name: cookieNameFor(secure),
+		value: '',
+		options: { path: '/', httpOnly: true, sameSite: 'lax', secure, maxAge: 0 }
+	};
 }
 
 /**

@@ -2,12 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { checkRequestOrigin } from './origin-check';
 
 const APP = 'https://concord.example';
-const req = (method: string, headers: Record<string, string> = {}) => new Request(`${APP}/api/trpc/x`, { method, headers, body: method === 'GET' || method === 'HEAD' ? undefined : '{}' });
+const req = (method: string, headers: Record<string, string> = {}) =>
+	new Request(`${APP}/api/trpc/x`, { method, headers, body: method === 'GET' || method === 'HEAD' ? undefined : '{}' });
 const allowed = (r: Request) => checkRequestOrigin(r, APP).allowed;
 
 describe('checkRequestOrigin', () => {
 	it('never blocks safe methods', () => {
-		for (const method of ['GET', 'HEAD', 'OPTIONS']) expect(allowed(req(method, { origin: 'https://evil.example', cookie: 'session=x' }))).toBe(true);
+		for (const method of ['GET', 'HEAD', 'OPTIONS'])
+			expect(allowed(req(method, { origin: 'https://evil.example', cookie: 'session=x' }))).toBe(true);
 	});
 
 	it('allows same-origin writes by Origin or by Sec-Fetch-Site', () => {
@@ -26,7 +28,8 @@ describe('checkRequestOrigin', () => {
 			{ 'sec-fetch-site': 'none' }
 		];
 		for (const headers of foreign) {
-			for (const method of ['POST', 'PUT', 'PATCH', 'DELETE']) expect(allowed(req(method, headers)), JSON.stringify([method, headers])).toBe(false);
+			for (const method of ['POST', 'PUT', 'PATCH', 'DELETE'])
+				expect(allowed(req(method, headers)), JSON.stringify([method, headers])).toBe(false);
 		}
 	});
 

@@ -23,10 +23,16 @@ export function checkRequestOrigin(request: Request, appOrigin: string): OriginV
 	const fetchSite = request.headers.get('sec-fetch-site');
 	if (origin === appOrigin || fetchSite === 'same-origin') return { allowed: true };
 	if (origin !== null || fetchSite !== null) {
-		return { allowed: false, reason: `cross-site ${request.method} refused (origin ${origin ?? '-'}, sec-fetch-site ${fetchSite ?? '-'})` };
+		return {
+			allowed: false,
+			reason: `cross-site ${request.method} refused (origin ${origin ?? '-'}, sec-fetch-site ${fetchSite ?? '-'})`
+		};
 	}
 	if (hasSessionCookie(request.headers.get('cookie'))) {
-		return { allowed: false, reason: `${request.method} with a session cookie but neither Origin nor Sec-Fetch-Site refused` };
+		return {
+			allowed: false,
+			reason: `${request.method} with a session cookie but neither Origin nor Sec-Fetch-Site refused`
+		};
 	}
 	return { allowed: true };
 }

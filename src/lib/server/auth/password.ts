@@ -22,8 +22,10 @@ export const argon2Options = {
 /** Throws BAD_REQUEST for a password outside 8–256 characters. Cheap; call before hashing. */
 export function assertPasswordLength(password: string): void {
 	const problem = passwordLengthProblem(password);
-	if (problem === 'too_short') throw new AppError('BAD_REQUEST', 'Password needs at least 8 characters.', { field: 'password', problem });
-	if (problem === 'too_long') throw new AppError('BAD_REQUEST', 'Password is at most 256 characters.', { field: 'password', problem });
+	if (problem === 'too_short')
+		throw new AppError('BAD_REQUEST', 'Password needs at least 8 characters.', { field: 'password', problem });
+	if (problem === 'too_long')
+		throw new AppError('BAD_REQUEST', 'Password is at most 256 characters.', { field: 'password', problem });
 }
 
 export async function hashPassword(password: string): Promise<string> {

@@ -32,7 +32,11 @@ const DAY = 24 * 60 * 60 * 1000;
 
 export function sessionPolicyFromEnv(): SessionPolicy {
 	const config = env();
-	return { idleMs: config.CONCORD_SESSION_IDLE_DAYS * DAY, absoluteMs: config.CONCORD_SESSION_MAX_DAYS * DAY, refreshMs: 60 * 60 * 1000 };
+	return {
+		idleMs: config.CONCORD_SESSION_IDLE_DAYS * DAY,
+		absoluteMs: config.CONCORD_SESSION_MAX_DAYS * DAY,
+		refreshMs: 60 * 60 * 1000
+	};
 }
 
 export interface SessionOptions {
@@ -46,7 +50,9 @@ function resolve(options: SessionOptions = {}) {
 
 /** When the session dies if it is not used again: the earlier of idle and absolute expiry. */
 export function sessionExpiresAt(session: { createdAt: Date; lastVerifiedAt: Date }, policy: SessionPolicy): Date {
-	return new Date(Math.min(session.lastVerifiedAt.getTime() + policy.idleMs, session.createdAt.getTime() + policy.absoluteMs));
+	return new Date(
+		Math.min(session.lastVerifiedAt.getTime() + policy.idleMs, session.createdAt.getTime() + policy.absoluteMs)
+	);
 }
 
 export interface ValidSession {
@@ -86,7 +92,11 @@ export async function createSession(
 }
 
 /** The session and user for a cookie value, or null when it is malformed, unknown, wrong or expired. */
-export async function validateSessionToken(db: Db, token: string, options?: SessionOptions): Promise<ValidSession | null> {
+export async function validateSessionToken(
+	db: Db,
+	token: string,
+	options?: SessionOptions
+): Promise<ValidSession | null> {
 	const { now, policy } = resolve(options);
 	const parts = parseSessionToken(token);
 	if (!parts) return null;
@@ -134,7 +144,10 @@ export async function invalidateOtherSessions(db: Db, userId: string, keepSessio
 export async function deleteExpiredSessions(db: Db, userId: string, options?: SessionOptions): Promise<void> {
 	const { now, policy } = resolve(options);
 	const t = now().getTime();
-	await sessionsRepo.deleteExpiredSessions(db, userId, { idleBefore: new Date(t - policy.idleMs), createdBefore: new Date(t - policy.absoluteMs) });
+	await sessionsRepo.deleteExpiredSessions(db, userId, {
+		idleBefore: new Date(t - policy.idleMs),
+		createdBefore: new Date(t - policy.absoluteMs)
+	});
 }
 
 export interface SessionSummary {
@@ -147,11 +160,18 @@ export interface SessionSummary {
 }
 
 /** The user's live sessions, most recently used first (expired rows not yet swept are left out). */
-export async function listSessions(db: Db, userId: string, currentSessionId: string, options?: SessionOptions): Promise<SessionSummary[]> {
+export async function listSessions(
+	db: Db,
+	userId: string,
+	currentSessionId: string,
+	options?: SessionOptions
+): Promise<SessionSummary[]> {
 	const { now, policy } = resolve(options);
 	const at = now();
 	const rows = await sessionsRepo.listUserSessions(db, userId);
-	const live = rows.filter((r) => sessionExpiresAt({ createdAt: r.createdAt, lastVerifiedAt: r.lastVerifiedAt }, policy) > at);
+	const live = rows.filter(
+		(r) => sessionExpiresAt({ createdAt: r.createdAt, lastVerifiedAt: r.lastVerifiedAt }, policy) > at
+	);
 	return live.map((r) => ({
 		id: r.id,
 		createdAt: r.createdAt,

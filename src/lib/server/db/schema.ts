@@ -141,7 +141,8 @@ export interface ChatMessage {
 	content: string;
 }
 
-export type ImportStatus = 'uploading' | 'uploaded' | 'queued' | 'validating' | 'importing' | 'succeeded' | 'failed' | 'cancelled';
+export type ImportStatus =
+	'uploading' | 'uploaded' | 'queued' | 'validating' | 'importing' | 'succeeded' | 'failed' | 'cancelled';
 
 /** One reported problem in an uploaded file. `line` is 1-based (0: the file as a whole). */
 export interface ImportErrorEntry {

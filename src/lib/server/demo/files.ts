@@ -39,7 +39,14 @@ export function demoFiles(): DemoFile[] {
 					...answersOf(q, true)
 				}))
 			),
-			mapping: { externalId: 'id', prompt: 'prompt', reference: 'reference', category: 'category', tags: 'tags', answerColumns }
+			mapping: {
+				externalId: 'id',
+				prompt: 'prompt',
+				reference: 'reference',
+				category: 'category',
+				tags: 'tags',
+				answerColumns
+			}
 		},
 		{
 			fileName: 'concord-demo-conversations.jsonl',
@@ -54,7 +61,14 @@ export function demoFiles(): DemoFile[] {
 					...answersOf(q, false)
 				}))
 			),
-			mapping: { externalId: 'id', conversation: 'conversation', reference: 'reference', category: 'category', tags: 'tags', answerColumns }
+			mapping: {
+				externalId: 'id',
+				conversation: 'conversation',
+				reference: 'reference',
+				category: 'category',
+				tags: 'tags',
+				answerColumns
+			}
 		}
 	];
 }

@@ -122,7 +122,9 @@ For these reasons, BMI should be used together with other measurements and clini
 		id: 'med-04',
 		category: 'clinical-information',
 		tags: ['clinical-trials', 'statistics'],
-		turns: ['In a clinical trial, what are type I and type II errors, and how do they relate to significance level and power?'],
+		turns: [
+			'In a clinical trial, what are type I and type II errors, and how do they relate to significance level and power?'
+		],
 		answers: {
 			'atlas-large': [
 				`- **Type I error** (false positive): concluding the treatment works when it does not. Its probability is the **significance level** $\\alpha$, usually 0.05.
@@ -184,7 +186,9 @@ This means that, on average, 34 patients need to be treated for five years to pr
 		id: 'med-06',
 		category: 'clinical-information',
 		tags: ['patient-education', 'anticoagulation', 'pharmacology'],
-		turns: ['Write a short, plain-language explanation for a patient about why vitamin K intake matters while taking warfarin.'],
+		turns: [
+			'Write a short, plain-language explanation for a patient about why vitamin K intake matters while taking warfarin.'
+		],
 		answers: {
 			'atlas-large': [
 				`**Warfarin and vitamin K — what you need to know**

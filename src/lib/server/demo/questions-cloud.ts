@@ -196,7 +196,9 @@ Keep in mind that actual costs may vary depending on the destination of the traf
 		id: 'cld-06',
 		category: 'cloud-presales',
 		tags: ['compliance', 'data-residency', 'discovery'],
-		turns: ['A European bank says it needs "data residency in the EU". Which discovery questions should we ask before proposing an architecture?'],
+		turns: [
+			'A European bank says it needs "data residency in the EU". Which discovery questions should we ask before proposing an architecture?'
+		],
 		answers: {
 			'atlas-large': [
 				`Pin down what "residency" means for them — storage, processing, support access or legal jurisdiction:

@@ -9,7 +9,9 @@ export const generalQuestions: DemoQuestion[] = [
 		id: 'gen-01',
 		category: 'general',
 		tags: ['programming', 'python'],
-		turns: ['Write a Python function that checks whether a string is a palindrome, ignoring case and any character that is not a letter or digit.'],
+		turns: [
+			'Write a Python function that checks whether a string is a palindrome, ignoring case and any character that is not a letter or digit.'
+		],
 		answers: {
 			'atlas-large': [
 				`${fence}python
@@ -210,7 +212,9 @@ ${fence}
 
 Customers without orders are excluded by the inner join, which is what "top by amount" needs. If ties at third place should all be returned, use \`FETCH FIRST 3 ROWS WITH TIES\` (PostgreSQL 13+) instead of \`LIMIT 3\`.`
 			],
-			'brisk-small': [`${fence}sql\nSELECT name, amount FROM customers, orders ORDER BY amount DESC LIMIT 3;\n${fence}`],
+			'brisk-small': [
+				`${fence}sql\nSELECT name, amount FROM customers, orders ORDER BY amount DESC LIMIT 3;\n${fence}`
+			],
 			'verbose-tuned': [
 				padded(
 					`To find the top 3 customers by total order amount, we need to combine the two tables, add up the order amounts for each customer, sort the results, and keep only the first three rows.
@@ -258,7 +262,7 @@ Note that the exact syntax for limiting rows can vary between database systems; 
 		],
 		answers: {
 			'atlas-large': [
-				'**Yes — switching wins 2/3 of the time.** Your first pick is the car with probability 1/3, and the host\'s action does not change that. In the other 2/3 of cases the car is behind one of the two doors you did not pick, and the host — who must open a goat door — leaves exactly that door closed. So the door you can switch to hides the car with probability 2/3. The key is that the host\'s choice is not random: it uses his knowledge.'
+				"**Yes — switching wins 2/3 of the time.** Your first pick is the car with probability 1/3, and the host's action does not change that. In the other 2/3 of cases the car is behind one of the two doors you did not pick, and the host — who must open a goat door — leaves exactly that door closed. So the door you can switch to hides the car with probability 2/3. The key is that the host's choice is not random: it uses his knowledge."
 			],
 			'brisk-small': ['It does not matter: two doors are left, so it is 50/50.'],
 			'verbose-tuned': [

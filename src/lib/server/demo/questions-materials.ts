@@ -237,7 +237,11 @@ That matches **copper** (a = 0.3615 nm); the Cu (111) peak indeed sits at 2θ �
 - **higher measurement temperature** (thermal expansion);
 - an **instrumental** error: sample surface below the focusing circle (displacement) shifts peaks too — check with an internal standard such as Si powder.`
 			],
-			'brisk-small': ['d = 0.15406 / sin(43.3°) = 0.224 nm.', 'a = 0.224 nm, it is aluminium.', 'The peak moves because the sample is smaller.'],
+			'brisk-small': [
+				'd = 0.15406 / sin(43.3°) = 0.224 nm.',
+				'a = 0.224 nm, it is aluminium.',
+				'The peak moves because the sample is smaller.'
+			],
 			'verbose-tuned': [
 				padded(
 					`To find the d-spacing, we use Bragg's law, which relates the wavelength of the X-rays, the spacing between crystal planes, and the angle at which diffraction occurs:

@@ -45,7 +45,9 @@ Both protocols are very important, and both are widely used in modern networks.`
 		id: 'net-02',
 		category: 'network-operations',
 		tags: ['bgp', 'troubleshooting'],
-		turns: ['A BGP session to our upstream has been stuck in the Active state for an hour. What should I check, in order?'],
+		turns: [
+			'A BGP session to our upstream has been stuck in the Active state for an hour. What should I check, in order?'
+		],
 		answers: {
 			'atlas-large': [
 				`"Active" means the router is trying to open the TCP session and failing, so work up the stack:
@@ -58,7 +60,9 @@ Both protocols are very important, and both are widely used in modern networks.`
 
 Check the router log first; it often names the cause directly.`
 			],
-			'brisk-small': ['Active means the session is up and exchanging routes, so it is fine. If routes are missing check your prefix filters.'],
+			'brisk-small': [
+				'Active means the session is up and exchanging routes, so it is fine. If routes are missing check your prefix filters.'
+			],
 			'verbose-tuned': [
 				padded(
 					`BGP sessions go through several states: Idle, Connect, Active, OpenSent, OpenConfirm and finally Established. When a session is stuck in the Active state, it means that something is preventing the session from progressing to Established. There are many possible reasons for this, and it is important to check them systematically.
@@ -226,11 +230,7 @@ You need \`sudo\` because otherwise you may not be able to see processes that be
 - Collect DOM values (Rx/Tx power, temperature) and alert when Rx power drifts toward the low threshold.
 - Trend both per link so that slow degradation is visible before users notice.`
 			],
-			'brisk-small': [
-				'Probably a duplex mismatch.',
-				'Reboot both switches.',
-				'Use SNMP.'
-			],
+			'brisk-small': ['Probably a duplex mismatch.', 'Reboot both switches.', 'Use SNMP.'],
 			'verbose-tuned': [
 				padded(
 					`CRC stands for Cyclic Redundancy Check. It is a type of checksum that is used to detect errors in data frames. When a switch receives a frame and the checksum does not match, it increments the CRC error counter and drops the frame.
@@ -276,7 +276,9 @@ There are many monitoring tools available, both open-source and commercial, that
 		id: 'net-07',
 		category: 'network-operations',
 		tags: ['ecmp', 'load-balancing', 'data-centre'],
-		turns: ['We have four equal-cost uplinks but one of them is saturated while the others are nearly idle. Why can ECMP do that?'],
+		turns: [
+			'We have four equal-cost uplinks but one of them is saturated while the others are nearly idle. Why can ECMP do that?'
+		],
 		answers: {
 			'atlas-large': [
 				`ECMP balances **flows, not packets**: each router hashes header fields (usually the 5-tuple) and sends every packet of a flow down the same link, to avoid reordering. Two things break the balance:
@@ -286,7 +288,9 @@ There are many monitoring tools available, both open-source and commercial, that
 
 Mitigations: include L4 ports (or the inner header / VXLAN source port) in the hash, add a per-router hash seed to avoid polarisation across tiers, split elephants into parallel streams, or use flowlet / adaptive load balancing if the hardware supports it.`
 			],
-			'brisk-small': ['ECMP sends packets round robin so it should be balanced; one of the links is probably misconfigured with a lower cost.'],
+			'brisk-small': [
+				'ECMP sends packets round robin so it should be balanced; one of the links is probably misconfigured with a lower cost.'
+			],
 			'verbose-tuned': [
 				padded(
 					`ECMP stands for Equal-Cost Multi-Path routing. It allows a router to use multiple paths with the same cost to reach a destination. This is great for increasing bandwidth and redundancy.

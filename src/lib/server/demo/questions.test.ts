@@ -21,7 +21,8 @@ describe('demo questions', () => {
 	it('mixes multi-turn conversations, references and answer lengths', () => {
 		expect(demoQuestions.filter((q) => q.turns.length > 1).length).toBeGreaterThanOrEqual(6);
 		expect(demoQuestions.filter((q) => q.reference).length).toBeGreaterThanOrEqual(10);
-		const total = (s: (typeof demoSystems)[number]) => demoQuestions.reduce((n, q) => n + q.answers[s].join('').length, 0);
+		const total = (s: (typeof demoSystems)[number]) =>
+			demoQuestions.reduce((n, q) => n + q.answers[s].join('').length, 0);
 		// The length-bias story: verbose > concise > brisk, by a wide margin.
 		expect(total('verbose-tuned')).toBeGreaterThan(1.5 * total('atlas-large'));
 		expect(total('atlas-large')).toBeGreaterThan(3 * total('brisk-small'));

@@ -12,7 +12,8 @@
 export const demoSystems = ['atlas-large', 'brisk-small', 'verbose-tuned'] as const;
 export type DemoSystem = (typeof demoSystems)[number];
 
-export type DemoCategory = 'network-operations' | 'cloud-presales' | 'materials-science' | 'clinical-information' | 'general';
+export type DemoCategory =
+	'network-operations' | 'cloud-presales' | 'materials-science' | 'clinical-information' | 'general';
 
 export interface DemoQuestion {
 	/** Stable external id, unique within the demo dataset. */

@@ -26,7 +26,11 @@ describe('body limit', () => {
 
 	it('refuses a declared body over the limit with 413 before reading it', async () => {
 		const res = await handle({
-			event: event('http://x/api/trpc/projects.create', { method: 'POST', body: 'a'.repeat(5001), headers: { 'content-length': '5001' } }),
+			event: event('http://x/api/trpc/projects.create', {
+				method: 'POST',
+				body: 'a'.repeat(5001),
+				headers: { 'content-length': '5001' }
+			}),
 			resolve: echo as never
 		});
 		expect(res.status).toBe(413);
@@ -35,7 +39,10 @@ describe('body limit', () => {
 	});
 
 	it('passes bodies within the limit untouched', async () => {
-		const res = await handle({ event: event('http://x/sign-in', { method: 'POST', body: 'email=a' }), resolve: echo as never });
+		const res = await handle({
+			event: event('http://x/sign-in', { method: 'POST', body: 'email=a' }),
+			resolve: echo as never
+		});
 		expect(await res.text()).toBe('email=a');
 	});
 
@@ -48,7 +55,11 @@ describe('body limit', () => {
 		expect(isUploadRoute('/api/projects/0b8a1c9e-0000-4000-8000-000000000000/imports')).toBe(true);
 		expect(isUploadRoute('/api/projects/x/imports/extra')).toBe(false);
 		const res = await handle({
-			event: event('http://x/api/projects/p/imports', { method: 'POST', body: 'a'.repeat(6000), headers: { 'content-length': '6000' } }),
+			event: event('http://x/api/projects/p/imports', {
+				method: 'POST',
+				body: 'a'.repeat(6000),
+				headers: { 'content-length': '6000' }
+			}),
 			resolve: echo as never
 		});
 		expect((await res.text()).length).toBe(6000);

@@ -36,7 +36,10 @@ describe('failAction', () => {
 	it('turns validation issues into per-field messages', () => {
 		const schema = z.object({ name: z.string().trim().min(1), description: z.string().max(3) });
 		const parsed = schema.safeParse({ name: ' ', description: 'long' });
-		const result = failAction(new TRPCError({ code: 'BAD_REQUEST', cause: parsed.error }), { form: 'create', values: { name: ' ' } });
+		const result = failAction(new TRPCError({ code: 'BAD_REQUEST', cause: parsed.error }), {
+			form: 'create',
+			values: { name: ' ' }
+		});
 		expect(result.status).toBe(400);
 		expect(result.data).toMatchObject({
 			form: 'create',
@@ -47,7 +50,9 @@ describe('failAction', () => {
 
 	it("prefers the page's wording for a service reason", () => {
 		const cause = new AppError('CONFLICT', 'server words', { reason: 'last_admin' });
-		const result = failAction(new TRPCError({ code: 'CONFLICT', message: cause.message, cause }), { messages: { last_admin: 'page words' } });
+		const result = failAction(new TRPCError({ code: 'CONFLICT', message: cause.message, cause }), {
+			messages: { last_admin: 'page words' }
+		});
 		expect(result.status).toBe(409);
 		expect(result.data).toMatchObject({ message: 'page words', reason: 'last_admin' });
 	});

@@ -51,8 +51,10 @@ export async function loadOrThrow<T>(url: URL, run: () => Promise<T>): Promise<T
 }
 
 function localizeIssue(issue: z.core.$ZodIssue): string {
-	if (issue.code === 'too_small' && issue.origin === 'string' && Number(issue.minimum) <= 1) return m.common_error_required();
-	if (issue.code === 'too_big' && issue.origin === 'string') return m.common_error_too_long({ max: Number(issue.maximum) });
+	if (issue.code === 'too_small' && issue.origin === 'string' && Number(issue.minimum) <= 1)
+		return m.common_error_required();
+	if (issue.code === 'too_big' && issue.origin === 'string')
+		return m.common_error_too_long({ max: Number(issue.maximum) });
 	if (issue.code === 'invalid_format' && issue.format === 'email') return m.common_error_email();
 	return issue.message;
 }
@@ -68,7 +70,10 @@ const reasonOf = (err: TRPCError) => {
  * service's message (safe to show by contract) plus its `reason` so a page may
  * choose its own wording. Unexpected errors are rethrown (500, logged).
  */
-export function failAction(err: unknown, opts: { form?: string; messages?: Record<string, string>; values?: Record<string, string> } = {}): ActionFailure<FormFailure> {
+export function failAction(
+	err: unknown,
+	opts: { form?: string; messages?: Record<string, string>; values?: Record<string, string> } = {}
+): ActionFailure<FormFailure> {
 	if (isRedirect(err)) throw err;
 	if (!(err instanceof TRPCError)) throw err;
 	const status = getHTTPStatusCodeFromError(err);

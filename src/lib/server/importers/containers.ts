@@ -71,7 +71,11 @@ function parseObject(text: string, line: number, what: string): RawRecord | Impo
 		return { line, field: null, reason: `Invalid JSON on ${what} ${line}: ${(error as Error).message}` };
 	}
 	if (!value || typeof value !== 'object' || Array.isArray(value)) {
-		return { line, field: null, reason: `Each ${what === 'line' ? 'line' : 'array element'} must be a JSON object, got ${describeType(value)}.` };
+		return {
+			line,
+			field: null,
+			reason: `Each ${what === 'line' ? 'line' : 'array element'} must be a JSON object, got ${describeType(value)}.`
+		};
 	}
 	return { line, value: value as Record<string, unknown> };
 }
@@ -106,7 +110,11 @@ async function* jsonArray(bytes: AsyncIterable<Buffer>, limits: ImportLimits): A
 	}
 }
 
-async function* csvRecords(bytes: AsyncIterable<Buffer>, limits: ImportLimits, delimiter: string): AsyncGenerator<RawBatch> {
+async function* csvRecords(
+	bytes: AsyncIterable<Buffer>,
+	limits: ImportLimits,
+	delimiter: string
+): AsyncGenerator<RawBatch> {
 	// Line-level problems (encoding, a huge physical line) are found before csv-parse
 	// sees the text; the line is replaced by an empty one to keep numbering intact.
 	let pendingIssues: ImportIssue[] = [];
@@ -114,13 +122,17 @@ async function* csvRecords(bytes: AsyncIterable<Buffer>, limits: ImportLimits, d
 	let lastErrorLine = -1;
 	async function* text(): AsyncGenerator<string> {
 		for await (const lines of readLines(bytes, { maxLineBytes: limits.maxRecordBytes })) {
-			yield lines.map((l: LineResult) => {
-				if (l.error) {
-					pendingIssues.push(l.error);
-					return '';
-				}
-				return l.text;
-			}).join('\n') + '\n';
+			yield (
+				lines
+					.map((l: LineResult) => {
+						if (l.error) {
+							pendingIssues.push(l.error);
+							return '';
+						}
+						return l.text;
+					})
+					.join('\n') + '\n'
+			);
 		}
 	}
 	const parser = parseCsv({
@@ -166,7 +178,11 @@ async function* csvRecords(bytes: AsyncIterable<Buffer>, limits: ImportLimits, d
 			continue;
 		}
 		if (record.length !== header.length) {
-			pendingIssues.push({ line, field: null, reason: `CSV: this row has ${record.length} fields but the header has ${header.length} (ragged row).` });
+			pendingIssues.push({
+				line,
+				field: null,
+				reason: `CSV: this row has ${record.length} fields but the header has ${header.length} (ragged row).`
+			});
 			continue;
 		}
 		const value: Record<string, unknown> = {};
@@ -208,7 +224,11 @@ function checkHeader(record: string[], line: number): string[] {
 	return names;
 }
 
-export function readContainer(bytes: AsyncIterable<Buffer>, info: ContainerInfo, limits: ImportLimits): AsyncGenerator<RawBatch> {
+export function readContainer(
+	bytes: AsyncIterable<Buffer>,
+	info: ContainerInfo,
+	limits: ImportLimits
+): AsyncGenerator<RawBatch> {
 	if (info.container === 'jsonl') return jsonLines(bytes, limits);
 	if (info.container === 'json') return jsonArray(bytes, limits);
 	return csvRecords(bytes, limits, info.delimiter ?? ',');

@@ -45,16 +45,24 @@ export class FieldReader {
 	checkText(field: string, text: string): string | null {
 		const max = this.limits.maxFieldBytes;
 		if (text.length * 3 > max && Buffer.byteLength(text) > max) {
-			return this.fail(field, `is ${formatBytes(Buffer.byteLength(text))}, over the limit of ${formatBytes(max)} per field (CONCORD_IMPORT_MAX_FIELD_BYTES).`);
+			return this.fail(
+				field,
+				`is ${formatBytes(Buffer.byteLength(text))}, over the limit of ${formatBytes(max)} per field (CONCORD_IMPORT_MAX_FIELD_BYTES).`
+			);
 		}
 		if (text.includes('\u0000')) return this.fail(field, 'contains a NUL character (U+0000), which cannot be stored.');
-		if (!text.isWellFormed()) return this.fail(field, 'contains an unpaired UTF-16 surrogate escape (e.g. "\\ud800"), which is not valid Unicode.');
+		if (!text.isWellFormed())
+			return this.fail(
+				field,
+				'contains an unpaired UTF-16 surrogate escape (e.g. "\\ud800"), which is not valid Unicode.'
+			);
 		return text;
 	}
 
 	string(field: string, opts: { required?: boolean; allowEmpty?: boolean } = {}): string | null {
 		const v = this.obj[field];
-		if (v === undefined || v === null || (this.csv && v === '')) return opts.required ? this.fail(field, 'is required but missing.') : null;
+		if (v === undefined || v === null || (this.csv && v === ''))
+			return opts.required ? this.fail(field, 'is required but missing.') : null;
 		if (typeof v !== 'string') return this.fail(field, `must be a string, got ${describeType(v)}.`);
 		if (!opts.allowEmpty && v.trim() === '') return opts.required ? this.fail(field, 'is required but empty.') : null;
 		return this.checkText(field, v);
@@ -63,7 +71,8 @@ export class FieldReader {
 	/** An identifier: a non-empty string or an integer (MT-Bench uses numbers). */
 	id(field: string, opts: { required?: boolean } = { required: true }): string | null {
 		const v = this.obj[field];
-		if (v === undefined || v === null || v === '') return opts.required ? this.fail(field, 'is required but missing.') : null;
+		if (v === undefined || v === null || v === '')
+			return opts.required ? this.fail(field, 'is required but missing.') : null;
 		if (typeof v === 'number' && Number.isSafeInteger(v)) return String(v);
 		if (typeof v !== 'string') return this.fail(field, `must be a string or an integer id, got ${describeType(v)}.`);
 		const s = v.trim();
@@ -93,7 +102,8 @@ export class FieldReader {
 
 	stringArray(field: string, value: unknown, opts: { minLength?: number } = {}): string[] | null {
 		if (!Array.isArray(value)) return this.fail(field, `must be an array of strings, got ${describeType(value)}.`);
-		if (value.length < (opts.minLength ?? 0)) return this.fail(field, `must have at least ${opts.minLength} entr${opts.minLength === 1 ? 'y' : 'ies'}.`);
+		if (value.length < (opts.minLength ?? 0))
+			return this.fail(field, `must have at least ${opts.minLength} entr${opts.minLength === 1 ? 'y' : 'ies'}.`);
 		const out: string[] = [];
 		let bad = false;
 		value.forEach((entry, i) => {
@@ -108,7 +118,8 @@ export class FieldReader {
 	}
 
 	messages(field: string, value: unknown): ChatMessage[] | null {
-		if (!Array.isArray(value)) return this.fail(field, `must be an array of {role, content} messages, got ${describeType(value)}.`);
+		if (!Array.isArray(value))
+			return this.fail(field, `must be an array of {role, content} messages, got ${describeType(value)}.`);
 		if (value.length === 0) return this.fail(field, 'must contain at least one message.');
 		const out: ChatMessage[] = [];
 		let bad = false;
@@ -132,7 +143,8 @@ export class FieldReader {
 			if (entryOk) out.push({ role: role as ChatMessage['role'], content: content as string });
 			else bad = true;
 		});
-		if (!bad && !out.some((m) => m.role === 'user')) return this.fail(field, 'must contain at least one "user" message.');
+		if (!bad && !out.some((m) => m.role === 'user'))
+			return this.fail(field, 'must contain at least one "user" message.');
 		return bad ? null : out;
 	}
 
@@ -161,9 +173,11 @@ export class FieldReader {
 
 	number(field: string, opts: { required?: boolean; min?: number; max?: number } = {}): number | null {
 		let v = this.obj[field];
-		if (v === undefined || v === null || v === '') return opts.required ? this.fail(field, 'is required but missing.') : null;
+		if (v === undefined || v === null || v === '')
+			return opts.required ? this.fail(field, 'is required but missing.') : null;
 		if (this.csv && typeof v === 'string') v = Number(v.trim());
-		if (typeof v !== 'number' || !Number.isFinite(v)) return this.fail(field, `must be a number, got ${describeType(this.obj[field])}.`);
+		if (typeof v !== 'number' || !Number.isFinite(v))
+			return this.fail(field, `must be a number, got ${describeType(this.obj[field])}.`);
 		if ((opts.min !== undefined && v < opts.min) || (opts.max !== undefined && v > opts.max)) {
 			return this.fail(field, `must be between ${opts.min ?? '-∞'} and ${opts.max ?? '∞'}, got ${v}.`);
 		}
@@ -184,10 +198,14 @@ export class FieldReader {
 	checkJson<T>(field: string, value: T): T | null {
 		const text = JSON.stringify(value);
 		if (text.length * 3 > this.limits.maxFieldBytes && Buffer.byteLength(text) > this.limits.maxFieldBytes) {
-			return this.fail(field, `is ${formatBytes(Buffer.byteLength(text))} as JSON, over the limit of ${formatBytes(this.limits.maxFieldBytes)} (CONCORD_IMPORT_MAX_FIELD_BYTES).`);
+			return this.fail(
+				field,
+				`is ${formatBytes(Buffer.byteLength(text))} as JSON, over the limit of ${formatBytes(this.limits.maxFieldBytes)} (CONCORD_IMPORT_MAX_FIELD_BYTES).`
+			);
 		}
 		if (text.includes('\\u0000')) return this.fail(field, 'contains a NUL character (U+0000), which cannot be stored.');
-		if (!text.isWellFormed()) return this.fail(field, 'contains an unpaired UTF-16 surrogate, which is not valid Unicode.');
+		if (!text.isWellFormed())
+			return this.fail(field, 'contains an unpaired UTF-16 surrogate, which is not valid Unicode.');
 		return value;
 	}
 }

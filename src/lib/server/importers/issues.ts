@@ -19,7 +19,12 @@ export class ImportFileError extends Error {
 	}
 }
 
-export function fileError(reason: string, line = 0, field: string | null = null, kind: 'content' | 'too-large' = 'content') {
+export function fileError(
+	reason: string,
+	line = 0,
+	field: string | null = null,
+	kind: 'content' | 'too-large' = 'content'
+) {
 	return new ImportFileError({ line, field, reason }, kind);
 }
 

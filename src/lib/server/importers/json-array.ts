@@ -9,11 +9,15 @@ import { isUtf8 } from 'node:buffer';
 import { fileError, type ImportIssue } from './issues';
 import { formatBytes } from './limits';
 
-export type ElementResult = { no: number; text: string; error?: undefined } | { no: number; text?: undefined; error: ImportIssue };
+export type ElementResult =
+	{ no: number; text: string; error?: undefined } | { no: number; text?: undefined; error: ImportIssue };
 
 const WS = new Set([0x20, 0x09, 0x0a, 0x0d]);
 
-export async function* splitJsonArray(source: AsyncIterable<Buffer>, maxElementBytes: number): AsyncGenerator<ElementResult[]> {
+export async function* splitJsonArray(
+	source: AsyncIterable<Buffer>,
+	maxElementBytes: number
+): AsyncGenerator<ElementResult[]> {
 	let line = 1;
 	type State = 'before' | 'expectElement' | 'inElement' | 'done';
 	let state = 'before' as State;
@@ -28,10 +32,25 @@ export async function* splitJsonArray(source: AsyncIterable<Buffer>, maxElementB
 
 	const finishElement = (batch: ElementResult[]) => {
 		if (oversized) {
-			batch.push({ no: elStartLine, error: { line: elStartLine, field: null, reason: `The JSON element starting on line ${elStartLine} is larger than ${formatBytes(maxElementBytes)} (16 × CONCORD_IMPORT_MAX_FIELD_BYTES).` } });
+			batch.push({
+				no: elStartLine,
+				error: {
+					line: elStartLine,
+					field: null,
+					reason: `The JSON element starting on line ${elStartLine} is larger than ${formatBytes(maxElementBytes)} (16 × CONCORD_IMPORT_MAX_FIELD_BYTES).`
+				}
+			});
 		} else {
 			const bytes = pieces.length === 1 ? pieces[0] : Buffer.concat(pieces);
-			if (!isUtf8(bytes)) batch.push({ no: elStartLine, error: { line: elStartLine, field: null, reason: `The JSON element starting on line ${elStartLine} is not valid UTF-8.` } });
+			if (!isUtf8(bytes))
+				batch.push({
+					no: elStartLine,
+					error: {
+						line: elStartLine,
+						field: null,
+						reason: `The JSON element starting on line ${elStartLine} is not valid UTF-8.`
+					}
+				});
 			else batch.push({ no: elStartLine, text: bytes.toString('utf8') });
 		}
 		pieces = [];
@@ -80,7 +99,11 @@ export async function* splitJsonArray(source: AsyncIterable<Buffer>, maxElementB
 			if (b === 0x0a) line++;
 			if (WS.has(b)) continue;
 			if (state === 'before') {
-				if (b !== 0x5b) throw fileError('Expected a JSON array (the file should start with "["), or JSON Lines with one object per line.', line);
+				if (b !== 0x5b)
+					throw fileError(
+						'Expected a JSON array (the file should start with "["), or JSON Lines with one object per line.',
+						line
+					);
 				state = 'expectElement';
 				continue;
 			}
@@ -89,7 +112,8 @@ export async function* splitJsonArray(source: AsyncIterable<Buffer>, maxElementB
 					state = 'done';
 					continue;
 				}
-				if (b === 0x5d || b === 0x2c) throw fileError(`Line ${line}: an empty element or a trailing comma in the JSON array.`, line);
+				if (b === 0x5d || b === 0x2c)
+					throw fileError(`Line ${line}: an empty element or a trailing comma in the JSON array.`, line);
 				state = 'inElement';
 				elStartLine = line;
 				depth = 0;

@@ -8,7 +8,8 @@ import { isUtf8 } from 'node:buffer';
 import type { ImportIssue } from './issues';
 import { formatBytes } from './limits';
 
-export type LineResult = { no: number; text: string; error?: undefined } | { no: number; text?: undefined; error: ImportIssue };
+export type LineResult =
+	{ no: number; text: string; error?: undefined } | { no: number; text?: undefined; error: ImportIssue };
 
 export interface LineOptions {
 	maxLineBytes: number;
@@ -21,7 +22,14 @@ export function decodeLine(bytes: Buffer, no: number): LineResult {
 	if (end > 0 && bytes[end - 1] === 0x0d) end--;
 	const body = end === bytes.byteLength ? bytes : bytes.subarray(0, end);
 	if (!isUtf8(body)) {
-		return { no, error: { line: no, field: null, reason: `Line ${no} is not valid UTF-8 (at byte ${firstBadByte(body)} of the line). Save the file as UTF-8.` } };
+		return {
+			no,
+			error: {
+				line: no,
+				field: null,
+				reason: `Line ${no} is not valid UTF-8 (at byte ${firstBadByte(body)} of the line). Save the file as UTF-8.`
+			}
+		};
 	}
 	return { no, text: body.toString('utf8') };
 }
@@ -33,7 +41,13 @@ function firstBadByte(bytes: Buffer): number {
 	// Binary search on the longest valid prefix; sequences are at most 4 bytes long.
 	while (hi - lo > 4) {
 		const mid = (lo + hi) >>> 1;
-		if (isUtf8(bytes.subarray(0, mid)) || isUtf8(bytes.subarray(0, mid - 1)) || isUtf8(bytes.subarray(0, mid - 2)) || isUtf8(bytes.subarray(0, mid - 3))) lo = mid;
+		if (
+			isUtf8(bytes.subarray(0, mid)) ||
+			isUtf8(bytes.subarray(0, mid - 1)) ||
+			isUtf8(bytes.subarray(0, mid - 2)) ||
+			isUtf8(bytes.subarray(0, mid - 3))
+		)
+			lo = mid;
 		else hi = mid;
 	}
 	return lo;

@@ -103,7 +103,11 @@ export interface NormalizedRecord {
 	annotations: AnnotationRecord[];
 }
 
-export function emptyRecord(line: number, key: RecordKey | null, fields: { idField: string; promptField: string }): NormalizedRecord {
+export function emptyRecord(
+	line: number,
+	key: RecordKey | null,
+	fields: { idField: string; promptField: string }
+): NormalizedRecord {
 	return { line, key, ...fields, item: null, answers: [], references: [], judgments: [], annotations: [] };
 }
 
@@ -161,7 +165,12 @@ export interface AnswerInput {
 export function makeAnswer(input: AnswerInput): AnswerRecord {
 	const { text, turns } = splitTurns(input.content);
 	const metrics = text !== null ? measureText(text) : turns ? measureTexts(turns) : { charCount: 0, approxTokens: 0 };
-	const contentHash = text !== null ? sha256Hex(`c\u0000${text}`) : turns ? sha256Hex(`t\u0000${JSON.stringify(turns)}`) : sha256Hex('unavailable');
+	const contentHash =
+		text !== null
+			? sha256Hex(`c\u0000${text}`)
+			: turns
+				? sha256Hex(`t\u0000${JSON.stringify(turns)}`)
+				: sha256Hex('unavailable');
 	return {
 		itemExternalId: input.itemExternalId,
 		field: input.field,

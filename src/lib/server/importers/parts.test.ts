@@ -29,8 +29,13 @@ describe('content hashes', () => {
 		const text = makeAnswer({ itemExternalId: '1', field: 'a', system: 's', content: 'x' });
 		expect(one).toMatchObject({ content: 'x', turns: null, perTurn: true });
 		expect(one.contentHash).toBe(text.contentHash);
-		expect(makeAnswer({ itemExternalId: '1', field: 'a', system: 's', content: ['x', 'y'] }).contentHash).not.toBe(text.contentHash);
-		expect(makeAnswer({ itemExternalId: '1', field: 'a', system: 's', content: null })).toMatchObject({ available: false, charCount: 0 });
+		expect(makeAnswer({ itemExternalId: '1', field: 'a', system: 's', content: ['x', 'y'] }).contentHash).not.toBe(
+			text.contentHash
+		);
+		expect(makeAnswer({ itemExternalId: '1', field: 'a', system: 's', content: null })).toMatchObject({
+			available: false,
+			charCount: 0
+		});
 	});
 });
 
@@ -44,13 +49,18 @@ describe('COPY text escaping', () => {
 });
 
 describe('format detection', () => {
-	const top = (fields: string[], name: string, c: 'jsonl' | 'json' | 'csv' = 'jsonl') => detectFormats(fields, name, c)[0]?.id;
+	const top = (fields: string[], name: string, c: 'jsonl' | 'json' | 'csv' = 'jsonl') =>
+		detectFormats(fields, name, c)[0]?.id;
 	it('recognises the public formats by their fields and file names', () => {
 		expect(top(['question_id', 'category', 'turns'], 'question.jsonl')).toBe('mt-bench-questions');
-		expect(top(['question_id', 'model_id', 'choices', 'answer_id'], 'model_answer/gpt-4.jsonl')).toBe('mt-bench-answers');
+		expect(top(['question_id', 'model_id', 'choices', 'answer_id'], 'model_answer/gpt-4.jsonl')).toBe(
+			'mt-bench-answers'
+		);
 		expect(top(['question_id', 'model_id', 'choices'], 'reference_answer/gpt-4.jsonl')).toBe('mt-bench-reference');
 		expect(top(['instruction', 'output', 'generator'], 'outputs.json', 'json')).toBe('alpaca-eval-outputs');
-		expect(top(['instruction', 'output_1', 'output_2', 'preference'], 'a.json', 'json')).toBe('alpaca-eval-annotations');
+		expect(top(['instruction', 'output_1', 'output_2', 'preference'], 'a.json', 'json')).toBe(
+			'alpaca-eval-annotations'
+		);
 		expect(top(['input', 'output_1', 'output_2', 'label'], 'dataset.json', 'json')).toBe('llmbar');
 		expect(top(['num', 'question_id', 'model_a', 'model_b', 'winner'], 'human.jsonl')).toBe('arena-votes');
 		expect(top(['foo', 'bar'], 'x.jsonl')).toBe('jsonl');

@@ -4,7 +4,9 @@ import { parseAll } from './test-support';
 
 describe('import pipeline', () => {
 	it('reads JSON Lines with a mapping, across chunk boundaries, with line numbers', async () => {
-		const lines = Array.from({ length: 50 }, (_, i) => JSON.stringify({ id: `q${i}`, prompt: `Question ${i} ✓ 数学`, model: 'm1', answer: 'x'.repeat(i) }));
+		const lines = Array.from({ length: 50 }, (_, i) =>
+			JSON.stringify({ id: `q${i}`, prompt: `Question ${i} ✓ 数学`, model: 'm1', answer: 'x'.repeat(i) })
+		);
 		const r = await parseAll(lines.join('\n') + '\n', { fileName: 'a.jsonl', chunkSize: 13 });
 		expect(r.format).toBe('jsonl');
 		expect(r.issues).toEqual([]);
@@ -40,7 +42,11 @@ describe('import pipeline', () => {
 
 	it('names invalid UTF-8 and over-long lines without stopping', async () => {
 		const good = Buffer.from('{"question_id": 1, "turns": ["a"]}\n');
-		const bad = Buffer.concat([Buffer.from('{"question_id": 2, "turns": ["'), Buffer.from([0xff, 0xfe]), Buffer.from('"]}\n')]);
+		const bad = Buffer.concat([
+			Buffer.from('{"question_id": 2, "turns": ["'),
+			Buffer.from([0xff, 0xfe]),
+			Buffer.from('"]}\n')
+		]);
 		const long = Buffer.from(`{"question_id": 3, "turns": ["${'y'.repeat(5000)}"]}\n`);
 		const r = await parseAll(Buffer.concat([good, bad, long, good]), {
 			fileName: 'q.jsonl',

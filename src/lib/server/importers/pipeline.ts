@@ -82,7 +82,10 @@ export async function openImport(chunks: AsyncIterable<Uint8Array>, options: Ope
 	const container = sniffContainer(Buffer.concat(head), options.fileName);
 	if (!container) {
 		await decoded.return(undefined);
-		throw fileError('Unknown format: the file is not JSON, JSON Lines or CSV/TSV (CSV needs a header row with at least two columns, or a .csv name).', 1);
+		throw fileError(
+			'Unknown format: the file is not JSON, JSON Lines or CSV/TSV (CSV needs a header row with at least two columns, or a .csv name).',
+			1
+		);
 	}
 	const raw = readContainer(prepend(head, decoded), container, options.limits);
 
@@ -109,12 +112,18 @@ export async function openImport(chunks: AsyncIterable<Uint8Array>, options: Ope
 	const format = options.format ?? candidates[0]?.id;
 	if (!format) {
 		await raw.return(undefined);
-		throw fileError(`Unknown format: no importer recognises the fields (${fields.join(', ') || 'none'}). Choose a format and a field mapping.`, 1);
+		throw fileError(
+			`Unknown format: no importer recognises the fields (${fields.join(', ') || 'none'}). Choose a format and a field mapping.`,
+			1
+		);
 	}
 	const adapter = adapters[format];
 	if (!adapter.containers.includes(container.container)) {
 		await raw.return(undefined);
-		throw fileError(`The file looks like ${container.container.toUpperCase()}, but the format "${format}" reads ${adapter.containers.join(' or ')}.`, 1);
+		throw fileError(
+			`The file looks like ${container.container.toUpperCase()}, but the format "${format}" reads ${adapter.containers.join(' or ')}.`,
+			1
+		);
 	}
 	const ctx: AdapterContext = { fileName: options.fileName, limits: options.limits, fields };
 	const suggestedMapping = adapter.suggest(ctx);

@@ -100,7 +100,10 @@ export async function* decodeSource(chunks: AsyncIterable<Uint8Array>, options: 
 function checkHead(chunk: Buffer): Buffer {
 	const [a, b, c, d] = chunk;
 	if ((a === 0xff && b === 0xfe) || (a === 0xfe && b === 0xff) || (a === 0 && b === 0 && c === 0xfe && d === 0xff)) {
-		throw fileError('The file is UTF-16/UTF-32 encoded (it starts with a byte-order mark). Save it as UTF-8 and upload again.', 1);
+		throw fileError(
+			'The file is UTF-16/UTF-32 encoded (it starts with a byte-order mark). Save it as UTF-8 and upload again.',
+			1
+		);
 	}
 	if (a === 0x50 && b === 0x4b && c === 0x03 && d === 0x04) {
 		throw fileError('Zip archives are not supported: upload each file on its own (plain or .gz).', 1);

@@ -23,7 +23,13 @@ export interface ParsedFile {
 
 export async function parseAll(
 	data: Uint8Array | string,
-	options: { fileName: string; format?: FormatId; mapping?: unknown; limits?: Partial<ImportLimits>; chunkSize?: number }
+	options: {
+		fileName: string;
+		format?: FormatId;
+		mapping?: unknown;
+		limits?: Partial<ImportLimits>;
+		chunkSize?: number;
+	}
 ): Promise<ParsedFile> {
 	const bytes = typeof data === 'string' ? Buffer.from(data) : data;
 	const out: ParsedFile = { format: 'jsonl', fields: [], records: [], issues: [], fileError: null };

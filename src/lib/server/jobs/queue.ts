@@ -3,7 +3,15 @@
  * handlers in this process (the in-process worker of `npm start`, or the
  * separate `npm run worker` processes); `createQueue` only enqueues.
  */
-import { Logger as WorkerLogger, makeWorkerUtils, run, type Runner, type Task, type TaskList, type WorkerUtils } from 'graphile-worker';
+import {
+	Logger as WorkerLogger,
+	makeWorkerUtils,
+	run,
+	type Runner,
+	type Task,
+	type TaskList,
+	type WorkerUtils
+} from 'graphile-worker';
 import type pg from 'pg';
 import { logger } from '../logger';
 import { jobDefinitions, type JobName, type JobPayload, type JobSpec } from './definitions';
@@ -30,7 +38,10 @@ export async function createQueue(pool: pg.Pool): Promise<Queue> {
 	};
 }
 
-export type JobHandler<N extends JobName> = (payload: JobPayload<N>, ctx: { jobId: string; attempt: number; signal: AbortSignal }) => Promise<void>;
+export type JobHandler<N extends JobName> = (
+	payload: JobPayload<N>,
+	ctx: { jobId: string; attempt: number; signal: AbortSignal }
+) => Promise<void>;
 export type JobHandlers = { [N in JobName]: JobHandler<N> };
 
 export interface WorkerHandle {
@@ -54,7 +65,11 @@ export async function startWorker(options: {
 		const task: Task = async (raw, helpers) => {
 			const payload = jobDefinitions[name].parse(raw);
 			const started = Date.now();
-			await handler(payload, { jobId: helpers.job.id, attempt: helpers.job.attempts, signal: helpers.abortSignal ?? new AbortController().signal });
+			await handler(payload, {
+				jobId: helpers.job.id,
+				attempt: helpers.job.attempts,
+				signal: helpers.abortSignal ?? new AbortController().signal
+			});
 			log.info('job done', { job: name, jobId: helpers.job.id, ms: Date.now() - started });
 		};
 		taskList[name] = task;

@@ -54,8 +54,12 @@ export async function signUpMode(db: Db, options: AccountOptions = {}): Promise<
 	return (options.openSignup ?? env().CONCORD_OPEN_SIGNUP) ? 'open' : 'invitation_only';
 }
 
-const invitationRequired = () => new AppError('FORBIDDEN', 'New accounts need an invitation from an administrator.', { reason: 'invitation_required' });
-const badCredentials = () => new AppError('UNAUTHORIZED', 'Email or password is incorrect.', { reason: 'invalid_credentials' });
+const invitationRequired = () =>
+	new AppError('FORBIDDEN', 'New accounts need an invitation from an administrator.', {
+		reason: 'invitation_required'
+	});
+const badCredentials = () =>
+	new AppError('UNAUTHORIZED', 'Email or password is incorrect.', { reason: 'invalid_credentials' });
 
 /** Ends the session the browser presented (if any and if genuine) before a new one is issued. */
 async function rotate(db: Db, currentToken: string | undefined): Promise<void> {
@@ -68,7 +72,8 @@ export async function signIn(
 	options: SessionOptions = {}
 ): Promise<IssuedSession> {
 	// Refuse oversized input before it reaches the throttle table or argon2.
-	if (input.email.length > EMAIL_MAX) throw new AppError('BAD_REQUEST', `Email is at most ${EMAIL_MAX} characters.`, { reason: 'invalid_input' });
+	if (input.email.length > EMAIL_MAX)
+		throw new AppError('BAD_REQUEST', `Email is at most ${EMAIL_MAX} characters.`, { reason: 'invalid_input' });
 	if (passwordLengthProblem(input.password) === 'too_long') assertPasswordLength(input.password);
 	const now = (options.now ?? systemClock)();
 	const email = input.email.trim().toLowerCase();
@@ -76,7 +81,10 @@ export async function signIn(
 
 	const charge = await chargeLoginAttempt(db, attempt);
 	if (!charge.allowed) {
-		throw new AppError('TOO_MANY_REQUESTS', 'Too many sign-in attempts. Try again later.', { reason: 'throttled', retryAt: charge.retryAt });
+		throw new AppError('TOO_MANY_REQUESTS', 'Too many sign-in attempts. Try again later.', {
+			reason: 'throttled',
+			retryAt: charge.retryAt
+		});
 	}
 	const user = await usersRepo.findUserByEmail(db, email);
 	const ok = await verifyPasswordOrDummy(user?.passwordHash, input.password);
@@ -132,14 +140,28 @@ export async function signUp(
 		await usersRepo.lockAccountCreation(trx);
 		const first = !(await usersRepo.anyUserExists(trx));
 		if (!first && !input.invitationToken && !openSignup) throw invitationRequired();
-		const user = await usersRepo.insertUser(trx, { email, displayName, passwordHash, isInstanceAdmin: first, locale: input.locale });
-		if (!user) throw new AppError('CONFLICT', 'An account with this email already exists. Sign in instead.', { reason: 'email_taken' });
+		const user = await usersRepo.insertUser(trx, {
+			email,
+			displayName,
+			passwordHash,
+			isInstanceAdmin: first,
+			locale: input.locale
+		});
+		if (!user)
+			throw new AppError('CONFLICT', 'An account with this email already exists. Sign in instead.', {
+				reason: 'email_taken'
+			});
 		// On a fresh instance no invitation can exist yet; the first account needs none.
-		const joined = input.invitationToken && !first ? await redeemInvitation(trx, { token: input.invitationToken, user, now }) : null;
+		const joined =
+			input.invitationToken && !first ? await redeemInvitation(trx, { token: input.invitationToken, user, now }) : null;
 		return { user, joined };
 	});
 
-	logger.info('account created', { userId: user.id, instanceAdmin: user.isInstanceAdmin, viaInvitation: joined !== null });
+	logger.info('account created', {
+		userId: user.id,
+		instanceAdmin: user.isInstanceAdmin,
+		viaInvitation: joined !== null
+	});
 	if (joined) await afterJoin(deps.queue, joined);
 	await rotate(deps.db, input.currentToken);
 	const issued = await createSession(deps.db, user, input.client, options);
@@ -150,12 +172,21 @@ export async function signOut(db: Db, sessionId: string): Promise<void> {
 	await invalidateSession(db, sessionId);
 }
 
-export async function signOutOtherSessions(db: Db, userId: string, currentSessionId: string): Promise<{ ended: number }> {
+export async function signOutOtherSessions(
+	db: Db,
+	userId: string,
+	currentSessionId: string
+): Promise<{ ended: number }> {
 	const ended = await invalidateOtherSessions(db, userId, currentSessionId);
 	logger.info('signed out other sessions', { userId, ended });
 	return { ended };
 }
 
-export async function sessionsOf(db: Db, userId: string, currentSessionId: string, options: SessionOptions = {}): Promise<SessionSummary[]> {
+export async function sessionsOf(
+	db: Db,
+	userId: string,
+	currentSessionId: string,
+	options: SessionOptions = {}
+): Promise<SessionSummary[]> {
 	return listSessions(db, userId, currentSessionId, options);
 }

@@ -46,7 +46,9 @@ function toSummary(row: browse.DatasetListRow, membership: Membership): DatasetS
 		latestRevisionAt: row.latestRevisionAt,
 		createdAt: row.createdAt,
 		updatedAt: row.updatedAt,
-		results: canReadResults(membership) ? { judgmentCount: row.judgmentCount, annotationCount: row.annotationCount } : null
+		results: canReadResults(membership)
+			? { judgmentCount: row.judgmentCount, annotationCount: row.annotationCount }
+			: null
 	};
 }
 
@@ -99,7 +101,10 @@ export async function listSystems(db: Db, membership: Membership, datasetId: str
 export async function listFacets(db: Db, membership: Membership, datasetId: string) {
 	const dataset = await requireDataset(db, membership, datasetId);
 	return facetsCache.get(dataset.id, dataset.currentRevision, async () => {
-		const [categories, tags] = await Promise.all([browse.listCategories(db, dataset.id, FACET_LIMIT), browse.listTags(db, dataset.id, FACET_LIMIT)]);
+		const [categories, tags] = await Promise.all([
+			browse.listCategories(db, dataset.id, FACET_LIMIT),
+			browse.listTags(db, dataset.id, FACET_LIMIT)
+		]);
 		return { categories, tags };
 	});
 }

@@ -45,7 +45,11 @@ export interface ItemPage {
 }
 
 function previewOf(row: items.ItemListRow): string | null {
-	const text = row.promptText ?? row.conversation?.find((m) => m.role === 'user')?.content ?? row.conversation?.[0]?.content ?? null;
+	const text =
+		row.promptText ??
+		row.conversation?.find((m) => m.role === 'user')?.content ??
+		row.conversation?.[0]?.content ??
+		null;
 	if (text === null) return null;
 	const flat = text.replace(/\s+/g, ' ').trim();
 	return flat.length > PREVIEW_CHARS ? `${flat.slice(0, PREVIEW_CHARS)}…` : flat;
@@ -56,8 +60,13 @@ async function buildFilter(db: Db, datasetId: string, f: ItemFilterInput): Promi
 	return { datasetId, search, systemId: f.systemId, category: f.category, tag: f.tag };
 }
 
-async function countMatches(db: Db, filter: items.ItemFilter, unfiltered: number): Promise<{ total: number | null; totalCapped: boolean }> {
-	if (!filter.search && filter.systemId === undefined && filter.category === undefined && filter.tag === undefined) return { total: unfiltered, totalCapped: false };
+async function countMatches(
+	db: Db,
+	filter: items.ItemFilter,
+	unfiltered: number
+): Promise<{ total: number | null; totalCapped: boolean }> {
+	if (!filter.search && filter.systemId === undefined && filter.category === undefined && filter.tag === undefined)
+		return { total: unfiltered, totalCapped: false };
 	// A broad search matched more than the candidate cap: that is all we know without a full scan.
 	if (filter.search?.kind === 'broad') return { total: SEARCH_CANDIDATE_CAP, totalCapped: true };
 	// Counting a search without index support would scan every item and answer.
@@ -95,7 +104,8 @@ export async function listItems(
 	};
 }
 
-export type PromptView = { kind: 'text'; text: string } | { kind: 'conversation'; messages: ChatMessage[] } | { kind: 'unavailable' };
+export type PromptView =
+	{ kind: 'text'; text: string } | { kind: 'conversation'; messages: ChatMessage[] } | { kind: 'unavailable' };
 
 export type ReferenceView = { kind: 'text'; text: string } | { kind: 'turns'; turns: string[] } | null;
 
@@ -132,19 +142,30 @@ export interface ItemView {
 	nextId: string | null;
 }
 
-export async function getItem(db: Db, membership: Membership, input: ItemFilterInput & { datasetId: string; itemId: string }): Promise<ItemView> {
+export async function getItem(
+	db: Db,
+	membership: Membership,
+	input: ItemFilterInput & { datasetId: string; itemId: string }
+): Promise<ItemView> {
 	const dataset = await requireDataset(db, membership, input.datasetId);
 	const item = await items.findItem(db, dataset.id, input.itemId);
 	if (!item) throw new AppError('NOT_FOUND', 'Item not found.');
 	const filter = await buildFilter(db, dataset.id, input);
-	const [answers, neighbours] = await Promise.all([items.listItemAnswers(db, item.id), items.findNeighbours(db, filter, item.externalId)]);
+	const [answers, neighbours] = await Promise.all([
+		items.listItemAnswers(db, item.id),
+		items.findNeighbours(db, filter, item.externalId)
+	]);
 	const prompt: PromptView = !item.promptAvailable
 		? { kind: 'unavailable' }
 		: item.conversation
 			? { kind: 'conversation', messages: item.conversation }
 			: { kind: 'text', text: item.promptText ?? '' };
 	const reference: ReferenceView =
-		item.referenceText !== null ? { kind: 'text', text: item.referenceText } : item.referenceTurns ? { kind: 'turns', turns: item.referenceTurns } : null;
+		item.referenceText !== null
+			? { kind: 'text', text: item.referenceText }
+			: item.referenceTurns
+				? { kind: 'turns', turns: item.referenceTurns }
+				: null;
 	return {
 		id: item.id,
 		datasetId: dataset.id,

@@ -40,7 +40,12 @@ export interface DemoProject {
 export async function createDemoProject(deps: { db: Db; queue: Queue }, userId: string): Promise<DemoProject> {
 	const project = await createProject(deps, { name: DEMO_PROJECT_NAME, description: DEMO_DESCRIPTION, userId });
 	// The dataset exists before the imports run, so both files target it (they serialise on its row lock).
-	const dataset = await datasetsRepo.insertDataset(deps.db, { projectId: project.id, name: DEMO_DATASET_NAME, description: DEMO_DESCRIPTION, createdBy: userId });
+	const dataset = await datasetsRepo.insertDataset(deps.db, {
+		projectId: project.id,
+		name: DEMO_DATASET_NAME,
+		description: DEMO_DESCRIPTION,
+		createdBy: userId
+	});
 	if (!dataset) throw new AppError('INTERNAL', 'The demo dataset could not be created.');
 	const importIds: string[] = [];
 	for (const file of demoFiles()) {
@@ -50,7 +55,12 @@ export async function createDemoProject(deps: { db: Db; queue: Queue }, userId: 
 			fileName: file.fileName,
 			body: once(new TextEncoder().encode(file.content))
 		});
-		await startImport(deps.db, deps.queue, project.id, { importId: upload.importId, datasetId: dataset.id, format: 'jsonl', mapping: file.mapping });
+		await startImport(deps.db, deps.queue, project.id, {
+			importId: upload.importId,
+			datasetId: dataset.id,
+			format: 'jsonl',
+			mapping: file.mapping
+		});
 		importIds.push(upload.importId);
 	}
 	logger.info('demo project created', { projectId: project.id, userId });
@@ -60,8 +70,11 @@ export async function createDemoProject(deps: { db: Db; queue: Queue }, userId: 
 /** On an empty instance, says in the server log where the demo is offered (`demoUrl`: the /demo page). */
 export async function logDemoHintIfEmpty(db: Db, demoUrl: string): Promise<void> {
 	if (await instanceHasNoProjects(db)) {
-		logger.info(`No projects yet. Sign in as the instance administrator and open ${demoUrl} (or use "Create demo project" on the projects page) for a ready-made example.`, {
-			demoUrl
-		});
+		logger.info(
+			`No projects yet. Sign in as the instance administrator and open ${demoUrl} (or use "Create demo project" on the projects page) for a ready-made example.`,
+			{
+				demoUrl
+			}
+		);
 	}
 }

@@ -17,10 +17,36 @@ export const PREVIEW_ROWS = 20;
 export interface PreviewRow {
 	line: number;
 	item: Omit<NonNullable<NormalizedRecord['item']>, 'contentHash'> | null;
-	answers: { system: string; content: string | null; turns: string[] | null; available: boolean; charCount: number; approxTokens: number; metadata: Record<string, unknown> }[];
+	answers: {
+		system: string;
+		content: string | null;
+		turns: string[] | null;
+		available: boolean;
+		charCount: number;
+		approxTokens: number;
+		metadata: Record<string, unknown>;
+	}[];
 	references: { itemExternalId: string; referenceText: string | null; referenceTurns: string[] | null }[];
-	judgments: { itemExternalId: string; judge: string; systemA: string; systemB: string | null; order: string | null; sample: number | null; verdict: string | null; score: number | null; preference: number | null }[];
-	annotations: { itemExternalId: string; annotator: string; systemA: string; systemB: string | null; order: string | null; verdict: string | null; score: number | null }[];
+	judgments: {
+		itemExternalId: string;
+		judge: string;
+		systemA: string;
+		systemB: string | null;
+		order: string | null;
+		sample: number | null;
+		verdict: string | null;
+		score: number | null;
+		preference: number | null;
+	}[];
+	annotations: {
+		itemExternalId: string;
+		annotator: string;
+		systemA: string;
+		systemB: string | null;
+		order: string | null;
+		verdict: string | null;
+		score: number | null;
+	}[];
 }
 
 export interface ImportPreview {
@@ -48,10 +74,40 @@ function toRow(r: NormalizedRecord): PreviewRow {
 	return {
 		line: r.line,
 		item,
-		answers: r.answers.map((a) => ({ system: a.system, content: a.content, turns: a.turns, available: a.available, charCount: a.charCount, approxTokens: a.approxTokens, metadata: a.metadata })),
-		references: r.references.map((x) => ({ itemExternalId: x.itemExternalId, referenceText: x.referenceText, referenceTurns: x.referenceTurns })),
-		judgments: r.judgments.map((j) => ({ itemExternalId: j.itemExternalId, judge: j.run.name, systemA: j.systemA, systemB: j.systemB, order: j.order, sample: j.sample, verdict: j.verdict, score: j.score, preference: j.preference })),
-		annotations: r.annotations.map((n) => ({ itemExternalId: n.itemExternalId, annotator: n.annotator, systemA: n.systemA, systemB: n.systemB, order: n.order, verdict: n.verdict, score: n.score }))
+		answers: r.answers.map((a) => ({
+			system: a.system,
+			content: a.content,
+			turns: a.turns,
+			available: a.available,
+			charCount: a.charCount,
+			approxTokens: a.approxTokens,
+			metadata: a.metadata
+		})),
+		references: r.references.map((x) => ({
+			itemExternalId: x.itemExternalId,
+			referenceText: x.referenceText,
+			referenceTurns: x.referenceTurns
+		})),
+		judgments: r.judgments.map((j) => ({
+			itemExternalId: j.itemExternalId,
+			judge: j.run.name,
+			systemA: j.systemA,
+			systemB: j.systemB,
+			order: j.order,
+			sample: j.sample,
+			verdict: j.verdict,
+			score: j.score,
+			preference: j.preference
+		})),
+		annotations: r.annotations.map((n) => ({
+			itemExternalId: n.itemExternalId,
+			annotator: n.annotator,
+			systemA: n.systemA,
+			systemB: n.systemB,
+			order: n.order,
+			verdict: n.verdict,
+			score: n.score
+		}))
 	};
 }
 
@@ -85,11 +141,21 @@ export async function buildPreview(
 		let opened = await openImport(chunks, { fileName: imp.fileName, limits, format, mapping });
 		// Offer the dataset's remembered mapping when it is for the format this file has.
 		const remembered = opts.remembered;
-		if (mapping === undefined && remembered?.format && remembered.format === (format ?? opened.format) && remembered.mapping !== undefined) {
+		if (
+			mapping === undefined &&
+			remembered?.format &&
+			remembered.format === (format ?? opened.format) &&
+			remembered.mapping !== undefined
+		) {
 			await opened.close();
 			format = remembered.format;
 			mapping = remembered.mapping;
-			opened = await openImport(importsRepo.streamChunks(db, imp.id), { fileName: imp.fileName, limits, format, mapping });
+			opened = await openImport(importsRepo.streamChunks(db, imp.id), {
+				fileName: imp.fileName,
+				limits,
+				format,
+				mapping
+			});
 			base.mappingRemembered = true;
 		}
 		Object.assign(base, {
@@ -108,7 +174,12 @@ export async function buildPreview(
 					if (base.rows.length >= PREVIEW_ROWS) break;
 					if (r.key) {
 						const first = seen.get(r.key.value);
-						if (first !== undefined) base.errors.push({ line: r.line, field: r.key.field, reason: `Duplicate ${r.key.label}: first seen at line ${first}.` });
+						if (first !== undefined)
+							base.errors.push({
+								line: r.line,
+								field: r.key.field,
+								reason: `Duplicate ${r.key.label}: first seen at line ${first}.`
+							});
 						else seen.set(r.key.value, r.line);
 					}
 					base.rows.push(toRow(r));
@@ -127,6 +198,7 @@ export async function buildPreview(
 		if (base.format === null && opts.format) base.format = opts.format;
 	}
 	base.errors.sort((a, b) => a.line - b.line);
-	if (base.format && base.suggestedMapping === null) base.suggestedMapping = adapters[base.format].suggest({ fileName: imp.fileName, limits, fields: base.fields });
+	if (base.format && base.suggestedMapping === null)
+		base.suggestedMapping = adapters[base.format].suggest({ fileName: imp.fileName, limits, fields: base.fields });
 	return base;
 }

@@ -42,7 +42,11 @@ export async function runImport(deps: RunnerDeps, importId: string, options: Run
 	const imp = await importsRepo.findImportById(deps.db, importId);
 	if (!imp) return;
 	// A retried job finds 'validating'/'importing': the earlier attempt's transaction was rolled back.
-	if (!(await importsRepo.transition(deps.db, importId, ['queued', 'validating', 'importing'], 'validating', { startedAt: new Date() }))) {
+	if (
+		!(await importsRepo.transition(deps.db, importId, ['queued', 'validating', 'importing'], 'validating', {
+			startedAt: new Date()
+		}))
+	) {
 		log.info('import not runnable', { status: imp.status });
 		return;
 	}
@@ -99,7 +103,14 @@ export async function runImport(deps: RunnerDeps, importId: string, options: Run
 		ms.check = Math.round(performance.now() - started) - ms.stage;
 		if (!issues.empty) {
 			await client.query('rollback');
-			await importsRepo.finishImport(deps.db, importId, { status: 'failed', errors: issues.sorted(), errorCount: issues.total, stats: { rows: progress.rows }, bytesRead: progress.bytesRead, rows: progress.rows });
+			await importsRepo.finishImport(deps.db, importId, {
+				status: 'failed',
+				errors: issues.sorted(),
+				errorCount: issues.total,
+				stats: { rows: progress.rows },
+				bytesRead: progress.bytesRead,
+				rows: progress.rows
+			});
 			log.info('import rejected', { errors: issues.total });
 			return;
 		}
@@ -108,12 +119,34 @@ export async function runImport(deps: RunnerDeps, importId: string, options: Run
 		const datasetId = target.existingId ?? (await createTargetDataset(txDb, imp));
 		const locked = await datasetsRepo.lockDataset(txDb, datasetId);
 		const revision = (locked?.currentRevision ?? 0) + 1;
-		const merged = await staging.mergeStage(client, { datasetId, projectId: imp.projectId, importId, revision, userId: imp.createdBy });
-		const added = merged.itemsAdded + merged.answersAdded + merged.judgmentsAdded + merged.annotationsAdded + merged.referencesAdded;
+		const merged = await staging.mergeStage(client, {
+			datasetId,
+			projectId: imp.projectId,
+			importId,
+			revision,
+			userId: imp.createdBy
+		});
+		const added =
+			merged.itemsAdded +
+			merged.answersAdded +
+			merged.judgmentsAdded +
+			merged.annotationsAdded +
+			merged.referencesAdded;
 		if (added > 0) {
 			const prev = (await datasetsRepo.latestRevisionHash(txDb, datasetId)) ?? '';
 			const contentHash = createHash('sha256')
-				.update([prev, merged.itemsAdded, merged.itemsDigest, merged.answersAdded, merged.answersDigest, merged.referencesAdded, merged.judgmentsAdded, merged.annotationsAdded].join(':'))
+				.update(
+					[
+						prev,
+						merged.itemsAdded,
+						merged.itemsDigest,
+						merged.answersAdded,
+						merged.answersDigest,
+						merged.referencesAdded,
+						merged.judgmentsAdded,
+						merged.annotationsAdded
+					].join(':')
+				)
 				.digest('hex');
 			await datasetsRepo.insertRevision(txDb, {
 				datasetId,
@@ -146,10 +179,23 @@ export async function runImport(deps: RunnerDeps, importId: string, options: Run
 			systemsAdded: merged.systemsAdded,
 			judgeRunsAdded: merged.judgeRunsAdded,
 			duplicatesSkipped:
-				counts.items - merged.itemsAdded + (counts.answers - merged.answersAdded) + (counts.judgments - merged.judgmentsAdded) + (counts.annotations - merged.annotationsAdded)
+				counts.items -
+				merged.itemsAdded +
+				(counts.answers - merged.answersAdded) +
+				(counts.judgments - merged.judgmentsAdded) +
+				(counts.annotations - merged.annotationsAdded)
 		};
 		await importsRepo.deleteChunks(txDb, importId);
-		await importsRepo.finishImport(txDb, importId, { status: 'succeeded', stats, revision: added > 0 ? revision : null, datasetId, errors: [], errorCount: 0, bytesRead: progress.bytesRead, rows: progress.rows });
+		await importsRepo.finishImport(txDb, importId, {
+			status: 'succeeded',
+			stats,
+			revision: added > 0 ? revision : null,
+			datasetId,
+			errors: [],
+			errorCount: 0,
+			bytesRead: progress.bytesRead,
+			rows: progress.rows
+		});
 		await client.query('commit');
 		ms.merge = Math.round(performance.now() - started) - ms.stage - ms.check;
 		log.info('import succeeded', { ...stats, ms });
@@ -160,13 +206,23 @@ export async function runImport(deps: RunnerDeps, importId: string, options: Run
 			clientBroken = true;
 		});
 		if (error instanceof Cancelled) {
-			await importsRepo.finishImport(deps.db, importId, { status: 'cancelled', bytesRead: progress.bytesRead, rows: progress.rows });
+			await importsRepo.finishImport(deps.db, importId, {
+				status: 'cancelled',
+				bytesRead: progress.bytesRead,
+				rows: progress.rows
+			});
 			await importsRepo.deleteChunks(deps.db, importId);
 			return;
 		}
 		if (error instanceof ImportFileError) {
 			issues.add(error.issue);
-			await importsRepo.finishImport(deps.db, importId, { status: 'failed', errors: issues.sorted(), errorCount: issues.total, bytesRead: progress.bytesRead, rows: progress.rows });
+			await importsRepo.finishImport(deps.db, importId, {
+				status: 'failed',
+				errors: issues.sorted(),
+				errorCount: issues.total,
+				bytesRead: progress.bytesRead,
+				rows: progress.rows
+			});
 			return;
 		}
 		clientBroken = true;
@@ -201,7 +257,14 @@ export async function runImportJob(
 		await importsRepo
 			.finishImport(deps.db, importId, {
 				status: 'failed',
-				errors: [{ line: 0, field: null, reason: 'The import stopped because of a server error (it was retried). Try again later or ask an administrator to check the logs.' }],
+				errors: [
+					{
+						line: 0,
+						field: null,
+						reason:
+							'The import stopped because of a server error (it was retried). Try again later or ask an administrator to check the logs.'
+					}
+				],
 				errorCount: 1
 			})
 			.catch(() => {});
@@ -259,7 +322,9 @@ async function streamIntoStage(args: {
 				counts.annotations += rec.annotations.length;
 			}
 			if (encoder.systems.size > limits.maxSystems) {
-				throw fileError(`The file names more than ${limits.maxSystems} different systems; split it or check the system column.`);
+				throw fileError(
+					`The file names more than ${limits.maxSystems} different systems; split it or check the system column.`
+				);
 			}
 			if (progress.cancel) throw new Cancelled();
 			if (args.signal?.aborted) throw new Error('import interrupted: the worker is shutting down');
@@ -278,12 +343,26 @@ async function resolveTarget(txDb: Db, imp: importsRepo.ImportRow): Promise<{ ex
 		return { existingId: ds.id };
 	}
 	const taken = await datasetsRepo.findDatasetByName(txDb, imp.projectId, imp.newDatasetName ?? '');
-	if (taken) throw fileError(`A dataset named "${imp.newDatasetName}" already exists; import into it or choose another name.`, 0, 'newDatasetName');
+	if (taken)
+		throw fileError(
+			`A dataset named "${imp.newDatasetName}" already exists; import into it or choose another name.`,
+			0,
+			'newDatasetName'
+		);
 	return { existingId: null };
 }
 
 async function createTargetDataset(txDb: Db, imp: importsRepo.ImportRow): Promise<string> {
-	const created = await datasetsRepo.insertDataset(txDb, { projectId: imp.projectId, name: imp.newDatasetName ?? imp.fileName, createdBy: imp.createdBy });
-	if (!created) throw fileError(`A dataset named "${imp.newDatasetName}" already exists; import into it or choose another name.`, 0, 'newDatasetName');
+	const created = await datasetsRepo.insertDataset(txDb, {
+		projectId: imp.projectId,
+		name: imp.newDatasetName ?? imp.fileName,
+		createdBy: imp.createdBy
+	});
+	if (!created)
+		throw fileError(
+			`A dataset named "${imp.newDatasetName}" already exists; import into it or choose another name.`,
+			0,
+			'newDatasetName'
+		);
 	return created.id;
 }

@@ -36,10 +36,20 @@ export async function authorizeImportUpload(db: Db, projectId: string, userId: s
 }
 
 function tooLarge(limit: number) {
-	return new AppError('PAYLOAD_TOO_LARGE', `The file is larger than ${formatBytes(limit)} (CONCORD_IMPORT_MAX_FILE_BYTES).`, {
-		limitBytes: limit,
-		errors: [{ line: 0, field: null, reason: `The file is larger than ${formatBytes(limit)} (CONCORD_IMPORT_MAX_FILE_BYTES).` }]
-	});
+	return new AppError(
+		'PAYLOAD_TOO_LARGE',
+		`The file is larger than ${formatBytes(limit)} (CONCORD_IMPORT_MAX_FILE_BYTES).`,
+		{
+			limitBytes: limit,
+			errors: [
+				{
+					line: 0,
+					field: null,
+					reason: `The file is larger than ${formatBytes(limit)} (CONCORD_IMPORT_MAX_FILE_BYTES).`
+				}
+			]
+		}
+	);
 }
 
 export const FileNameSchema = z.string().trim().min(1).max(255);
@@ -62,14 +72,25 @@ async function collectGarbage(db: Db): Promise<void> {
 /** Streams an upload into PostgreSQL in ~1 MiB chunks; nothing of it is kept if it fails or is too large. */
 export async function receiveUpload(
 	db: Db,
-	input: { projectId: string; userId: string | null; fileName: string; body: AsyncIterable<Uint8Array>; contentLength?: number | null; maxBytes?: number }
+	input: {
+		projectId: string;
+		userId: string | null;
+		fileName: string;
+		body: AsyncIterable<Uint8Array>;
+		contentLength?: number | null;
+		maxBytes?: number;
+	}
 ): Promise<{ importId: string; byteSize: number; gzip: boolean }> {
 	const max = input.maxBytes ?? importLimits().maxFileBytes;
 	if (input.contentLength != null && input.contentLength > max) throw tooLarge(max);
 	const fileName = FileNameSchema.safeParse(input.fileName);
 	if (!fileName.success) throw new AppError('BAD_REQUEST', 'A file name (1–255 characters) is required.');
 	await collectGarbage(db);
-	const { id } = await importsRepo.createImport(db, { projectId: input.projectId, fileName: fileName.data, createdBy: input.userId });
+	const { id } = await importsRepo.createImport(db, {
+		projectId: input.projectId,
+		fileName: fileName.data,
+		createdBy: input.userId
+	});
 	const hash = createHash('sha256');
 	let pending: Buffer[] = [];
 	let pendingLen = 0;
@@ -98,7 +119,10 @@ export async function receiveUpload(
 			if (pendingLen >= CHUNK_BYTES) await flush(false);
 		}
 		await flush(true);
-		if (total === 0) throw new AppError('BAD_REQUEST', 'The file is empty.', { errors: [{ line: 0, field: null, reason: 'The file is empty.' }] });
+		if (total === 0)
+			throw new AppError('BAD_REQUEST', 'The file is empty.', {
+				errors: [{ line: 0, field: null, reason: 'The file is empty.' }]
+			});
 		const gzip = head !== null && isGzip(head);
 		await importsRepo.finishUpload(db, id, { byteSize: total, gzip, sha256: hash.digest('hex') });
 		return { importId: id, byteSize: total, gzip };
@@ -145,20 +169,31 @@ export const StartImportSchema = z
 		format: FormatIdSchema,
 		mapping: z.record(z.string(), z.unknown()).nullish()
 	})
-	.refine((v) => !!v.datasetId !== !!v.newDatasetName, { message: 'Choose an existing dataset or a name for a new one.', path: ['datasetId'] });
+	.refine((v) => !!v.datasetId !== !!v.newDatasetName, {
+		message: 'Choose an existing dataset or a name for a new one.',
+		path: ['datasetId']
+	});
 export type StartImportInput = z.infer<typeof StartImportSchema>;
 
 export async function startImport(db: Db, queue: Queue, projectId: string, input: StartImportInput) {
 	const imp = await requireImport(db, projectId, input.importId);
-	if (!['uploaded', 'failed'].includes(imp.status)) throw new AppError('CONFLICT', `This import is ${imp.status} and cannot be started.`);
+	if (!['uploaded', 'failed'].includes(imp.status))
+		throw new AppError('CONFLICT', `This import is ${imp.status} and cannot be started.`);
 	const adapter = adapters[input.format];
-	const mapping = adapter.options.safeParse(input.mapping ?? adapter.suggest({ fileName: imp.fileName, limits: importLimits(), fields: [] }));
+	const mapping = adapter.options.safeParse(
+		input.mapping ?? adapter.suggest({ fileName: imp.fileName, limits: importLimits(), fields: [] })
+	);
 	if (!mapping.success) {
 		throw new AppError('BAD_REQUEST', 'The field mapping is not valid.', {
-			errors: mapping.error.issues.map((i): ImportErrorEntry => ({ line: 0, field: i.path.join('.') || 'mapping', reason: i.message }))
+			errors: mapping.error.issues.map((i): ImportErrorEntry => ({
+				line: 0,
+				field: i.path.join('.') || 'mapping',
+				reason: i.message
+			}))
 		});
 	}
-	if (input.datasetId && !(await datasetsRepo.findDatasetInProject(db, projectId, input.datasetId))) throw new AppError('NOT_FOUND', 'Dataset not found.');
+	if (input.datasetId && !(await datasetsRepo.findDatasetInProject(db, projectId, input.datasetId)))
+		throw new AppError('NOT_FOUND', 'Dataset not found.');
 	if (input.newDatasetName && (await datasetsRepo.findDatasetByName(db, projectId, input.newDatasetName))) {
 		throw new AppError('CONFLICT', `A dataset named "${input.newDatasetName}" already exists.`);
 	}
@@ -169,7 +204,11 @@ export async function startImport(db: Db, queue: Queue, projectId: string, input
 		mapping: mapping.data
 	});
 	if (!moved) throw new AppError('CONFLICT', 'This import was started by someone else.');
-	await queue.enqueue('dataset.import', { importId: imp.id }, { jobKey: `dataset-import:${imp.id}`, maxAttempts: IMPORT_JOB_ATTEMPTS });
+	await queue.enqueue(
+		'dataset.import',
+		{ importId: imp.id },
+		{ jobKey: `dataset-import:${imp.id}`, maxAttempts: IMPORT_JOB_ATTEMPTS }
+	);
 	return getImport(db, projectId, imp.id);
 }
 

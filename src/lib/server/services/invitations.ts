@@ -41,7 +41,8 @@ export async function createInvitation(
 	input: { projectId: string | null; role: ProjectRole | null; email?: string | null; createdBy: string },
 	options: ClockOptions = {}
 ): Promise<CreatedInvitation> {
-	if ((input.projectId === null) !== (input.role === null)) throw new AppError('BAD_REQUEST', 'A project invitation needs a role; an instance invitation has none.');
+	if ((input.projectId === null) !== (input.role === null))
+		throw new AppError('BAD_REQUEST', 'A project invitation needs a role; an instance invitation has none.');
 	const now = (options.now ?? systemClock)();
 	const token = generateInvitationToken();
 	const email = input.email?.trim() || null;
@@ -54,7 +55,13 @@ export async function createInvitation(
 		createdAt: now,
 		expiresAt: new Date(now.getTime() + INVITATION_TTL_MS)
 	});
-	logger.info('invitation created', { invitationId: row.id, projectId: input.projectId, role: input.role, by: input.createdBy, emailBound: email !== null });
+	logger.info('invitation created', {
+		invitationId: row.id,
+		projectId: input.projectId,
+		role: input.role,
+		by: input.createdBy,
+		emailBound: email !== null
+	});
 	return { id: row.id, url: `/invite/${token}`, expiresAt: row.expiresAt };
 }
 
@@ -67,12 +74,27 @@ export interface PendingInvitation {
 	expiresAt: Date;
 }
 
-export async function listPendingInvitations(db: Db, projectId: string, options: ClockOptions = {}): Promise<PendingInvitation[]> {
+export async function listPendingInvitations(
+	db: Db,
+	projectId: string,
+	options: ClockOptions = {}
+): Promise<PendingInvitation[]> {
 	const rows = await invitationsRepo.listPendingInvitations(db, projectId, (options.now ?? systemClock)());
-	return rows.map((r) => ({ id: r.id, email: r.email, role: r.role!, invitedBy: r.invitedBy, createdAt: r.createdAt, expiresAt: r.expiresAt }));
+	return rows.map((r) => ({
+		id: r.id,
+		email: r.email,
+		role: r.role!,
+		invitedBy: r.invitedBy,
+		createdAt: r.createdAt,
+		expiresAt: r.expiresAt
+	}));
 }
 
-export async function revokeInvitation(db: Db, input: { projectId: string; invitationId: string; by: string }, options: ClockOptions = {}): Promise<void> {
+export async function revokeInvitation(
+	db: Db,
+	input: { projectId: string; invitationId: string; by: string },
+	options: ClockOptions = {}
+): Promise<void> {
 	const revoked = await invitationsRepo.revokeInvitation(db, { ...input, now: (options.now ?? systemClock)() });
 	if (!revoked) throw new AppError('NOT_FOUND', 'No pending invitation with that id in this project.');
 	logger.info('invitation revoked', { invitationId: input.invitationId, projectId: input.projectId, by: input.by });
@@ -81,7 +103,15 @@ export async function revokeInvitation(db: Db, input: { projectId: string; invit
 export type InvitationProblem = 'not_found' | 'expired' | 'revoked' | 'accepted';
 
 export type InvitationPreview =
-	| { valid: true; projectId: string | null; projectName: string | null; role: ProjectRole | null; email: string | null; invitedBy: string | null; expiresAt: Date }
+	| {
+			valid: true;
+			projectId: string | null;
+			projectName: string | null;
+			role: ProjectRole | null;
+			email: string | null;
+			invitedBy: string | null;
+			expiresAt: Date;
+	  }
 	| { valid: false; reason: InvitationProblem };
 
 function problemOf(row: invitationsRepo.InvitationRow | undefined, now: Date): InvitationProblem | null {
@@ -132,10 +162,14 @@ function invitationError(reason: InvitationProblem | 'email_mismatch'): AppError
  * that consumes the link checks again; this only keeps bogus links from
  * costing a password hash.
  */
-export async function assertInvitationUsable(db: Db, input: { token: string; email: string; now: Date }): Promise<void> {
+export async function assertInvitationUsable(
+	db: Db,
+	input: { token: string; email: string; now: Date }
+): Promise<void> {
 	const preview = await inspectInvitation(db, input.token, { now: () => input.now });
 	if (!preview.valid) throw invitationError(preview.reason);
-	if (preview.email && preview.email.trim().toLowerCase() !== input.email.trim().toLowerCase()) throw invitationError('email_mismatch');
+	if (preview.email && preview.email.trim().toLowerCase() !== input.email.trim().toLowerCase())
+		throw invitationError('email_mismatch');
 }
 
 export interface Joined {
@@ -151,20 +185,36 @@ export interface Joined {
  * the project membership. Throws AppError (details.reason) when the link is
  * unusable; the caller's transaction then rolls back whatever it did.
  */
-export async function redeemInvitation(trx: Db, input: { token: string; user: { id: string; email: string }; now: Date }): Promise<Joined> {
+export async function redeemInvitation(
+	trx: Db,
+	input: { token: string; user: { id: string; email: string }; now: Date }
+): Promise<Joined> {
 	const tokenHash = isInvitationTokenShape(input.token) ? hashSecret(input.token) : null;
 	const consumed = tokenHash
-		? await invitationsRepo.consumeInvitation(trx, { tokenHash, userId: input.user.id, email: input.user.email, now: input.now })
+		? await invitationsRepo.consumeInvitation(trx, {
+				tokenHash,
+				userId: input.user.id,
+				email: input.user.email,
+				now: input.now
+			})
 		: undefined;
 	if (!consumed) {
 		const row = tokenHash ? await invitationsRepo.findInvitationByTokenHash(trx, tokenHash) : undefined;
 		throw invitationError(problemOf(row, input.now) ?? 'email_mismatch');
 	}
-	if (!consumed.projectId || !consumed.role) return { projectId: null, projectName: null, role: null, alreadyMember: false };
+	if (!consumed.projectId || !consumed.role)
+		return { projectId: null, projectName: null, role: null, alreadyMember: false };
 	const { added } = await addMember(trx, { projectId: consumed.projectId, userId: input.user.id, role: consumed.role });
-	const role = added ? consumed.role : ((await findMembership(trx, consumed.projectId, input.user.id))?.role ?? consumed.role);
+	const role = added
+		? consumed.role
+		: ((await findMembership(trx, consumed.projectId, input.user.id))?.role ?? consumed.role);
 	const project = await findProjectById(trx, consumed.projectId);
-	logger.info('invitation accepted', { invitationId: consumed.id, projectId: consumed.projectId, userId: input.user.id, added });
+	logger.info('invitation accepted', {
+		invitationId: consumed.id,
+		projectId: consumed.projectId,
+		userId: input.user.id,
+		added
+	});
 	return { projectId: consumed.projectId, projectName: project?.name ?? null, role, alreadyMember: !added };
 }
 
@@ -182,7 +232,9 @@ export async function acceptInvitation(
 	const now = (options.now ?? systemClock)();
 	const preview = await inspectInvitation(deps.db, input.token, { now: () => now });
 	if (preview.valid && preview.projectId === null) {
-		throw new AppError('CONFLICT', 'This invitation is for creating an account, and you already have one.', { reason: 'already_registered' });
+		throw new AppError('CONFLICT', 'This invitation is for creating an account, and you already have one.', {
+			reason: 'already_registered'
+		});
 	}
 	const joined = await deps.db.transaction().execute((trx) => redeemInvitation(trx, { ...input, now }));
 	await afterJoin(deps.queue, joined);

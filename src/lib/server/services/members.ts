@@ -42,11 +42,20 @@ export async function listMembers(db: Db, viewer: Membership): Promise<MemberVie
 	}));
 }
 
-const lastAdmin = () => new AppError('CONFLICT', 'A project needs at least one admin: make someone else admin first.', { reason: 'last_admin' });
-const notMember = () => new AppError('NOT_FOUND', 'That user is not a member of this project.', { reason: 'not_member' });
+const lastAdmin = () =>
+	new AppError('CONFLICT', 'A project needs at least one admin: make someone else admin first.', {
+		reason: 'last_admin'
+	});
+const notMember = () =>
+	new AppError('NOT_FOUND', 'That user is not a member of this project.', { reason: 'not_member' });
 
 /** Runs `change` with the project locked; `target` is the member's current row. */
-async function withLockedMember<T>(db: Db, projectId: string, userId: string, change: (trx: Db, target: Membership) => Promise<T>): Promise<T> {
+async function withLockedMember<T>(
+	db: Db,
+	projectId: string,
+	userId: string,
+	change: (trx: Db, target: Membership) => Promise<T>
+): Promise<T> {
 	return db.transaction().execute(async (trx) => {
 		if (!(await lockProject(trx, projectId))) throw new AppError('NOT_FOUND', 'Project not found.');
 		const target = await membersRepo.findMembership(trx, projectId, userId);
@@ -56,16 +65,26 @@ async function withLockedMember<T>(db: Db, projectId: string, userId: string, ch
 }
 
 async function assertNotLastAdmin(trx: Db, target: Membership): Promise<void> {
-	if (target.role === 'admin' && (await membersRepo.countMembers(trx, target.projectId, 'admin')) <= 1) throw lastAdmin();
+	if (target.role === 'admin' && (await membersRepo.countMembers(trx, target.projectId, 'admin')) <= 1)
+		throw lastAdmin();
 }
 
-export async function changeRole(db: Db, actor: Membership, input: { userId: string; role: ProjectRole }): Promise<void> {
+export async function changeRole(
+	db: Db,
+	actor: Membership,
+	input: { userId: string; role: ProjectRole }
+): Promise<void> {
 	await withLockedMember(db, actor.projectId, input.userId, async (trx, target) => {
 		if (target.role === input.role) return;
 		if (input.role !== 'admin') await assertNotLastAdmin(trx, target);
 		await membersRepo.updateMemberRole(trx, { ...target, role: input.role });
 	});
-	logger.info('member role changed', { projectId: actor.projectId, by: actor.userId, userId: input.userId, role: input.role });
+	logger.info('member role changed', {
+		projectId: actor.projectId,
+		by: actor.userId,
+		userId: input.userId,
+		role: input.role
+	});
 }
 
 export async function removeMember(deps: { db: Db; queue: Queue }, actor: Membership, userId: string): Promise<void> {

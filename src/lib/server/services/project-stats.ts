@@ -20,5 +20,10 @@ export async function refreshProjectStats(db: Db, projectId: string, workerName:
 export async function getProjectStats(db: Db, projectId: string) {
 	const row = await statsRepo.findProjectStats(db, projectId);
 	if (!row) return null;
-	return { memberCount: row.member_count, counts: row.counts, refreshedAt: row.refreshed_at, refreshedBy: row.refreshed_by_worker };
+	return {
+		memberCount: row.member_count,
+		counts: row.counts,
+		refreshedAt: row.refreshed_at,
+		refreshedBy: row.refreshed_by_worker
+	};
 }

@@ -29,7 +29,14 @@ export interface ProjectSummary {
 
 export async function listProjects(db: Db, userId: string): Promise<ProjectSummary[]> {
 	const rows = await projectsRepo.listProjectsOfUser(db, userId);
-	return rows.map((r) => ({ id: r.id, name: r.name, description: r.description, createdAt: r.createdAt, role: r.role, memberCount: Number(r.memberCount) }));
+	return rows.map((r) => ({
+		id: r.id,
+		name: r.name,
+		description: r.description,
+		createdAt: r.createdAt,
+		role: r.role,
+		memberCount: Number(r.memberCount)
+	}));
 }
 
 export async function createProject(
@@ -37,7 +44,11 @@ export async function createProject(
 	input: { name: string; description: string; userId: string }
 ): Promise<ProjectSummary> {
 	const project = await deps.db.transaction().execute(async (trx) => {
-		const row = await projectsRepo.insertProject(trx, { name: input.name, description: input.description, createdBy: input.userId });
+		const row = await projectsRepo.insertProject(trx, {
+			name: input.name,
+			description: input.description,
+			createdBy: input.userId
+		});
 		await addMember(trx, { projectId: row.id, userId: input.userId, role: 'admin' });
 		return row;
 	});
@@ -54,7 +65,11 @@ export async function getProject(db: Db, membership: Membership): Promise<Projec
 	return { ...project, role: membership.role, memberCount };
 }
 
-export async function updateProject(db: Db, membership: Membership, patch: { name?: string; description?: string }): Promise<ProjectSummary> {
+export async function updateProject(
+	db: Db,
+	membership: Membership,
+	patch: { name?: string; description?: string }
+): Promise<ProjectSummary> {
 	const row = await projectsRepo.updateProject(db, membership.projectId, patch);
 	if (!row) throw new AppError('NOT_FOUND', 'Project not found.');
 	return { ...row, role: membership.role, memberCount: await countMembers(db, row.id) };

@@ -94,10 +94,12 @@ export const authedProcedure = base.meta({ policy: { kind: 'authenticated' } }).
 	return next({ ctx: { ...ctx, user: ctx.user, session: ctx.session } });
 });
 
-export const instanceAdminProcedure = authedProcedure.meta({ policy: { kind: 'instanceAdmin' } }).use(({ ctx, next }) => {
-	if (!ctx.user.isInstanceAdmin) throw new TRPCError({ code: 'FORBIDDEN', message: 'Instance administrators only.' });
-	return next();
-});
+export const instanceAdminProcedure = authedProcedure
+	.meta({ policy: { kind: 'instanceAdmin' } })
+	.use(({ ctx, next }) => {
+		if (!ctx.user.isInstanceAdmin) throw new TRPCError({ code: 'FORBIDDEN', message: 'Instance administrators only.' });
+		return next();
+	});
 
 /**
  * A procedure on one project's data. Input must carry `projectId`; the caller
@@ -112,7 +114,10 @@ export function projectProcedure(roles: readonly ProjectRole[]) {
 			const membership = await findMembership(ctx.db, input.projectId, ctx.user.id);
 			if (!membership) throw new TRPCError({ code: 'NOT_FOUND', message: 'Project not found.' });
 			if (!roles.includes(membership.role)) {
-				throw new TRPCError({ code: 'FORBIDDEN', message: `This needs the ${roles.join(' or ')} role in the project.` });
+				throw new TRPCError({
+					code: 'FORBIDDEN',
+					message: `This needs the ${roles.join(' or ')} role in the project.`
+				});
 			}
 			return next({ ctx: { ...ctx, membership } });
 		});

@@ -1,7 +1,17 @@
 import { redirect } from '@sveltejs/kit';
 import { safeRedirectTarget } from '$lib/server/auth/redirect';
 import { signIn, signUpMode } from '$lib/server/services/accounts';
-import { clientOf, currentToken, failForm, field, messageFor, runtimeDb, signInFieldErrors, startSession, statusOf } from '../auth-forms.server';
+import {
+	clientOf,
+	currentToken,
+	failForm,
+	field,
+	messageFor,
+	runtimeDb,
+	signInFieldErrors,
+	startSession,
+	statusOf
+} from '../auth-forms.server';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
@@ -22,7 +32,11 @@ export const actions: Actions = {
 
 		let issued;
 		try {
-			issued = await signIn(await runtimeDb(), { ...values, currentToken: currentToken(event), client: clientOf(event) });
+			issued = await signIn(await runtimeDb(), {
+				...values,
+				currentToken: currentToken(event),
+				client: clientOf(event)
+			});
 		} catch (error) {
 			const message = messageFor(error);
 			if (!message) throw error;

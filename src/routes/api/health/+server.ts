@@ -12,8 +12,16 @@ export const GET: RequestHandler = async () => {
 			sql`select 1`.execute(runtime.db),
 			new Promise((_, reject) => setTimeout(() => reject(new Error('database timeout')), 2000))
 		]);
-		return json({ ok: true, database: 'up', latencyMs: Date.now() - started, worker: runtime.worker ? 'in-process' : 'external' });
+		return json({
+			ok: true,
+			database: 'up',
+			latencyMs: Date.now() - started,
+			worker: runtime.worker ? 'in-process' : 'external'
+		});
 	} catch (error) {
-		return json({ ok: false, database: 'down', error: error instanceof Error ? error.message : String(error) }, { status: 503 });
+		return json(
+			{ ok: false, database: 'down', error: error instanceof Error ? error.message : String(error) },
+			{ status: 503 }
+		);
 	}
 };

@@ -31,17 +31,27 @@ export interface DevServer {
 
 export async function startDevServer(databaseUrl: string, timeoutMs = 200_000): Promise<DevServer> {
 	const port = await freePort(4160, 4199);
-	const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: databaseUrl, CONCORD_INPROCESS_WORKER: 'false', CONCORD_LOG_LEVEL: 'warn', NODE_ENV: 'development' };
+	const env: NodeJS.ProcessEnv = {
+		...process.env,
+		DATABASE_URL: databaseUrl,
+		CONCORD_INPROCESS_WORKER: 'false',
+		CONCORD_LOG_LEVEL: 'warn',
+		NODE_ENV: 'development'
+	};
 	delete env.ORIGIN;
 	delete env.CONCORD_TRUSTED_PROXIES;
 	delete env.CONCORD_OPEN_SIGNUP;
-	const proc: ChildProcess = spawn(path.join(repoRoot, 'node_modules/.bin/vite'), ['dev', '--port', String(port), '--strictPort', '--host', '127.0.0.1'], {
-		cwd: repoRoot,
-		env,
-		stdio: ['ignore', 'pipe', 'pipe'],
-		// Its own process group, so stop() ends vite and anything it started.
-		detached: true
-	});
+	const proc: ChildProcess = spawn(
+		path.join(repoRoot, 'node_modules/.bin/vite'),
+		['dev', '--port', String(port), '--strictPort', '--host', '127.0.0.1'],
+		{
+			cwd: repoRoot,
+			env,
+			stdio: ['ignore', 'pipe', 'pipe'],
+			// Its own process group, so stop() ends vite and anything it started.
+			detached: true
+		}
+	);
 	let text = '';
 	proc.stdout!.on('data', (c: Buffer) => (text += c.toString()));
 	proc.stderr!.on('data', (c: Buffer) => (text += c.toString()));
@@ -67,7 +77,10 @@ export async function startDevServer(databaseUrl: string, timeoutMs = 200_000): 
 	while (Date.now() < deadline) {
 		if (proc.exitCode !== null) throw new Error(`vite dev exited early:\n${text}`);
 		try {
-			const res = await fetch(`${origin}/sign-in`, { headers: { accept: 'text/html' }, signal: AbortSignal.timeout(60_000) });
+			const res = await fetch(`${origin}/sign-in`, {
+				headers: { accept: 'text/html' },
+				signal: AbortSignal.timeout(60_000)
+			});
 			if (res.status === 200) return server;
 		} catch {
 			// Not listening yet.

@@ -36,7 +36,10 @@ export function testClock(start = new Date()): TestClock {
 
 export const PASSWORD = 'correct horse battery staple';
 
-export async function makeAccount(db: Db, opts: { email?: string; password?: string; isInstanceAdmin?: boolean } = {}): Promise<UserRow & { password: string }> {
+export async function makeAccount(
+	db: Db,
+	opts: { email?: string; password?: string; isInstanceAdmin?: boolean } = {}
+): Promise<UserRow & { password: string }> {
 	const password = opts.password ?? PASSWORD;
 	const user = await insertUser(db, {
 		email: opts.email ?? uniqueEmail('auth'),

@@ -20,9 +20,16 @@ export interface SeedItem {
 
 const hash = (v: unknown) => createHash('sha256').update(JSON.stringify(v)).digest('hex');
 
-export async function seedDataset(db: Db, opts: { projectId: string; name: string; items: SeedItem[] }): Promise<{ datasetId: string; systems: Record<string, string>; items: Record<string, string> }> {
+export async function seedDataset(
+	db: Db,
+	opts: { projectId: string; name: string; items: SeedItem[] }
+): Promise<{ datasetId: string; systems: Record<string, string>; items: Record<string, string> }> {
 	return db.transaction().execute(async (trx) => {
-		const dataset = await trx.insertInto('dataset').values({ project_id: opts.projectId, name: opts.name, created_by: null }).returning('id').executeTakeFirstOrThrow();
+		const dataset = await trx
+			.insertInto('dataset')
+			.values({ project_id: opts.projectId, name: opts.name, created_by: null })
+			.returning('id')
+			.executeTakeFirstOrThrow();
 		const systems: Record<string, string> = {};
 		const items: Record<string, string> = {};
 		let answerCount = 0;
@@ -74,7 +81,15 @@ export async function seedDataset(db: Db, opts: { projectId: string; name: strin
 		}
 		await trx
 			.insertInto('dataset_revision')
-			.values({ dataset_id: dataset.id, revision: 1, content_hash: hash(opts.items), import_id: null, items_added: opts.items.length, answers_added: answerCount, created_by: null })
+			.values({
+				dataset_id: dataset.id,
+				revision: 1,
+				content_hash: hash(opts.items),
+				import_id: null,
+				items_added: opts.items.length,
+				answers_added: answerCount,
+				created_by: null
+			})
 			.execute();
 		await trx
 			.updateTable('dataset')

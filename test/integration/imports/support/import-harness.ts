@@ -23,7 +23,10 @@ export const sharedData = (...parts: string[]) => path.resolve(process.cwd(), '.
 export interface ImportHarness extends Harness {
 	pool: pg.Pool;
 	project(name?: string): Promise<ProjectWithMembers>;
-	upload(p: ProjectWithMembers, file: { path: string; fileName?: string } | { data: Uint8Array | string; fileName: string }): Promise<string>;
+	upload(
+		p: ProjectWithMembers,
+		file: { path: string; fileName?: string } | { data: Uint8Array | string; fileName: string }
+	): Promise<string>;
 	/** Upload + start + run; returns the finished import as `imports.get` shows it. */
 	importFile(
 		p: ProjectWithMembers,
@@ -31,7 +34,11 @@ export interface ImportHarness extends Harness {
 		target: { datasetId?: string; newDatasetName?: string; format: FormatId; mapping?: Record<string, unknown> },
 		options?: RunOptions
 	): Promise<Awaited<ReturnType<ReturnType<Harness['caller']>['imports']['get']>>>;
-	run(p: ProjectWithMembers, importId: string, options?: RunOptions): Promise<Awaited<ReturnType<ReturnType<Harness['caller']>['imports']['get']>>>;
+	run(
+		p: ProjectWithMembers,
+		importId: string,
+		options?: RunOptions
+	): Promise<Awaited<ReturnType<ReturnType<Harness['caller']>['imports']['get']>>>;
 	datasetId(p: ProjectWithMembers, name: string): Promise<string>;
 }
 
@@ -46,7 +53,10 @@ export async function createImportHarness(): Promise<ImportHarness> {
 		project: (name = 'Imports') => makeProjectWithMembers(h.db, name),
 		async upload(p, file) {
 			const fileName = 'path' in file ? (file.fileName ?? path.basename(file.path)) : file.fileName;
-			const body = 'path' in file ? createReadStream(file.path, { highWaterMark: 256 * 1024 }) : chunked(typeof file.data === 'string' ? Buffer.from(file.data) : file.data, 64 * 1024);
+			const body =
+				'path' in file
+					? createReadStream(file.path, { highWaterMark: 256 * 1024 })
+					: chunked(typeof file.data === 'string' ? Buffer.from(file.data) : file.data, 64 * 1024);
 			const r = await receiveUpload(h.db, { projectId: p.projectId, userId: p.admin.id, fileName, body });
 			return r.importId;
 		},
@@ -66,7 +76,12 @@ export async function createImportHarness(): Promise<ImportHarness> {
 			return self.run(p, importId, options);
 		},
 		async datasetId(p, name) {
-			const row = await h.db.selectFrom('dataset').select('id').where('project_id', '=', p.projectId).where('name', '=', name).executeTakeFirstOrThrow();
+			const row = await h.db
+				.selectFrom('dataset')
+				.select('id')
+				.where('project_id', '=', p.projectId)
+				.where('name', '=', name)
+				.executeTakeFirstOrThrow();
 			return row.id;
 		},
 		async close() {

@@ -46,7 +46,9 @@ export function spawnTs(script: string, args: string[] = [], options: SpawnOptio
 	};
 	proc.stdout.on('data', onData);
 	proc.stderr.on('data', onData);
-	const exited = new Promise<number | string>((resolve) => proc.on('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+	const exited = new Promise<number | string>((resolve) =>
+		proc.on('exit', (code, signal) => resolve(code ?? signal ?? -1))
+	);
 	let done = false;
 	void exited.then(() => {
 		done = true;
@@ -81,7 +83,10 @@ export function spawnTs(script: string, args: string[] = [], options: SpawnOptio
 					if (found) finish(() => resolve(found));
 					else if (done) finish(() => reject(new Error(`process exited before logging ${String(msg)}:\n${text}`)));
 				};
-				const timer = setTimeout(() => finish(() => reject(new Error(`timed out waiting for ${String(msg)}:\n${text}`))), timeoutMs);
+				const timer = setTimeout(
+					() => finish(() => reject(new Error(`timed out waiting for ${String(msg)}:\n${text}`))),
+					timeoutMs
+				);
 				const finish = (fn: () => void) => {
 					clearTimeout(timer);
 					listeners.delete(check);
@@ -94,7 +99,11 @@ export function spawnTs(script: string, args: string[] = [], options: SpawnOptio
 	};
 }
 
-export async function waitFor<T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs = 30_000): Promise<T> {
+export async function waitFor<T>(
+	probe: () => Promise<T | undefined | false>,
+	what: string,
+	timeoutMs = 30_000
+): Promise<T> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		const value = await probe();

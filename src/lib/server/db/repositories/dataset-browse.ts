@@ -42,7 +42,13 @@ function datasetQuery(db: Db) {
 			.select((e) => e.fn.countAll<number>().as('n'))
 			.whereRef('s.project_id', '=', 'd.project_id')
 			.where((e) =>
-				e.exists(e.selectFrom('candidate_answer as a').select(sql`1`.as('one')).whereRef('a.dataset_id', '=', 'd.id').whereRef('a.system_id', '=', 's.id'))
+				e.exists(
+					e
+						.selectFrom('candidate_answer as a')
+						.select(sql`1`.as('one'))
+						.whereRef('a.dataset_id', '=', 'd.id')
+						.whereRef('a.system_id', '=', 's.id')
+				)
 			)
 			.$castTo<number>()
 			.as('systemCount'),
@@ -122,12 +128,24 @@ export async function listDatasetSystems(db: Db, datasetId: string): Promise<Sys
 }
 
 /** Systems with answers in the dataset, without counts: one index probe per system of the project. */
-export async function listDatasetSystemNames(db: Db, projectId: string, datasetId: string): Promise<{ id: string; name: string }[]> {
+export async function listDatasetSystemNames(
+	db: Db,
+	projectId: string,
+	datasetId: string
+): Promise<{ id: string; name: string }[]> {
 	return db
 		.selectFrom('system as s')
 		.select(['s.id', 's.name'])
 		.where('s.project_id', '=', projectId)
-		.where((eb) => eb.exists(eb.selectFrom('candidate_answer as a').select(sql`1`.as('one')).where('a.dataset_id', '=', datasetId).whereRef('a.system_id', '=', 's.id')))
+		.where((eb) =>
+			eb.exists(
+				eb
+					.selectFrom('candidate_answer as a')
+					.select(sql`1`.as('one'))
+					.where('a.dataset_id', '=', datasetId)
+					.whereRef('a.system_id', '=', 's.id')
+			)
+		)
 		.orderBy('s.name')
 		.execute();
 }
@@ -161,4 +179,3 @@ export async function listTags(db: Db, datasetId: string, limit: number): Promis
 	`.execute(db);
 	return result.rows;
 }
-

@@ -40,7 +40,11 @@ export async function resolveSearch(db: Db, datasetId: string, search: string): 
 	if ([...search].length < MIN_INDEXED_SEARCH) return { kind: 'short', pattern };
 	const limit = SEARCH_CANDIDATE_CAP + 1;
 	const [items, answers] = await Promise.all([
-		sql<{ id: string }>`select i.id from dataset_item i where i.dataset_id = ${datasetId} and ${itemText} ilike ${pattern} limit ${limit}`.execute(db),
+		sql<{
+			id: string;
+		}>`select i.id from dataset_item i where i.dataset_id = ${datasetId} and ${itemText} ilike ${pattern} limit ${limit}`.execute(
+			db
+		),
 		sql<{ id: string }>`
 			select distinct a.item_id as id from candidate_answer a
 			where a.dataset_id = ${datasetId} and ${answerText} ilike ${pattern} limit ${limit}

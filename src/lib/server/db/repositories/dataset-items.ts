@@ -27,7 +27,9 @@ function filterCondition(filter: ItemFilter): Expression<SqlBool> {
 	if (filter.category !== undefined) parts.push(sql<SqlBool>`i.category = ${filter.category}`);
 	if (filter.tag !== undefined) parts.push(sql<SqlBool>`i.tags @> array[${filter.tag}]::text[]`);
 	if (filter.systemId !== undefined) {
-		parts.push(sql<SqlBool>`exists (select 1 from candidate_answer a where a.item_id = i.id and a.system_id = ${filter.systemId})`);
+		parts.push(
+			sql<SqlBool>`exists (select 1 from candidate_answer a where a.item_id = i.id and a.system_id = ${filter.systemId})`
+		);
 	}
 	if (filter.search) parts.push(searchCondition(filter.search));
 	return sql<SqlBool>`${sql.join(parts, sql` and `)}`;
@@ -63,7 +65,10 @@ export async function listItems(db: Db, q: ItemPageQuery): Promise<{ rows: ItemL
 	const cursor = q.before ?? q.after;
 	const cmp = backwards ? sql`<` : sql`>`;
 	const dir = backwards ? sql`desc` : sql`asc`;
-	const cursorCond = cursor === undefined ? sql`true` : sql`(length(i.external_id), i.external_id) ${cmp} (length(${cursor}::text), ${cursor}::text)`;
+	const cursorCond =
+		cursor === undefined
+			? sql`true`
+			: sql`(length(i.external_id), i.external_id) ${cmp} (length(${cursor}::text), ${cursor}::text)`;
 	const result = await sql<ItemListRow>`
 		select i.id, i.external_id as "externalId",
 			left(i.prompt_text, 400) as "promptText",
@@ -92,7 +97,11 @@ export async function countItems(db: Db, filter: ItemFilter, cap: number): Promi
 }
 
 /** The neighbours of an item in list order under the same filter (for previous/next). */
-export async function findNeighbours(db: Db, filter: ItemFilter, externalId: string): Promise<{ previousId: string | null; nextId: string | null }> {
+export async function findNeighbours(
+	db: Db,
+	filter: ItemFilter,
+	externalId: string
+): Promise<{ previousId: string | null; nextId: string | null }> {
 	const [prev, next] = await Promise.all([
 		listItems(db, { ...filter, before: externalId, limit: 1 }),
 		listItems(db, { ...filter, after: externalId, limit: 1 })

@@ -6,7 +6,12 @@
 import type { Db } from '../client';
 
 export async function findDatasetByName(db: Db, projectId: string, name: string) {
-	return db.selectFrom('dataset').select(['id', 'name']).where('project_id', '=', projectId).where('name', '=', name).executeTakeFirst();
+	return db
+		.selectFrom('dataset')
+		.select(['id', 'name'])
+		.where('project_id', '=', projectId)
+		.where('name', '=', name)
+		.executeTakeFirst();
 }
 
 export async function findDatasetInProject(db: Db, projectId: string, datasetId: string) {
@@ -19,10 +24,18 @@ export async function findDatasetInProject(db: Db, projectId: string, datasetId:
 }
 
 /** Creates the dataset unless the name is taken (then returns undefined). */
-export async function insertDataset(db: Db, row: { projectId: string; name: string; description?: string; createdBy: string | null }) {
+export async function insertDataset(
+	db: Db,
+	row: { projectId: string; name: string; description?: string; createdBy: string | null }
+) {
 	return db
 		.insertInto('dataset')
-		.values({ project_id: row.projectId, name: row.name, description: row.description ?? '', created_by: row.createdBy })
+		.values({
+			project_id: row.projectId,
+			name: row.name,
+			description: row.description ?? '',
+			created_by: row.createdBy
+		})
 		.onConflict((oc) => oc.columns(['project_id', 'name']).doNothing())
 		.returning(['id'])
 		.executeTakeFirst();
@@ -30,7 +43,12 @@ export async function insertDataset(db: Db, row: { projectId: string; name: stri
 
 /** Locks the dataset row for the rest of the transaction: imports into one dataset run one at a time. */
 export async function lockDataset(db: Db, datasetId: string) {
-	return db.selectFrom('dataset').select(['id', 'current_revision as currentRevision']).where('id', '=', datasetId).forUpdate().executeTakeFirst();
+	return db
+		.selectFrom('dataset')
+		.select(['id', 'current_revision as currentRevision'])
+		.where('id', '=', datasetId)
+		.forUpdate()
+		.executeTakeFirst();
 }
 
 export async function latestRevisionHash(db: Db, datasetId: string): Promise<string | null> {
@@ -79,7 +97,14 @@ export async function insertRevision(
 export async function applyImportToDataset(
 	db: Db,
 	datasetId: string,
-	row: { revision: number | null; items: number; answers: number; judgments: number; annotations: number; fieldMapping: unknown }
+	row: {
+		revision: number | null;
+		items: number;
+		answers: number;
+		judgments: number;
+		annotations: number;
+		fieldMapping: unknown;
+	}
 ) {
 	await db
 		.updateTable('dataset')

@@ -135,7 +135,10 @@ const CHECKS: string[] = [
 ];
 
 /** Indexes of the duplicate-verdict / duplicate-label checks in CHECKS. */
-const SAFETY_NET = new Set([CHECKS.findIndex((c) => c.includes("'Duplicate verdict")), CHECKS.findIndex((c) => c.includes("'Duplicate label"))]);
+const SAFETY_NET = new Set([
+	CHECKS.findIndex((c) => c.includes("'Duplicate verdict")),
+	CHECKS.findIndex((c) => c.includes("'Duplicate label"))
+]);
 
 export async function findStageProblems(
 	client: pg.ClientBase,

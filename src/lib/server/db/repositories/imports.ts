@@ -23,7 +23,12 @@ export async function insertChunk(db: Db, importId: string, seq: number, data: B
 }
 
 export async function readChunk(db: Db, importId: string, seq: number): Promise<Buffer | null> {
-	const row = await db.selectFrom('dataset_import_chunk').select('data').where('import_id', '=', importId).where('seq', '=', seq).executeTakeFirst();
+	const row = await db
+		.selectFrom('dataset_import_chunk')
+		.select('data')
+		.where('import_id', '=', importId)
+		.where('seq', '=', seq)
+		.executeTakeFirst();
 	return row ? Buffer.from(row.data) : null;
 }
 
@@ -61,7 +66,14 @@ export async function deleteChunks(db: Db, importId: string): Promise<void> {
 export async function finishUpload(db: Db, importId: string, row: { byteSize: number; gzip: boolean; sha256: string }) {
 	await db
 		.updateTable('dataset_import')
-		.set({ status: 'uploaded', byte_size: row.byteSize, gzip: row.gzip, file_sha256: row.sha256, uploaded_at: new Date(), updated_at: new Date() })
+		.set({
+			status: 'uploaded',
+			byte_size: row.byteSize,
+			gzip: row.gzip,
+			file_sha256: row.sha256,
+			uploaded_at: new Date(),
+			updated_at: new Date()
+		})
 		.where('id', '=', importId)
 		.execute();
 }
@@ -97,7 +109,12 @@ const importColumns = [
 ] as const;
 
 export async function findImport(db: Db, projectId: string, importId: string) {
-	return db.selectFrom('dataset_import').select(importColumns).where('project_id', '=', projectId).where('id', '=', importId).executeTakeFirst();
+	return db
+		.selectFrom('dataset_import')
+		.select(importColumns)
+		.where('project_id', '=', projectId)
+		.where('id', '=', importId)
+		.executeTakeFirst();
 }
 
 export async function findImportById(db: Db, importId: string) {
@@ -123,7 +140,13 @@ export async function transition(
 	importId: string,
 	from: readonly ImportStatus[],
 	to: ImportStatus,
-	extra: Partial<{ datasetId: string | null; newDatasetName: string | null; format: string; mapping: unknown; startedAt: Date }> = {}
+	extra: Partial<{
+		datasetId: string | null;
+		newDatasetName: string | null;
+		format: string;
+		mapping: unknown;
+		startedAt: Date;
+	}> = {}
 ): Promise<boolean> {
 	const res = await db
 		.updateTable('dataset_import')
@@ -136,7 +159,17 @@ export async function transition(
 			...(extra.mapping !== undefined ? { mapping: JSON.stringify(extra.mapping) } : {}),
 			...(extra.startedAt ? { started_at: extra.startedAt } : {}),
 			// A (re)queued import starts from a clean slate: no errors or progress of an earlier run.
-			...(to === 'queued' ? { errors: '[]', error_count: 0, stats: '{}', bytes_read: 0, rows_processed: 0, cancel_requested: false, finished_at: null } : {})
+			...(to === 'queued'
+				? {
+						errors: '[]',
+						error_count: 0,
+						stats: '{}',
+						bytes_read: 0,
+						rows_processed: 0,
+						cancel_requested: false,
+						finished_at: null
+					}
+				: {})
 		})
 		.where('id', '=', importId)
 		.where('status', 'in', from)
@@ -144,10 +177,19 @@ export async function transition(
 	return Number(res.numUpdatedRows) > 0;
 }
 
-export async function updateProgress(db: Db, importId: string, p: { bytesRead: number; rows: number; status?: ImportStatus }) {
+export async function updateProgress(
+	db: Db,
+	importId: string,
+	p: { bytesRead: number; rows: number; status?: ImportStatus }
+) {
 	const row = await db
 		.updateTable('dataset_import')
-		.set({ bytes_read: p.bytesRead, rows_processed: p.rows, updated_at: new Date(), ...(p.status ? { status: p.status } : {}) })
+		.set({
+			bytes_read: p.bytesRead,
+			rows_processed: p.rows,
+			updated_at: new Date(),
+			...(p.status ? { status: p.status } : {})
+		})
 		.where('id', '=', importId)
 		.returning(['cancel_requested as cancelRequested'])
 		.executeTakeFirst();
@@ -155,13 +197,26 @@ export async function updateProgress(db: Db, importId: string, p: { bytesRead: n
 }
 
 export async function requestCancel(db: Db, importId: string): Promise<void> {
-	await db.updateTable('dataset_import').set({ cancel_requested: true, updated_at: new Date() }).where('id', '=', importId).execute();
+	await db
+		.updateTable('dataset_import')
+		.set({ cancel_requested: true, updated_at: new Date() })
+		.where('id', '=', importId)
+		.execute();
 }
 
 export async function finishImport(
 	db: Db,
 	importId: string,
-	r: { status: ImportStatus; errors?: ImportErrorEntry[]; errorCount?: number; stats?: ImportStats; revision?: number | null; datasetId?: string; bytesRead?: number; rows?: number }
+	r: {
+		status: ImportStatus;
+		errors?: ImportErrorEntry[];
+		errorCount?: number;
+		stats?: ImportStats;
+		revision?: number | null;
+		datasetId?: string;
+		bytesRead?: number;
+		rows?: number;
+	}
 ) {
 	await db
 		.updateTable('dataset_import')
@@ -196,10 +251,18 @@ export async function deleteOldUnusedChunks(db: Db, olderThan: Date): Promise<vo
 	await db
 		.deleteFrom('dataset_import_chunk')
 		.where('import_id', 'in', (eb) =>
-			eb.selectFrom('dataset_import').select('id').where('status', 'in', ['failed', 'cancelled', 'uploaded']).where('updated_at', '<', olderThan)
+			eb
+				.selectFrom('dataset_import')
+				.select('id')
+				.where('status', 'in', ['failed', 'cancelled', 'uploaded'])
+				.where('updated_at', '<', olderThan)
 		)
 		.execute();
 }
 
 export const touch = (db: Db, importId: string) =>
-	db.updateTable('dataset_import').set({ updated_at: sql`now()` }).where('id', '=', importId).execute();
+	db
+		.updateTable('dataset_import')
+		.set({ updated_at: sql`now()` })
+		.where('id', '=', importId)
+		.execute();

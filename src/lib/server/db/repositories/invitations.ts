@@ -22,7 +22,15 @@ export interface InvitationRow {
 
 export async function insertInvitation(
 	db: Db,
-	row: { tokenHash: Uint8Array; email: string | null; projectId: string | null; role: ProjectRole | null; createdBy: string; createdAt: Date; expiresAt: Date }
+	row: {
+		tokenHash: Uint8Array;
+		email: string | null;
+		projectId: string | null;
+		role: ProjectRole | null;
+		createdBy: string;
+		createdAt: Date;
+		expiresAt: Date;
+	}
 ): Promise<{ id: string; expiresAt: Date }> {
 	return db
 		.insertInto('invitation')
@@ -73,7 +81,10 @@ export async function listPendingInvitations(db: Db, projectId: string, now: Dat
 }
 
 /** Revokes a pending invitation of `projectId`; false when there is none with that id. */
-export async function revokeInvitation(db: Db, input: { projectId: string; invitationId: string; now: Date }): Promise<boolean> {
+export async function revokeInvitation(
+	db: Db,
+	input: { projectId: string; invitationId: string; now: Date }
+): Promise<boolean> {
 	const result = await db
 		.updateTable('invitation')
 		.set({ revoked_at: input.now })
@@ -101,7 +112,9 @@ export async function consumeInvitation(
 		.where('accepted_at', 'is', null)
 		.where('revoked_at', 'is', null)
 		.where('expires_at', '>', input.now)
-		.where((eb) => eb.or([eb('email', 'is', null), eb(sql<string>`lower(email)`, '=', input.email.trim().toLowerCase())]))
+		.where((eb) =>
+			eb.or([eb('email', 'is', null), eb(sql<string>`lower(email)`, '=', input.email.trim().toLowerCase())])
+		)
 		.returning(['id', 'project_id as projectId', 'role'])
 		.executeTakeFirst();
 }

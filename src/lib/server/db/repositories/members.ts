@@ -45,7 +45,9 @@ export async function listMembers(db: Db, projectId: string): Promise<MemberRow[
 		.innerJoin('app_user as u', 'u.id', 'm.user_id')
 		.select(['m.user_id as userId', 'u.display_name as displayName', 'u.email', 'm.role', 'm.created_at as joinedAt'])
 		.where('m.project_id', '=', projectId)
-		.orderBy((eb) => eb.case().when('m.role', '=', 'admin').then(0).when('m.role', '=', 'annotator').then(1).else(2).end())
+		.orderBy((eb) =>
+			eb.case().when('m.role', '=', 'admin').then(0).when('m.role', '=', 'annotator').then(1).else(2).end()
+		)
 		.orderBy('u.display_name')
 		.orderBy('m.user_id')
 		.execute();
@@ -72,6 +74,10 @@ export async function updateMemberRole(db: Db, row: Membership): Promise<boolean
 }
 
 export async function deleteMember(db: Db, projectId: string, userId: string): Promise<boolean> {
-	const result = await db.deleteFrom('project_member').where('project_id', '=', projectId).where('user_id', '=', userId).executeTakeFirst();
+	const result = await db
+		.deleteFrom('project_member')
+		.where('project_id', '=', projectId)
+		.where('user_id', '=', userId)
+		.executeTakeFirst();
 	return result.numDeletedRows > 0n;
 }

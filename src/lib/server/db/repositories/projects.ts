@@ -12,7 +12,10 @@ export interface ProjectRow {
 	createdAt: Date;
 }
 
-export async function insertProject(db: Db, row: { name: string; description: string; createdBy: string }): Promise<ProjectRow> {
+export async function insertProject(
+	db: Db,
+	row: { name: string; description: string; createdBy: string }
+): Promise<ProjectRow> {
 	return db
 		.insertInto('project')
 		.values({ name: row.name, description: row.description, created_by: row.createdBy })
@@ -38,7 +41,11 @@ export async function lockProject(db: Db, projectId: string): Promise<boolean> {
 	return row !== undefined;
 }
 
-export async function updateProject(db: Db, projectId: string, patch: { name?: string; description?: string }): Promise<ProjectRow | undefined> {
+export async function updateProject(
+	db: Db,
+	projectId: string,
+	patch: { name?: string; description?: string }
+): Promise<ProjectRow | undefined> {
 	return db
 		.updateTable('project')
 		.set(patch)

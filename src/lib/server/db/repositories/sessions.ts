@@ -31,7 +31,10 @@ export async function insertSession(
 		.execute();
 }
 
-export async function findSessionWithUser(db: Db, id: string): Promise<{ session: SessionRow; user: UserRow } | undefined> {
+export async function findSessionWithUser(
+	db: Db,
+	id: string
+): Promise<{ session: SessionRow; user: UserRow } | undefined> {
 	const row = await db
 		.selectFrom('auth_session as s')
 		.innerJoin('app_user as u', 'u.id', 's.user_id')
@@ -50,8 +53,20 @@ export async function findSessionWithUser(db: Db, id: string): Promise<{ session
 		.executeTakeFirst();
 	if (!row) return undefined;
 	return {
-		session: { id: row.id, secretHash: row.secretHash, userId: row.userId, createdAt: row.createdAt, lastVerifiedAt: row.lastVerifiedAt },
-		user: { id: row.userId, email: row.email, displayName: row.displayName, isInstanceAdmin: row.isInstanceAdmin, locale: row.locale }
+		session: {
+			id: row.id,
+			secretHash: row.secretHash,
+			userId: row.userId,
+			createdAt: row.createdAt,
+			lastVerifiedAt: row.lastVerifiedAt
+		},
+		user: {
+			id: row.userId,
+			email: row.email,
+			displayName: row.displayName,
+			isInstanceAdmin: row.isInstanceAdmin,
+			locale: row.locale
+		}
 	};
 }
 
@@ -65,16 +80,26 @@ export async function deleteSession(db: Db, id: string): Promise<void> {
 
 /** Deletes every session of `userId` except `keepId`; returns how many went. */
 export async function deleteOtherSessions(db: Db, userId: string, keepId: string): Promise<number> {
-	const result = await db.deleteFrom('auth_session').where('user_id', '=', userId).where('id', '!=', keepId).executeTakeFirst();
+	const result = await db
+		.deleteFrom('auth_session')
+		.where('user_id', '=', userId)
+		.where('id', '!=', keepId)
+		.executeTakeFirst();
 	return Number(result.numDeletedRows);
 }
 
 /** Housekeeping at sign-in: drops the user's sessions that can no longer validate. */
-export async function deleteExpiredSessions(db: Db, userId: string, limits: { idleBefore: Date; createdBefore: Date }): Promise<void> {
+export async function deleteExpiredSessions(
+	db: Db,
+	userId: string,
+	limits: { idleBefore: Date; createdBefore: Date }
+): Promise<void> {
 	await db
 		.deleteFrom('auth_session')
 		.where('user_id', '=', userId)
-		.where((eb) => eb.or([eb('last_verified_at', '<=', limits.idleBefore), eb('created_at', '<=', limits.createdBefore)]))
+		.where((eb) =>
+			eb.or([eb('last_verified_at', '<=', limits.idleBefore), eb('created_at', '<=', limits.createdBefore)])
+		)
 		.execute();
 }
 
@@ -89,7 +114,13 @@ export interface SessionListRow {
 export async function listUserSessions(db: Db, userId: string): Promise<SessionListRow[]> {
 	return db
 		.selectFrom('auth_session')
-		.select(['id', 'created_at as createdAt', 'last_verified_at as lastVerifiedAt', 'user_agent as userAgent', 'client_address as clientAddress'])
+		.select([
+			'id',
+			'created_at as createdAt',
+			'last_verified_at as lastVerifiedAt',
+			'user_agent as userAgent',
+			'client_address as clientAddress'
+		])
 		.where('user_id', '=', userId)
 		.orderBy('last_verified_at', 'desc')
 		.execute();

@@ -15,7 +15,14 @@ export async function setUserDisplayName(db: Db, userId: string, displayName: st
 export async function findUserProfile(db: Db, userId: string) {
 	return db
 		.selectFrom('app_user')
-		.select(['id', 'email', 'display_name as displayName', 'is_instance_admin as isInstanceAdmin', 'locale', 'created_at as createdAt'])
+		.select([
+			'id',
+			'email',
+			'display_name as displayName',
+			'is_instance_admin as isInstanceAdmin',
+			'locale',
+			'created_at as createdAt'
+		])
 		.where('id', '=', userId)
 		.executeTakeFirst();
 }

@@ -18,7 +18,13 @@ export interface UserWithPassword extends UserRow {
 	passwordHash: string;
 }
 
-const userColumns = ['id', 'email', 'display_name as displayName', 'is_instance_admin as isInstanceAdmin', 'locale'] as const;
+const userColumns = [
+	'id',
+	'email',
+	'display_name as displayName',
+	'is_instance_admin as isInstanceAdmin',
+	'locale'
+] as const;
 
 export async function findUserByEmail(db: Db, email: string): Promise<UserWithPassword | undefined> {
 	return db

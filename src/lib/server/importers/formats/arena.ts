@@ -45,20 +45,52 @@ export const arenaAdapter: FormatAdapter<ArenaOptions> = {
 			const b = r.name('model_b');
 			const winner = r.string('winner', { required: true });
 			const verdict = winner === null ? null : WINNERS[winner];
-			if (winner !== null && !verdict) r.fail('winner', `must be one of model_a, model_b, tie, "tie (bothbad)"; got ${JSON.stringify(winner)}.`);
+			if (winner !== null && !verdict)
+				r.fail('winner', `must be one of model_a, model_b, tie, "tie (bothbad)"; got ${JSON.stringify(winner)}.`);
 			const num = r.has('num') ? r.id('num') : null;
 			if (a !== null && a === b) r.fail('model_b', `is the same model as model_a ("${a}").`);
-			if (!r.ok || id === null || a === null || b === null || !verdict || winner === null) return { record: null, issues: r.issues };
+			if (!r.ok || id === null || a === null || b === null || !verdict || winner === null)
+				return { record: null, issues: r.issues };
 
 			const externalKey = num !== null ? `battle:${num}` : `line:${raw.line}`;
-			const record = emptyRecord(raw.line, num !== null ? { value: externalKey, field: 'num', label: `battle num ${num}` } : null, { idField: 'question_id', promptField: 'question_id' });
+			const record = emptyRecord(
+				raw.line,
+				num !== null ? { value: externalKey, field: 'num', label: `battle num ${num}` } : null,
+				{ idField: 'question_id', promptField: 'question_id' }
+			);
 			record.item = makeItem({ externalId: id, prompt: null });
-			record.answers.push(makeAnswer({ itemExternalId: id, field: 'model_a', system: a, content: null }), makeAnswer({ itemExternalId: id, field: 'model_b', system: b, content: null }));
+			record.answers.push(
+				makeAnswer({ itemExternalId: id, field: 'model_a', system: a, content: null }),
+				makeAnswer({ itemExternalId: id, field: 'model_b', system: b, content: null })
+			);
 			const bothBad = winner === 'tie (bothbad)';
 			if (voter === 'human') {
-				record.annotations.push({ itemExternalId: id, field: 'winner', systemA: a, systemB: b, order: 'ab', annotator: o.annotator, externalKey, verdict, score: null, metadata: bothBad ? { winner, bothBad } : { winner } });
+				record.annotations.push({
+					itemExternalId: id,
+					field: 'winner',
+					systemA: a,
+					systemB: b,
+					order: 'ab',
+					annotator: o.annotator,
+					externalKey,
+					verdict,
+					score: null,
+					metadata: bothBad ? { winner, bothBad } : { winner }
+				});
 			} else {
-				record.judgments.push({ itemExternalId: id, field: 'winner', run: { name: judge, model: o.judgeModel ?? null, mode: 'pairwise' }, systemA: a, systemB: b, order: 'ab', sample: null, verdict, score: null, preference: null, raw: { winner, num: num ?? undefined } });
+				record.judgments.push({
+					itemExternalId: id,
+					field: 'winner',
+					run: { name: judge, model: o.judgeModel ?? null, mode: 'pairwise' },
+					systemA: a,
+					systemB: b,
+					order: 'ab',
+					sample: null,
+					verdict,
+					score: null,
+					preference: null,
+					raw: { winner, num: num ?? undefined }
+				});
 			}
 			return { record, issues: [] };
 		};

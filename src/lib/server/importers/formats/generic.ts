@@ -39,8 +39,14 @@ export const GenericMappingSchema = z
 		itemMetadata: z.array(column).max(200).default([]),
 		answerMetadata: z.array(column).max(200).default([])
 	})
-	.refine((m) => !!m.prompt !== !!m.conversation, { message: 'Map exactly one of "prompt" or "conversation".', path: ['prompt'] })
-	.refine((m) => !m.answer || !!m.system || !!m.systemName, { message: 'An "answer" column needs a "system" column or a fixed "systemName".', path: ['system'] })
+	.refine((m) => !!m.prompt !== !!m.conversation, {
+		message: 'Map exactly one of "prompt" or "conversation".',
+		path: ['prompt']
+	})
+	.refine((m) => !m.answer || !!m.system || !!m.systemName, {
+		message: 'An "answer" column needs a "system" column or a fixed "systemName".',
+		path: ['system']
+	})
 	.refine((m) => !(m.answer && m.answerColumns && Object.keys(m.answerColumns).length > 0), {
 		message: 'Use either "answer" (long format) or "answerColumns" (wide format), not both.',
 		path: ['answerColumns']
@@ -100,7 +106,11 @@ function checkColumns(mapping: GenericMapping, ctx: AdapterContext, csv: boolean
 	].filter((c): c is string => !!c);
 	return named
 		.filter((c) => !have.has(c))
-		.map((c) => ({ line: 1, field: c, reason: `The mapping names the column "${c}", which is not in the header (${ctx.fields.join(', ')}).` }));
+		.map((c) => ({
+			line: 1,
+			field: c,
+			reason: `The mapping names the column "${c}", which is not in the header (${ctx.fields.join(', ')}).`
+		}));
 }
 
 /** Text or (JSON sources only) an array of per-turn texts. A required answer may be "" (a model can answer nothing). */
@@ -152,11 +162,27 @@ function genericMapper(csv: boolean) {
 			const promptField = (mapping.prompt ?? mapping.conversation)!;
 			const longFormat = !!mapping.answer;
 			const key = longFormat
-				? { value: `${externalId}\u001f${answers[0]?.system}`, field: mapping.externalId ?? mapping.prompt ?? 'prompt', label: `answer for item "${externalId}" from system "${answers[0]?.system}"` }
-				: { value: externalId, field: mapping.externalId ?? mapping.prompt ?? 'prompt', label: `item id "${externalId}"` };
+				? {
+						value: `${externalId}\u001f${answers[0]?.system}`,
+						field: mapping.externalId ?? mapping.prompt ?? 'prompt',
+						label: `answer for item "${externalId}" from system "${answers[0]?.system}"`
+					}
+				: {
+						value: externalId,
+						field: mapping.externalId ?? mapping.prompt ?? 'prompt',
+						label: `item id "${externalId}"`
+					};
 			const record = emptyRecord(raw.line, key, { idField: mapping.externalId ?? promptField, promptField });
 			record.item = makeItem({ externalId, prompt: promptValue, reference, category, tags, metadata: itemMetadata });
-			record.answers = answers.map((a) => makeAnswer({ itemExternalId: externalId!, field: a.field, system: a.system, content: a.content, metadata: answerMetadata }));
+			record.answers = answers.map((a) =>
+				makeAnswer({
+					itemExternalId: externalId!,
+					field: a.field,
+					system: a.system,
+					content: a.content,
+					metadata: answerMetadata
+				})
+			);
 			return { record, issues: [] };
 		};
 }

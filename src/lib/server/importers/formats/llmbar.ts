@@ -67,7 +67,18 @@ export const llmbarAdapter: FormatAdapter<LlmbarOptions> = {
 								r.fail(`results[${k}]["${key}"].winner`, `must be "1" or "2", got ${JSON.stringify(entry?.winner)}.`);
 								continue;
 							}
-							judgments.push({ field: `results[${k}]["${key}"].winner`, run: { name: judge, model: o.judgeModel ?? null, mode: 'pairwise' }, systemA: o.systemA, systemB: o.systemB, order, sample: k, verdict, score: null, preference: null, raw: entry });
+							judgments.push({
+								field: `results[${k}]["${key}"].winner`,
+								run: { name: judge, model: o.judgeModel ?? null, mode: 'pairwise' },
+								systemA: o.systemA,
+								systemB: o.systemB,
+								order,
+								sample: k,
+								verdict,
+								score: null,
+								preference: null,
+								raw: entry
+							});
 						}
 					});
 				r.checkJson('results', results);
@@ -75,11 +86,29 @@ export const llmbarAdapter: FormatAdapter<LlmbarOptions> = {
 			if (o.systemA === o.systemB) r.fail('output_2', 'systemA and systemB must be different names.');
 			if (!r.ok || input === null || out1 === null || out2 === null) return { record: null, issues: r.issues };
 			const id = derivedId('llmbar:', input, out1, out2);
-			const record = emptyRecord(raw.line, { value: id, field: 'input', label: 'pair (input, output_1, output_2)' }, { idField: 'input', promptField: 'input' });
+			const record = emptyRecord(
+				raw.line,
+				{ value: id, field: 'input', label: 'pair (input, output_1, output_2)' },
+				{ idField: 'input', promptField: 'input' }
+			);
 			record.item = makeItem({ externalId: id, prompt: input });
-			record.answers.push(makeAnswer({ itemExternalId: id, field: 'output_1', system: o.systemA, content: out1 }), makeAnswer({ itemExternalId: id, field: 'output_2', system: o.systemB, content: out2 }));
+			record.answers.push(
+				makeAnswer({ itemExternalId: id, field: 'output_1', system: o.systemA, content: out1 }),
+				makeAnswer({ itemExternalId: id, field: 'output_2', system: o.systemB, content: out2 })
+			);
 			if (gold) {
-				record.annotations.push({ itemExternalId: id, field: 'label', systemA: o.systemA, systemB: o.systemB, order: null, annotator: o.goldAnnotator, externalKey: 'gold', verdict: gold, score: null, metadata: {} });
+				record.annotations.push({
+					itemExternalId: id,
+					field: 'label',
+					systemA: o.systemA,
+					systemB: o.systemB,
+					order: null,
+					annotator: o.goldAnnotator,
+					externalKey: 'gold',
+					verdict: gold,
+					score: null,
+					metadata: {}
+				});
 			}
 			record.judgments = judgments.map((j) => ({ ...j, itemExternalId: id }));
 			return { record, issues: [] };

@@ -127,7 +127,16 @@ export class StageEncoder {
 			});
 		}
 		for (const r of rec.references) {
-			out += row({ kind: 'r', line, ...take(), id_field: idField, src_field: copyText(r.field), item_key: copyText(r.itemExternalId), ref_text: copyText(r.referenceText), ref_turns: json(r.referenceTurns) });
+			out += row({
+				kind: 'r',
+				line,
+				...take(),
+				id_field: idField,
+				src_field: copyText(r.field),
+				item_key: copyText(r.itemExternalId),
+				ref_text: copyText(r.referenceText),
+				ref_turns: json(r.referenceTurns)
+			});
 		}
 		for (const j of rec.judgments) {
 			out += row({
@@ -173,7 +182,8 @@ export class StageEncoder {
 
 	private seenSame(id: string, hash: string, refText: string | null, refTurns: string[] | null): boolean {
 		// Hash the reference too: the LRU must stay small whatever the texts' size.
-		const sig = refText === null && refTurns === null ? hash : `${hash}:${sha256Hex(refText ?? JSON.stringify(refTurns))}`;
+		const sig =
+			refText === null && refTurns === null ? hash : `${hash}:${sha256Hex(refText ?? JSON.stringify(refTurns))}`;
 		const prev = this.recent.get(id);
 		if (prev === sig) return true;
 		this.recent.delete(id);

@@ -17,8 +17,10 @@ export const accountRouter = router({
 		return { locale: input.locale };
 	}),
 
-	updateProfile: authedProcedure.input(z.object({ displayName: DisplayNameSchema })).mutation(async ({ ctx, input }) => {
-		await account.setDisplayName(ctx.db, ctx.user.id, input.displayName);
-		return { displayName: input.displayName };
-	})
+	updateProfile: authedProcedure
+		.input(z.object({ displayName: DisplayNameSchema }))
+		.mutation(async ({ ctx, input }) => {
+			await account.setDisplayName(ctx.db, ctx.user.id, input.displayName);
+			return { displayName: input.displayName };
+		})
 });

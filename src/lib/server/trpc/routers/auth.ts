@@ -25,5 +25,7 @@ export const authRouter = router({
 	}),
 
 	/** Ends every other session of the caller (other browsers, devices); keeps this one. */
-	signOutOthers: authedProcedure.mutation(({ ctx }) => accounts.signOutOtherSessions(ctx.db, ctx.user.id, ctx.session.id))
+	signOutOthers: authedProcedure.mutation(({ ctx }) =>
+		accounts.signOutOtherSessions(ctx.db, ctx.user.id, ctx.session.id)
+	)
 });

@@ -22,7 +22,14 @@ export const importsRouter = router({
 				datasetId: z.string().uuid().nullish()
 			})
 		)
-		.query(({ ctx, input }) => imports.previewImport(ctx.db, input.projectId, { importId: input.importId, format: input.format, mapping: input.mapping ?? undefined, datasetId: input.datasetId })),
+		.query(({ ctx, input }) =>
+			imports.previewImport(ctx.db, input.projectId, {
+				importId: input.importId,
+				format: input.format,
+				mapping: input.mapping ?? undefined,
+				datasetId: input.datasetId
+			})
+		),
 
 	/** Queues the import job into an existing dataset or a new one. */
 	start: projectProcedure(roles.admin)
@@ -36,7 +43,9 @@ export const importsRouter = router({
 
 	list: projectProcedure(roles.admin)
 		.input(z.object({ datasetId: z.string().uuid().optional(), limit: z.number().int().min(1).max(200).default(50) }))
-		.query(({ ctx, input }) => imports.listImports(ctx.db, input.projectId, { datasetId: input.datasetId, limit: input.limit })),
+		.query(({ ctx, input }) =>
+			imports.listImports(ctx.db, input.projectId, { datasetId: input.datasetId, limit: input.limit })
+		),
 
 	cancel: projectProcedure(roles.admin)
 		.input(ImportRefSchema)

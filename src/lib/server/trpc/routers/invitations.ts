@@ -16,23 +16,36 @@ export const invitationsRouter = router({
 	create: projectProcedure(roles.admin)
 		.input(z.object({ role: ProjectRoleSchema, email: OptionalEmailSchema }))
 		.mutation(({ ctx, input }) =>
-			invitations.createInvitation(ctx.db, { projectId: ctx.membership.projectId, role: input.role, email: input.email, createdBy: ctx.user.id })
+			invitations.createInvitation(ctx.db, {
+				projectId: ctx.membership.projectId,
+				role: input.role,
+				email: input.email,
+				createdBy: ctx.user.id
+			})
 		),
 
 	/** Pending (unused, unrevoked, unexpired) invitations of the project. */
-	list: projectProcedure(roles.admin).query(({ ctx }) => invitations.listPendingInvitations(ctx.db, ctx.membership.projectId)),
+	list: projectProcedure(roles.admin).query(({ ctx }) =>
+		invitations.listPendingInvitations(ctx.db, ctx.membership.projectId)
+	),
 
 	revoke: projectProcedure(roles.admin)
 		.input(z.object({ invitationId: z.string().uuid() }))
 		.mutation(async ({ ctx, input }) => {
-			await invitations.revokeInvitation(ctx.db, { projectId: ctx.membership.projectId, invitationId: input.invitationId, by: ctx.user.id });
+			await invitations.revokeInvitation(ctx.db, {
+				projectId: ctx.membership.projectId,
+				invitationId: input.invitationId,
+				by: ctx.user.id
+			});
 			return { ok: true as const };
 		}),
 
 	/** A link to create an account without joining a project. */
 	createInstance: instanceAdminProcedure
 		.input(z.object({ email: OptionalEmailSchema }))
-		.mutation(({ ctx, input }) => invitations.createInvitation(ctx.db, { projectId: null, role: null, email: input.email, createdBy: ctx.user.id })),
+		.mutation(({ ctx, input }) =>
+			invitations.createInvitation(ctx.db, { projectId: null, role: null, email: input.email, createdBy: ctx.user.id })
+		),
 
 	/** Where a link leads: project, role, bound email, or why it no longer works. */
 	inspect: publicProcedure

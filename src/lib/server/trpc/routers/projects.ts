@@ -13,17 +13,25 @@ export const projectsRouter = router({
 	/** Creates a project; the caller becomes its admin. */
 	create: authedProcedure
 		.input(CreateProjectSchema)
-		.mutation(({ ctx, input }) => projects.createProject(ctx, { name: input.name, description: input.description, userId: ctx.user.id })),
+		.mutation(({ ctx, input }) =>
+			projects.createProject(ctx, { name: input.name, description: input.description, userId: ctx.user.id })
+		),
 
 	get: projectProcedure(roles.anyMember).query(({ ctx }) => projects.getProject(ctx.db, ctx.membership)),
 
 	update: projectProcedure(roles.admin)
 		.input(UpdateProjectSchema)
-		.mutation(({ ctx, input }) => projects.updateProject(ctx.db, ctx.membership, { name: input.name, description: input.description })),
+		.mutation(({ ctx, input }) =>
+			projects.updateProject(ctx.db, ctx.membership, { name: input.name, description: input.description })
+		),
 
 	/** Cached counts from the `project.refresh-stats` job; null until it first ran. */
-	stats: projectProcedure(roles.readResults).query(({ ctx }) => projects.readProjectStats(ctx.db, ctx.membership.projectId)),
+	stats: projectProcedure(roles.readResults).query(({ ctx }) =>
+		projects.readProjectStats(ctx.db, ctx.membership.projectId)
+	),
 
 	/** Queues a statistics refresh (deduplicated per project while pending). */
-	refreshStats: projectProcedure(roles.admin).mutation(({ ctx }) => projects.refreshStats(ctx.queue, ctx.membership.projectId))
+	refreshStats: projectProcedure(roles.admin).mutation(({ ctx }) =>
+		projects.refreshStats(ctx.queue, ctx.membership.projectId)
+	)
 });

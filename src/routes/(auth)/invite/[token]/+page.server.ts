@@ -31,7 +31,10 @@ function afterJoining(joined: Joined | null): never {
 /** An already-member is told so on this page (their role was kept) rather than silently redirected. */
 function joinedResult(joined: Joined) {
 	if (joined.alreadyMember) {
-		return { form: 'accept' as const, alreadyMember: { projectId: joined.projectId, projectName: joined.projectName, role: joined.role } };
+		return {
+			form: 'accept' as const,
+			alreadyMember: { projectId: joined.projectId, projectName: joined.projectName, role: joined.role }
+		};
 	}
 	afterJoining(joined);
 }
@@ -59,7 +62,11 @@ export const actions: Actions = {
 	/** A visitor without an account creates one; the invitation is used up in the same transaction. */
 	signUp: async (event) => {
 		const form = await event.request.formData();
-		const values = { email: field(form, 'email'), displayName: field(form, 'displayName'), password: field(form, 'password') };
+		const values = {
+			email: field(form, 'email'),
+			displayName: field(form, 'displayName'),
+			password: field(form, 'password')
+		};
 		const echo = { email: values.email.slice(0, 320), displayName: values.displayName.slice(0, 200) };
 		const fieldErrors = signUpFieldErrors(values);
 		if (Object.keys(fieldErrors).length > 0) return failForm(400, { form: 'signUp', fieldErrors, ...echo });

@@ -8,7 +8,10 @@ export const load: PageServerLoad = async (event) => {
 	const caller = await serverCaller(event);
 	const isAdmin = project.role === 'admin';
 	const [datasets, imports] = await loadOrThrow(event.url, () =>
-		Promise.all([caller.datasets.list({ projectId: project.id }), isAdmin ? caller.imports.list({ projectId: project.id, limit: 10 }) : Promise.resolve([])])
+		Promise.all([
+			caller.datasets.list({ projectId: project.id }),
+			isAdmin ? caller.imports.list({ projectId: project.id, limit: 10 }) : Promise.resolve([])
+		])
 	);
 	return {
 		datasets,

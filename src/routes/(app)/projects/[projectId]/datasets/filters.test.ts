@@ -11,7 +11,12 @@ describe('item list URL state', () => {
 	});
 
 	it('drops blank values and malformed system ids', () => {
-		expect(readFilters(new URLSearchParams('q=%20%20&system=nope&category=&tag=t'))).toEqual({ search: undefined, systemId: undefined, category: undefined, tag: 't' });
+		expect(readFilters(new URLSearchParams('q=%20%20&system=nope&category=&tag=t'))).toEqual({
+			search: undefined,
+			systemId: undefined,
+			category: undefined,
+			tag: 't'
+		});
 		expect(filterQuery({})).toBe('');
 	});
 });

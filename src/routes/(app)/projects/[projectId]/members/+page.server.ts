@@ -12,7 +12,9 @@ export const load: PageServerLoad = async (event) => {
 	const [members, invitations] = await Promise.all([
 		loadOrThrow(event.url, () => caller.members.list({ projectId })),
 		// Pending invitations are an admin tool; others never ask for them.
-		project.role === 'admin' ? loadOrThrow(event.url, () => caller.invitations.list({ projectId })) : Promise.resolve(null)
+		project.role === 'admin'
+			? loadOrThrow(event.url, () => caller.invitations.list({ projectId }))
+			: Promise.resolve(null)
 	]);
 	return { members, invitations };
 };
@@ -27,7 +29,11 @@ export const actions: Actions = {
 		const userId = str(form, 'userId');
 		try {
 			const caller = await serverCaller(event);
-			await caller.members.updateRole({ projectId: event.params.projectId, userId, role: str(form, 'role') as ProjectRoleName });
+			await caller.members.updateRole({
+				projectId: event.params.projectId,
+				userId,
+				role: str(form, 'role') as ProjectRoleName
+			});
 		} catch (err) {
 			return failAction(err, { form: `member:${userId}`, messages: reasonMessages() });
 		}
@@ -56,9 +62,20 @@ export const actions: Actions = {
 		const values = { role: str(form, 'role'), email: str(form, 'email') };
 		try {
 			const caller = await serverCaller(event);
-			const created = await caller.invitations.create({ projectId: event.params.projectId, role: values.role as ProjectRoleName, email: values.email });
+			const created = await caller.invitations.create({
+				projectId: event.params.projectId,
+				role: values.role as ProjectRoleName,
+				email: values.email
+			});
 			// The token exists only in this response: show the full link once.
-			return { form: 'invite', invitation: { url: new URL(created.url, event.url.origin).href, expiresAt: created.expiresAt, role: values.role } };
+			return {
+				form: 'invite',
+				invitation: {
+					url: new URL(created.url, event.url.origin).href,
+					expiresAt: created.expiresAt,
+					role: values.role
+				}
+			};
 		} catch (err) {
 			return failAction(err, { form: 'invite', values });
 		}
@@ -66,7 +83,9 @@ export const actions: Actions = {
 	revoke: async (event) => {
 		const form = await event.request.formData();
 		try {
-			await (await serverCaller(event)).invitations.revoke({ projectId: event.params.projectId, invitationId: str(form, 'invitationId') });
+			await (
+				await serverCaller(event)
+			).invitations.revoke({ projectId: event.params.projectId, invitationId: str(form, 'invitationId') });
 		} catch (err) {
 			return failAction(err, { form: 'invitations' });
 		}

@@ -16,7 +16,9 @@ export const load: PageServerLoad = async (event) => {
 	const [datasets, job] = await loadOrThrow(event.url, () =>
 		Promise.all([
 			caller.datasets.list({ projectId: project.id }),
-			importParam && UUID.test(importParam) ? caller.imports.get({ projectId: project.id, importId: importParam }) : Promise.resolve(null)
+			importParam && UUID.test(importParam)
+				? caller.imports.get({ projectId: project.id, importId: importParam })
+				: Promise.resolve(null)
 		])
 	);
 	return {

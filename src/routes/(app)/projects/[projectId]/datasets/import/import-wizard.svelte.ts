@@ -8,7 +8,14 @@
  */
 import { trpc } from '$lib/trpc/client';
 import { draftFromMapping, isGenericFormat, mappingFromDraft, type MappingDraft } from './mapping';
-import { RUNNING_STATUSES, type DatasetOption, type ImportErrorEntry, type ImportPreview, type ImportView, type Target } from './types';
+import {
+	RUNNING_STATUSES,
+	type DatasetOption,
+	type ImportErrorEntry,
+	type ImportPreview,
+	type ImportView,
+	type Target
+} from './types';
 import { uploadFile, UploadError, type UploadHandle } from './upload';
 import { errorEntries } from './wizard-errors';
 import { datasetNameFromFile } from './dataset-name';
@@ -47,10 +54,16 @@ export class ImportWizard {
 	private timer: ReturnType<typeof setTimeout> | null = null;
 	private stopped = false;
 
-	constructor(opts: { projectId: string; datasets: DatasetOption[]; datasetId?: string | null; job?: ImportView | null }) {
+	constructor(opts: {
+		projectId: string;
+		datasets: DatasetOption[];
+		datasetId?: string | null;
+		job?: ImportView | null;
+	}) {
 		this.projectId = opts.projectId;
 		this.datasets = opts.datasets;
-		if (opts.datasetId && opts.datasets.some((d) => d.id === opts.datasetId)) this.target = { kind: 'existing', datasetId: opts.datasetId };
+		if (opts.datasetId && opts.datasets.some((d) => d.id === opts.datasetId))
+			this.target = { kind: 'existing', datasetId: opts.datasetId };
 		if (opts.job) this.resume(opts.job);
 	}
 
@@ -59,7 +72,9 @@ export class ImportWizard {
 	}
 
 	get targetValid(): boolean {
-		return this.target.kind === 'existing' ? this.datasets.some((d) => this.target.kind === 'existing' && d.id === this.target.datasetId) : this.target.name.trim().length > 0;
+		return this.target.kind === 'existing'
+			? this.datasets.some((d) => this.target.kind === 'existing' && d.id === this.target.datasetId)
+			: this.target.name.trim().length > 0;
 	}
 
 	/** A new-dataset name that already exists (the server would refuse it). */
@@ -95,7 +110,8 @@ export class ImportWizard {
 		this.message = null;
 		this.messageErrors = [];
 		this.fileName = file.name;
-		if (this.target.kind === 'new' && !this.target.name.trim()) this.target = { kind: 'new', name: datasetNameFromFile(file.name) };
+		if (this.target.kind === 'new' && !this.target.name.trim())
+			this.target = { kind: 'new', name: datasetNameFromFile(file.name) };
 		this.uploadLoaded = 0;
 		this.uploadTotal = file.size;
 		this.step = 'uploading';
@@ -179,7 +195,8 @@ export class ImportWizard {
 	}
 
 	async changeTarget(target: Target) {
-		const datasetChanged = target.kind === 'existing' && (this.target.kind !== 'existing' || this.target.datasetId !== target.datasetId);
+		const datasetChanged =
+			target.kind === 'existing' && (this.target.kind !== 'existing' || this.target.datasetId !== target.datasetId);
 		this.target = target;
 		// An untouched mapping is re-suggested: the chosen dataset may remember one.
 		if (datasetChanged && !this.mappingEdited && this.importId && this.step === 'preview') await this.refreshPreview();
@@ -187,7 +204,16 @@ export class ImportWizard {
 
 	get canStart(): boolean {
 		const p = this.preview;
-		return this.step === 'preview' && !!p && !!p.format && !p.fileError && this.targetValid && !this.nameTaken && !this.starting && !this.previewing;
+		return (
+			this.step === 'preview' &&
+			!!p &&
+			!!p.format &&
+			!p.fileError &&
+			this.targetValid &&
+			!this.nameTaken &&
+			!this.starting &&
+			!this.previewing
+		);
 	}
 
 	async start() {
@@ -198,7 +224,7 @@ export class ImportWizard {
 		try {
 			let mapping: Record<string, unknown> | undefined;
 			try {
-				mapping = this.mappingToSend() ?? ((this.preview.mapping as Record<string, unknown> | null) ?? undefined);
+				mapping = this.mappingToSend() ?? (this.preview.mapping as Record<string, unknown> | null) ?? undefined;
 			} catch {
 				this.optionsInvalid = true;
 				return;

@@ -3,7 +3,15 @@ import { draftFromMapping, mappingFromDraft, usedColumns } from './mapping';
 
 describe('mapping draft', () => {
 	it('round-trips a long-format mapping', () => {
-		const m = { externalId: 'id', prompt: 'question', reference: 'gold', system: 'model', answer: 'output', itemMetadata: ['source'], answerMetadata: [] };
+		const m = {
+			externalId: 'id',
+			prompt: 'question',
+			reference: 'gold',
+			system: 'model',
+			answer: 'output',
+			itemMetadata: ['source'],
+			answerMetadata: []
+		};
 		const d = draftFromMapping(m);
 		expect(d).toMatchObject({ promptKind: 'prompt', promptColumn: 'question', answerMode: 'long' });
 		expect(mappingFromDraft(d)).toEqual(m);
@@ -13,7 +21,12 @@ describe('mapping draft', () => {
 		const d = draftFromMapping({ conversation: 'messages', answerColumns: { a: 'sys-a', b: 'sys-b' } });
 		expect(d).toMatchObject({ promptKind: 'conversation', answerMode: 'wide' });
 		d.answerColumns.b = ' ';
-		expect(mappingFromDraft(d)).toEqual({ conversation: 'messages', answerColumns: { a: 'sys-a' }, itemMetadata: [], answerMetadata: [] });
+		expect(mappingFromDraft(d)).toEqual({
+			conversation: 'messages',
+			answerColumns: { a: 'sys-a' },
+			itemMetadata: [],
+			answerMetadata: []
+		});
 		expect([...usedColumns(d)].sort()).toEqual(['a', 'b', 'messages']);
 	});
 

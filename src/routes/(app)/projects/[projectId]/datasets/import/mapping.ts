@@ -38,8 +38,12 @@ const strList = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string =>
 /** A mapping from the server (suggested or remembered) as an editable draft. */
 export function draftFromMapping(raw: unknown): MappingDraft {
 	const m = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
-	const wide = m.answerColumns && typeof m.answerColumns === 'object' ? (m.answerColumns as Record<string, unknown>) : {};
-	const answerColumns = Object.fromEntries(Object.entries(wide).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
+	const wide =
+		m.answerColumns && typeof m.answerColumns === 'object' ? (m.answerColumns as Record<string, unknown>) : {};
+	const answerColumns = Object.fromEntries(Object.entries(wide).filter(([, v]) => typeof v === 'string')) as Record<
+		string,
+		string
+	>;
 	const conversation = str(m.conversation);
 	return {
 		externalId: str(m.externalId),

@@ -31,20 +31,34 @@ export interface UploadHandle {
 	abort(): void;
 }
 
-export function uploadFile(projectId: string, file: File, onProgress: (loaded: number, total: number) => void): UploadHandle {
+export function uploadFile(
+	projectId: string,
+	file: File,
+	onProgress: (loaded: number, total: number) => void
+): UploadHandle {
 	const xhr = new XMLHttpRequest();
 	const done = new Promise<UploadResult>((resolve, reject) => {
-		xhr.open('POST', `/api/projects/${encodeURIComponent(projectId)}/imports?fileName=${encodeURIComponent(file.name)}`);
+		xhr.open(
+			'POST',
+			`/api/projects/${encodeURIComponent(projectId)}/imports?fileName=${encodeURIComponent(file.name)}`
+		);
 		xhr.setRequestHeader('content-type', 'application/octet-stream');
 		xhr.responseType = 'json';
 		xhr.upload.onprogress = (e) => onProgress(e.loaded, e.lengthComputable ? e.total : file.size);
 		xhr.onload = () => {
-			const body = xhr.response as { importId?: string; byteSize?: number; gzip?: boolean; error?: { message?: string; details?: { errors?: UploadErrorEntry[] } } } | null;
+			const body = xhr.response as {
+				importId?: string;
+				byteSize?: number;
+				gzip?: boolean;
+				error?: { message?: string; details?: { errors?: UploadErrorEntry[] } };
+			} | null;
 			if (xhr.status === 201 && body?.importId) {
 				resolve({ importId: body.importId, byteSize: body.byteSize ?? file.size, gzip: body.gzip ?? false });
 				return;
 			}
-			reject(new UploadError(body?.error?.message ?? `HTTP ${xhr.status}`, xhr.status, body?.error?.details?.errors ?? []));
+			reject(
+				new UploadError(body?.error?.message ?? `HTTP ${xhr.status}`, xhr.status, body?.error?.details?.errors ?? [])
+			);
 		};
 		xhr.onerror = () => reject(new UploadError('network', 0));
 		xhr.onabort = () => reject(new UploadError('aborted', 0));

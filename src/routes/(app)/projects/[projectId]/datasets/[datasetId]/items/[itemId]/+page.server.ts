@@ -8,7 +8,12 @@ export const load: PageServerLoad = async (event) => {
 	const caller = await serverCaller(event);
 	const filters = readFilters(event.url.searchParams);
 	const item = await loadOrThrow(event.url, () =>
-		caller.datasets.item({ projectId: project.id, datasetId: event.params.datasetId, itemId: event.params.itemId, ...filters })
+		caller.datasets.item({
+			projectId: project.id,
+			datasetId: event.params.datasetId,
+			itemId: event.params.itemId,
+			...filters
+		})
 	);
 	return { item, filters };
 };

@@ -39,7 +39,11 @@ export function isPerTurn(answers: AnswerLike[]): boolean {
 	return answers.some((a) => a.turns !== null);
 }
 
-export function turnBlocks(messages: ChatMessage[], referenceTurns: string[] | null, answers: AnswerLike[]): TurnBlock[] {
+export function turnBlocks(
+	messages: ChatMessage[],
+	referenceTurns: string[] | null,
+	answers: AnswerLike[]
+): TurnBlock[] {
 	const groups = splitTurns(messages);
 	const count = Math.max(groups.length, ...answers.map((a) => a.turns?.length ?? 0));
 	return Array.from({ length: count }, (_, i) => ({
