@@ -169,10 +169,10 @@ test('the instance admin creates the demo project in one click and browses it', 
 	await page.getByRole('button', { name: 'Create demo project' }).click();
 	await expect(page).toHaveURL(/\/projects\/[0-9a-f-]{36}\/datasets$/);
 	await expect(page.getByRole('heading', { level: 1, name: 'Concord demo' })).toBeVisible();
-	// The two demo files are imported by the worker, like any upload.
+	// The four demo files (two English, two Chinese) are imported by the worker, like any upload.
 	await expect(async () => {
 		await page.reload();
-		await expect(page.getByRole('region', { name: 'Recent imports' }).getByText('Imported')).toHaveCount(2, {
+		await expect(page.getByRole('region', { name: 'Recent imports' }).getByText('Imported')).toHaveCount(4, {
 			timeout: 1000
 		});
 	}).toPass({ timeout: 30_000 });

@@ -40,7 +40,7 @@ describe('demo project', () => {
 		const admin = await makeUser(h.db, { isInstanceAdmin: true });
 		const c = h.caller(admin);
 		const demo = await c.demo.create();
-		expect(demo.importIds).toHaveLength(2);
+		expect(demo.importIds).toHaveLength(4);
 		await runQueued(demo.importIds);
 		for (const importId of demo.importIds) {
 			await expect(c.imports.get({ projectId: demo.projectId, importId })).resolves.toMatchObject({
@@ -49,7 +49,9 @@ describe('demo project', () => {
 			});
 		}
 
-		const [dataset] = await c.datasets.list({ projectId: demo.projectId });
+		const datasets = await c.datasets.list({ projectId: demo.projectId });
+		expect(datasets).toHaveLength(2);
+		const dataset = datasets.find((d) => d.id === demo.datasetId);
 		expect(dataset).toMatchObject({
 			id: demo.datasetId,
 			itemCount: 40,
@@ -106,6 +108,33 @@ describe('demo project', () => {
 		expect(single.reference).toEqual({ kind: 'text', text: expect.stringContaining('$920') });
 	});
 
+	it('adds a dataset written in Chinese: 16 questions in the same domains, conversations and references kept', async () => {
+		const admin = await makeUser(h.db, { isInstanceAdmin: true });
+		const c = h.caller(admin);
+		const demo = await c.demo.create();
+		await runQueued(demo.importIds);
+		const zh = { projectId: demo.projectId, datasetId: demo.datasetIds.zh };
+		const [dataset] = (await c.datasets.list({ projectId: demo.projectId })).filter((d) => d.id === zh.datasetId);
+		expect(dataset).toMatchObject({ name: '中文演示题', itemCount: 16, answerCount: 48, systemCount: 3 });
+		const facets = await c.datasets.categories(zh);
+		expect(facets.categories.map((f) => [f.value, f.count]).sort()).toEqual([
+			['clinical-information', 4],
+			['cloud-presales', 4],
+			['materials-science', 4],
+			['network-operations', 4]
+		]);
+		const all = await c.datasets.items({ ...zh, limit: 50 });
+		const qsofa = await c.datasets.item({ ...zh, itemId: all.items.find((i) => i.externalId === 'zh-cli-04')!.id });
+		expect(qsofa.turnCount).toBe(2);
+		expect(qsofa.reference).toMatchObject({
+			kind: 'turns',
+			turns: [expect.stringContaining('Sepsis-3'), expect.any(String)]
+		});
+		const cost = await c.datasets.item({ ...zh, itemId: all.items.find((i) => i.externalId === 'zh-cld-02')!.id });
+		expect(cost.prompt).toMatchObject({ kind: 'text', text: expect.stringContaining('包年预留价格') });
+		expect(cost.answers.find((a) => a.systemName === 'atlas-large')?.content).toContain('2808');
+	});
+
 	it('creates a second, independent project when asked twice, and re-importing the demo files adds nothing', async () => {
 		const admin = await makeUser(h.db, { isInstanceAdmin: true });
 		const c = h.caller(admin);
@@ -114,9 +143,10 @@ describe('demo project', () => {
 		const second = await c.demo.create();
 		await runQueued(second.importIds);
 		expect(second.projectId).not.toBe(first.projectId);
-		const [a] = await c.datasets.list({ projectId: first.projectId });
-		const [b] = await c.datasets.list({ projectId: second.projectId });
-		expect([a.itemCount, b.itemCount]).toEqual([40, 40]);
+		const counts = async (projectId: string) =>
+			(await c.datasets.list({ projectId })).map((d) => d.itemCount).sort((x, y) => x - y);
+		expect(await counts(first.projectId)).toEqual([16, 40]);
+		expect(await counts(second.projectId)).toEqual([16, 40]);
 
 		// The same files again into the first demo dataset: content-hashed, so no new rows and no new revision.
 		for (const file of demoFiles()) {
@@ -130,13 +160,22 @@ describe('demo project', () => {
 			});
 			await startImport(h.db, h.queue, first.projectId, {
 				importId: up.importId,
-				datasetId: first.datasetId,
+				datasetId: first.datasetIds[file.dataset],
 				format: 'jsonl',
 				mapping: file.mapping
 			});
 			await runQueued([up.importId]);
 		}
-		const [again] = await c.datasets.list({ projectId: first.projectId });
-		expect(again).toMatchObject({ itemCount: 40, answerCount: 120, currentRevision: 2 });
+		const again = await c.datasets.list({ projectId: first.projectId });
+		expect(again.find((d) => d.id === first.datasetIds.en)).toMatchObject({
+			itemCount: 40,
+			answerCount: 120,
+			currentRevision: 2
+		});
+		expect(again.find((d) => d.id === first.datasetIds.zh)).toMatchObject({
+			itemCount: 16,
+			answerCount: 48,
+			currentRevision: 2
+		});
 	});
 });

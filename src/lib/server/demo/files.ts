@@ -1,14 +1,19 @@
 /**
- * The demo dataset as the files a user could have uploaded: two JSON Lines
- * files in the generic format, each with the field mapping the import wizard
- * would offer. Going through real files (upload → preview-able → import job)
- * means the demo is hashed, versioned and deduplicated exactly like any
- * import, and shows two revisions: single questions, then conversations.
+ * The demo datasets as the files a user could have uploaded: for each of the two
+ * datasets (English, Chinese), two JSON Lines files in the generic format, each with
+ * the field mapping the import wizard would offer. Going through real files
+ * (upload → preview-able → import job) means the demo is hashed, versioned and
+ * deduplicated exactly like any import, and each dataset shows two revisions:
+ * single questions, then conversations.
  */
-import { demoQuestions } from './questions';
+import { chineseQuestions, demoQuestions } from './questions';
 import { demoSystems, type DemoQuestion } from './types';
 
+/** Which demo dataset a file goes into: the English questions or the Chinese ones. */
+export type DemoDatasetKey = 'en' | 'zh';
+
 export interface DemoFile {
+	dataset: DemoDatasetKey;
 	fileName: string;
 	content: string;
 	/** A generic-format mapping (see importers/formats/generic.ts). */
@@ -23,12 +28,14 @@ function answersOf(q: DemoQuestion, single: boolean): Record<string, string | st
 
 const toJsonl = (rows: object[]) => rows.map((r) => JSON.stringify(r)).join('\n') + '\n';
 
-export function demoFiles(): DemoFile[] {
-	const single = demoQuestions.filter((q) => q.turns.length === 1);
-	const multi = demoQuestions.filter((q) => q.turns.length > 1);
+/** One set of questions as two files: single questions first, then conversations. */
+function filesOf(questions: readonly DemoQuestion[], dataset: DemoDatasetKey, prefix: string): DemoFile[] {
+	const single = questions.filter((q) => q.turns.length === 1);
+	const multi = questions.filter((q) => q.turns.length > 1);
 	return [
 		{
-			fileName: 'concord-demo-questions.jsonl',
+			dataset,
+			fileName: `${prefix}-questions.jsonl`,
 			content: toJsonl(
 				single.map((q) => ({
 					id: q.id,
@@ -49,7 +56,8 @@ export function demoFiles(): DemoFile[] {
 			}
 		},
 		{
-			fileName: 'concord-demo-conversations.jsonl',
+			dataset,
+			fileName: `${prefix}-conversations.jsonl`,
 			content: toJsonl(
 				multi.map((q) => ({
 					id: q.id,
@@ -71,4 +79,8 @@ export function demoFiles(): DemoFile[] {
 			}
 		}
 	];
+}
+
+export function demoFiles(): DemoFile[] {
+	return [...filesOf(demoQuestions, 'en', 'concord-demo'), ...filesOf(chineseQuestions, 'zh', 'concord-demo-zh')];
 }

@@ -27,3 +27,23 @@ export function padded(body: string, seed: number): string {
 	const closer = closers[(seed * 7 + 3) % closers.length];
 	return `${opener}\n\n${body.trim()}\n\n${closer}`;
 }
+
+const openersZh = [
+	'这是一个非常好的问题！这个话题经常被问到，值得我们花一点时间，一步一步地仔细梳理，确保不遗漏任何重要的细节。在正式回答之前，我想先说明一下整体思路：先介绍相关的背景知识，再分析问题的关键所在，最后给出具体的建议和总结。',
+	'感谢您的提问。这是一个非常重要、也非常有意思的领域，在给出完整而全面的回答之前，有几个方面值得我们详细考虑。为了让回答更加清晰易懂，我会把内容分成几个部分来讲，每个部分都会尽量结合实际情况进行说明。',
+	'当然，很乐意为您解答！首先我会用自己的话把问题复述一遍，确保我们理解一致，然后再逐条说明其中的要点。这个问题看起来简单，但实际上涉及不少细节，下面我们就一起来仔细看一看。',
+	'这是一个很有代表性的问题。很多人一开始都会对此感到困惑，所以我会尽量把背景知识和实际细节都讲清楚、讲全面。希望通过下面的说明，您能够对这个问题有一个系统而完整的认识。'
+];
+
+const closersZh = [
+	'综上所述，以上就是需要关注的主要方面。希望这个详细的解释对您有所帮助！如果还有任何疑问，或者希望我展开说明其中某一部分，欢迎随时提出，我会尽力为您进一步解答。',
+	'最后再总结一下：以上内容涵盖了这个问题的主要方面。当然，每个实际情况都有所不同，建议结合相关文档并咨询专业人士，根据具体情况做出判断。总之，认真规划、注重细节总是值得的。',
+	'希望这份全面的概述对您有用。归根结底，最合适的做法取决于您的具体情况、需求和限制条件，请仔细评估上面的每一点。如果您愿意提供更多背景信息，我也可以给出更有针对性的建议。'
+];
+
+/** The same habit in Chinese, for the Chinese demo set. */
+export function paddedZh(body: string, seed: number): string {
+	const opener = openersZh[seed % openersZh.length];
+	const closer = closersZh[(seed * 7 + 3) % closersZh.length];
+	return `${opener}\n\n${body.trim()}\n\n${closer}`;
+}
