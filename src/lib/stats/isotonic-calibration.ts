@@ -10,7 +10,7 @@
  */
 import { fitIsotonic, type IsotonicStep } from './isotonic';
 import { createRng } from './rng';
-import { assertArrayLike, assertFiniteNumbers, assertInteger, assertSameLength } from './validate';
+import { assertArrayLike, assertFiniteNumbers, assertInteger, assertSameLength, describe } from './validate';
 
 export interface PredictionError {
 	/** Mean squared error, mean over pairs of (prediction − human)². */
@@ -32,6 +32,8 @@ export interface IsotonicCalibration {
 		/** Out-of-fold training-mean human score: the no-information baseline. */
 		constant: PredictionError;
 		folds: number;
+		/** Number of distinct groups the folds were split by (= n without `groups`). */
+		groups: number;
 	};
 }
 
@@ -40,14 +42,32 @@ export interface IsotonicCalibrationOptions {
 	folds?: number;
 	/** Seed of the random fold assignment (default 1). */
 	seed?: number;
+	/**
+	 * Item key per row (same length as `judge`). Rows sharing a key — several
+	 * human ratings of one item — always land in the same fold. Pass it
+	 * whenever an item has more than one row, or the cross-validated error is
+	 * optimistic (see `isotonicCalibration`).
+	 */
+	groups?: readonly (string | number | null)[];
 }
 
 /**
  * Fit the isotonic map judge → human on all pairs and estimate its error by
  * k-fold cross-validation.
  *
- * Folds: the pairs are shuffled (seeded Fisher–Yates) and pair at shuffled
- * position p goes to fold p mod k, so fold sizes differ by at most one.
+ * Folds: the groups (items; every row its own group without `groups`) are
+ * shuffled (seeded Fisher–Yates) and the group at shuffled position p goes to
+ * fold p mod k, so fold sizes in groups differ by at most one. Grouped
+ * ("leave-items-out") cross-validation is what estimates the error on *new*
+ * items (Hastie, Tibshirani & Friedman, "The Elements of Statistical
+ * Learning", 2nd ed. 2009, §7.10.2: any information shared between training
+ * and test folds makes CV optimistic; Roberts et al. 2017, "Cross-validation
+ * strategies for data with temporal, spatial, hierarchical, or phylogenetic
+ * structure", Ecography 40, 913–929, on blocking by group). With three human
+ * ratings per item and row folds, the other ratings of a test item sit in the
+ * training fold at the same judge score, so the fit partly memorises the item
+ * and the CV error can fall below the irreducible error; grouped folds remove
+ * that leak (see isotonic.test.ts, 'grouped folds').
  * `before` is meaningful only when judge and human use the same scale; when
  * they don't, compare `after` with `constant`. Test points outside a
  * training fold's range get the end value (clipping), as in sklearn.
@@ -58,7 +78,7 @@ export interface IsotonicCalibrationOptions {
 export function isotonicCalibration(
 	judge: readonly (number | null)[],
 	human: readonly (number | null)[],
-	{ folds = 5, seed = 1 }: IsotonicCalibrationOptions = {}
+	{ folds = 5, seed = 1, groups }: IsotonicCalibrationOptions = {}
 ): IsotonicCalibration {
 	assertArrayLike(judge, 'isotonicCalibration: judge');
 	assertArrayLike(human, 'isotonicCalibration: human');
@@ -66,34 +86,60 @@ export function isotonicCalibration(
 	assertFiniteNumbers(judge, 'isotonicCalibration: judge', { allowNull: true });
 	assertFiniteNumbers(human, 'isotonicCalibration: human', { allowNull: true });
 	assertInteger(folds, 'isotonicCalibration: folds', 2);
+	if (groups !== undefined) {
+		assertArrayLike(groups, 'isotonicCalibration: groups');
+		assertSameLength(judge, groups, ['isotonicCalibration: judge', 'isotonicCalibration: groups']);
+	}
 	const xs: number[] = [];
 	const ys: number[] = [];
+	// Group id per complete pair, numbered in order of first appearance.
+	const groupOf: number[] = [];
+	const groupId = new Map<string | number, number>();
 	for (let i = 0; i < judge.length; i++) {
 		const j = judge[i];
 		const h = human[i];
-		if (j !== null && h !== null) {
-			xs.push(j);
-			ys.push(h);
+		if (j === null || h === null) continue;
+		xs.push(j);
+		ys.push(h);
+		if (groups === undefined) {
+			groupOf.push(groupOf.length);
+			continue;
 		}
+		const key = groups[i];
+		if (typeof key !== 'string' && !(typeof key === 'number' && Number.isFinite(key))) {
+			throw new TypeError(
+				`isotonicCalibration: groups[${i}] must be a string or a finite number, got ${describe(key)}`
+			);
+		}
+		let id = groupId.get(key);
+		if (id === undefined) {
+			id = groupId.size;
+			groupId.set(key, id);
+		}
+		groupOf.push(id);
 	}
 	const n = xs.length;
-	if (n < folds) {
+	const g = groups === undefined ? n : groupId.size;
+	if (g < folds) {
 		throw new RangeError(
-			`isotonicCalibration: ${n} complete pairs is fewer than folds = ${folds}; lower folds or add data`
+			`isotonicCalibration: ${g} ${groups === undefined ? 'complete pairs' : 'groups (items)'} is fewer than ` +
+				`folds = ${folds}; lower folds or add data`
 		);
 	}
 	const { predict, steps } = fitIsotonic(xs, ys);
 
-	const order = Int32Array.from({ length: n }, (_, i) => i);
+	// Shuffle the groups (rows when ungrouped: the same draws as before groups existed).
+	const order = Int32Array.from({ length: g }, (_, i) => i);
 	const rng = createRng(seed);
-	for (let i = n - 1; i > 0; i--) {
+	for (let i = g - 1; i > 0; i--) {
 		const j = Math.floor(rng() * (i + 1));
 		const t = order[i];
 		order[i] = order[j];
 		order[j] = t;
 	}
-	const foldOf = new Int32Array(n);
-	for (let p = 0; p < n; p++) foldOf[order[p]] = p % folds;
+	const foldOfGroup = new Int32Array(g);
+	for (let p = 0; p < g; p++) foldOfGroup[order[p]] = p % folds;
+	const foldOf = Int32Array.from(groupOf, (id) => foldOfGroup[id]);
 
 	const after = { se: 0, ae: 0 };
 	const constant = { se: 0, ae: 0 };
@@ -134,7 +180,8 @@ export function isotonicCalibration(
 			before: { mse: se / n, mae: ae / n },
 			after: { mse: after.se / n, mae: after.ae / n },
 			constant: { mse: constant.se / n, mae: constant.ae / n },
-			folds
+			folds,
+			groups: g
 		}
 	};
 }
