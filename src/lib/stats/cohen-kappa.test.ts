@@ -27,7 +27,7 @@ function expand<T>(table: number[][], labels: T[]): [T[], T[]] {
  * Independent O(n²) reference: chance disagreement as the mean weight over all
  * n² cross pairs (a_i, b_j), observed as the mean weight over the n item pairs.
  */
-function bruteKappa(a: number[], b: number[], weight: (x: number, y: number) => number): number {
+function bruteKappa<T>(a: T[], b: T[], weight: (x: T, y: T) => number): number {
 	const n = a.length;
 	let observed = 0;
 	let expected = 0;
@@ -126,6 +126,66 @@ describe('cohenKappa — position vs value weighting', () => {
 
 	it("weightBy 'value' rejects string categories", () => {
 		expect(() => cohenKappa(['a', 'b'], ['b', 'a'], { weights: 'linear', weightBy: 'value' })).toThrow(TypeError);
+	});
+});
+
+describe('cohenKappa — weighted κ on text labels needs the scale order', () => {
+	// Position of each label in the true scale order: the weight function of the reference.
+	const byScale = (scale: string[], power: number) => (x: string, y: string) =>
+		Math.abs(scale.indexOf(x) - scale.indexOf(y)) ** power;
+
+	it('low/medium/high, quadratic: throws without categories, 0.667 (not 0.275) with them', () => {
+		const scale = ['low', 'medium', 'high'];
+		const [a, b] = expand(
+			[
+				[2, 1, 0],
+				[1, 2, 1],
+				[0, 1, 2]
+			],
+			scale
+		);
+		expect(() => cohenKappa(a, b, { weights: 'quadratic' })).toThrow(TypeError);
+		expect(() => cohenKappa(a, b, { weights: 'quadratic' })).toThrow(/categories.*scale order/);
+		const kappa = cohenKappa(a, b, { weights: 'quadratic', categories: scale });
+		expect(kappa).toBeCloseTo(bruteKappa(a, b, byScale(scale, 2)), 12);
+		expect(kappa).toBeCloseTo(2 / 3, 12);
+		// What character-code order (high < low < medium) gave before: the measured 0.275.
+		const codeOrder = cohenKappa(a, b, { weights: 'quadratic', categories: ['high', 'low', 'medium'] });
+		expect(codeOrder).toBeCloseTo(bruteKappa(a, b, byScale(['high', 'low', 'medium'], 2)), 12);
+		expect(codeOrder).toBeCloseTo(0.275, 3);
+	});
+
+	it('"1", "2", "9", "10" as text, linear: throws without categories, 0.474 (not −0.053) with them', () => {
+		const scale = ['1', '2', '9', '10'];
+		const [a, b] = expand(
+			[
+				[0, 1, 0, 0],
+				[2, 1, 0, 0],
+				[0, 0, 1, 1],
+				[0, 0, 1, 1]
+			],
+			scale
+		);
+		expect(() => cohenKappa(a, b, { weights: 'linear' })).toThrow(/categories.*scale order/);
+		const kappa = cohenKappa(a, b, { weights: 'linear', categories: scale });
+		expect(kappa).toBeCloseTo(bruteKappa(a, b, byScale(scale, 1)), 12);
+		expect(kappa).toBeCloseTo(0.474, 3);
+		const codeOrder = cohenKappa(a, b, { weights: 'linear', categories: ['1', '10', '2', '9'] });
+		expect(codeOrder).toBeCloseTo(bruteKappa(a, b, byScale(['1', '10', '2', '9'], 1)), 12);
+		expect(codeOrder).toBeCloseTo(-0.053, 3);
+		// The same labels as numbers sort numerically and need no categories.
+		expect(cohenKappa(a.map(Number), b.map(Number), { weights: 'linear' })).toBeCloseTo(kappa, 12);
+	});
+
+	it('pairwise verdicts A/B/tie: weighted κ needs the order, unweighted κ does not', () => {
+		const judge = ['A', 'tie', 'B', 'A', 'B'];
+		const human = ['A', 'A', 'B', 'tie', 'B'];
+		expect(() => cohenKappa(judge, human, { weights: 'linear' })).toThrow(/\['A', 'tie', 'B'\]/);
+		expect(cohenKappa(judge, human, { weights: 'linear', categories: ['A', 'tie', 'B'] })).toBeCloseTo(
+			bruteKappa(judge, human, byScale(['A', 'tie', 'B'], 1)),
+			12
+		);
+		expect(() => cohenKappa(judge, human)).not.toThrow();
 	});
 });
 

@@ -22,6 +22,14 @@
  * scale as `categories` for Likert data. `weightBy: 'value'` uses the numeric
  * labels themselves, d_i = categories[i] (distances in scale units).
  *
+ * Text labels with weights: weighted κ needs the scale order, and sorting text
+ * by character code does not give it ("high" < "low" < "medium"; "10" < "2").
+ * Measured: low/medium/high with quadratic weights gives κ = 0.275 in code
+ * order instead of 0.667 in scale order; "1", "2", "9", "10" as text with
+ * linear weights gives −0.053 instead of 0.474. So 'linear' / 'quadratic' on
+ * string labels require `categories` in scale order (a TypeError otherwise),
+ * as ordinal `krippendorffAlpha` does. Numbers sort numerically and need none.
+ *
  * Assumptions: both raters label the same items independently; categories are
  * exhaustive and, for weighted κ, ordered. Pairs with a `null` are dropped.
  *
@@ -125,6 +133,14 @@ export function cohenKappaDetails(
 		throw new RangeError(`cohenKappa: weightBy must be 'position' or 'value', got ${describe(weightBy)}`);
 	}
 	const coded = codePairs(a, b, 'cohenKappa', categories, { ordered: weights !== 'none' });
+	if (weights !== 'none' && categories === undefined && coded.categories.some((c) => typeof c === 'string')) {
+		// Character-code order is not a scale order (see the module docblock).
+		throw new TypeError(
+			`cohenKappa: weights '${weights}' on text labels need \`categories\` in scale order ` +
+				`(e.g. ['low', 'medium', 'high'] or, for pairwise verdicts, ['A', 'tie', 'B']); ` +
+				`text sorts by character code, which is not the order of the scale`
+		);
+	}
 	const k = coded.categories.length;
 	let distances: number[];
 	if (weightBy === 'value') {
