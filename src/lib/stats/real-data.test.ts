@@ -3,11 +3,13 @@
  * ../shared/data (see its README for sources and licences). Every library
  * number is checked against a plain-loop computation in this file, and the
  * values are logged so that a reader can compare them with the papers.
- * Skipped, with a message, when the data folder is absent.
+ * Skipped, with a printed reason, when the data folder is absent (failed under
+ * CI=true): see test/support/shared-data.ts.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { hasSharedData, sharedData } from '../../../test/support/shared-data';
 import { pairwiseAgreement, type PairwiseVote } from './agreement';
 import { bootstrapIndexCI } from './bootstrap';
 import { bradleyTerry } from './bradley-terry';
@@ -19,16 +21,14 @@ import { positionBias } from './position-bias';
 import { ppiMean } from './ppi';
 import { createRng } from './rng';
 
-const DATA = path.resolve(process.cwd(), '../shared/data');
-const ARENA = path.join(DATA, 'chatbot-arena-votes');
-const LLMBAR = path.join(DATA, 'llmbar-natural');
-const ALPACA = path.join(DATA, 'alpaca-eval');
-
-function note(dir: string): void {
-	if (!existsSync(dir))
-		console.warn(`real-data tests skipped: ${dir} not found (expected ../shared/data beside the checkout)`);
-}
-[ARENA, LLMBAR, ALPACA].forEach(note);
+const ARENA = sharedData('chatbot-arena-votes');
+const LLMBAR = sharedData('llmbar-natural');
+const ALPACA = sharedData('alpaca-eval');
+const has = {
+	arena: hasSharedData('chatbot-arena-votes'),
+	llmbar: hasSharedData('llmbar-natural'),
+	alpaca: hasSharedData('alpaca-eval')
+};
 
 const readJson = <T>(file: string): T => JSON.parse(readFileSync(file, 'utf8')) as T;
 
@@ -58,9 +58,9 @@ function toVote(w: ArenaVote['winner']): PairwiseVote {
 	throw new Error(`unexpected winner ${String(w)}`);
 }
 
-describe.skipIf(!existsSync(ARENA))('Chatbot Arena: human vs LLM judges on 26,919 battles', () => {
-	const human = existsSync(ARENA) ? readArena('human') : [];
-	const judges = existsSync(ARENA) ? JUDGES.map((j) => ({ name: j, votes: readArena(j) })) : [];
+describe.skipIf(!has.arena)('Chatbot Arena: human vs LLM judges on 26,919 battles', () => {
+	const human = has.arena ? readArena('human') : [];
+	const judges = has.arena ? JUDGES.map((j) => ({ name: j, votes: readArena(j) })) : [];
 	const humanVotes = human.map((v) => toVote(v.winner));
 
 	it('files align battle by battle', () => {
@@ -230,9 +230,9 @@ interface LlmBarRow {
 	}[];
 }
 
-describe.skipIf(!existsSync(LLMBAR))('LLMBar Natural: GPT-4 judged in both orders', () => {
-	const rows = existsSync(LLMBAR) ? readJson<LlmBarRow[]>(path.join(LLMBAR, 'gpt4-vanilla-both-orders.json')) : [];
-	const gold = existsSync(LLMBAR) ? readJson<{ label: number | string }[]>(path.join(LLMBAR, 'dataset.json')) : [];
+describe.skipIf(!has.llmbar)('LLMBar Natural: GPT-4 judged in both orders', () => {
+	const rows = has.llmbar ? readJson<LlmBarRow[]>(path.join(LLMBAR, 'gpt4-vanilla-both-orders.json')) : [];
+	const gold = has.llmbar ? readJson<{ label: number | string }[]>(path.join(LLMBAR, 'dataset.json')) : [];
 	const toLabel = (w: string): PairwiseVote => (w === '1' ? 'A' : w === '2' ? 'B' : 'tie');
 
 	it('verdicts are stated in original labels (checked against the raw completions)', () => {
@@ -299,64 +299,61 @@ interface AlpacaRow {
 	preference: number;
 }
 
-describe.skipIf(!existsSync(ALPACA))(
-	'AlpacaEval 2.0 annotations (GPT-4-turbo judge, baseline gpt4_1106_preview)',
-	() => {
-		// Python's len() counts code points, as AlpacaEval does; JS .length counts UTF-16 units.
-		const chars = (s: string) => [...s].length;
+describe.skipIf(!has.alpaca)('AlpacaEval 2.0 annotations (GPT-4-turbo judge, baseline gpt4_1106_preview)', () => {
+	// Python's len() counts code points, as AlpacaEval does; JS .length counts UTF-16 units.
+	const chars = (s: string) => [...s].length;
 
-		for (const file of ['annotations-alpaca-7b.json', 'annotations-gpt35-turbo-instruct.json']) {
-			it(`${file}: length bias and length-controlled win rate`, () => {
-				const rows = readJson<AlpacaRow[]>(path.join(ALPACA, file));
-				const win = rows.map((r) => alpacaPreferenceToWin(r.preference));
-				const model = rows.map((r) => chars(r.output_2));
-				const baseline = rows.map((r) => chars(r.output_1));
+	for (const file of ['annotations-alpaca-7b.json', 'annotations-gpt35-turbo-instruct.json']) {
+		it(`${file}: length bias and length-controlled win rate`, () => {
+			const rows = readJson<AlpacaRow[]>(path.join(ALPACA, file));
+			const win = rows.map((r) => alpacaPreferenceToWin(r.preference));
+			const model = rows.map((r) => chars(r.output_2));
+			const baseline = rows.map((r) => chars(r.output_1));
 
-				const lc = lengthControlledWinRate(
-					rows.map((_, i) => ({ win: win[i], modelLength: model[i], baselineLength: baseline[i] })),
-					{ seed: 1 }
-				);
-				// The raw win rate is the plain mean of (preference − 1).
-				let sum = 0;
-				for (const r of rows) sum += r.preference - 1;
-				expect(lc.rawWinRate).toBeCloseTo(sum / rows.length, 13);
-				expect(lc.n).toBe(rows.length);
+			const lc = lengthControlledWinRate(
+				rows.map((_, i) => ({ win: win[i], modelLength: model[i], baselineLength: baseline[i] })),
+				{ seed: 1 }
+			);
+			// The raw win rate is the plain mean of (preference − 1).
+			let sum = 0;
+			for (const r of rows) sum += r.preference - 1;
+			expect(lc.rawWinRate).toBeCloseTo(sum / rows.length, 13);
+			expect(lc.n).toBe(rows.length);
 
-				// P(prefers longer), plain loop over pairs with different lengths.
-				let longer = 0;
-				let used = 0;
-				rows.forEach((_, i) => {
-					if (model[i] === baseline[i]) return;
-					used++;
-					longer += model[i] > baseline[i] ? win[i] : 1 - win[i];
-				});
-				const bias = lengthBias({
-					pairs: rows.map((_, i) => ({ lengthA: baseline[i], lengthB: model[i], verdict: win[i] })),
-					scores: rows.map((_, i) => ({ length: model[i], score: win[i] })),
-					seed: 1
-				});
-				expect(bias.prefersLonger!.n).toBe(used);
-				expect(bias.prefersLonger!.estimate).toBeCloseTo(longer / used, 13);
+			// P(prefers longer), plain loop over pairs with different lengths.
+			let longer = 0;
+			let used = 0;
+			rows.forEach((_, i) => {
+				if (model[i] === baseline[i]) return;
+				used++;
+				longer += model[i] > baseline[i] ? win[i] : 1 - win[i];
+			});
+			const bias = lengthBias({
+				pairs: rows.map((_, i) => ({ lengthA: baseline[i], lengthB: model[i], verdict: win[i] })),
+				scores: rows.map((_, i) => ({ length: model[i], score: win[i] })),
+				seed: 1
+			});
+			expect(bias.prefersLonger!.n).toBe(used);
+			expect(bias.prefersLonger!.estimate).toBeCloseTo(longer / used, 13);
 
-				console.log(`AlpacaEval ${rows[0].generator_2} vs ${rows[0].generator_1}`, {
-					rawWinRate: lc.rawWinRate,
-					rawCi: lc.rawCi,
-					lengthControlled: lc.winRate,
-					lcCi: lc.ci,
-					coefficients: lc.coefficients,
-					scale: lc.scale,
-					modelLongerShare: lc.modelLongerShare,
-					prefersLonger: bias.prefersLonger,
-					modelLengthVsPreference: bias.scoreCorrelation
-				});
-				// The judge favours the longer answer, and both models write shorter answers than the
-				// baseline, so controlling for length raises their win rate (as on the AlpacaEval 2.0 board).
-				expect(bias.prefersLonger!.estimate).toBeGreaterThan(0.6);
-				expect(lc.coefficients.length).toBeGreaterThan(0);
-				expect(lc.winRate).toBeGreaterThan(lc.rawWinRate);
-				expect(lc.ci[0]).toBeLessThanOrEqual(lc.winRate);
-				expect(lc.ci[1]).toBeGreaterThanOrEqual(lc.winRate);
-			}, 30_000);
-		}
+			console.log(`AlpacaEval ${rows[0].generator_2} vs ${rows[0].generator_1}`, {
+				rawWinRate: lc.rawWinRate,
+				rawCi: lc.rawCi,
+				lengthControlled: lc.winRate,
+				lcCi: lc.ci,
+				coefficients: lc.coefficients,
+				scale: lc.scale,
+				modelLongerShare: lc.modelLongerShare,
+				prefersLonger: bias.prefersLonger,
+				modelLengthVsPreference: bias.scoreCorrelation
+			});
+			// The judge favours the longer answer, and both models write shorter answers than the
+			// baseline, so controlling for length raises their win rate (as on the AlpacaEval 2.0 board).
+			expect(bias.prefersLonger!.estimate).toBeGreaterThan(0.6);
+			expect(lc.coefficients.length).toBeGreaterThan(0);
+			expect(lc.winRate).toBeGreaterThan(lc.rawWinRate);
+			expect(lc.ci[0]).toBeLessThanOrEqual(lc.winRate);
+			expect(lc.ci[1]).toBeGreaterThanOrEqual(lc.winRate);
+		}, 30_000);
 	}
-);
+});

@@ -18,8 +18,6 @@ import { createHarness, type Harness } from '../../support/harness';
 import { makeProjectWithMembers, type ProjectWithMembers } from '../../projects/factories';
 import { chunked } from '../../../../src/lib/server/importers/test-support';
 
-export const sharedData = (...parts: string[]) => path.resolve(process.cwd(), '../shared/data', ...parts);
-
 export interface ImportHarness extends Harness {
 	pool: pg.Pool;
 	project(name?: string): Promise<ProjectWithMembers>;
