@@ -13,5 +13,6 @@ export * from './ppi';
 export * from './bradley-terry';
 export * from './bradley-terry-fit';
 export * from './position-bias';
+export * from './wilson';
 export * from './length-bias';
 export * from './length-controlled';

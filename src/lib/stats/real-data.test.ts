@@ -256,6 +256,8 @@ describe.skipIf(!has.llmbar)('LLMBar Natural: GPT-4 judged in both orders', () =
 		let consistent = 0;
 		let firstBoth = 0;
 		let secondBoth = 0;
+		let leanFirst = 0;
+		let leanSecond = 0;
 		let correctFwd = 0;
 		let correctRev = 0;
 		let correctBoth = 0;
@@ -265,6 +267,8 @@ describe.skipIf(!has.llmbar)('LLMBar Natural: GPT-4 judged in both orders', () =
 			if (forward === reversed) consistent++;
 			if (forward === 'A' && reversed === 'B') firstBoth++;
 			if (forward === 'B' && reversed === 'A') secondBoth++;
+			if ((forward === 'A' && reversed === 'tie') || (forward === 'tie' && reversed === 'B')) leanFirst++;
+			if ((forward === 'B' && reversed === 'tie') || (forward === 'tie' && reversed === 'A')) leanSecond++;
 			if (forward === g) correctFwd++;
 			if (reversed === g) correctRev++;
 			if (forward === g && reversed === g) correctBoth++;
@@ -273,6 +277,11 @@ describe.skipIf(!has.llmbar)('LLMBar Natural: GPT-4 judged in both orders', () =
 		expect(res.favoursFirst).toBe(firstBoth / 100);
 		expect(res.favoursSecond).toBe(secondBoth / 100);
 		expect(res.flipRate.estimate).toBe((firstBoth + secondBoth) / 100);
+		expect(res.breakdown.biasedFirst.count).toBe(firstBoth + leanFirst);
+		expect(res.breakdown.biasedSecond.count).toBe(secondBoth + leanSecond);
+		expect(res.breakdown.consistent.count + res.breakdown.biasedFirst.count + res.breakdown.biasedSecond.count).toBe(
+			100
+		);
 		const accuracy = { forward: correctFwd / 100, reversed: correctRev / 100, bothOrders: correctBoth / 100 };
 		console.log('LLMBar Natural, GPT-4 vanilla', {
 			consistency: res.consistency,
@@ -280,6 +289,7 @@ describe.skipIf(!has.llmbar)('LLMBar Natural: GPT-4 judged in both orders', () =
 			flipRate: res.flipRate,
 			favoursFirst: res.favoursFirst,
 			favoursSecond: res.favoursSecond,
+			breakdown: res.breakdown,
 			accuracy
 		});
 		// Zeng et al. (2024) report GPT-4 on Natural around 90%+ accuracy with high positional agreement.
