@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import {
 	bootstrapCI,
+	bootstrapInterval,
 	bootstrapIndexCI,
 	bootstrapIndexCIs,
 	bootstrapReplicates,
@@ -167,6 +168,112 @@ describe('bootstrapCI — cluster resampling', () => {
 	});
 });
 
+describe('bootstrap edges: undefined resamples, zero width, NaN', () => {
+	it('leaves out and counts resamples where the statistic is undefined (NaN, ±Infinity or a RangeError)', () => {
+		const data = [1, 2, 3, 4, 5, 6];
+		// Undefined when the resample contains the value 1 more than twice.
+		const statistic = (s: number[]) => {
+			const ones = s.filter((x) => x === 1).length;
+			if (ones > 2) throw new RangeError('too many ones');
+			return ones === 2 ? Number.POSITIVE_INFINITY : mean(s);
+		};
+		const res = bootstrapCI(statistic, data, { seed: 2 });
+		const replicates = bootstrapReplicates(
+			(idx, len) => statistic(Array.from(idx.subarray(0, len), (i) => data[i])),
+			data.length,
+			{ seed: 2 }
+		);
+		const undefinedCount = replicates.filter((r) => Number.isNaN(r)).length;
+		// P(at least two 1s among 6 draws) = 1 − (5/6)⁶ − 6·(1/6)(5/6)⁵ ≈ 0.263.
+		expect(undefinedCount / 1000).toBeGreaterThan(0.22);
+		expect(undefinedCount / 1000).toBeLessThan(0.3);
+		expect(res.undefinedResamples).toBe(undefinedCount);
+		expect(res.ci).toEqual(percentileInterval(replicates.filter((r) => !Number.isNaN(r))));
+		expect(res.warnings[0]).toMatch(/undefined on \d+ of 1000 resamples/);
+		// A TypeError is a bug, not an undefined statistic: it propagates.
+		expect(() =>
+			bootstrapCI(
+				(s) => {
+					if (s.includes(6)) throw new TypeError('bug');
+					return 1;
+				},
+				[1, 2, 6]
+			)
+		).toThrow(TypeError);
+	});
+
+	it('bootstrapInterval builds the interval from given replicates, NaN = undefined', () => {
+		const res = bootstrapInterval([3, Number.NaN, 1, 2, 4, Number.NaN], 2.5, { level: 0.5 });
+		expect(res.undefinedResamples).toBe(2);
+		expect(res.resamples).toBe(6);
+		expect(res.ci).toEqual(percentileInterval([1, 2, 3, 4], 0.5));
+		expect(() => bootstrapInterval([1, 2], 1, { method: 'bca' })).toThrow(/jackknife/);
+	});
+
+	it('flags a zero-width interval', () => {
+		const res = bootstrapCI(() => 1, [1, 2, 3]);
+		expect(res.ci).toEqual([1, 1]);
+		expect(res.zeroWidth).toBe(true);
+		expect(res.warnings.join(' ')).toMatch(/zero width/);
+		expect(bootstrapCI(mean, [1, 2, 3]).zeroWidth).toBe(false);
+	});
+
+	it('percentileInterval rejects NaN instead of returning [1.075, NaN]', () => {
+		expect(() => percentileInterval([1, 1.1, Number.NaN, 1.05])).toThrow(/replicates\[2\] is NaN/);
+		expect(() => percentileInterval([])).toThrow(RangeError);
+	});
+});
+
+describe('BCa (Efron 1987)', () => {
+	// Skewed data: exponential quantiles; statistic: the mean.
+	const x = Array.from({ length: 25 }, (_, i) => -Math.log(1 - (i + 0.5) / 25));
+	const meanOf = (idx: Int32Array, len: number) => {
+		let s = 0;
+		for (let i = 0; i < len; i++) s += x[idx[i]];
+		return s / len;
+	};
+
+	it('matches scipy 1.17 `_bca_interval` on the same 2,000 replicates', () => {
+		// Reference: scipy.stats._resampling._bca_interval((x,), np.mean, -1, 0.025, replicates, None, np)
+		// with the replicates of bootstrapReplicates(meanOf, 25, { seed: 3, resamples: 2000 }), then
+		// np.percentile at α₁ = 0.04462835769083116, α₂ = 0.9885708622355085.
+		const res = bootstrapIndexCI(meanOf, 25, { seed: 3, resamples: 2000, method: 'bca' });
+		expect(res.method).toBe('bca');
+		expect(res.ci[0]).toBeCloseTo(0.6768269738815953, 12);
+		expect(res.ci[1]).toBeCloseTo(1.4356325995390307, 12);
+		// The mean of right-skewed data: BCa shifts the interval right of the percentile one.
+		const percentile = bootstrapIndexCI(meanOf, 25, { seed: 3, resamples: 2000 });
+		expect(res.ci[1]).toBeGreaterThan(percentile.ci[1]);
+	});
+
+	it('with clusters the jackknife leaves out whole clusters (equal clusters ≡ cluster means)', () => {
+		const clusters = x.flatMap((_, i) => [i, i]);
+		const doubled = x.flatMap((v) => [v, v]);
+		const res = bootstrapIndexCI(
+			(idx, len) => {
+				let s = 0;
+				for (let i = 0; i < len; i++) s += doubled[idx[i]];
+				return s / len;
+			},
+			50,
+			{ seed: 3, resamples: 2000, method: 'bca', clusters }
+		);
+		expect(res.ci[0]).toBeCloseTo(0.6768269738815953, 12);
+		expect(res.ci[1]).toBeCloseTo(1.4356325995390307, 12);
+	});
+
+	it('falls back to the percentile interval, with a warning, when all resamples sit on one side', () => {
+		// The first call is the full-data estimate (0); every resample lies above it: ẑ₀ = Φ⁻¹(0) = −∞.
+		const data = [1, 2, 3, 4, 5, 6, 7, 8];
+		let calls = 0;
+		const shifted = bootstrapCI((s) => (calls++ === 0 ? 0 : 1 + mean(s)), data, { method: 'bca' });
+		const res = bootstrapCI(mean, data, { method: 'bca' });
+		expect(res.method).toBe('bca');
+		expect(shifted.method).toBe('percentile');
+		expect(shifted.warnings.join(' ')).toMatch(/BCa is undefined/);
+	});
+});
+
 describe('bootstrapCI — validation', () => {
 	it('throws on bad options, empty data and undefined statistics', () => {
 		expect(() => bootstrapCI(mean, [])).toThrow(RangeError);
@@ -177,9 +284,12 @@ describe('bootstrapCI — validation', () => {
 		expect(() => bootstrapCI(mean, [1, 2], { clusters: ['a'] })).toThrow(/one key per data element/);
 		expect(() => bootstrapCI(mean, [1, 2], { seed: 0.5 })).toThrow(TypeError);
 		expect(() => bootstrapCI(() => Number.NaN, [1, 2])).toThrow(/full data/);
-		// Defined on the data, undefined on some resample: the error says so.
-		expect(() => bootstrapCI((s) => (s.every((x) => x === s[0]) ? Number.NaN : 1), [1, 2], { seed: 1 })).toThrow(
-			/resample/
+		expect(() => bootstrapCI(mean, [1, 2], { method: 'basic' as 'bca' })).toThrow(/method/);
+		expect(() => bootstrapCI(mean, [1, 2], { warnUndefinedShare: 2 })).toThrow(/warnUndefinedShare/);
+		// Defined on the data, undefined on every resample: nothing to build an interval from.
+		let calls = 0;
+		expect(() => bootstrapCI(() => (calls++ === 0 ? 1 : Number.NaN), [1, 2], { seed: 1 })).toThrow(
+			/undefined on 1000 of 1000 resamples/
 		);
 		expect(() => bootstrapCI(mean, 'abc' as unknown as number[])).toThrow(TypeError);
 	});

@@ -16,3 +16,4 @@ export * from './position-bias';
 export * from './wilson';
 export * from './length-bias';
 export * from './length-controlled';
+export * from './kappa-interval';
