@@ -472,9 +472,7 @@ export function bootstrapIndexCIs(
 	statistic(identity, n, estimates);
 	estimates.forEach((e, d) => {
 		if (!Number.isFinite(e)) {
-			throw new RangeError(
-				`bootstrap: the statistic returned ${e} on the full data` + ` (output ${d})`
-			);
+			throw new RangeError(`bootstrap: the statistic returned ${e} on the full data` + ` (output ${d})`);
 		}
 	});
 	const series = bootstrapVectorReplicates(statistic, dims, n, options);

@@ -118,7 +118,6 @@ function trueKappa(cells: number[]): number {
 /** Unweighted κ of a 0/1 resample, NaN when undefined (index fast path). */
 function kappaStatistic(a: Int32Array, b: Int32Array) {
 	return (idx: Int32Array, len: number): number => {
-		let n11 = 0;
 		let ra = 0;
 		let rb = 0;
 		let agree = 0;
@@ -127,7 +126,6 @@ function kappaStatistic(a: Int32Array, b: Int32Array) {
 			const y = b[idx[i]];
 			ra += x;
 			rb += y;
-			n11 += x & y;
 			agree += x === y ? 1 : 0;
 		}
 		const pa = ra / len;
