@@ -4,6 +4,18 @@ import globals from 'globals';
 import ts from 'typescript-eslint';
 import svelteConfig from './svelte.config.js';
 
+const DB_ONLY_MESSAGE = 'SQL belongs in src/lib/server/db/ (a repository function); call that instead.';
+/** Selectors for "a query built or sent outside db/" (see the block that uses them below). */
+const DB_ONLY = [
+	"ImportDeclaration[source.value='pg'][importKind='value']",
+	"ImportDeclaration[source.value='kysely'][importKind='value'] > ImportSpecifier[importKind='value'][imported.name=/^(sql|Kysely|PostgresDialect)$/]",
+	"TaggedTemplateExpression[tag.name='sql']",
+	"CallExpression[callee.object.name='sql']",
+	'CallExpression[callee.property.name=/^(selectFrom|selectNoFrom|insertInto|updateTable|deleteFrom|replaceInto|mergeInto|withRecursive)$/]',
+	// pg's client.query('…'): tRPC's .query(fn) takes a function, never a string.
+	"CallExpression[callee.property.name='query'][arguments.0.type=/^(Literal|TemplateLiteral)$/]"
+].map((selector) => ({ selector, message: DB_ONLY_MESSAGE }));
+
 export default ts.config(
 	js.configs.recommended,
 	...ts.configs.recommended,
@@ -55,6 +67,14 @@ export default ts.config(
 		rules: { 'no-restricted-imports': ['error', { patterns: ['$app/*', '*.svelte'] }] }
 	},
 	{
+		// Every SQL statement lives in src/lib/server/db/ (repositories, bulk IO, migrations
+		// outside src/). Elsewhere: no query builders, no `sql` templates, no raw pg queries.
+		// `import type` of pg/kysely stays allowed (pools and Db are passed around as values).
+		files: ['src/**/*.ts', 'src/**/*.js', 'src/**/*.svelte'],
+		ignores: ['src/lib/server/db/**'],
+		rules: { 'no-restricted-syntax': ['error', ...DB_ONLY] }
+	},
+	{
 		files: ['test/**', 'src/**/*.test.ts'],
 		rules: { 'no-console': 'off' }
 	},
@@ -66,7 +86,9 @@ export default ts.config(
 			'src/lib/paraglide/',
 			'.concord/',
 			'test-results/',
-			'playwright-report/'
+			'playwright-report/',
+			// Deliberately bad code that the lint tests feed to ESLint.
+			'test/fixtures/lint/'
 		]
 	}
 );

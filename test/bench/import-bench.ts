@@ -29,7 +29,7 @@ import { migrateToLatest } from '../../src/lib/server/db/migrate';
 import { createJobHandlers } from '../../src/lib/server/jobs/handlers';
 import { createQueue } from '../../src/lib/server/jobs/queue';
 import { makeAnswer, makeItem } from '../../src/lib/server/importers/normalized';
-import { copyFrom, copyText, copyTextArray } from '../../src/lib/server/importers/writer/copy-from';
+import { copyFrom, copyText, copyTextArray } from '../../src/lib/server/db/bulk/copy-from';
 import { receiveUpload, startImport } from '../../src/lib/server/services/imports';
 
 const args = process.argv.slice(2);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { copyText, copyTextArray } from './writer/copy-from';
+import { copyText, copyTextArray } from '../db/bulk/copy-from';
 import { detectFormats } from './formats/index';
 import { suggestGenericMapping } from './formats/generic';
 import { canonicalJson } from './hashing';

@@ -1,6 +1,6 @@
 import { json } from '@sveltejs/kit';
-import { sql } from 'kysely';
 import type { RequestHandler } from './$types';
+import { checkDatabase } from '$lib/server/services/health';
 import { getRuntime } from '$lib/server/runtime';
 
 /** 200 `{ ok: true }` when the database answers within 2 s, 503 otherwise. */
@@ -8,10 +8,7 @@ export const GET: RequestHandler = async () => {
 	const started = Date.now();
 	try {
 		const runtime = await getRuntime();
-		await Promise.race([
-			sql`select 1`.execute(runtime.db),
-			new Promise((_, reject) => setTimeout(() => reject(new Error('database timeout')), 2000))
-		]);
+		await checkDatabase(runtime.db);
 		return json({
 			ok: true,
 			database: 'up',

@@ -8,21 +8,60 @@
  */
 import type pg from 'pg';
 import type { ImportIssue } from '../../importers/issues';
-import { STAGE_COLUMNS } from '../../importers/writer/stage-rows';
+
+/**
+ * The staging table's columns, in COPY order. One table with a `kind` column
+ * ('i' item, 'a' answer, 'r' reference, 'j' judgment, 'n' annotation) lets one
+ * COPY stream carry a whole file; the encoder (importers/stage-rows.ts) writes
+ * its rows in exactly this order.
+ */
+const STAGE_TABLE = [
+	['kind', 'text not null'],
+	['line', 'int not null'],
+	['dup_key', 'text'],
+	['dup_field', 'text'],
+	['dup_label', 'text'],
+	['id_field', 'text'],
+	['src_field', 'text'],
+	['item_key', 'text'],
+	['sys_a', 'text'],
+	['sys_b', 'text'],
+	['hash', 'text'],
+	['prompt_text', 'text'],
+	['conversation', 'jsonb'],
+	['prompt_available', 'boolean'],
+	['turn_count', 'int'],
+	['ref_text', 'text'],
+	['ref_turns', 'jsonb'],
+	['category', 'text'],
+	['tags', 'text[]'],
+	['metadata', 'jsonb'],
+	['content', 'text'],
+	['turns', 'jsonb'],
+	['available', 'boolean'],
+	['per_turn', 'boolean'],
+	['char_count', 'int'],
+	['approx_tokens', 'int'],
+	['run_name', 'text'],
+	['run_model', 'text'],
+	['run_mode', 'text'],
+	['presented_order', 'text'],
+	['sample', 'int'],
+	['verdict', 'text'],
+	['score', 'numeric'],
+	['preference', 'numeric'],
+	['raw', 'jsonb'],
+	['annotator', 'text'],
+	['external_key', 'text']
+] as const;
+
+export const STAGE_COLUMNS = STAGE_TABLE.map(([name]) => name);
+export type StageColumn = (typeof STAGE_TABLE)[number][0];
 
 export async function createStage(client: pg.ClientBase): Promise<void> {
-	await client.query(`
-		create temp table import_stage (
-			kind text not null, line int not null,
-			dup_key text, dup_field text, dup_label text, id_field text, src_field text,
-			item_key text, sys_a text, sys_b text, hash text,
-			prompt_text text, conversation jsonb, prompt_available boolean, turn_count int,
-			ref_text text, ref_turns jsonb, category text, tags text[], metadata jsonb,
-			content text, turns jsonb, available boolean, per_turn boolean, char_count int, approx_tokens int,
-			run_name text, run_model text, run_mode text, presented_order text, sample int,
-			verdict text, score numeric, preference numeric, raw jsonb,
-			annotator text, external_key text
-		) on commit drop`);
+	await client.query(
+		`create temp table import_stage (${STAGE_TABLE.map(([c, t]) => `${c} ${t}`).join(', ')}) on commit drop`
+	);
 }
 
 export const stageCopySql = `copy import_stage (${STAGE_COLUMNS.join(', ')}) from stdin`;
@@ -270,11 +309,4 @@ export async function mergeStage(
 		judgmentsAdded: judgments.rowCount ?? 0,
 		annotationsAdded: annotations.rowCount ?? 0
 	};
-}
-
-export async function countStage(client: pg.ClientBase): Promise<{ distinctSystems: number }> {
-	const r = await client.query<{ n: number }>(
-		`select count(*)::int as n from (select sys_a from import_stage where sys_a is not null union select sys_b from import_stage where sys_b is not null) x`
-	);
-	return { distinctSystems: r.rows[0].n };
 }

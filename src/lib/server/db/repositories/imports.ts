@@ -6,7 +6,7 @@
  */
 import { sql } from 'kysely';
 import type pg from 'pg';
-import { copyOutBytea } from '../../importers/writer/copy-to';
+import { copyOutBytea } from '../bulk/copy-to';
 import type { Db } from '../client';
 import type { ImportErrorEntry, ImportStats, ImportStatus } from '../schema';
 
@@ -48,13 +48,27 @@ export async function* streamChunks(db: Db, importId: string): AsyncGenerator<Bu
 }
 
 /**
- * The whole upload as raw bytes over COPY (binary) on a dedicated client: no hex
- * strings, no query per chunk. Used by the import job; preview reads only the
- * first chunks with `streamChunks`.
+ * The whole upload as raw bytes over COPY (binary) on its own client: no hex
+ * strings, no query per chunk. Used by the import job (beside its transaction's
+ * connection); preview reads only the first chunks with `streamChunks`.
+ * `close()` must be called: the reader may stop mid-COPY, so its client is
+ * destroyed rather than returned to the pool.
  */
-export function copyChunks(client: pg.ClientBase, importId: string): AsyncGenerator<Buffer> {
+export async function openChunkReader(
+	pool: pg.Pool,
+	importId: string
+): Promise<{ chunks: AsyncGenerator<Buffer>; close(): void }> {
 	if (!UUID.test(importId)) throw new Error('invalid import id');
-	return copyOutBytea(client, `select data from dataset_import_chunk where import_id = '${importId}' order by seq`);
+	const client = await pool.connect();
+	let closed = false;
+	return {
+		chunks: copyOutBytea(client, `select data from dataset_import_chunk where import_id = '${importId}' order by seq`),
+		close() {
+			if (closed) return;
+			closed = true;
+			client.release(true);
+		}
+	};
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -1,56 +1,16 @@
 /**
  * Normalized records → rows of the import's staging table, as COPY text.
- * One staging table with a `kind` column ('i' item, 'a' answer, 'r' reference,
- * 'j' judgment, 'n' annotation) lets one COPY stream carry a whole file.
+ * The columns and their order belong to the staging table (db/repositories/import-staging.ts).
  * Long-format files repeat an item on every row; a small LRU of recently seen
  * identical items avoids staging the same prompt thousands of times (a repeat
  * with different content is still staged, so the database check reports it).
  */
-import { sha256Hex } from '../hashing';
-import type { NormalizedRecord } from '../normalized';
-import { copyText, copyTextArray } from './copy-from';
+import { sha256Hex } from './hashing';
+import type { NormalizedRecord } from './normalized';
+import { copyText, copyTextArray } from '../db/bulk/copy-from';
+import { STAGE_COLUMNS, type StageColumn } from '../db/repositories/import-staging';
 
-export const STAGE_COLUMNS = [
-	'kind',
-	'line',
-	'dup_key',
-	'dup_field',
-	'dup_label',
-	'id_field',
-	'src_field',
-	'item_key',
-	'sys_a',
-	'sys_b',
-	'hash',
-	'prompt_text',
-	'conversation',
-	'prompt_available',
-	'turn_count',
-	'ref_text',
-	'ref_turns',
-	'category',
-	'tags',
-	'metadata',
-	'content',
-	'turns',
-	'available',
-	'per_turn',
-	'char_count',
-	'approx_tokens',
-	'run_name',
-	'run_model',
-	'run_mode',
-	'presented_order',
-	'sample',
-	'verdict',
-	'score',
-	'preference',
-	'raw',
-	'annotator',
-	'external_key'
-] as const;
-
-type Col = (typeof STAGE_COLUMNS)[number];
+type Col = StageColumn;
 const INDEX = Object.fromEntries(STAGE_COLUMNS.map((c, i) => [c, i])) as Record<Col, number>;
 const N = '\\N';
 

@@ -6,8 +6,8 @@
  */
 import { Kysely, PostgresDialect } from 'kysely';
 import type pg from 'pg';
-import type { Db } from '../../db/client';
-import type { Database } from '../../db/schema';
+import type { Db } from '../client';
+import type { Database } from '../schema';
 
 export function dbOnClient(client: pg.PoolClient): Db {
 	const borrowed = {
