@@ -19,5 +19,8 @@ export const load: PageServerLoad = async (event) => {
 			caller.datasets.categories(ref)
 		])
 	);
-	return { dataset, page, systems, facets, filters, isAdmin: project.role === 'admin' };
+	// Judge runs and label sources are results: annotators are never sent them (the procedure refuses them too).
+	const sources =
+		project.role === 'annotator' ? null : await loadOrThrow(event.url, () => caller.results.datasetSources(ref));
+	return { dataset, page, systems, facets, sources, filters, isAdmin: project.role === 'admin' };
 };

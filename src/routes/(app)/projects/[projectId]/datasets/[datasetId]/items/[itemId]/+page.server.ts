@@ -7,13 +7,11 @@ export const load: PageServerLoad = async (event) => {
 	const { project } = await event.parent();
 	const caller = await serverCaller(event);
 	const filters = readFilters(event.url.searchParams);
-	const item = await loadOrThrow(event.url, () =>
-		caller.datasets.item({
-			projectId: project.id,
-			datasetId: event.params.datasetId,
-			itemId: event.params.itemId,
-			...filters
-		})
-	);
-	return { item, filters };
+	const ref = { projectId: project.id, datasetId: event.params.datasetId, itemId: event.params.itemId };
+	const [item, results] = await Promise.all([
+		loadOrThrow(event.url, () => caller.datasets.item({ ...ref, ...filters })),
+		// Verdicts and labels are results: annotators are never sent them (the procedure refuses them too).
+		project.role === 'annotator' ? null : loadOrThrow(event.url, () => caller.results.item(ref))
+	]);
+	return { item, results, filters };
 };
