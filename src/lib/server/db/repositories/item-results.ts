@@ -49,7 +49,9 @@ export async function listItemJudgments(db: Db, itemId: string): Promise<ItemJud
 			'j.created_at as createdAt'
 		])
 		.where('j.item_id', '=', itemId)
+		// One run's rows stay together (the page groups consecutive rows), even when two runs share a name.
 		.orderBy('r.name')
+		.orderBy('r.id')
 		.orderBy('j.answer_a_id')
 		.orderBy('j.answer_b_id')
 		.orderBy('j.presented_order')
