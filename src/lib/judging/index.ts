@@ -1,7 +1,12 @@
 /**
  * The judging core: pure functions over rubric content, items and answers (no IO). The LLM call,
  * the database and the clock are injected by the callers (the judge run executor, the rubric
- * editor). See ARCHITECTURE.md "Judging" and judges/README.md.
+ * editor). See ARCHITECTURE.md and judges/README.md.
+ *
+ *   renderPrompt({ rubric, item, answers, order, turn })  → messages + promptHash
+ *   responseFormatFor(rubric)                              → response_format json_schema
+ *   parseVerdict(rubric, reply)                            → verdict | abstain | { ok: false, reason, raw }
+ *   outcomeOf / aggregateSamples / combineOrders           → k samples, both orders, red lines
  */
 export * from './types';
 export * from './rubric-schema';
@@ -9,3 +14,8 @@ export * from './content-hash';
 export * from './template';
 export * from './validate';
 export * from './judge-files';
+export * from './fence';
+export * from './render';
+export * from './response-format';
+export * from './parse-verdict';
+export * from './aggregate';

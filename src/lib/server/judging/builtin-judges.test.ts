@@ -4,6 +4,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rubricFromJudge } from '../../judging/judge-files';
 import { JUDGE_LOCALES } from '../../judging/rubric-schema';
+import { judgedTurns, renderPrompt } from '../../judging/render';
+import { responseFormatFor } from '../../judging/response-format';
 import { validateRubric } from '../../judging/validate';
 import { DEFAULT_JUDGES_DIR, loadBuiltinJudges, readJudges } from './builtin-judges';
 
@@ -45,6 +47,32 @@ describe('shipped judges', () => {
 		const zh = rubricFromJudge(byId.get('pairwise')!, 'zh-CN');
 		expect(zh.rubricText).toMatch(/[\u4e00-\u9fff]/);
 		expect(zh.templates.user).toContain('平局');
+	});
+
+	it('render on a multi-turn item with references in every language, with nothing left unfilled', async () => {
+		const item = {
+			conversation: [
+				{ role: 'user' as const, content: 'Name a prime number.' },
+				{ role: 'user' as const, content: 'Now a larger one.' }
+			],
+			referenceTurns: ['2', '101']
+		};
+		const answers = [{ turns: ['3', '97'] }, { turns: ['4', '89'] }];
+		for (const judge of await loadBuiltinJudges()) {
+			for (const locale of JUDGE_LOCALES) {
+				const rubric = rubricFromJudge(judge, locale);
+				const pair = rubric.mode === 'pairwise' ? answers : answers.slice(0, 1);
+				for (const turn of judgedTurns(rubric, item)) {
+					const result = renderPrompt({ rubric, item, answers: pair, order: 'ba', turn });
+					if (!result.ok) throw new Error(`${judge.id} ${locale}: ${result.reason}`);
+					const text = result.messages.map((m) => m.content).join('\n');
+					expect(text).not.toMatch(/\{\{\s*[a-z_]+\s*\}\}/);
+					expect(text).toContain(rubric.rubricText);
+					if (turn > 0) expect(text).toContain(`<<<CONVERSATION ${result.tag}>>>`);
+				}
+				expect(responseFormatFor(rubric).json_schema.strict).toBe(true);
+			}
+		}
 	});
 });
 
