@@ -425,6 +425,7 @@ const cases: Case[] = [
 		name: 'CSV uploaded as a vote file',
 		fileName: 'votes.csv',
 		format: 'arena-votes',
+		mapping: { voter: 'human' },
 		data: 'question_id,model_a,model_b,winner\n1,a,b,model_a\n',
 		file: /reads jsonl or json/
 	},
@@ -646,6 +647,7 @@ const cases: Case[] = [
 		name: 'LLMBar unknown winner',
 		fileName: 'both.json',
 		format: 'llmbar',
+		mapping: { judgeName: 'both' },
 		data: JSON.stringify([
 			{
 				input: 'i',
@@ -661,6 +663,7 @@ const cases: Case[] = [
 		name: 'Arena unknown winner',
 		fileName: 'human.jsonl',
 		format: 'arena-votes',
+		mapping: { voter: 'human' },
 		data: jl(vote(1), vote(2, { winner: 'draw' })),
 		rows: [[2, 'winner']]
 	},
@@ -668,6 +671,7 @@ const cases: Case[] = [
 		name: 'Arena model against itself',
 		fileName: 'human.jsonl',
 		format: 'arena-votes',
+		mapping: { voter: 'human' },
 		data: jl(vote(1, { model_b: 'a' })),
 		rows: [[1, 'model_b']]
 	},
@@ -675,6 +679,7 @@ const cases: Case[] = [
 		name: 'Arena duplicate battle num',
 		fileName: 'human.jsonl',
 		format: 'arena-votes',
+		mapping: { voter: 'human' },
 		data: jl(vote(1), vote(2), vote(1, { question_id: 'other' })),
 		rows: [[3, 'num']]
 	},
@@ -682,6 +687,7 @@ const cases: Case[] = [
 		name: 'Arena missing question_id',
 		fileName: 'judge.jsonl',
 		format: 'arena-votes',
+		mapping: { voter: 'judge', judgeName: 'judge' },
 		data: jl(vote(1, { question_id: null })),
 		rows: [[1, 'question_id']]
 	}

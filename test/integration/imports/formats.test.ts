@@ -222,7 +222,7 @@ describe('generic CSV and JSONL with a mapping', () => {
 				promptText: 'Explain "recursion" briefly.',
 				category: 'cs',
 				tags: [],
-				metadata: { source: 'book' }
+				metadata: [{ key: 'source', json: '"book"' }]
 			},
 			answers: [{ system: 'beta', content: 'See: recursion.\nThen stop.', charCount: 26, approxTokens: 7 }]
 		});

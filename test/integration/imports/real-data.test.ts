@@ -93,7 +93,7 @@ describe.skipIf(!hasSharedData('llmbar-natural'))('LLMBar natural', () => {
 		const second = await h.importFile(
 			p,
 			{ path: sharedData('llmbar-natural/gpt4-vanilla-both-orders.json') },
-			{ datasetId, format: 'llmbar' }
+			{ datasetId, format: 'llmbar', mapping: { judgeName: 'gpt4-vanilla-both-orders' } }
 		);
 		expect(second.status).toBe('succeeded');
 		expect(second.stats).toMatchObject({
@@ -210,7 +210,7 @@ describe.skipIf(!hasSharedData('chatbot-arena-votes'))('Chatbot Arena votes', ()
 		const a = await h.importFile(
 			p,
 			{ path: sharedData('chatbot-arena-votes/human.jsonl') },
-			{ newDatasetName: 'Arena', format: 'arena-votes' }
+			{ newDatasetName: 'Arena', format: 'arena-votes', mapping: { voter: 'human' } }
 		);
 		expect(a.status).toBe('succeeded');
 		expect(a.stats).toMatchObject({
@@ -276,7 +276,7 @@ describe.skipIf(!hasSharedData('chatbot-arena-votes'))('Chatbot Arena votes', ()
 		const j = await h.importFile(
 			p,
 			{ path: sharedData('chatbot-arena-votes/gpt-4-0125-preview.jsonl') },
-			{ datasetId, format: 'arena-votes' }
+			{ datasetId, format: 'arena-votes', mapping: { voter: 'judge', judgeName: 'gpt-4-0125-preview' } }
 		);
 		expect(j.status).toBe('succeeded');
 		expect(j.stats).toMatchObject({
@@ -301,7 +301,7 @@ describe.skipIf(!hasSharedData('chatbot-arena-votes'))('Chatbot Arena votes', ()
 		const again = await h.importFile(
 			p,
 			{ path: sharedData('chatbot-arena-votes/human.jsonl') },
-			{ datasetId, format: 'arena-votes' }
+			{ datasetId, format: 'arena-votes', mapping: { voter: 'human' } }
 		);
 		expect(again.status).toBe('succeeded');
 		expect(again.stats).toMatchObject({ itemsAdded: 0, answersAdded: 0, annotationsAdded: 0, judgmentsAdded: 0 });

@@ -149,6 +149,8 @@ export interface ImportErrorEntry {
 	line: number;
 	field: string | null;
 	reason: string;
+	/** JSON array files: the element's position, 1-based (several elements may share one line). */
+	element?: number;
 }
 
 export interface ImportStats {

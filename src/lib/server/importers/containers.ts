@@ -12,17 +12,22 @@ import { splitJsonArray } from './json-array';
 import type { ImportLimits } from './limits';
 import { readLines, type LineResult } from './lines';
 import { describeType } from './fields';
+import { tooDeepField, tooDeepReason } from './json-depth';
 
 export type Container = 'jsonl' | 'json' | 'csv';
 
 export interface RawRecord {
 	line: number;
+	/** JSON array files: the element's 1-based position (a one-line array has every element on line 1). */
+	element?: number;
 	value: Record<string, unknown>;
 }
 
 export interface RawBatch {
 	records: RawRecord[];
 	issues: ImportIssue[];
+	/** CSV: the column names, on every batch after the header row. */
+	header?: string[];
 }
 
 export interface ContainerInfo {
@@ -33,8 +38,11 @@ export interface ContainerInfo {
 
 /** Looks at the first bytes (and the file name) to tell JSON, JSON Lines and CSV apart. */
 export function sniffContainer(head: Buffer, fileName: string): ContainerInfo | null {
-	const text = head.subarray(0, 64 * 1024).toString('utf8');
-	const first = text.trimStart()[0];
+	// Leading blank lines say nothing about the container: look from the first non-blank byte.
+	let start = 0;
+	while (start < head.byteLength && WHITESPACE.has(head[start])) start++;
+	const text = head.subarray(start, start + 64 * 1024).toString('utf8');
+	const first = text[0];
 	if (first === '[') return { container: 'json' };
 	if (first === '{') return { container: 'jsonl' };
 	const lower = fileName.toLowerCase().replace(/\.gz$/, '');
@@ -46,6 +54,8 @@ export function sniffContainer(head: Buffer, fileName: string): ContainerInfo | 
 	if (headerLine.split(delimiter).length >= 2 && !hasControlChars(headerLine)) return { container: 'csv', delimiter };
 	return null;
 }
+
+const WHITESPACE = new Set([0x20, 0x09, 0x0a, 0x0d]);
 
 /** Binary junk is not a CSV header: control characters other than tab/newline/CR. */
 function hasControlChars(text: string): boolean {
@@ -63,21 +73,27 @@ function guessDelimiter(headerLine: string, tsv: boolean): string {
 	return counts[0][1] > 0 ? counts[0][0] : ',';
 }
 
-function parseObject(text: string, line: number, what: string): RawRecord | ImportIssue {
+function parseObject(text: string, line: number, element?: number): RawRecord | ImportIssue {
+	const at = element === undefined ? {} : { element };
+	const where = element === undefined ? `line ${line}` : `array element ${element} (line ${line})`;
 	let value: unknown;
 	try {
 		value = JSON.parse(text);
 	} catch (error) {
-		return { line, field: null, reason: `Invalid JSON on ${what} ${line}: ${(error as Error).message}` };
+		return { line, field: null, reason: `Invalid JSON on ${where}: ${(error as Error).message}`, ...at };
 	}
 	if (!value || typeof value !== 'object' || Array.isArray(value)) {
 		return {
 			line,
 			field: null,
-			reason: `Each ${what === 'line' ? 'line' : 'array element'} must be a JSON object, got ${describeType(value)}.`
+			reason: `Each ${element === undefined ? 'line' : 'array element'} must be a JSON object, got ${describeType(value)}.`,
+			...at
 		};
 	}
-	return { line, value: value as Record<string, unknown> };
+	const record = value as Record<string, unknown>;
+	const deep = tooDeepField(record);
+	if (deep !== undefined) return { line, field: deep, reason: tooDeepReason(), ...at };
+	return { line, value: record, ...at };
 }
 
 async function* jsonLines(bytes: AsyncIterable<Buffer>, limits: ImportLimits): AsyncGenerator<RawBatch> {
@@ -86,7 +102,7 @@ async function* jsonLines(bytes: AsyncIterable<Buffer>, limits: ImportLimits): A
 		for (const l of lines) {
 			if (l.error) batch.issues.push(l.error);
 			else if (l.text.trim() !== '') {
-				const r = parseObject(l.text, l.no, 'line');
+				const r = parseObject(l.text, l.no);
 				if ('value' in r) batch.records.push(r);
 				else batch.issues.push(r);
 			}
@@ -101,7 +117,7 @@ async function* jsonArray(bytes: AsyncIterable<Buffer>, limits: ImportLimits): A
 		for (const el of elements) {
 			if (el.error) batch.issues.push(el.error);
 			else {
-				const r = parseObject(el.text, el.no, 'element at line');
+				const r = parseObject(el.text, el.no, el.index);
 				if ('value' in r) batch.records.push(r);
 				else batch.issues.push(r);
 			}
@@ -165,7 +181,7 @@ async function* csvRecords(
 	let header: string[] | null = null;
 	let batch: RawRecord[] = [];
 	const flush = (): RawBatch => {
-		const out = { records: batch, issues: pendingIssues };
+		const out = { records: batch, issues: pendingIssues, header: header ?? undefined };
 		batch = [];
 		pendingIssues = [];
 		return out;
@@ -185,7 +201,8 @@ async function* csvRecords(
 			});
 			continue;
 		}
-		const value: Record<string, unknown> = {};
+		// Column names are data: "__proto__" must stay a column, not become the prototype.
+		const value: Record<string, unknown> = Object.create(null);
 		for (let i = 0; i < header.length; i++) value[header[i]] = record[i];
 		batch.push({ line, value });
 		if (batch.length >= 100) yield flush();

@@ -5,6 +5,7 @@
  */
 import type { ChatMessage, JsonObject } from '../db/schema';
 import type { ImportIssue } from './issues';
+import { depthExceeds, MAX_JSON_DEPTH, tooDeepReason } from './json-depth';
 import { formatBytes, type ImportLimits } from './limits';
 
 const ROLES = new Set(['system', 'user', 'assistant']);
@@ -27,6 +28,11 @@ export class FieldReader {
 		readonly csv = false
 	) {}
 
+	/** Own fields only: a row without "constructor" must not read Object.prototype.constructor. */
+	get(field: string): unknown {
+		return Object.hasOwn(this.obj, field) ? this.obj[field] : undefined;
+	}
+
 	fail(field: string, reason: string): null {
 		this.issues.push({ line: this.line, field, reason });
 		return null;
@@ -37,7 +43,7 @@ export class FieldReader {
 	}
 
 	has(field: string): boolean {
-		const v = this.obj[field];
+		const v = this.get(field);
 		return v !== undefined && v !== null && !(this.csv && v === '');
 	}
 
@@ -60,7 +66,7 @@ export class FieldReader {
 	}
 
 	string(field: string, opts: { required?: boolean; allowEmpty?: boolean } = {}): string | null {
-		const v = this.obj[field];
+		const v = this.get(field);
 		if (v === undefined || v === null || (this.csv && v === ''))
 			return opts.required ? this.fail(field, 'is required but missing.') : null;
 		if (typeof v !== 'string') return this.fail(field, `must be a string, got ${describeType(v)}.`);
@@ -70,7 +76,7 @@ export class FieldReader {
 
 	/** An identifier: a non-empty string or an integer (MT-Bench uses numbers). */
 	id(field: string, opts: { required?: boolean } = { required: true }): string | null {
-		const v = this.obj[field];
+		const v = this.get(field);
 		if (v === undefined || v === null || v === '')
 			return opts.required ? this.fail(field, 'is required but missing.') : null;
 		if (typeof v === 'number' && Number.isSafeInteger(v)) return String(v);
@@ -91,13 +97,9 @@ export class FieldReader {
 
 	/** Parses a JSON-valued CSV cell; JSON sources pass the value through. */
 	jsonValue(field: string): unknown {
-		const v = this.obj[field];
+		const v = this.get(field);
 		if (!this.csv || typeof v !== 'string') return v;
-		try {
-			return JSON.parse(v);
-		} catch (error) {
-			return this.fail(field, `is not valid JSON (${(error as Error).message}).`);
-		}
+		return this.jsonValueOf(field, v);
 	}
 
 	stringArray(field: string, value: unknown, opts: { minLength?: number } = {}): string[] | null {
@@ -150,7 +152,7 @@ export class FieldReader {
 
 	/** Tags: a JSON array of strings, or a comma-separated string. */
 	tags(field: string): string[] {
-		const v = this.obj[field];
+		const v = this.get(field);
 		if (v === undefined || v === null || v === '') return [];
 		let list: unknown = v;
 		if (typeof v === 'string') {
@@ -163,21 +165,26 @@ export class FieldReader {
 		return [...new Set(tags.map((t) => t.trim()).filter((t) => t !== ''))];
 	}
 
+	/** A JSON cell, with the same depth bound as a JSON record (see json-depth.ts). */
 	private jsonValueOf(field: string, text: string): unknown {
+		let value: unknown;
 		try {
-			return JSON.parse(text);
+			value = JSON.parse(text);
 		} catch (error) {
 			return this.fail(field, `is not valid JSON (${(error as Error).message}).`);
 		}
+		if (value !== null && typeof value === 'object' && depthExceeds(value, MAX_JSON_DEPTH))
+			return this.fail(field, tooDeepReason());
+		return value;
 	}
 
 	number(field: string, opts: { required?: boolean; min?: number; max?: number } = {}): number | null {
-		let v = this.obj[field];
+		let v = this.get(field);
 		if (v === undefined || v === null || v === '')
 			return opts.required ? this.fail(field, 'is required but missing.') : null;
 		if (this.csv && typeof v === 'string') v = Number(v.trim());
 		if (typeof v !== 'number' || !Number.isFinite(v))
-			return this.fail(field, `must be a number, got ${describeType(this.obj[field])}.`);
+			return this.fail(field, `must be a number, got ${describeType(this.get(field))}.`);
 		if ((opts.min !== undefined && v < opts.min) || (opts.max !== undefined && v > opts.max)) {
 			return this.fail(field, `must be between ${opts.min ?? '-∞'} and ${opts.max ?? '∞'}, got ${v}.`);
 		}
@@ -186,9 +193,10 @@ export class FieldReader {
 
 	/** Free metadata: any JSON value, size-checked as serialized JSON, NUL-free. */
 	metadata(fields: readonly string[]): JsonObject {
-		const out: JsonObject = {};
+		// Keys are data: with a null prototype, "__proto__" is stored as a key like any other.
+		const out: JsonObject = Object.create(null);
 		for (const f of fields) {
-			const v = this.obj[f];
+			const v = this.get(f);
 			if (v === undefined || (this.csv && v === '')) continue;
 			out[f] = v;
 		}

@@ -17,7 +17,7 @@ export function sha256Hex(text: string): string {
 export function canonicalJson(value: unknown): string {
 	return JSON.stringify(value, (_key, v: unknown) => {
 		if (v && typeof v === 'object' && !Array.isArray(v)) {
-			const sorted: Record<string, unknown> = {};
+			const sorted: Record<string, unknown> = Object.create(null); // "__proto__" is a key like any other
 			for (const k of Object.keys(v).sort()) sorted[k] = (v as Record<string, unknown>)[k];
 			return sorted;
 		}

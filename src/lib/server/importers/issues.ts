@@ -36,7 +36,7 @@ export class IssueList {
 
 	add(issue: ImportIssue): void {
 		this.total++;
-		if (this.listed.length < this.cap) this.listed.push(issue);
+		if (this.listed.length < this.cap) this.listed.push(storableIssue(issue));
 	}
 
 	addAll(issues: readonly ImportIssue[]): void {
@@ -51,4 +51,20 @@ export class IssueList {
 	sorted(): ImportIssue[] {
 		return [...this.listed].sort((a, b) => a.line - b.line);
 	}
+}
+
+/**
+ * Messages may quote the file (a JSON parser quotes the bad text): PostgreSQL cannot store
+ * U+0000 or an unpaired surrogate in jsonb, and one such character would lose the whole error
+ * list. They are written as visible escapes ("\\0") instead.
+ */
+export function storableText(text: string): string {
+	const safe = text.includes('\u0000') ? text.replaceAll('\u0000', '\\0') : text;
+	return safe.isWellFormed() ? safe : safe.toWellFormed();
+}
+
+export function storableIssue(issue: ImportIssue): ImportIssue {
+	const field = issue.field === null ? null : storableText(issue.field);
+	const reason = storableText(issue.reason);
+	return field === issue.field && reason === issue.reason ? issue : { ...issue, field, reason };
 }

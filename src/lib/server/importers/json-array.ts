@@ -9,8 +9,10 @@ import { isUtf8 } from 'node:buffer';
 import { fileError, type ImportIssue } from './issues';
 import { formatBytes } from './limits';
 
+/** `no`: the line the element starts on; `index`: its 1-based position in the array. */
 export type ElementResult =
-	{ no: number; text: string; error?: undefined } | { no: number; text?: undefined; error: ImportIssue };
+	| { no: number; index: number; text: string; error?: undefined }
+	| { no: number; index: number; text?: undefined; error: ImportIssue };
 
 const WS = new Set([0x20, 0x09, 0x0a, 0x0d]);
 
@@ -29,15 +31,19 @@ export async function* splitJsonArray(
 	let elLen = 0;
 	let oversized = false;
 	let sawElement = false;
+	let index = 0;
 
 	const finishElement = (batch: ElementResult[]) => {
+		index++;
 		if (oversized) {
 			batch.push({
 				no: elStartLine,
+				index,
 				error: {
 					line: elStartLine,
 					field: null,
-					reason: `The JSON element starting on line ${elStartLine} is larger than ${formatBytes(maxElementBytes)} (16 × CONCORD_IMPORT_MAX_FIELD_BYTES).`
+					element: index,
+					reason: `JSON array element ${index} (starting on line ${elStartLine}) is larger than ${formatBytes(maxElementBytes)} (16 × CONCORD_IMPORT_MAX_FIELD_BYTES).`
 				}
 			});
 		} else {
@@ -45,13 +51,15 @@ export async function* splitJsonArray(
 			if (!isUtf8(bytes))
 				batch.push({
 					no: elStartLine,
+					index,
 					error: {
 						line: elStartLine,
 						field: null,
-						reason: `The JSON element starting on line ${elStartLine} is not valid UTF-8.`
+						element: index,
+						reason: `JSON array element ${index} (starting on line ${elStartLine}) is not valid UTF-8.`
 					}
 				});
-			else batch.push({ no: elStartLine, text: bytes.toString('utf8') });
+			else batch.push({ no: elStartLine, index, text: bytes.toString('utf8') });
 		}
 		pieces = [];
 		elLen = 0;

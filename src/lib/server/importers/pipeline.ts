@@ -5,7 +5,7 @@
  * validate the mapping; `batches` then streams the rest. Memory stays flat: one
  * input chunk and one batch of records are alive at a time.
  */
-import { ImportFileError, fileError, type ImportIssue } from './issues';
+import { fileError, type ImportIssue } from './issues';
 import type { ImportLimits } from './limits';
 import { readContainer, sniffContainer, type ContainerInfo, type RawBatch, type RawRecord } from './containers';
 import { decodeSource } from './source';
@@ -21,6 +21,37 @@ export interface OpenOptions {
 	/** Format options / field mapping; the adapter's suggestion when absent. */
 	mapping?: unknown;
 	onRawBytes?: (n: number) => void;
+	/**
+	 * Stop after this many decoded bytes (the preview: it reads what it shows, so a small gzip
+	 * that inflates to gigabytes costs no more than its first rows). Reading past it throws
+	 * ReadLimitReached; the import itself reads everything.
+	 */
+	maxBytes?: number;
+}
+
+/** The `maxBytes` of openImport was reached: what was read so far is all the caller gets. */
+export class ReadLimitReached extends Error {
+	constructor(readonly bytes: number) {
+		super(`read limit of ${bytes} bytes reached`);
+		this.name = 'ReadLimitReached';
+	}
+}
+
+async function* capped(source: AsyncGenerator<Buffer>, max: number): AsyncGenerator<Buffer> {
+	let seen = 0;
+	try {
+		for await (const chunk of source) {
+			seen += chunk.byteLength;
+			if (seen > max) {
+				const keep = chunk.byteLength - (seen - max);
+				if (keep > 0) yield chunk.subarray(0, keep);
+				throw new ReadLimitReached(max);
+			}
+			yield chunk;
+		}
+	} finally {
+		await source.return(undefined);
+	}
 }
 
 export interface NormalizedBatch {
@@ -77,7 +108,8 @@ async function readHead(decoded: AsyncGenerator<Buffer>): Promise<Buffer[]> {
 }
 
 export async function openImport(chunks: AsyncIterable<Uint8Array>, options: OpenOptions): Promise<OpenImport> {
-	const decoded = decodeSource(chunks, { limits: options.limits, onRawBytes: options.onRawBytes });
+	const source = decodeSource(chunks, { limits: options.limits, onRawBytes: options.onRawBytes });
+	const decoded = options.maxBytes === undefined ? source : capped(source, options.maxBytes);
 	const head = await readHead(decoded);
 	const container = sniffContainer(Buffer.concat(head), options.fileName);
 	if (!container) {
@@ -96,8 +128,10 @@ export async function openImport(chunks: AsyncIterable<Uint8Array>, options: Ope
 		const n = await raw.next();
 		if (n.done) break;
 		early.push(n.value);
+		// A CSV names its columns in the header, even when every row below it is bad.
+		if (n.value.header) fields = n.value.header;
 		if (n.value.records.length > 0) {
-			fields = Object.keys(n.value.records[0].value);
+			fields ??= Object.keys(n.value.records[0].value);
 			break;
 		}
 	}
@@ -129,9 +163,24 @@ export async function openImport(chunks: AsyncIterable<Uint8Array>, options: Ope
 	const suggestedMapping = adapter.suggest(ctx);
 	const parsed = adapter.options.safeParse(options.mapping ?? suggestedMapping);
 	if (!parsed.success) {
+		// Not a file error: the caller still gets the format and the columns, so the mapping
+		// can be completed by hand (a suggestion may lack a prompt column, for instance).
 		await raw.return(undefined);
-		const detail = parsed.error.issues.map((i) => `${i.path.join('.') || 'mapping'}: ${i.message}`).join('; ');
-		throw new ImportFileError({ line: 0, field: 'mapping', reason: `The field mapping is not valid: ${detail}` });
+		return {
+			container,
+			format,
+			candidates,
+			fields,
+			mapping: options.mapping ?? suggestedMapping,
+			suggestedMapping,
+			mappingIssues: parsed.error.issues.map((i) => ({
+				line: 0,
+				field: i.path.length > 0 ? `mapping.${i.path.join('.')}` : 'mapping',
+				reason: `The field mapping is not valid: ${i.message}`
+			})),
+			batches: (async function* () {})(),
+			close: async () => {}
+		};
 	}
 	const mapping = parsed.data;
 	// Without one good record the columns are unknown; the row errors already say what is wrong.
@@ -144,7 +193,8 @@ export async function openImport(chunks: AsyncIterable<Uint8Array>, options: Ope
 			for (const rec of b.records as RawRecord[]) {
 				const res = map(rec);
 				if (res.record) out.records.push(res.record);
-				for (const i of res.issues) out.issues.push(i);
+				// Several array elements may share a line: the element's position tells them apart.
+				for (const i of res.issues) out.issues.push(rec.element === undefined ? i : { ...i, element: rec.element });
 			}
 			yield out;
 		}

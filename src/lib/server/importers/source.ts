@@ -105,9 +105,32 @@ function checkHead(chunk: Buffer): Buffer {
 			1
 		);
 	}
+	if (looksLikeUtf16(chunk)) {
+		throw fileError(
+			'The file looks like UTF-16 without a byte-order mark (every other byte is NUL). Save it as UTF-8 and upload again.',
+			1
+		);
+	}
 	if (a === 0x50 && b === 0x4b && c === 0x03 && d === 0x04) {
 		throw fileError('Zip archives are not supported: upload each file on its own (plain or .gz).', 1);
 	}
 	if (a === 0xef && b === 0xbb && c === 0xbf) return chunk.subarray(3);
 	return chunk;
+}
+
+/**
+ * UTF-16 text of Latin characters has a NUL in every other byte; UTF-8 text has none (a stray
+ * NUL inside a line is reported with its line later). Half of the pairs is a safe threshold.
+ */
+function looksLikeUtf16(chunk: Buffer): boolean {
+	const n = Math.min(chunk.byteLength, 1024) & ~1;
+	if (n < 4) return false;
+	let even = 0;
+	let odd = 0;
+	for (let i = 0; i < n; i += 2) {
+		if (chunk[i] === 0) even++;
+		if (chunk[i + 1] === 0) odd++;
+	}
+	const pairs = n / 2;
+	return (odd >= pairs / 2 && even === 0) || (even >= pairs / 2 && odd === 0);
 }

@@ -8,7 +8,8 @@ import type { Db } from '../db/client';
 import { resolveSearch, SEARCH_CANDIDATE_CAP, type ResolvedSearch } from '../db/repositories/dataset-item-search';
 import * as items from '../db/repositories/dataset-items';
 import type { Membership } from '../db/repositories/members';
-import type { ChatMessage, JsonObject } from '../db/schema';
+import type { ChatMessage } from '../db/schema';
+import { jsonEntries, type JsonEntry } from '../../json-entries';
 import { AppError } from '../errors';
 import { requireDataset } from './dataset-browse';
 
@@ -119,7 +120,7 @@ export interface AnswerView {
 	turns: string[] | null;
 	charCount: number;
 	approxTokens: number;
-	metadata: JsonObject;
+	metadata: JsonEntry[];
 	revision: number;
 }
 
@@ -133,7 +134,8 @@ export interface ItemView {
 	reference: ReferenceView;
 	category: string | null;
 	tags: string[];
-	metadata: JsonObject;
+	/** Entries, not an object: imported keys may be "__proto__" or "constructor" (see lib/json-entries.ts). */
+	metadata: JsonEntry[];
 	contentHash: string;
 	revision: number;
 	answers: AnswerView[];
@@ -176,10 +178,10 @@ export async function getItem(
 		reference,
 		category: item.category,
 		tags: item.tags,
-		metadata: item.metadata,
+		metadata: jsonEntries(item.metadata),
 		contentHash: item.contentHash,
 		revision: item.revision,
-		answers,
+		answers: answers.map((a) => ({ ...a, metadata: jsonEntries(a.metadata) })),
 		previousId: neighbours.previousId,
 		nextId: neighbours.nextId
 	};

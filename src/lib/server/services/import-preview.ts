@@ -3,20 +3,23 @@
  * after PREVIEW_ROWS records) and shows the rows exactly as they would be
  * stored, with the problems found in them. Nothing is written.
  */
+import { jsonEntries, type JsonEntry } from '../../json-entries';
 import type { Db } from '../db/client';
 import * as importsRepo from '../db/repositories/imports';
 import type { ImportErrorEntry } from '../db/schema';
 import { adapters, detectFormats, formatList, type FormatCandidate, type FormatId } from '../importers/formats/index';
-import { ImportFileError } from '../importers/issues';
-import { importLimits } from '../importers/limits';
+import { ImportFileError, fileError } from '../importers/issues';
+import { formatBytes, importLimits } from '../importers/limits';
 import type { NormalizedRecord } from '../importers/normalized';
-import { openImport } from '../importers/pipeline';
+import { openImport, ReadLimitReached, type NormalizedBatch } from '../importers/pipeline';
 
 export const PREVIEW_ROWS = 20;
+/** Decoded bytes a preview reads at most: room for its rows, whatever the file inflates to. */
+const PREVIEW_EXTRA_BYTES = 16 * 1024 * 1024;
 
 export interface PreviewRow {
 	line: number;
-	item: Omit<NonNullable<NormalizedRecord['item']>, 'contentHash'> | null;
+	item: (Omit<NonNullable<NormalizedRecord['item']>, 'contentHash' | 'metadata'> & { metadata: JsonEntry[] }) | null;
 	answers: {
 		system: string;
 		content: string | null;
@@ -24,7 +27,7 @@ export interface PreviewRow {
 		available: boolean;
 		charCount: number;
 		approxTokens: number;
-		metadata: Record<string, unknown>;
+		metadata: JsonEntry[];
 	}[];
 	references: { itemExternalId: string; referenceText: string | null; referenceTurns: string[] | null }[];
 	judgments: {
@@ -70,7 +73,10 @@ export interface ImportPreview {
 }
 
 function toRow(r: NormalizedRecord): PreviewRow {
-	const item = r.item ? (({ contentHash: _h, ...rest }) => rest)(r.item) : null;
+	// Metadata as entries: imported keys may be "__proto__" or "constructor" (see lib/json-entries.ts).
+	const item = r.item
+		? (({ contentHash: _h, metadata, ...rest }) => ({ ...rest, metadata: jsonEntries(metadata) }))(r.item)
+		: null;
 	return {
 		line: r.line,
 		item,
@@ -81,7 +87,7 @@ function toRow(r: NormalizedRecord): PreviewRow {
 			available: a.available,
 			charCount: a.charCount,
 			approxTokens: a.approxTokens,
-			metadata: a.metadata
+			metadata: jsonEntries(a.metadata)
 		})),
 		references: r.references.map((x) => ({
 			itemExternalId: x.itemExternalId,
@@ -134,11 +140,12 @@ export async function buildPreview(
 		fileError: null
 	};
 	const limits = importLimits();
+	const maxBytes = limits.maxRecordBytes + PREVIEW_EXTRA_BYTES;
 	let format = opts.format;
 	let mapping = opts.mapping;
 	const chunks = importsRepo.streamChunks(db, imp.id);
 	try {
-		let opened = await openImport(chunks, { fileName: imp.fileName, limits, format, mapping });
+		let opened = await openImport(chunks, { fileName: imp.fileName, limits, format, mapping, maxBytes });
 		// Offer the dataset's remembered mapping when it is for the format this file has.
 		const remembered = opts.remembered;
 		if (
@@ -154,7 +161,8 @@ export async function buildPreview(
 				fileName: imp.fileName,
 				limits,
 				format,
-				mapping
+				mapping,
+				maxBytes
 			});
 			base.mappingRemembered = true;
 		}
@@ -169,7 +177,7 @@ export async function buildPreview(
 		base.errors.push(...opened.mappingIssues);
 		const seen = new Map<string, number>();
 		try {
-			for await (const batch of opened.batches) {
+			for await (const batch of readUntilLimit(opened.batches)) {
 				for (const r of batch.records) {
 					if (base.rows.length >= PREVIEW_ROWS) break;
 					if (r.key) {
@@ -192,7 +200,14 @@ export async function buildPreview(
 		} finally {
 			await opened.close();
 		}
-	} catch (error) {
+	} catch (thrown) {
+		let error = thrown;
+		if (error instanceof ReadLimitReached) {
+			error = fileError(
+				`No complete record in the first ${formatBytes(error.bytes)} of the file (decompressed): the preview reads no further. Check that the file has line breaks between records.`,
+				1
+			);
+		}
 		if (!(error instanceof ImportFileError)) throw error;
 		base.fileError = error.issue;
 		if (base.format === null && opts.format) base.format = opts.format;
@@ -201,4 +216,13 @@ export async function buildPreview(
 	if (base.format && base.suggestedMapping === null)
 		base.suggestedMapping = adapters[base.format].suggest({ fileName: imp.fileName, limits, fields: base.fields });
 	return base;
+}
+
+/** Batches until the preview's byte limit: the rows read by then are the preview. */
+async function* readUntilLimit(batches: AsyncGenerator<NormalizedBatch>): AsyncGenerator<NormalizedBatch> {
+	try {
+		yield* batches;
+	} catch (error) {
+		if (!(error instanceof ReadLimitReached)) throw error;
+	}
 }

@@ -180,9 +180,10 @@ export async function startImport(db: Db, queue: Queue, projectId: string, input
 	if (!['uploaded', 'failed'].includes(imp.status))
 		throw new AppError('CONFLICT', `This import is ${imp.status} and cannot be started.`);
 	const adapter = adapters[input.format];
-	const mapping = adapter.options.safeParse(
-		input.mapping ?? adapter.suggest({ fileName: imp.fileName, limits: importLimits(), fields: [] })
-	);
+	// No fallback to the preview's suggestion: settings that change what the data means (human
+	// labels or judge verdicts, whose) are pre-filled from the file name in the preview, where
+	// the person sees and confirms them, and are only ever taken from what was sent.
+	const mapping = adapter.options.safeParse(input.mapping ?? {});
 	if (!mapping.success) {
 		throw new AppError('BAD_REQUEST', 'The field mapping is not valid.', {
 			errors: mapping.error.issues.map((i): ImportErrorEntry => ({
@@ -239,6 +240,17 @@ export async function cancelImport(db: Db, projectId: string, importId: string) 
 		throw new AppError('CONFLICT', `This import is ${imp.status} and cannot be cancelled.`);
 	}
 	return getImport(db, projectId, imp.id);
+}
+
+/** Imports that wrote nothing and run nowhere: an admin may remove them from the history. */
+const DISCARDABLE = ['uploaded', 'failed', 'cancelled'] as const;
+
+/** Removes an abandoned or unsuccessful import from the history, with its stored upload. */
+export async function discardImport(db: Db, projectId: string, importId: string): Promise<void> {
+	const imp = await requireImport(db, projectId, importId);
+	// The status is checked again by the delete itself: an import started meanwhile stays.
+	if (!(await importsRepo.deleteImportIn(db, imp.id, DISCARDABLE)))
+		throw new AppError('CONFLICT', `This import is ${imp.status} and cannot be discarded.`);
 }
 
 export { formatList };

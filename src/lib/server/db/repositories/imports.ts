@@ -280,3 +280,13 @@ export const touch = (db: Db, importId: string) =>
 		.set({ updated_at: sql`now()` })
 		.where('id', '=', importId)
 		.execute();
+
+/** Deletes an import (its chunks cascade) only while it is in one of `statuses`; false if it was not. */
+export async function deleteImportIn(db: Db, importId: string, statuses: readonly ImportStatus[]): Promise<boolean> {
+	const res = await db
+		.deleteFrom('dataset_import')
+		.where('id', '=', importId)
+		.where('status', 'in', [...statuses])
+		.executeTakeFirst();
+	return res.numDeletedRows > 0n;
+}

@@ -2,9 +2,11 @@
  * Chatbot Arena vote files (JSON Lines): {question_id, model_a, model_b, winner,
  * num?} with winner ∈ model_a | model_b | tie | "tie (bothbad)". The files carry no
  * texts, so items and answers are stored as unavailable (never invented). A vote
- * becomes a human annotation (human.jsonl; annotator pool "chatbot-arena") or a
- * judgment of an imported judge run named after the file (gpt-4-0125-preview.jsonl)
- * — the user can choose; the default follows the file name. model_a was shown on
+ * becomes a human annotation (annotator pool `annotator`) or a judgment of the imported
+ * judge run `judgeName`. Which of the two changes what the data means, so it is never
+ * guessed while importing: `voter` is a required setting. The preview pre-fills it from
+ * the file name (human.jsonl → human; gpt-4-0125-preview.jsonl → judge "gpt-4-0125-preview")
+ * and shows it as a choice; the import records what was chosen. model_a was shown on
  * the left, so the presented order is 'ab'. "tie (bothbad)" is a tie with
  * `bothBad: true` kept in metadata/raw. The battle number `num` keys each vote, so
  * re-imports add nothing and two battles on the same question stay distinct.
@@ -16,12 +18,17 @@ import { emptyRecord, makeAnswer, makeItem } from '../normalized';
 import { baseName, type FormatAdapter, type MapResult } from './types';
 
 const name = z.string().trim().min(1).max(512);
-const ArenaOptions = z.object({
-	voter: z.enum(['human', 'judge']).nullish(),
-	annotator: name.default('chatbot-arena'),
-	judgeName: name.nullish(),
-	judgeModel: name.nullish()
-});
+const ArenaOptions = z
+	.object({
+		voter: z.enum(['human', 'judge'], { error: 'Choose who voted: "human" (labels) or "judge" (verdicts).' }),
+		annotator: name.default('chatbot-arena'),
+		judgeName: name.nullish(),
+		judgeModel: name.nullish()
+	})
+	.refine((o) => o.voter !== 'judge' || !!o.judgeName, {
+		message: 'Name the judge whose verdicts these votes are.',
+		path: ['judgeName']
+	});
 type ArenaOptions = z.infer<typeof ArenaOptions>;
 
 const WINNERS: Record<string, Verdict> = { model_a: 'A', model_b: 'B', tie: 'tie', 'tie (bothbad)': 'tie' };
@@ -34,10 +41,13 @@ export const arenaAdapter: FormatAdapter<ArenaOptions> = {
 	containers: ['jsonl', 'json'],
 	detect: (f) => (f.has('model_a') && f.has('model_b') && f.has('winner') ? 0.95 : 0),
 	options: ArenaOptions as z.ZodType<ArenaOptions>,
-	suggest: (ctx) => ArenaOptions.parse({ voter: defaultArenaVoter(ctx.fileName), judgeName: baseName(ctx.fileName) }),
+	suggest: (ctx) => {
+		const voter = defaultArenaVoter(ctx.fileName);
+		return ArenaOptions.parse({ voter, judgeName: voter === 'judge' ? baseName(ctx.fileName) : null });
+	},
 	mapper: (o, ctx) => {
-		const voter = o.voter ?? defaultArenaVoter(ctx.fileName);
-		const judge = o.judgeName ?? baseName(ctx.fileName);
+		const voter = o.voter;
+		const judge = o.judgeName ?? '';
 		return (raw): MapResult => {
 			const r = new FieldReader(raw.value, raw.line, ctx.limits);
 			const id = r.id('question_id');

@@ -23,6 +23,7 @@ import { emptyRecord, makeAnswer, makeItem } from '../normalized';
 import type { AdapterContext, FormatAdapter, MapResult } from './types';
 
 const column = z.string().trim().min(1).max(200);
+const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 export const GenericMappingSchema = z
 	.object({
@@ -35,7 +36,20 @@ export const GenericMappingSchema = z
 		system: column.nullish(),
 		systemName: z.string().trim().min(1).max(512).nullish(),
 		answer: column.nullish(),
-		answerColumns: z.record(column, z.string().trim().min(1).max(512)).nullish(),
+		answerColumns: z
+			.unknown()
+			.superRefine((v, ctx) => {
+				// A record key, unlike a metadata column, cannot be "__proto__" & co.: the schema below
+				// would drop it silently and the serializers refuse it. Say so instead.
+				for (const key of v && typeof v === 'object' ? Object.keys(v) : [])
+					if (RESERVED_KEYS.has(key))
+						ctx.addIssue({
+							code: 'custom',
+							message: `The column "${key}" cannot be a wide answer column; rename it in the file, or use one row per answer (long format).`
+						});
+			})
+			.pipe(z.record(column, z.string().trim().min(1).max(512)).nullish())
+			.optional(),
 		itemMetadata: z.array(column).max(200).default([]),
 		answerMetadata: z.array(column).max(200).default([])
 	})
@@ -116,7 +130,7 @@ function checkColumns(mapping: GenericMapping, ctx: AdapterContext, csv: boolean
 /** Text or (JSON sources only) an array of per-turn texts. A required answer may be "" (a model can answer nothing). */
 function textOrTurns(r: FR, field: string, required: boolean): string | string[] | null {
 	if (!r.has(field)) return required ? r.fail(field, 'is required but missing.') : null;
-	const v = r.obj[field];
+	const v = r.get(field);
 	if (Array.isArray(v) && !r.csv) return r.stringArray(field, v, { minLength: 1 });
 	return r.string(field, { required, allowEmpty: required });
 }

@@ -41,8 +41,13 @@ export const llmbarAdapter: FormatAdapter<LlmbarOptions> = {
 	detect: (f) => (f.has('input') && f.has('output_1') && f.has('output_2') ? (f.has('label') ? 0.95 : 0.6) : 0),
 	options: LlmbarOptions as z.ZodType<LlmbarOptions>,
 	suggest: (ctx) => LlmbarOptions.parse({ judgeName: ctx.fields.includes('results') ? baseName(ctx.fileName) : null }),
+	// Whose verdicts the results are is a setting the preview shows (pre-filled from the file name), never a guess.
+	checkOptions: (o, ctx) =>
+		ctx.fields.includes('results') && !o.judgeName
+			? [{ line: 0, field: 'mapping.judgeName', reason: 'The file has judge results: name the judge (judgeName).' }]
+			: [],
 	mapper: (o, ctx) => {
-		const judge = o.judgeName ?? baseName(ctx.fileName);
+		const judge = o.judgeName ?? '';
 		return (raw): MapResult => {
 			const r = new FieldReader(raw.value, raw.line, ctx.limits);
 			const input = r.string('input', { required: true });
@@ -54,7 +59,9 @@ export const llmbarAdapter: FormatAdapter<LlmbarOptions> = {
 				if (gold === null || gold === 'tie') r.fail('label', `must be 1 or 2, got ${JSON.stringify(raw.value.label)}.`);
 			}
 			const judgments: Omit<JudgmentRecord, 'itemExternalId'>[] = [];
-			if (r.has('results')) {
+			if (r.has('results') && !o.judgeName)
+				r.fail('results', 'holds judge verdicts, but no judge is named: set judgeName in the import settings.');
+			else if (r.has('results')) {
 				const results = raw.value.results;
 				if (!Array.isArray(results)) r.fail('results', 'must be an array of {"swap = False": …, "swap = True": …}.');
 				else

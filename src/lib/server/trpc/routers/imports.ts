@@ -47,6 +47,11 @@ export const importsRouter = router({
 			imports.listImports(ctx.db, input.projectId, { datasetId: input.datasetId, limit: input.limit })
 		),
 
+	/** Removes an upload that was never imported (or an import that failed or was cancelled), with its stored chunks. */
+	discard: projectProcedure(roles.admin)
+		.input(ImportRefSchema)
+		.mutation(({ ctx, input }) => imports.discardImport(ctx.db, input.projectId, input.importId)),
+
 	cancel: projectProcedure(roles.admin)
 		.input(ImportRefSchema)
 		.mutation(({ ctx, input }) => imports.cancelImport(ctx.db, input.projectId, input.importId))

@@ -1,6 +1,6 @@
-import { loadOrThrow } from '$lib/server/http/route-errors';
+import { failAction, loadOrThrow } from '$lib/server/http/route-errors';
 import { serverCaller } from '$lib/server/trpc/caller';
-import type { PageServerLoad } from './$types';
+import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	const { project } = await event.parent();
@@ -27,4 +27,18 @@ export const load: PageServerLoad = async (event) => {
 			createdAt: i.createdAt
 		}))
 	};
+};
+
+export const actions: Actions = {
+	/** Discard an upload that was never imported (or a failed or cancelled import), with its stored file. */
+	discard: async (event) => {
+		const form = await event.request.formData();
+		const caller = await serverCaller(event);
+		try {
+			await caller.imports.discard({ projectId: event.params.projectId, importId: String(form.get('importId') ?? '') });
+		} catch (error) {
+			return failAction(error, { form: 'discard' });
+		}
+		return { discarded: true };
+	}
 };

@@ -194,6 +194,29 @@ export class ImportWizard {
 		this.mappingEdited = true;
 	}
 
+	/** The options of a non-generic format as an object (the JSON text, or the server's suggestion). */
+	get options(): Record<string, unknown> {
+		try {
+			const parsed: unknown = JSON.parse(this.optionsText);
+			if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+		} catch {
+			// fall through to the suggestion
+		}
+		const fromServer = this.preview?.mapping;
+		return fromServer && typeof fromServer === 'object' ? { ...(fromServer as Record<string, unknown>) } : {};
+	}
+
+	/**
+	 * One format setting chosen in the form (e.g. human labels or judge verdicts): it is
+	 * written into the options sent with the import, and the preview shows its effect.
+	 */
+	async setOption(key: string, value: unknown, refresh = true) {
+		const next = { ...this.options, [key]: value };
+		this.optionsText = JSON.stringify(next, null, 2);
+		this.mappingEdited = true;
+		if (refresh) await this.refreshPreview();
+	}
+
 	async changeTarget(target: Target) {
 		const datasetChanged =
 			target.kind === 'existing' && (this.target.kind !== 'existing' || this.target.datasetId !== target.datasetId);
