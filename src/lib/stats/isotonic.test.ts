@@ -208,7 +208,7 @@ describe('isotonicCalibration', () => {
 		expect(byItem).toBeGreaterThan(irreducible);
 		// Grouped CV trains on 80% of the items, so it may sit a little above the full fit's error.
 		expect(Math.abs(byItem - fresh)).toBeLessThan(0.04);
-	});
+	}, 20_000);
 
 	it('validates its input', () => {
 		expect(() => isotonicCalibration([1, 2], [1])).toThrow(RangeError);

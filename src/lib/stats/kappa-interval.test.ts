@@ -193,14 +193,14 @@ describe('cohenKappaInterval — coverage in simulation (95% intervals)', () => 
 		expect(c.zeroWidth).toBeGreaterThan(0.33);
 		expect(c.zeroWidth).toBeLessThan(0.47);
 		expect(c.recommended).toBeGreaterThanOrEqual(0.93);
-	});
+	}, 20_000);
 
 	it('κ = 0.94 at n = 60: percentile bootstrap ≈ 83%, recommended ≥ 93%', () => {
 		const c = coverage(nearOne, 60, 4000, 601, 400);
 		console.log('κ = 0.94, n = 60:', c);
 		expect(c.percentile).toBeLessThan(0.9);
 		expect(c.recommended).toBeGreaterThanOrEqual(0.93);
-	});
+	}, 20_000);
 
 	it('rare category (5% "fail", n = 100, κ = 0.68): recommended ≥ 93%, bootstrap returns intervals', () => {
 		const rare = [0.035, 0.015, 0.015, 0.935];
@@ -208,7 +208,7 @@ describe('cohenKappaInterval — coverage in simulation (95% intervals)', () => 
 		console.log('rare category, n = 100:', c, 'true κ', trueKappa(rare));
 		expect(c.recommended).toBeGreaterThanOrEqual(0.93);
 		expect(c.percentile).toBeGreaterThan(0.85);
-	});
+	}, 20_000);
 
 	it('mid-range κ (0.6, n = 80, unbalanced): recommended within 93–98%', () => {
 		const mid = [0.2, 0.1, 0.04, 0.66];
@@ -216,7 +216,7 @@ describe('cohenKappaInterval — coverage in simulation (95% intervals)', () => 
 		console.log('κ =', trueKappa(mid), 'n = 80:', c.recommended);
 		expect(c.recommended).toBeGreaterThanOrEqual(0.93);
 		expect(c.recommended).toBeLessThanOrEqual(0.98);
-	});
+	}, 20_000);
 });
 
 describe('bootstrapCI(cohenKappa) with a rare category', () => {
