@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { confusionMatrix, pairwiseAgreement, percentAgreement, type PairwiseVote } from './agreement';
+import { confusionMatrix, percentAgreement } from './agreement';
 
 describe('percentAgreement', () => {
 	it('is the share of identical labels over items both raters labelled', () => {
@@ -49,29 +49,5 @@ describe('confusionMatrix', () => {
 			[1, 0],
 			[0, 1]
 		]);
-	});
-});
-
-describe('pairwiseAgreement (MT-Bench convention)', () => {
-	const judge: PairwiseVote[] = ['A', 'B', 'tie', 'tie', 'A', 'B'];
-	const human: PairwiseVote[] = ['A', 'A', 'tie', 'B', 'A', 'B'];
-
-	it("'include' counts tie = tie as agreement", () => {
-		// agree on items 0, 2, 4, 5 → 4 / 6
-		expect(pairwiseAgreement(judge, human, { ties: 'include' })).toBeCloseTo(4 / 6, 14);
-		expect(pairwiseAgreement(judge, human)).toBeCloseTo(4 / 6, 14);
-	});
-
-	it("'exclude' drops pairs where either side voted tie", () => {
-		// items 0, 1, 4, 5 remain; agree on 0, 4, 5 → 3 / 4
-		expect(pairwiseAgreement(judge, human, { ties: 'exclude' })).toBe(0.75);
-	});
-
-	it('skips nulls and validates votes', () => {
-		expect(pairwiseAgreement(['A', null], ['A', 'B'])).toBe(1);
-		expect(() => pairwiseAgreement(['A'], ['C' as PairwiseVote])).toThrow(RangeError);
-		expect(() => pairwiseAgreement(['tie'], ['A'], { ties: 'exclude' })).toThrow(/no pair left/);
-		expect(() => pairwiseAgreement(['A'], ['A'], { ties: 'maybe' as 'include' })).toThrow(RangeError);
-		expect(() => pairwiseAgreement(['A', 'B'], ['A'])).toThrow(RangeError);
 	});
 });

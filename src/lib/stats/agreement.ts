@@ -1,11 +1,11 @@
 /**
- * Raw agreement between two raters: percent agreement, the confusion matrix,
- * and agreement of pairwise (A/B/tie) verdicts.
+ * Raw agreement between two raters: percent agreement and the confusion
+ * matrix. Pairwise (A/B/tie) verdicts: see pairwise-agreement.ts.
  *
  * Labels are strings or finite numbers compared with `===` (so 1 and "1" are
  * different categories); `null` marks a missing rating and drops that pair.
  */
-import { assertArray, assertSameLength, codePairs, describe, type Label } from './validate';
+import { codePairs, type Label } from './validate';
 
 export type { Label };
 
@@ -40,49 +40,4 @@ export function confusionMatrix(
 	const matrix = Array.from({ length: k }, () => new Array<number>(k).fill(0));
 	for (let i = 0; i < coded.a.length; i++) matrix[coded.a[i]][coded.b[i]]++;
 	return { categories: coded.categories, matrix };
-}
-
-/**
- * Agreement of two raters' pairwise verdicts ('A', 'B' or 'tie'), following
- * MT-Bench (Zheng et al. 2023, "Judging LLM-as-a-Judge with MT-Bench and
- * Chatbot Arena", agreement setups S1 and S2):
- * - `ties: 'include'` (S1, "w/ tie"): share of pairs with identical verdicts,
- *   tie = tie counting as agreement (random raters agree 1/3 of the time);
- * - `ties: 'exclude'` (S2, "w/o tie"): pairs where either side voted tie are
- *   dropped, then the share of identical A/B verdicts (random: 1/2).
- * Pairs with a `null` are skipped. Range [0, 1]. Throws if no pair is left.
- */
-export function pairwiseAgreement(
-	votesA: readonly (PairwiseVote | null)[],
-	votesB: readonly (PairwiseVote | null)[],
-	{ ties = 'include' }: { ties?: 'include' | 'exclude' } = {}
-): number {
-	if (ties !== 'include' && ties !== 'exclude') {
-		throw new RangeError(`pairwiseAgreement: ties must be 'include' or 'exclude', got ${describe(ties)}`);
-	}
-	assertArray(votesA, 'pairwiseAgreement: votesA');
-	assertArray(votesB, 'pairwiseAgreement: votesB');
-	assertSameLength(votesA, votesB, ['votesA', 'votesB']);
-	let used = 0;
-	let agree = 0;
-	for (let i = 0; i < votesA.length; i++) {
-		const x = votesA[i];
-		const y = votesB[i];
-		for (const [v, name] of [
-			[x, 'votesA'],
-			[y, 'votesB']
-		] as const) {
-			if (v !== null && v !== 'A' && v !== 'B' && v !== 'tie') {
-				throw new RangeError(`pairwiseAgreement: ${name}[${i}] must be 'A', 'B', 'tie' or null, got ${describe(v)}`);
-			}
-		}
-		if (x === null || y === null) continue;
-		if (ties === 'exclude' && (x === 'tie' || y === 'tie')) continue;
-		used++;
-		if (x === y) agree++;
-	}
-	if (used === 0) {
-		throw new RangeError(`pairwiseAgreement: no pair left to compare (ties: '${ties}')`);
-	}
-	return agree / used;
 }

@@ -1,6 +1,7 @@
 export * from './rng';
 export * from './bootstrap';
 export * from './agreement';
+export * from './pairwise-agreement';
 export * from './cohen-kappa';
 export * from './fleiss-kappa';
 export * from './krippendorff-alpha';

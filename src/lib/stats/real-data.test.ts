@@ -10,12 +10,13 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hasSharedData, sharedData } from '../../../test/support/shared-data';
-import { pairwiseAgreement, type PairwiseVote } from './agreement';
+import type { PairwiseVote } from './agreement';
 import { bootstrapIndexCI } from './bootstrap';
 import { bradleyTerry } from './bradley-terry';
 import { cohenKappa } from './cohen-kappa';
 import { spearman } from './correlation';
 import { lengthBias } from './length-bias';
+import { pairwiseAgreement } from './pairwise-agreement';
 import { alpacaPreferenceToWin, lengthControlledWinRate } from './length-controlled';
 import { positionBias } from './position-bias';
 import { ppiMean } from './ppi';
@@ -98,9 +99,23 @@ describe.skipIf(!has.arena)('Chatbot Arena: human vs LLM judges on 26,919 battle
 			for (let k = 0; k < 3; k++)
 				pe += ((table[k][0] + table[k][1] + table[k][2]) / n) * ((table[0][k] + table[1][k] + table[2][k]) / n);
 			const kappa = (po - pe) / (1 - pe);
+			// Linear-weighted κ on the ordered scale A < tie < B (positions A 0, tie 2, B 1 in `cats`).
+			const pos = [0, 2, 1];
+			let wObs = 0;
+			let wExp = 0;
+			for (let r = 0; r < 3; r++)
+				for (let c = 0; c < 3; c++) {
+					const w = Math.abs(pos[r] - pos[c]);
+					wObs += (w * table[r][c]) / n;
+					wExp += (w * ((table[r][0] + table[r][1] + table[r][2]) / n) * (table[0][c] + table[1][c] + table[2][c])) / n;
+				}
+			const ordinalKappa = 1 - wObs / wExp;
 
-			expect(pairwiseAgreement(humanVotes, judgeVotes, { ties: 'include' })).toBeCloseTo(po, 14);
-			expect(pairwiseAgreement(humanVotes, judgeVotes, { ties: 'exclude' })).toBeCloseTo(agreeNoTie / noTie, 14);
+			const agreement = pairwiseAgreement(judgeVotes, humanVotes, { scale: 'nominal' });
+			expect(agreement.withTies).toBeCloseTo(po, 14);
+			expect(agreement.withoutTies!).toBeCloseTo(agreeNoTie / noTie, 14);
+			expect(agreement.nominal!.kappa!).toBeCloseTo(kappa, 12);
+			expect(agreement.ordinal.kappa!).toBeCloseTo(ordinalKappa, 12);
 			expect(cohenKappa(humanVotes, judgeVotes)).toBeCloseTo(kappa, 12);
 
 			// First-position (model_a) preference among decisive verdicts, with a bootstrap CI.
@@ -120,6 +135,9 @@ describe.skipIf(!has.arena)('Chatbot Arena: human vs LLM judges on 26,919 battle
 				agreeWithTies: po,
 				agreeWithoutTies: agreeNoTie / noTie,
 				kappa,
+				ordinalKappa,
+				ordinalAlpha: agreement.ordinal.alpha!,
+				nominalAlpha: agreement.nominal!.alpha!,
 				firstPosition: firstShare,
 				firstLo: ci.ci[0],
 				firstHi: ci.ci[1]
