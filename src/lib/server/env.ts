@@ -26,6 +26,12 @@ const EnvSchema = z.object({
 		.enum(['true', 'false'])
 		.default('true')
 		.transform((v) => v === 'true'),
+	/** How often each worker pool refreshes its heartbeat row (jobs/liveness.ts). */
+	CONCORD_WORKER_HEARTBEAT_MS: z.coerce.number().int().min(100).default(10_000),
+	/** A worker whose heartbeat is older than this is dead: its jobs are released for a retry. */
+	CONCORD_WORKER_DEAD_AFTER_MS: z.coerce.number().int().min(500).default(60_000),
+	/** Test only: an import waits this long before committing its merge (the kill test's window). */
+	CONCORD_TEST_IMPORT_MERGE_DELAY_MS: z.coerce.number().int().min(0).default(0),
 	CONCORD_SESSION_IDLE_DAYS: z.coerce.number().positive().default(14),
 	CONCORD_SESSION_MAX_DAYS: z.coerce.number().positive().default(90),
 	CONCORD_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
@@ -52,6 +58,11 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
 	if (!parsed.success) {
 		const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
 		throw new Error(`Invalid environment configuration:\n${lines.join('\n')}`);
+	}
+	if (parsed.data.CONCORD_WORKER_DEAD_AFTER_MS < 3 * parsed.data.CONCORD_WORKER_HEARTBEAT_MS) {
+		throw new Error(
+			'Invalid environment configuration:\n  CONCORD_WORKER_DEAD_AFTER_MS must be at least 3 × CONCORD_WORKER_HEARTBEAT_MS (a live worker must never look dead).'
+		);
 	}
 	return parsed.data;
 }

@@ -10,7 +10,8 @@ import { createDb, createPool, type Db } from './db/client';
 import { readPublishedConnection, startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded';
 import { migrateToLatest } from './db/migrate';
 import { dataDir, env, type Env } from './env';
-import { createJobHandlers } from './jobs/handlers';
+import { createJobHandlers, createReleaseHooks } from './jobs/handlers';
+import { startSweeper } from './jobs/liveness';
 import { createQueue, startWorker, type Queue, type WorkerHandle } from './jobs/queue';
 import { logger } from './logger';
 
@@ -66,9 +67,17 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 					pool,
 					handlers: createJobHandlers({ db, pool, workerName }),
 					concurrency: config.CONCORD_WORKER_CONCURRENCY,
-					name: workerName
+					name: workerName,
+					heartbeat: { db, intervalMs: config.CONCORD_WORKER_HEARTBEAT_MS }
 				})
 			: undefined;
+		// Every process sweeps, a web server without a worker too: someone must release
+		// the jobs of a killed worker even when no other worker is running.
+		const sweeper = startSweeper(db, {
+			deadAfterMs: config.CONCORD_WORKER_DEAD_AFTER_MS,
+			hooks: createReleaseHooks({ db }),
+			ownPools: () => (worker ? [worker.poolId] : [])
+		});
 		let stopping: Promise<void> | undefined;
 		return {
 			db,
@@ -79,6 +88,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 			worker,
 			stop() {
 				stopping ??= (async () => {
+					await sweeper.stop();
 					await worker?.stop();
 					await queue.release();
 					await db.destroy();

@@ -133,7 +133,8 @@ describe('the dataset.import job', () => {
 			pool: h.pool,
 			handlers: createJobHandlers({ db: h.db, pool: h.pool, workerName: 'imports-flow-test' }),
 			concurrency: 1,
-			name: 'imports-flow-test'
+			name: 'imports-flow-test',
+			heartbeat: { db: h.db, intervalMs: 10_000 }
 		});
 	});
 	afterAll(() => worker.stop());

@@ -22,7 +22,8 @@ beforeAll(async () => {
 		pool,
 		handlers: createJobHandlers({ db: h.db, workerName: 'stats-job-test' }),
 		concurrency: 1,
-		name: 'stats-job-test'
+		name: 'stats-job-test',
+		heartbeat: { db: h.db, intervalMs: 10_000 }
 	});
 });
 afterAll(async () => {

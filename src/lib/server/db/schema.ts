@@ -91,6 +91,7 @@ export interface Database {
 	judge_run: JudgeRunTable;
 	judgment: JudgmentTable;
 	annotation: AnnotationTable;
+	worker_heartbeat: WorkerHeartbeatTable;
 }
 
 export type AppUser = Selectable<AppUserTable>;
@@ -342,3 +343,14 @@ export type System = Selectable<SystemTable>;
 export type JudgeRun = Selectable<JudgeRunTable>;
 export type Judgment = Selectable<JudgmentTable>;
 export type Annotation = Selectable<AnnotationTable>;
+
+/* ------------------------------------------------------------------------------------------------
+ * Worker liveness (migration 0006-worker-heartbeat): one row per running graphile-worker pool,
+ * keyed by the pool id graphile-worker writes into a job's `locked_by`. See jobs/liveness.ts.
+ */
+export interface WorkerHeartbeatTable {
+	pool_id: string;
+	worker_name: string;
+	started_at: GeneratedTimestamp;
+	beat_at: GeneratedTimestamp;
+}

@@ -4,8 +4,9 @@
  */
 import type pg from 'pg';
 import type { Db } from '../db/client';
-import { runImportJob } from '../services/import-runner';
+import { onImportJobReleased, runImportJob } from '../services/import-runner';
 import { refreshProjectStats } from '../services/project-stats';
+import type { ReleaseHooks } from './liveness';
 import type { JobHandlers } from './queue';
 
 /** `pool` is needed by jobs that hold one connection for a whole transaction (imports use COPY). */
@@ -13,5 +14,16 @@ export function createJobHandlers(deps: { db: Db; workerName: string; pool?: pg.
 	return {
 		'project.refresh-stats': ({ projectId }) => refreshProjectStats(deps.db, projectId, deps.workerName),
 		'dataset.import': ({ importId }, ctx) => runImportJob({ db: deps.db, pool: deps.pool }, importId, ctx)
+	};
+}
+
+/**
+ * Job name → what its service does when the job's worker died mid-run
+ * (jobs/liveness.ts). Runs in the sweep transaction; jobs without a hook are
+ * simply retried.
+ */
+export function createReleaseHooks(_deps: { db: Db }): ReleaseHooks {
+	return {
+		'dataset.import': ({ importId }, job, trx) => onImportJobReleased(trx, importId, job)
 	};
 }

@@ -3,6 +3,7 @@
  * handlers in this process (the in-process worker of `npm start`, or the
  * separate `npm run worker` processes); `createQueue` only enqueues.
  */
+import { EventEmitter } from 'node:events';
 import {
 	Logger as WorkerLogger,
 	makeWorkerUtils,
@@ -10,11 +11,14 @@ import {
 	type Runner,
 	type Task,
 	type TaskList,
+	type WorkerEvents,
 	type WorkerUtils
 } from 'graphile-worker';
 import type pg from 'pg';
+import type { Db } from '../db/client';
 import { logger } from '../logger';
 import { jobDefinitions, type JobName, type JobPayload, type JobSpec } from './definitions';
+import { startHeartbeat } from './liveness';
 
 export interface Queue {
 	enqueue<N extends JobName>(name: N, payload: JobPayload<N>, spec?: JobSpec): Promise<{ id: string }>;
@@ -48,6 +52,8 @@ export interface WorkerHandle {
 	/** Stops taking jobs and waits for the ones in flight (graceful drain). */
 	stop(): Promise<void>;
 	readonly name: string;
+	/** graphile-worker's pool id: what its jobs carry in `locked_by`, and the heartbeat row's key. */
+	readonly poolId: string;
 }
 
 export async function startWorker(options: {
@@ -57,6 +63,8 @@ export async function startWorker(options: {
 	name: string;
 	/** The SvelteKit server and our worker entry handle signals themselves. */
 	noHandleSignals?: boolean;
+	/** The pool's heartbeat (jobs/liveness.ts), so its jobs are released if this process dies. */
+	heartbeat: { db: Db; intervalMs: number };
 }): Promise<WorkerHandle> {
 	const log = logger.child({ component: 'worker', worker: options.name });
 	const taskList: TaskList = {};
@@ -74,7 +82,14 @@ export async function startWorker(options: {
 		};
 		taskList[name] = task;
 	}
+	// graphile-worker names its pool only in this event; the pool id is what it writes into locked_by.
+	const events = new EventEmitter() as WorkerEvents;
+	let poolId: string | undefined;
+	events.on('pool:create', ({ workerPool }) => {
+		poolId = workerPool.id;
+	});
 	const runner: Runner = await run({
+		events,
 		pgPool: options.pool,
 		concurrency: options.concurrency,
 		taskList,
@@ -87,11 +102,23 @@ export async function startWorker(options: {
 		preset: { worker: { completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
 		logger: workerLogger(log)
 	});
-	log.info('worker started', { concurrency: options.concurrency });
+	if (!poolId) {
+		await runner.stop();
+		throw new Error('graphile-worker did not report its pool id (pool:create); check the graphile-worker version.');
+	}
+	const heartbeat = await startHeartbeat(options.heartbeat.db, {
+		poolId,
+		workerName: options.name,
+		heartbeatMs: options.heartbeat.intervalMs
+	});
+	log.info('worker started', { concurrency: options.concurrency, pool: poolId });
 	return {
 		name: options.name,
+		poolId,
 		async stop() {
 			await runner.stop();
+			// Beats until the drain is over: a slow drain must not look like a death.
+			await heartbeat.stop();
 			log.info('worker stopped');
 		}
 	};

@@ -11,6 +11,8 @@ import * as datasetsRepo from '../db/repositories/datasets';
 import * as importsRepo from '../db/repositories/imports';
 import * as staging from '../db/repositories/import-staging';
 import type { ImportStats } from '../db/schema';
+import { env } from '../env';
+import { logger } from '../logger';
 import { nameTaken, type ImportTarget } from './import-check';
 import type { ImportProgress, StagedCounts } from './import-stage';
 
@@ -86,6 +88,12 @@ export async function mergeStaged(
 			(counts.annotations - merged.annotationsAdded)
 	};
 	await importsRepo.deleteChunks(tx.db, imp.id);
+	const testDelay = env().CONCORD_TEST_IMPORT_MERGE_DELAY_MS;
+	if (testDelay > 0) {
+		// The kill test's window: everything merged, nothing committed.
+		logger.info('import merged, delaying the commit (test)', { importId: imp.id, ms: testDelay });
+		await new Promise((r) => setTimeout(r, testDelay));
+	}
 	await importsRepo.finishImport(tx.db, imp.id, {
 		status: 'succeeded',
 		stats,

@@ -15,6 +15,7 @@ import { withDedicatedTransaction } from '../db/bulk/transaction';
 import * as importsRepo from '../db/repositories/imports';
 import { ImportFileError, IssueList } from '../importers/issues';
 import { importLimits, type ImportLimits } from '../importers/limits';
+import type { ReleasedJob } from '../jobs/liveness';
 import { logger } from '../logger';
 import { checkStaged } from './import-check';
 import { mergeStaged } from './import-merge';
@@ -148,6 +149,33 @@ export async function runImportJob(
 			})
 			.catch(() => {});
 	}
+}
+
+/**
+ * The worker running this import died (jobs/liveness.ts). Its transaction died
+ * with its connection, so nothing of the file was written. A cancel asked for
+ * meanwhile is honoured now (nobody else would read the flag); otherwise the
+ * import waits for the retry, or fails with the reason after the last attempt.
+ */
+export async function onImportJobReleased(db: Db, importId: string, job: ReleasedJob): Promise<'retry' | 'drop'> {
+	const imp = await importsRepo.findImportById(db, importId);
+	if (!imp || !['queued', 'validating', 'importing'].includes(imp.status)) return 'drop';
+	if (imp.cancelRequested) {
+		await importsRepo.finishImport(db, importId, { status: 'cancelled' });
+		await importsRepo.deleteChunks(db, importId);
+		return 'drop';
+	}
+	if (job.final) {
+		await importsRepo.finishImport(db, importId, {
+			status: 'failed',
+			errors: [{ line: 0, field: null, reason: `The import was interrupted and not retried again. ${job.reason}` }],
+			errorCount: 1
+		});
+		return 'drop';
+	}
+	await importsRepo.transition(db, importId, ['validating', 'importing'], 'queued');
+	logger.warn('import requeued after its worker died', { importId, attempts: job.attempts, reason: job.reason });
+	return 'retry';
 }
 
 /** Must match the maxAttempts the job is enqueued with (services/imports.ts). */

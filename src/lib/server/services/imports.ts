@@ -22,6 +22,7 @@ import { AppError } from '../errors';
 import { adapters, formatList, type FormatId } from '../importers/formats/index';
 import { isGzip } from '../importers/source';
 import { formatBytes, importLimits } from '../importers/limits';
+import { jobLiveness, removeJob } from '../jobs/liveness';
 import type { Queue } from '../jobs/queue';
 import { logger } from '../logger';
 import { buildPreview, type ImportPreview } from './import-preview';
@@ -208,10 +209,12 @@ export async function startImport(db: Db, queue: Queue, projectId: string, input
 	await queue.enqueue(
 		'dataset.import',
 		{ importId: imp.id },
-		{ jobKey: `dataset-import:${imp.id}`, maxAttempts: IMPORT_JOB_ATTEMPTS }
+		{ jobKey: importJobKey(imp.id), maxAttempts: IMPORT_JOB_ATTEMPTS }
 	);
 	return getImport(db, projectId, imp.id);
 }
+
+const importJobKey = (importId: string) => `dataset-import:${importId}`;
 
 export type ImportView = Awaited<ReturnType<typeof getImport>>;
 
@@ -229,13 +232,24 @@ export async function listImports(db: Db, projectId: string, opts: { datasetId?:
 	return rows.map(view);
 }
 
-/** Queued or uploaded imports stop at once; a running one stops at its next progress tick and rolls back. */
+/**
+ * Queued or uploaded imports stop at once; a running one stops at its next
+ * progress tick and rolls back. One whose worker died (or that waits for its
+ * retry) has nobody to read the flag, so it is cancelled here and its job removed;
+ * in the window before a death is noticed, the flag is read by the release hook.
+ */
 export async function cancelImport(db: Db, projectId: string, importId: string) {
 	const imp = await requireImport(db, projectId, importId);
 	if (await importsRepo.transition(db, imp.id, ['uploaded', 'queued', 'failed'], 'cancelled')) {
 		await importsRepo.deleteChunks(db, imp.id);
 	} else if (['validating', 'importing'].includes(imp.status)) {
 		await importsRepo.requestCancel(db, imp.id);
+		if ((await jobLiveness(db, importJobKey(imp.id))) !== 'running') {
+			if (await importsRepo.transition(db, imp.id, ['validating', 'importing'], 'cancelled')) {
+				await removeJob(db, importJobKey(imp.id));
+				await importsRepo.deleteChunks(db, imp.id);
+			}
+		}
 	} else {
 		throw new AppError('CONFLICT', `This import is ${imp.status} and cannot be cancelled.`);
 	}
