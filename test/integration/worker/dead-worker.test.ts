@@ -147,7 +147,10 @@ async function importKilledMidMerge(datasetName: string) {
 	return { importId, jobId: job!.id, poolId: job!.locked_by!, worker: String(ready.worker), killedAt };
 }
 
-describe('a worker killed mid-import', () => {
+// Each test starts two worker processes (a few seconds each on a loaded machine) and waits out a death.
+const SLOW = { timeout: 180_000 };
+
+describe('a worker killed mid-import', SLOW, () => {
 	it('is detected by its stale heartbeat; its import is retried on another worker to success, written once', async () => {
 		const { importId, poolId, worker, killedAt } = await importKilledMidMerge(`retried-${randomUUID()}`);
 		const rescuer = startWorker();
@@ -206,7 +209,7 @@ describe('a worker killed mid-import', () => {
 	});
 });
 
-describe('imports.cancel on an import whose worker died', () => {
+describe('imports.cancel on an import whose worker died', SLOW, () => {
 	it('cancels at once when the death is already known, even with no worker running', async () => {
 		const { importId } = await importKilledMidMerge(`cancel-late-${randomUUID()}`);
 		await new Promise((r) => setTimeout(r, DEAD_AFTER_MS + 500));
