@@ -165,6 +165,97 @@ describe('bradleyTerry', () => {
 		expect(clustered.players[0].ci).not.toBeNull();
 	});
 
+	it('disconnected groups: without a prior the error names them; with a prior, components and a warning', () => {
+		const battles = [
+			...repeat(3, battle('A', 'B', 'a')),
+			battle('B', 'A', 'a'),
+			...repeat(3, battle('C', 'D', 'a')),
+			battle('D', 'C', 'a'),
+			battle('E', 'C', 'b'),
+			battle('C', 'E', 'b')
+		];
+		expect(() => bradleyTerry(battles, { resamples: 0 })).toThrow(/2 disconnected groups \(\{C, D, E\} and \{A, B\}\)/);
+		const res = bradleyTerry(battles, { prior: 1, resamples: 0 });
+		expect(res.components).toEqual([
+			['C', 'D', 'E'],
+			['A', 'B']
+		]);
+		expect(res.identifiable).toBe(false);
+		expect(res.warnings.join(' ')).toMatch(/2 disconnected groups.*within a group only/);
+		const byName = new Map(res.players.map((p) => [p.name, p]));
+		expect(byName.get('A')!.component).toBe(1);
+		expect(byName.get('E')!.component).toBe(0);
+		// A connected, strongly connected graph: one component, no warning.
+		const fine = bradleyTerry([battle('x', 'y', 'a'), battle('x', 'y', 'b')], { resamples: 0 });
+		expect(fine.components).toEqual([['x', 'y']]);
+		expect(fine.identifiable).toBe(true);
+		expect(fine.warnings).toEqual([]);
+		// Connected but someone lost every battle: identifiable only through the prior.
+		const oneSided = bradleyTerry([battle('x', 'y', 'a'), battle('x', 'y', 'a')], { prior: 1, resamples: 0 });
+		expect(oneSided.identifiable).toBe(false);
+		expect(oneSided.warnings.join(' ')).toMatch(/only because of the prior/);
+	});
+
+	it('sparse data: the bootstrap returns with a count of failed resamples instead of throwing', () => {
+		// Strongly connected through single battles: many resamples lose one of them.
+		const battles = [
+			battle('A', 'B', 'a'),
+			battle('B', 'A', 'a'),
+			battle('B', 'C', 'a'),
+			battle('C', 'B', 'a'),
+			battle('A', 'C', 'a'),
+			battle('C', 'A', 'a'),
+			battle('A', 'B', 'a')
+		];
+		const res = bradleyTerry(battles, { resamples: 400, seed: 2 });
+		expect(res.identifiable).toBe(true);
+		expect(res.failedResamples).toBeGreaterThan(100);
+		expect(res.failedResamples).toBeLessThan(400);
+		expect(res.warnings.join(' ')).toMatch(new RegExp(`failed on ${res.failedResamples} of 400`));
+		for (const p of res.players) {
+			expect(Number.isFinite(p.ci!.logStrength[0]) && Number.isFinite(p.ci!.logStrength[1])).toBe(true);
+			expect(p.rankCi![0]).toBeGreaterThanOrEqual(1);
+			expect(p.rankCi![1]).toBeLessThanOrEqual(3);
+		}
+	});
+
+	it('rank intervals from the bootstrap replicates: integer, containing the rank, narrow when strengths differ', () => {
+		const rng = createRng(21);
+		const names = ['p0', 'p1', 'p2', 'p3'];
+		// p0 far ahead; p1 and p2 equal; p3 far behind.
+		const truth = [2, 0, 0, -2];
+		const battles = Array.from({ length: 2000 }, () => {
+			const i = Math.floor(rng() * 4);
+			const j = (i + 1 + Math.floor(rng() * 3)) % 4;
+			return battle(names[i], names[j], rng() < 1 / (1 + Math.exp(truth[j] - truth[i])) ? 'a' : 'b');
+		});
+		const res = bradleyTerry(battles, { resamples: 300, seed: 5 });
+		const byName = new Map(res.players.map((p) => [p.name, p]));
+		expect(byName.get('p0')!.rankCi).toEqual([1, 1]);
+		expect(byName.get('p3')!.rankCi).toEqual([4, 4]);
+		// The equal pair swaps places across resamples: both intervals are [2, 3].
+		expect(byName.get('p1')!.rankCi).toEqual([2, 3]);
+		expect(byName.get('p2')!.rankCi).toEqual([2, 3]);
+		for (const p of res.players) {
+			expect(p.rankCi![0]).toBeLessThanOrEqual(p.rank);
+			expect(p.rankCi![1]).toBeGreaterThanOrEqual(p.rank);
+		}
+		expect(res.failedResamples).toBe(0);
+		expect(bradleyTerry(battles, { resamples: 0 }).players[0].rankCi).toBeNull();
+	});
+
+	it('ties as half wins shrink the gap: 12 wins, 8 losses, 80 ties → log(52/48) instead of log(12/8)', () => {
+		const battles = [
+			...repeat(12, battle('A', 'B', 'a')),
+			...repeat(8, battle('A', 'B', 'b')),
+			...repeat(80, battle('A', 'B', 'tie'))
+		];
+		const half = bradleyTerry(battles, { resamples: 0 });
+		const ignore = bradleyTerry(battles, { resamples: 0, ties: 'ignore' });
+		expect(half.players[0].logStrength - half.players[1].logStrength).toBeCloseTo(Math.log(52 / 48), 10);
+		expect(ignore.players[0].logStrength - ignore.players[1].logStrength).toBeCloseTo(Math.log(12 / 8), 10);
+	});
+
 	it('throws clear errors on bad input and on unidentifiable data', () => {
 		expect(() => bradleyTerry([battle('a', 'a', 'a')])).toThrow(/against itself/);
 		expect(() => bradleyTerry([{ a: 'x', b: 'y', winner: 'x' as 'a' }])).toThrow(TypeError);

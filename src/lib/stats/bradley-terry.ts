@@ -7,9 +7,41 @@
  * ICML 2024, §5): MLE strengths, reported on an Elo-like scale, with
  * intervals from resampling battles. The fit itself is in
  * `bradley-terry-fit.ts`.
+ *
+ * Edges (what the result says about them):
+ * - Disconnected comparison graph: players in different connected
+ *   components never met, so their relative strength is not estimable
+ *   (Ford 1957; Hunter 2004, Assumption 1). `components` lists the groups.
+ *   Without a prior the fit throws naming them; with `prior > 0` the prior
+ *   alone places the groups on one scale (each group centred near the
+ *   average), and a warning says so — compare ranks within a group only.
+ * - Not strongly connected (someone won or lost every battle): the MLE does
+ *   not exist; `identifiable` is false and only a prior gives strengths.
+ * - Sparse data: a bootstrap resample can miss the battles that make the
+ *   graph strongly connected even where the full-data fit exists. Such
+ *   resamples are counted in `failedResamples` and left out of the
+ *   intervals (which are then conditional on an identifiable resample), with
+ *   a warning past 5%; use `prior` or more battles.
+ * - Ties as half wins (`ties: 'half'`, the LMSYS convention): a tie adds ½ to
+ *   both sides, which pulls every win share toward ½. With w decisive wins
+ *   of i over j, l losses and t ties, θ_i − θ_j = log((w + t/2)/(l + t/2))
+ *   instead of log(w/l) under `ties: 'ignore'`: 12 wins, 8 losses and 80
+ *   ties give 0.080 instead of 0.405 — ties shrink gaps toward 0 as they
+ *   come to dominate. Davidson's (1970, "On extending the Bradley–Terry model
+ *   to accommodate ties", JASA 65, 317–328) tie parameter would keep the gap
+ *   and model the tie rate separately; it is not implemented here, so read
+ *   `ties: 'ignore'` beside `'half'` when ties are frequent.
+ *
+ * Rank intervals: on every bootstrap replicate the players are ranked
+ * (1 = strongest; equal strengths share the better rank); `rankCi` is the
+ * [α/2, 1 − α/2] quantile pair of a player's replicate ranks, taken as order
+ * statistics (inverse empirical CDF, Hyndman & Fan type 1) so that ranks stay
+ * integers — the bootstrap rank interval of Hall & Miller (2009, "Using the
+ * bootstrap to quantify the authority of an empirical ranking", Ann. Statist.
+ * 37, 3929–3959), who note it can be conservative for tied-in-truth players.
  */
-import { bootstrapVectorReplicates, percentileInterval } from './bootstrap';
-import { fitBradleyTerry } from './bradley-terry-fit';
+import { bootstrapInterval, bootstrapVectorReplicates } from './bootstrap';
+import { fitBradleyTerry, isStronglyConnected } from './bradley-terry-fit';
 import { assertArrayLike, assertInteger, assertProbabilityLevel, describe } from './validate';
 
 export interface Battle {
@@ -44,6 +76,10 @@ export interface BradleyTerryPlayer {
 	rating: number;
 	/** Percentile bootstrap intervals, or null when resamples = 0. */
 	ci: { logStrength: [number, number]; rating: [number, number] } | null;
+	/** Bootstrap interval of the rank (integers, 1 = strongest), or null when resamples = 0. */
+	rankCi: [number, number] | null;
+	/** Index into `components` of this player's connected group. */
+	component: number;
 	battles: number;
 	/** Wins, with ties counted as configured (half or none). */
 	wins: number;
@@ -56,6 +92,14 @@ export interface BradleyTerryResult {
 	battles: number;
 	resamples: number;
 	level: number;
+	/** Connected groups of the comparison graph (players who met, directly or through others), largest first. */
+	components: string[][];
+	/** True iff the "beat" graph is strongly connected: the MLE exists without a prior. */
+	identifiable: boolean;
+	/** Bootstrap resamples whose fit failed (strengths not identifiable there); left out of the intervals. */
+	failedResamples: number;
+	/** Cautions for display (disconnected groups, prior-only strengths, failed resamples); empty when none. */
+	warnings: string[];
 }
 
 const RATING_PER_NAT = 400 / Math.LN10;
@@ -67,8 +111,8 @@ const RATING_PER_NAT = 400 / Math.LN10;
  * resamples battles, or clusters of them); no home advantage (position is
  * ignored; see `positionBias` for that); ties under `'half'` follow the
  * convention of LMSYS's leaderboard code rather than a Rao–Kupper/Davidson
- * tie model. Bootstrap replicates whose comparison graph is not strongly
- * connected make the fit throw — with few battles per player use `prior`.
+ * tie model (see "Edges" above). Bootstrap replicates whose comparison
+ * graph is not strongly connected are counted in `failedResamples`.
  */
 export function bradleyTerry(battles: readonly Battle[], options: BradleyTerryOptions = {}): BradleyTerryResult {
 	const { ties = 'half', prior = 0, resamples = 1000, level = 0.95, seed = 1, clusters } = options;
@@ -141,6 +185,28 @@ export function bradleyTerry(battles: readonly Battle[], options: BradleyTerryOp
 	};
 
 	fill(null, n);
+	const components = comparisonComponents(wins, k);
+	const identifiable = isStronglyConnected(wins, k);
+	const groups = components.groups.map((members) => members.map((p) => names[p]));
+	const warnings: string[] = [];
+	if (groups.length > 1) {
+		const listed = groups.map((g) => `{${g.join(', ')}}`).join(' and ');
+		if (prior === 0) {
+			throw new RangeError(
+				`bradleyTerry: strengths are not identifiable — the comparison graph has ${groups.length} disconnected ` +
+					`groups (${listed}) whose players never met; fit each group separately or add battles between them`
+			);
+		}
+		warnings.push(
+			`The comparison graph has ${groups.length} disconnected groups (${listed}): only the prior puts them on one ` +
+				'scale, so compare strengths and ranks within a group only.'
+		);
+	} else if (!identifiable && prior > 0) {
+		warnings.push(
+			'Some players won (or lost) every battle against the rest: their strengths are finite only because of the ' +
+				'prior and move with it.'
+		);
+	}
 	const theta = fitBradleyTerry(wins, k, prior);
 	const played = new Float64Array(k);
 	const won = new Float64Array(k);
@@ -154,8 +220,11 @@ export function bradleyTerry(battles: readonly Battle[], options: BradleyTerryOp
 	}
 
 	let intervals: [number, number][] | null = null;
+	let rankIntervals: [number, number][] | null = null;
+	let failedResamples = 0;
 	if (resamples > 0) {
-		// One fit per resample yields every player's θ (same resamples for all players).
+		// One fit per resample yields every player's θ (same resamples for all players);
+		// an unidentifiable resample throws a RangeError and becomes a NaN row.
 		const series = bootstrapVectorReplicates(
 			(indices, length, out) => {
 				fill(indices, length);
@@ -165,7 +234,19 @@ export function bradleyTerry(battles: readonly Battle[], options: BradleyTerryOp
 			n,
 			{ resamples, seed, clusters: clusters ? keys : undefined }
 		);
-		intervals = series.map((replicates) => percentileInterval(replicates, level));
+		const results = series.map((replicates, p) => bootstrapInterval(replicates, theta[p], { level }));
+		failedResamples = results[0].undefinedResamples;
+		if (failedResamples === resamples) {
+			throw new RangeError('bradleyTerry: no bootstrap resample is identifiable; pass prior > 0');
+		}
+		if (failedResamples > 0.05 * resamples) {
+			warnings.push(
+				`The fit failed on ${failedResamples} of ${resamples} bootstrap resamples (strengths not identifiable ` +
+					'there); the intervals use the rest and are too narrow if anything. Pass prior > 0 or add battles.'
+			);
+		}
+		intervals = results.map((r) => r.ci);
+		rankIntervals = replicateRankIntervals(series, k, resamples, level);
 	}
 
 	const players = names.map((name, p): BradleyTerryPlayer => {
@@ -177,6 +258,8 @@ export function bradleyTerry(battles: readonly Battle[], options: BradleyTerryOp
 			logStrength: theta[p],
 			rating: 1000 + RATING_PER_NAT * theta[p],
 			ci: ci ? { logStrength: ci, rating: [1000 + RATING_PER_NAT * ci[0], 1000 + RATING_PER_NAT * ci[1]] } : null,
+			rankCi: rankIntervals ? rankIntervals[p] : null,
+			component: components.of[p],
 			battles: played[p],
 			wins: won[p]
 		};
@@ -185,5 +268,61 @@ export function bradleyTerry(battles: readonly Battle[], options: BradleyTerryOp
 	players.forEach((player, i) => {
 		player.rank = i > 0 && player.logStrength === players[i - 1].logStrength ? players[i - 1].rank : i + 1;
 	});
-	return { players, battles: n, resamples, level };
+	return { players, battles: n, resamples, level, components: groups, identifiable, failedResamples, warnings };
+}
+
+/**
+ * Connected components of the undirected comparison graph (an edge where two
+ * players have any battle with information), largest first, members in
+ * first-seen order; `of[p]` = component index of player p.
+ */
+function comparisonComponents(wins: Float64Array, k: number): { groups: number[][]; of: Int32Array } {
+	const raw = new Int32Array(k).fill(-1);
+	const found: number[][] = [];
+	for (let s = 0; s < k; s++) {
+		if (raw[s] >= 0) continue;
+		const members = [s];
+		raw[s] = found.length;
+		for (let head = 0; head < members.length; head++) {
+			const i = members[head];
+			for (let j = 0; j < k; j++) {
+				if (raw[j] < 0 && wins[i * k + j] + wins[j * k + i] > 0) {
+					raw[j] = found.length;
+					members.push(j);
+				}
+			}
+		}
+		found.push(members.sort((x, y) => x - y));
+	}
+	const order = found.map((_, c) => c).sort((x, y) => found[y].length - found[x].length || x - y);
+	const renumber = new Int32Array(found.length);
+	order.forEach((c, rank) => (renumber[c] = rank));
+	return { groups: order.map((c) => found[c]), of: Int32Array.from(raw, (c) => renumber[c]) };
+}
+
+/** Per-player [α/2, 1 − α/2] type-1 quantiles of the rank over identifiable replicates. */
+function replicateRankIntervals(
+	series: Float64Array[],
+	k: number,
+	resamples: number,
+	level: number
+): [number, number][] {
+	const ranks = Array.from({ length: k }, () => [] as number[]);
+	const theta = new Float64Array(k);
+	for (let b = 0; b < resamples; b++) {
+		if (Number.isNaN(series[0][b])) continue;
+		for (let p = 0; p < k; p++) theta[p] = series[p][b];
+		for (let p = 0; p < k; p++) {
+			let better = 0;
+			for (let q = 0; q < k; q++) if (theta[q] > theta[p]) better++;
+			ranks[p].push(better + 1);
+		}
+	}
+	const tail = (1 - level) / 2;
+	return ranks.map((r) => {
+		r.sort((x, y) => x - y);
+		// Type 1: the smallest value whose empirical CDF reaches p.
+		const at = (p: number) => r[Math.max(0, Math.ceil(p * r.length) - 1)];
+		return [at(tail), at(1 - tail)];
+	});
 }
