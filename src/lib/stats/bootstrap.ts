@@ -187,6 +187,21 @@ function evaluate(statistic: IndexStatistic, indices: Int32Array, length: number
 }
 
 /**
+ * A vector statistic on one resample into `out`, NaN for every output that is
+ * undefined there (non-finite or unwritten) and for all outputs on a RangeError.
+ */
+function evaluateVector(statistic: VectorIndexStatistic, indices: Int32Array, length: number, out: Float64Array): void {
+	out.fill(Number.NaN);
+	try {
+		statistic(indices, length, out);
+	} catch (error) {
+		if (!(error instanceof RangeError)) throw error;
+		out.fill(Number.NaN);
+	}
+	for (let d = 0; d < out.length; d++) if (!Number.isFinite(out[d])) out[d] = Number.NaN;
+}
+
+/**
  * The B bootstrap replicates of an index-based statistic over n elements;
  * NaN marks a resample on which the statistic is undefined (see "Edges").
  */
@@ -223,14 +238,8 @@ export function bootstrapVectorReplicates(
 	const series = Array.from({ length: dims }, () => new Float64Array(resamples));
 	const out = new Float64Array(dims);
 	resample(n, options, (indices, length, b) => {
-		out.fill(Number.NaN);
-		try {
-			statistic(indices, length, out);
-		} catch (error) {
-			if (!(error instanceof RangeError)) throw error;
-			out.fill(Number.NaN);
-		}
-		for (let d = 0; d < dims; d++) series[d][b] = Number.isFinite(out[d]) ? out[d] : Number.NaN;
+		evaluateVector(statistic, indices, length, out);
+		for (let d = 0; d < dims; d++) series[d][b] = out[d];
 	});
 	return series;
 }
@@ -411,14 +420,8 @@ export function jackknifeValues(
 		let length = 0;
 		for (let i = 0; i < n; i++) if (!left[i]) keep[length++] = i;
 		for (let j = start[c]; j < start[c + 1]; j++) left[members[j]] = 0;
-		out.fill(Number.NaN);
-		try {
-			statistic(keep, length, out);
-		} catch (error) {
-			if (!(error instanceof RangeError)) throw error;
-			out.fill(Number.NaN);
-		}
-		for (let d = 0; d < dims; d++) series[d][c] = Number.isFinite(out[d]) ? out[d] : Number.NaN;
+		evaluateVector(statistic, keep, length, out);
+		for (let d = 0; d < dims; d++) series[d][c] = out[d];
 	}
 	return series;
 }
