@@ -130,11 +130,13 @@ test('the admin searches and filters the items, opens one and compares the answe
 	await page.getByRole('link', { name: 'Clear filters' }).click();
 	await expect(page.getByText('3 items', { exact: true })).toBeVisible();
 	await page.getByRole('combobox', { name: 'Category' }).selectOption('maths');
+	await page.getByRole('button', { name: 'Apply filters' }).click();
 	await expect(page.getByText('1 matching item')).toBeVisible();
 	await expect(page.getByRole('link', { name: 'q2', exact: true })).toBeVisible();
 	await page.getByRole('link', { name: 'Clear filters' }).click();
 	await expect(page.getByText('3 items', { exact: true })).toBeVisible();
 	await page.getByRole('combobox', { name: 'System' }).selectOption({ label: 'beta (3)' });
+	await page.getByRole('button', { name: 'Apply filters' }).click();
 	await expect(page.getByText('3 matching items')).toBeVisible();
 
 	await page.getByRole('link', { name: 'q1', exact: true }).click();
@@ -157,6 +159,15 @@ test('the admin searches and filters the items, opens one and compares the answe
 	await expect(page).toHaveURL(/system=/);
 	await page.keyboard.press('k');
 	await expect(page.getByRole('heading', { name: 'q1', level: 2 })).toBeVisible();
+	// The shortcuts can be turned off (WCAG 2.1.4), and stay off on the next page.
+	await page.getByRole('checkbox', { name: /Keyboard shortcuts/ }).uncheck();
+	await page.getByRole('heading', { name: 'q1', level: 2 }).click();
+	await page.keyboard.press('j');
+	await page.waitForTimeout(500);
+	await expect(page.getByRole('heading', { name: 'q1', level: 2 })).toBeVisible();
+	await page.reload();
+	await expect(page.getByRole('checkbox', { name: /Keyboard shortcuts/ })).not.toBeChecked();
+	await page.getByRole('checkbox', { name: /Keyboard shortcuts/ }).check();
 
 	// Stacked on a narrow screen.
 	await page.setViewportSize({ width: 420, height: 900 });
@@ -178,8 +189,8 @@ test('the instance admin creates the demo project in one click and browses it', 
 	}).toPass({ timeout: 30_000 });
 	await page.getByRole('link', { name: 'Demo questions' }).click();
 	await expect(page.getByText('40 items', { exact: true })).toBeVisible();
-	await page.waitForLoadState('networkidle'); // the filter selects submit once hydrated
 	await page.getByRole('combobox', { name: 'Category' }).selectOption({ label: 'clinical-information (8)' });
+	await page.getByRole('button', { name: 'Apply filters' }).click();
 	await expect(page.getByText('8 matching items')).toBeVisible();
 	await page.getByRole('link', { name: 'med-07', exact: true }).click();
 	await expect(page.getByRole('heading', { name: 'Turn 2 of 2' })).toBeVisible();

@@ -21,7 +21,7 @@ setup('the first account on a fresh instance becomes the instance admin', async 
 
 	await expect(page).toHaveURL(/\/projects$/);
 	await expect(page.getByRole('heading', { level: 1, name: 'Projects' })).toBeVisible();
-	await expect(page.getByLabel(`Account menu for ${admin.name}`)).toBeVisible();
+	await expect(page.getByLabel(`${admin.name}: account menu`)).toBeVisible();
 	const me = await page.request.get('/api/trpc/auth.me');
 	expect((await me.json()).result.data.json).toMatchObject({ email: admin.email, isInstanceAdmin: true });
 

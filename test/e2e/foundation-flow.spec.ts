@@ -104,7 +104,9 @@ test('the language switch changes the UI and is remembered for the person', asyn
 	await expect(page.getByRole('heading', { level: 1, name: 'Projects' })).toBeVisible();
 
 	await page.waitForLoadState('networkidle'); // the switch submits from a hydrated handler
-	await page.getByRole('combobox', { name: 'Language' }).selectOption({ label: '简体中文' });
+	// A menu of buttons: the language changes on activation only, never on a single arrow key.
+	await page.getByLabel('English · Language').click();
+	await page.getByRole('button', { name: '简体中文' }).click();
 	await expect(page.getByRole('heading', { level: 1, name: '项目' })).toBeVisible();
 	await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
 	await expect(page.getByRole('link', { name: shared })).toBeVisible();
@@ -121,11 +123,12 @@ test('the language switch changes the UI and is remembered for the person', asyn
 	const second = await other.newPage();
 	await signIn(second, annotator);
 	await expect(second.getByRole('heading', { level: 1, name: '项目' })).toBeVisible();
-	await expect(second.getByRole('combobox', { name: '语言' })).toHaveValue('zh-CN');
+	await expect(second.getByLabel('简体中文 · 语言')).toBeVisible();
 
 	// Switching back works the same way.
 	await second.waitForLoadState('networkidle');
-	await second.getByRole('combobox', { name: '语言' }).selectOption({ label: 'English' });
+	await second.getByLabel('简体中文 · 语言').click();
+	await second.getByRole('button', { name: 'English' }).click();
 	await expect(second.getByRole('heading', { level: 1, name: 'Projects' })).toBeVisible();
 	await other.close();
 });

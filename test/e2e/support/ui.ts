@@ -86,7 +86,7 @@ export async function signIn(
 export async function signOut(
 	page: Page,
 	person: Person,
-	labels = { menu: `Account menu for ${person.name}`, signOut: 'Sign out' }
+	labels = { menu: `${person.name}: account menu`, signOut: 'Sign out' }
 ) {
 	await page.getByLabel(labels.menu).click();
 	await page.getByRole('button', { name: labels.signOut }).click();

@@ -1,0 +1,145 @@
+/**
+ * Every page against WCAG 2.1 A and AA with axe-core, in English and in Chinese:
+ * the app pages as the admin (projects, overview, datasets, a dataset, an item,
+ * each import wizard step, members, account, demo), the signed-out pages
+ * (sign-in, sign-up, an invitation) and the error pages (404, and 403 for a
+ * viewer opening the import wizard). Any violation fails the test; every page
+ * is checked before it fails, so one run lists them all.
+ */
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { adminStatePath, newPerson } from './support/accounts';
+import { acceptBySigningUp, createInvitation, freshBrowser, open } from './support/ui';
+
+test.describe.configure({ mode: 'serial' });
+test.use({ storageState: adminStatePath });
+
+const tags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+const languages = [
+	{
+		locale: 'en',
+		name: 'English',
+		switchLabel: 'English · Language',
+		start: 'Start import',
+		failed: 'The file was not imported'
+	},
+	{ locale: 'zh-CN', name: '简体中文', switchLabel: '简体中文 · 语言', start: '开始导入', failed: '文件未能导入' }
+] as const;
+
+let projectUrl = '';
+let datasetUrl = '';
+let itemUrl = '';
+let inviteLink = '';
+let viewerState = '';
+
+async function audit(page: Page, name: string) {
+	const { violations } = await new AxeBuilder({ page }).withTags(tags).analyze();
+	const found = violations.map((v) => ({
+		rule: v.id,
+		impact: v.impact,
+		help: v.help,
+		nodes: v.nodes.slice(0, 5).map((n) => `${n.target.join(' ')} — ${n.failureSummary ?? ''}`)
+	}));
+	expect.soft(found, `axe violations on ${name} (${page.url()})`).toEqual([]);
+}
+
+/** Through the language menu, as a person would; it also stores the choice for a signed-in user. */
+async function switchLanguage(page: Page, to: (typeof languages)[number]) {
+	await open(page, '/account');
+	const from = languages.find((l) => l.locale !== to.locale)!;
+	const summary = page.getByLabel(from.switchLabel).first();
+	if (!(await summary.isVisible())) return; // already in that language
+	await summary.click();
+	await page.getByRole('button', { name: to.name }).first().click();
+	await expect(page.locator('html')).toHaveAttribute('lang', to.locale);
+}
+
+async function signedOutPage(browser: Browser, locale: string) {
+	const context = await freshBrowser(browser, { locale: locale === 'en' ? 'en-US' : 'zh-CN' });
+	return { context, page: await context.newPage() };
+}
+
+test('setup: a demo project with a dataset, an open invitation and a viewer', async ({ page, browser }) => {
+	await open(page, '/demo');
+	await page.getByRole('button', { name: 'Create demo project' }).click();
+	await page.waitForURL(/\/projects\/[0-9a-f-]{36}/);
+	projectUrl = new URL(page.url()).pathname.match(/^\/projects\/[0-9a-f-]{36}/)![0];
+	await open(page, `${projectUrl}/datasets`);
+	await page.getByRole('link', { name: 'Demo questions' }).click();
+	await page.waitForURL(/datasets\/[0-9a-f-]{36}$/);
+	datasetUrl = new URL(page.url()).pathname;
+	await page.getByRole('link', { name: 'cld-01', exact: true }).click();
+	await page.waitForURL(/items\//);
+	itemUrl = new URL(page.url()).pathname;
+
+	const projectId = projectUrl.split('/').pop()!;
+	inviteLink = await createInvitation(page, projectId, 'viewer');
+	const viewerLink = await createInvitation(page, projectId, 'viewer');
+	const viewerPage = await acceptBySigningUp(browser, viewerLink, newPerson('Axe viewer'));
+	await expect(viewerPage).toHaveURL(new RegExp(projectUrl));
+	viewerState = JSON.stringify(await viewerPage.context().storageState());
+	await viewerPage.context().close();
+});
+
+for (const language of languages) {
+	test(`every page passes axe in ${language.name}`, async ({ page }) => {
+		test.setTimeout(240_000);
+		await switchLanguage(page, language);
+		try {
+			for (const [name, url] of [
+				['projects', '/projects'],
+				['project overview', projectUrl],
+				['datasets', `${projectUrl}/datasets`],
+				['dataset', datasetUrl],
+				['item', itemUrl],
+				['members', `${projectUrl}/members`],
+				['account', '/account'],
+				['demo', '/demo'],
+				['not found', '/projects/00000000-0000-0000-0000-000000000000']
+			] as const) {
+				await open(page, url);
+				await audit(page, name);
+			}
+
+			// The import wizard, step by step.
+			await open(page, `${projectUrl}/datasets/import`);
+			await audit(page, 'import: choose a file');
+			const csv = 'id,prompt,model,answer\na1,What is 2 + 2?,alpha,4\na1,What is 2 + 2?,beta,5\na2,,alpha,x\n';
+			await page
+				.getByTestId('import-file')
+				.setInputFiles({ name: 'axe.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+			await expect(page.locator('#preview-heading')).toBeVisible();
+			await expect(page.locator('#preview-heading')).toBeFocused();
+			await audit(page, 'import: preview with a problem');
+			await page.getByRole('button', { name: language.start }).click();
+			await expect(page.getByRole('heading', { name: language.failed })).toBeVisible({ timeout: 30_000 });
+			await audit(page, 'import: result (refused file)');
+		} finally {
+			// The admin is shared with the other specs: leave it in English.
+			if (language.locale !== 'en') await switchLanguage(page, languages[0]);
+		}
+	});
+
+	test(`signed-out and error pages pass axe in ${language.name}`, async ({ browser }) => {
+		const { context, page } = await signedOutPage(browser, language.locale);
+		for (const [name, url] of [
+			['sign-in', '/sign-in'],
+			['sign-up', '/sign-up'],
+			['invitation', new URL(inviteLink).pathname]
+		] as const) {
+			await open(page, url);
+			await expect(page.locator('html')).toHaveAttribute('lang', language.locale);
+			await audit(page, name);
+		}
+		await context.close();
+
+		// 403: a viewer opens the import wizard (admins only).
+		const viewer = await browser.newContext({ storageState: JSON.parse(viewerState) });
+		const viewerPage = await viewer.newPage();
+		await switchLanguage(viewerPage, language);
+		const response = await open(viewerPage, `${projectUrl}/datasets/import`);
+		expect(response?.status()).toBe(403);
+		await audit(viewerPage, 'forbidden');
+		await viewer.close();
+	});
+}
