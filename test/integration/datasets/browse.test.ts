@@ -99,6 +99,40 @@ describe('datasets.list / get', () => {
 		expect(facets.tags[0]).toEqual({ value: 'easy', count: 20 });
 		expect(facets.tags).toContainEqual({ value: 'calc', count: 5 });
 	});
+
+	it('counts each facet under the other active filters, leaving its own choice out', async () => {
+		const c = h.caller(p.annotator);
+		const ref = { projectId: p.projectId, datasetId: ds.datasetId };
+		const systems = await c.datasets.systems(ref);
+		const sysB = systems.find((s) => s.name === 'sys-b')!.id;
+		// sys-b answered q1–q10, chat-1 and zh-1.
+		const bySystem = await c.datasets.categories({ ...ref, systemId: sysB });
+		expect(bySystem.categories).toEqual([
+			{ value: 'network', count: 6 },
+			{ value: 'materials', count: 5 }
+		]);
+		expect(bySystem.tags).toEqual([
+			{ value: 'easy', count: 8 },
+			{ value: 'calc', count: 2 },
+			{ value: 'hard', count: 2 },
+			{ value: 'multi', count: 1 }
+		]);
+		// A chosen category narrows the tags but not the categories themselves.
+		const byCategory = await c.datasets.categories({ ...ref, category: 'network' });
+		expect(byCategory.categories).toEqual([
+			{ value: 'materials', count: 13 },
+			{ value: 'network', count: 13 }
+		]);
+		expect(byCategory.tags).toEqual([
+			{ value: 'easy', count: 10 },
+			{ value: 'calc', count: 2 },
+			{ value: 'hard', count: 2 },
+			{ value: 'multi', count: 1 }
+		]);
+		// An indexed search narrows both.
+		const bySearch = await c.datasets.categories({ ...ref, search: 'routing' });
+		expect(bySearch.categories).toEqual([{ value: 'network', count: 12 }]);
+	});
 });
 
 describe('datasets.items', () => {

@@ -8,6 +8,7 @@
  */
 import type { Db } from '../db/client';
 import * as browse from '../db/repositories/dataset-browse';
+import type { ItemFilter } from '../db/repositories/dataset-items';
 import type { Membership } from '../db/repositories/members';
 import type { JsonObject } from '../db/schema';
 import { AppError } from '../errors';
@@ -98,13 +99,28 @@ export async function listSystems(db: Db, membership: Membership, datasetId: str
 	});
 }
 
-export async function listFacets(db: Db, membership: Membership, datasetId: string) {
-	const dataset = await requireDataset(db, membership, datasetId);
-	return facetsCache.get(dataset.id, dataset.currentRevision, async () => {
-		const [categories, tags] = await Promise.all([
-			browse.listCategories(db, dataset.id, FACET_LIMIT),
-			browse.listTags(db, dataset.id, FACET_LIMIT)
-		]);
-		return { categories, tags };
-	});
+/**
+ * Category and tag counts for the filter menus. Each facet counts the items that pass
+ * every OTHER active filter (its own choice left out, so its other values stay
+ * selectable with the counts they would give). Unfiltered counts are cached per revision.
+ * The search is resolved by the caller (services/dataset-items.ts `listItemFacets`).
+ */
+export async function listFacets(db: Db, membership: Membership, filter: ItemFilter) {
+	const dataset = await requireDataset(db, membership, filter.datasetId);
+	const { category, tag, ...others } = { ...filter, datasetId: dataset.id };
+	const unfiltered = others.search === undefined && others.systemId === undefined;
+	if (unfiltered && category === undefined && tag === undefined) {
+		return facetsCache.get(dataset.id, dataset.currentRevision, async () => {
+			const [categories, tags] = await Promise.all([
+				browse.listCategories(db, others, FACET_LIMIT),
+				browse.listTags(db, others, FACET_LIMIT)
+			]);
+			return { categories, tags };
+		});
+	}
+	const [categories, tags] = await Promise.all([
+		browse.listCategories(db, { ...others, tag }, FACET_LIMIT),
+		browse.listTags(db, { ...others, category }, FACET_LIMIT)
+	]);
+	return { categories, tags };
 }

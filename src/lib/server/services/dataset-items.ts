@@ -11,7 +11,7 @@ import type { Membership } from '../db/repositories/members';
 import type { ChatMessage } from '../db/schema';
 import { jsonEntries, type JsonEntry } from '../../json-entries';
 import { AppError } from '../errors';
-import { requireDataset } from './dataset-browse';
+import { listFacets, requireDataset } from './dataset-browse';
 
 /** Filtered counts stop here: counting every match on 250k items is not worth the wait. */
 export const COUNT_CAP = 10_000;
@@ -74,6 +74,18 @@ async function countMatches(
 	if (filter.search?.kind === 'short') return { total: null, totalCapped: false };
 	const n = await items.countItems(db, filter, COUNT_CAP + 1);
 	return { total: Math.min(n, COUNT_CAP), totalCapped: n > COUNT_CAP };
+}
+
+/**
+ * Category and tag counts under the other active filters. A search without index support
+ * (under 3 characters, or broader than the candidate cap) would scan every item and answer
+ * for the counts, so then the counts follow the other filters only.
+ */
+export async function listItemFacets(db: Db, membership: Membership, input: ItemFilterInput & { datasetId: string }) {
+	const dataset = await requireDataset(db, membership, input.datasetId);
+	const filter = await buildFilter(db, dataset.id, input);
+	if (filter.search && filter.search.kind !== 'ids') filter.search = undefined;
+	return listFacets(db, membership, filter);
 }
 
 export async function listItems(

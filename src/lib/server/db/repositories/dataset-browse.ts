@@ -8,6 +8,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../client';
 import type { JsonObject } from '../schema';
+import { filterCondition, type ItemFilter } from './dataset-items';
 
 export interface DatasetListRow {
 	id: string;
@@ -155,24 +156,25 @@ export interface FacetRow {
 	count: number;
 }
 
-export async function listCategories(db: Db, datasetId: string, limit: number): Promise<FacetRow[]> {
-	return db
-		.selectFrom('dataset_item')
-		.select((eb) => ['category as value', eb.fn.countAll<number>().as('count')])
-		.where('dataset_id', '=', datasetId)
-		.where('category', 'is not', null)
-		.groupBy('category')
-		.orderBy('count', 'desc')
-		.orderBy('category')
-		.limit(limit)
-		.execute() as Promise<FacetRow[]>;
+/** Categories of the items that pass `filter` (just the dataset: all of them), most frequent first. */
+export async function listCategories(db: Db, filter: ItemFilter, limit: number): Promise<FacetRow[]> {
+	const result = await sql<FacetRow>`
+		select i.category as value, count(*)::int as count
+		from dataset_item i
+		where ${filterCondition(filter)} and i.category is not null
+		group by i.category
+		order by count desc, i.category
+		limit ${limit}
+	`.execute(db);
+	return result.rows;
 }
 
-export async function listTags(db: Db, datasetId: string, limit: number): Promise<FacetRow[]> {
+/** Tags of the items that pass `filter`, most frequent first. */
+export async function listTags(db: Db, filter: ItemFilter, limit: number): Promise<FacetRow[]> {
 	const result = await sql<FacetRow>`
 		select tag as value, count(*)::int as count
-		from dataset_item, unnest(tags) as tag
-		where dataset_id = ${datasetId}
+		from dataset_item i, unnest(i.tags) as tag
+		where ${filterCondition(filter)}
 		group by tag
 		order by count desc, tag
 		limit ${limit}

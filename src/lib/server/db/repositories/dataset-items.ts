@@ -22,7 +22,8 @@ export interface ItemFilter {
 	tag?: string;
 }
 
-function filterCondition(filter: ItemFilter): Expression<SqlBool> {
+/** The filter as a condition on `dataset_item i` (also used by the facet counts). */
+export function filterCondition(filter: ItemFilter): Expression<SqlBool> {
 	const parts: Expression<SqlBool>[] = [sql<SqlBool>`i.dataset_id = ${filter.datasetId}`];
 	if (filter.category !== undefined) parts.push(sql<SqlBool>`i.category = ${filter.category}`);
 	if (filter.tag !== undefined) parts.push(sql<SqlBool>`i.tags @> array[${filter.tag}]::text[]`);

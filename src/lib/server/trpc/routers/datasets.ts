@@ -58,8 +58,8 @@ export const datasetsRouter = router({
 		.input(DatasetRefSchema)
 		.query(({ ctx, input }) => datasets.listSystems(ctx.db, ctx.membership, input.datasetId)),
 
-	/** Category and tag values with item counts (the most frequent 200 of each). */
+	/** Category and tag values with item counts (the most frequent 200 of each) under the other active filters. */
 	categories: projectProcedure(roles.readItems)
-		.input(DatasetRefSchema)
-		.query(({ ctx, input }) => datasets.listFacets(ctx.db, ctx.membership, input.datasetId))
+		.input(DatasetRefSchema.extend(ItemFilterSchema.shape))
+		.query(({ ctx, input }) => items.listItemFacets(ctx.db, ctx.membership, input))
 });

@@ -16,7 +16,7 @@ export const load: PageServerLoad = async (event) => {
 			caller.datasets.get(ref),
 			caller.datasets.items({ ...ref, ...filters, ...cursor, limit: PAGE_SIZE }),
 			caller.datasets.systems(ref),
-			caller.datasets.categories(ref)
+			caller.datasets.categories({ ...ref, ...filters })
 		])
 	);
 	// Judge runs and label sources are results: annotators are never sent them (the procedure refuses them too).
