@@ -6,7 +6,15 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import { adminStatePath, newPerson } from './support/accounts';
-import { acceptBySigningUp, createInvitation, createProject, freshBrowser, signIn, signOut } from './support/ui';
+import {
+	acceptBySigningUp,
+	chooseLanguage,
+	createInvitation,
+	createProject,
+	freshBrowser,
+	signIn,
+	signOut
+} from './support/ui';
 
 test.describe.configure({ mode: 'serial' });
 test.use({ storageState: adminStatePath });
@@ -105,8 +113,7 @@ test('the language switch changes the UI and is remembered for the person', asyn
 
 	await page.waitForLoadState('networkidle'); // the switch submits from a hydrated handler
 	// A menu of buttons: the language changes on activation only, never on a single arrow key.
-	await page.getByLabel('English · Language').click();
-	await page.getByRole('button', { name: '简体中文' }).click();
+	await chooseLanguage(page, '简体中文');
 	await expect(page.getByRole('heading', { level: 1, name: '项目' })).toBeVisible();
 	await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
 	await expect(page.getByRole('link', { name: shared })).toBeVisible();
@@ -127,8 +134,7 @@ test('the language switch changes the UI and is remembered for the person', asyn
 
 	// Switching back works the same way.
 	await second.waitForLoadState('networkidle');
-	await second.getByLabel('简体中文 · 语言').click();
-	await second.getByRole('button', { name: 'English' }).click();
+	await chooseLanguage(second, 'English');
 	await expect(second.getByRole('heading', { level: 1, name: 'Projects' })).toBeVisible();
 	await other.close();
 });

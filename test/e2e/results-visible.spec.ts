@@ -6,7 +6,7 @@
  */
 import { expect, test } from '@playwright/test';
 import { adminStatePath } from './support/accounts';
-import { createProject, open } from './support/ui';
+import { chooseLanguage, createProject, open } from './support/ui';
 
 test.use({ storageState: adminStatePath });
 
@@ -52,8 +52,7 @@ test('the admin imports Arena human votes and sees them on the dataset and item 
 	// An answer with no text in the source shows no "0 characters".
 	await expect(page.getByRole('article', { name: 'Answer from alpha' }).getByText(/characters/)).toHaveCount(0);
 
-	await page.getByRole('combobox', { name: 'Language' }).selectOption({ label: '简体中文' });
-	await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
+	await chooseLanguage(page, '简体中文');
 	try {
 		const zhLabels = page.getByRole('table', { name: '人工标注（2）' });
 		await expect(zhLabels.getByRole('row', { name: /battle:1/ })).toContainText('alpha 更好');
@@ -61,7 +60,6 @@ test('the admin imports Arena human votes and sees them on the dataset and item 
 		await expect(page.getByText('此条目记录了以下系统之间的比较：alpha, beta。')).toBeVisible();
 	} finally {
 		// The language is stored with the account: give the shared admin English back.
-		await page.getByRole('combobox', { name: '语言' }).selectOption({ label: 'English' });
-		await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+		await chooseLanguage(page, 'English');
 	}
 });

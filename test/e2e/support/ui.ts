@@ -82,6 +82,20 @@ export async function signIn(
 	await page.getByRole('main').getByRole('button', { name: labels.submit }).click();
 }
 
+/**
+ * Through the language menu in the page header. It is a menu of buttons: the language
+ * changes on a button only, never on a single arrow key (WCAG 3.2.2).
+ */
+export async function chooseLanguage(page: Page, name: 'English' | '简体中文') {
+	const header = page.getByRole('banner');
+	await header
+		.locator('summary')
+		.filter({ hasText: /^\s*(English|简体中文)\s*$/ })
+		.click();
+	await header.getByRole('button', { name, exact: true }).click();
+	await expect(page.locator('html')).toHaveAttribute('lang', name === 'English' ? 'en' : 'zh-CN');
+}
+
 /** Through the account menu; `labels` for a page in another language. */
 export async function signOut(
 	page: Page,
