@@ -49,6 +49,7 @@ async function signedOutPage(browser: Browser, locale: string) {
 }
 
 test('setup: a demo project with a dataset, an open invitation and a viewer', async ({ page, browser }) => {
+	test.setTimeout(180_000); // a demo project, two invitations and a sign-up
 	await open(page, '/demo');
 	await page.getByRole('button', { name: 'Create demo project' }).click();
 	await page.waitForURL(/\/projects\/[0-9a-f-]{36}/);
@@ -110,6 +111,7 @@ for (const language of languages) {
 	});
 
 	test(`signed-out and error pages pass axe in ${language.name}`, async ({ browser }) => {
+		test.setTimeout(180_000);
 		const { context, page } = await signedOutPage(browser, language.locale);
 		for (const [name, url] of [
 			['sign-in', '/sign-in'],
