@@ -7,6 +7,9 @@
  *   responseFormatFor(rubric)                              → response_format json_schema
  *   parseVerdict(rubric, reply)                            → verdict | abstain | { ok: false, reason, raw }
  *   outcomeOf / aggregateSamples / combineOrders           → k samples, both orders, red lines
+ *   flagAnswer(text) / flagNullModel(answers)              → answers aimed at the judge
+ *   simulateReply / simulatedCallLlm(config)               → the simulated judge (no model)
+ *   executeJudgment({ rubric, item, answers, order, sample, callLlm }) → one judgment end to end
  */
 export * from './types';
 export * from './rubric-schema';
@@ -19,3 +22,6 @@ export * from './render';
 export * from './response-format';
 export * from './parse-verdict';
 export * from './aggregate';
+export * from './flag-answer';
+export * from './simulate';
+export * from './execute';
