@@ -73,7 +73,7 @@ test('setup: a demo project with a dataset, an open invitation and a viewer', as
 
 for (const language of languages) {
 	test(`every page passes axe in ${language.name}`, async ({ page }) => {
-		test.setTimeout(240_000);
+		test.setTimeout(480_000); // a dozen pages and an import, each audited
 		await switchLanguage(page, language);
 		try {
 			for (const [name, url] of [
