@@ -10,27 +10,29 @@
  *    and the 'dataset.import' job handler parses, stages, checks and merges it.
  * 3. Loads the same rows (same tables, indexes and constraints, another fresh
  *    database) with plain `COPY … FROM STDIN` from a pre-rendered file — the limit.
+ * 4. The votes case (votes-case.ts): --votes N pairwise votes in Chatbot Arena's
+ *    format, half human (annotations) and half a judge's (judgments), imported the
+ *    same way and against COPY of the same rows.
  * Prints details, then ONE JSON line last:
- *   {"rows":…, "import_s":…, "copy_s":…, "ratio":…, "peak_rss_mb":…}
+ *   {"rows":…, "import_s":…, "copy_s":…, "ratio":…,
+ *    "votes_rows":…, "votes_import_s":…, "votes_copy_s":…, "votes_ratio":…, "peak_rss_mb":…}
+ * (the fields of a case that did not run are null).
  *
- * Options: --answers N (default 1000000), --systems K (4), --keep (keep databases
- * and files). Server: DATABASE_URL, else TEST_DATABASE_URL, else
+ * Options: --answers N (default 1000000), --systems K (4), --votes N (1000000),
+ * --only answers|votes (or BENCH_IMPORT_ONLY=…) to run one case, --keep (keep
+ * databases and files). Server: DATABASE_URL, else TEST_DATABASE_URL, else
  * postgres://postgres@127.0.0.1:5432/test; databases concord_bench_* are created on it.
  */
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { mkdir, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
-import { createDb, createPool, type Db } from '../../src/lib/server/db/client';
-import { migrateToLatest } from '../../src/lib/server/db/migrate';
-import { createJobHandlers } from '../../src/lib/server/jobs/handlers';
-import { createQueue } from '../../src/lib/server/jobs/queue';
 import { makeAnswer, makeItem } from '../../src/lib/server/importers/normalized';
-import { copyFrom, copyText, copyTextArray } from '../../src/lib/server/db/bulk/copy-from';
-import { receiveUpload, startImport } from '../../src/lib/server/services/imports';
+import { copyText, copyTextArray } from '../../src/lib/server/db/bulk/copy-from';
+import { benchEnv } from './bench-db';
+import { runVotesCase } from './votes-case';
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: number) => {
@@ -40,14 +42,15 @@ const arg = (name: string, fallback: number) => {
 const ANSWERS = arg('answers', 1_000_000);
 const SYSTEMS = arg('systems', 4);
 const ITEMS = Math.ceil(ANSWERS / SYSTEMS);
+const VOTES = arg('votes', 1_000_000);
 const KEEP = args.includes('--keep');
+const onlyAt = args.indexOf('--only');
+const ONLY = onlyAt >= 0 ? args[onlyAt + 1] : process.env.BENCH_IMPORT_ONLY;
+if (ONLY !== undefined && ONLY !== 'answers' && ONLY !== 'votes') throw new Error('--only takes answers or votes');
 const server = process.env.DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const dir = path.join(os.tmpdir(), `concord-import-bench-${process.pid}`);
-
-const say = (msg: string, fields: Record<string, unknown> = {}) =>
-	process.stderr.write(
-		`${JSON.stringify({ bench: 'import', msg, ...fields, rss_mb: Math.round(process.memoryUsage().rss / 1024 ** 2), peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024) })}\n`
-	);
+const env = benchEnv({ server, keep: KEEP });
+const say = env.say;
 
 /** mulberry32: a small deterministic PRNG, so every run generates the same file. */
 function rng(seed: number) {
@@ -123,89 +126,15 @@ async function writeLines(file: string, render: (row: Row) => string | null): Pr
 	return n;
 }
 
-async function freshDatabase(label: string): Promise<{ url: string; drop(): Promise<void> }> {
-	const name = `concord_bench_${label}_${Date.now()}_${process.pid}`;
-	const admin = new pg.Client({ connectionString: server });
-	await admin.connect();
-	await admin.query(`create database ${name}`);
-	await admin.end();
-	const u = new URL(server);
-	u.pathname = `/${name}`;
-	return {
-		url: u.toString(),
-		async drop() {
-			if (KEEP) return;
-			const c = new pg.Client({ connectionString: server });
-			await c.connect();
-			await c.query(`drop database if exists ${name} with (force)`);
-			await c.end();
-		}
-	};
-}
-
-async function seedProject(db: Db): Promise<{ projectId: string; userId: string }> {
-	const user = await db
-		.insertInto('app_user')
-		.values({ email: `bench-${randomUUID()}@example.test`, display_name: 'bench', password_hash: 'x', locale: null })
-		.returning('id')
-		.executeTakeFirstOrThrow();
-	const project = await db
-		.insertInto('project')
-		.values({ name: 'Import bench', created_by: user.id })
-		.returning('id')
-		.executeTakeFirstOrThrow();
-	await db.insertInto('project_member').values({ project_id: project.id, user_id: user.id, role: 'admin' }).execute();
-	return { projectId: project.id, userId: user.id };
-}
-
-async function checkpoint(pool: pg.Pool) {
-	await pool.query('checkpoint');
-}
-
-async function runImportPath(file: string): Promise<{ uploadS: number; jobS: number; answers: number }> {
-	const database = await freshDatabase('import');
-	const pool = createPool(database.url, 8);
-	const db = createDb(pool);
-	try {
-		await migrateToLatest(db);
-		const queue = await createQueue(pool);
-		const { projectId, userId } = await seedProject(db);
-		await checkpoint(pool);
-		const t0 = performance.now();
-		const { importId } = await receiveUpload(db, {
-			projectId,
-			userId,
-			fileName: 'bench-answers.jsonl',
-			body: createReadStream(file, { highWaterMark: 1 << 20 }),
-			maxBytes: 64 * 1024 ** 3
-		});
-		const t1 = performance.now();
-		await startImport(db, queue, projectId, {
-			importId,
+async function runImportPath(file: string): Promise<{ seconds: number; answers: number }> {
+	return env.withDatabase('import', async (b) => {
+		const r = await env.importFile(b, file, {
 			newDatasetName: 'bench',
 			format: 'jsonl',
 			mapping: { externalId: 'id', prompt: 'prompt', category: 'category', system: 'model', answer: 'answer' }
 		});
-		// The job handler exactly as a worker runs it (without waiting for the worker's poll).
-		const handlers = createJobHandlers({ db, pool, workerName: 'bench' });
-		await handlers['dataset.import'](
-			{ importId },
-			{ jobId: 'bench', attempt: 1, signal: new AbortController().signal }
-		);
-		const t2 = performance.now();
-		const imp = await db
-			.selectFrom('dataset_import')
-			.select(['status', 'stats', 'errors'])
-			.where('id', '=', importId)
-			.executeTakeFirstOrThrow();
-		if (imp.status !== 'succeeded') throw new Error(`import ${imp.status}: ${JSON.stringify(imp.errors.slice(0, 3))}`);
-		say('import done', { stats: imp.stats, upload_s: (t1 - t0) / 1000, job_s: (t2 - t1) / 1000 });
-		await queue.release();
-		return { uploadS: (t1 - t0) / 1000, jobS: (t2 - t1) / 1000, answers: imp.stats.answersAdded ?? 0 };
-	} finally {
-		await db.destroy();
-		await database.drop();
-	}
+		return { seconds: r.seconds, answers: r.stats.answersAdded ?? 0 };
+	});
 }
 
 /** Renders the same rows as the importer would store them, as COPY text (not timed). */
@@ -272,19 +201,8 @@ async function renderCopyFiles(
 	await Promise.all([once(items, 'finish'), once(answers, 'finish')]);
 }
 
-async function copyFile(client: pg.PoolClient, sql: string, file: string): Promise<number> {
-	const copy = await copyFrom(client, sql);
-	for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) await copy.write(chunk as Buffer);
-	return copy.end();
-}
-
 async function runCopyBaseline(itemFile: string, answerFile: string): Promise<{ copyS: number; answers: number }> {
-	const database = await freshDatabase('copy');
-	const pool = createPool(database.url, 2);
-	const db = createDb(pool);
-	try {
-		await migrateToLatest(db);
-		const { projectId, userId } = await seedProject(db);
+	return env.withDatabase('copy', async ({ db, pool, projectId, userId }) => {
 		const dataset = await db
 			.insertInto('dataset')
 			.values({ project_id: projectId, name: 'copy', created_by: userId })
@@ -300,17 +218,17 @@ async function runCopyBaseline(itemFile: string, answerFile: string): Promise<{ 
 			systems.set(`system-${s}`, row.id);
 		}
 		await renderCopyFiles(itemFile, answerFile, { datasetId: dataset.id, systems });
-		await checkpoint(pool);
+		await env.checkpoint(pool);
 		const client = await pool.connect();
 		try {
 			const t0 = performance.now();
 			await client.query('begin');
-			await copyFile(
+			await env.copyFile(
 				client,
 				'copy dataset_item (id, dataset_id, external_id, prompt_text, prompt_available, turn_count, category, tags, metadata, content_hash, revision) from stdin',
 				itemFile
 			);
-			const answers = await copyFile(
+			const answers = await env.copyFile(
 				client,
 				'copy candidate_answer (id, item_id, dataset_id, system_id, content, available, metadata, content_hash, char_count, approx_tokens, revision) from stdin',
 				answerFile
@@ -322,41 +240,51 @@ async function runCopyBaseline(itemFile: string, answerFile: string): Promise<{ 
 		} finally {
 			client.release();
 		}
-	} finally {
-		await db.destroy();
-		await database.drop();
-	}
+	});
 }
 
 async function main() {
 	await mkdir(dir, { recursive: true });
-	const jsonl = path.join(dir, 'answers.jsonl');
+	const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
+	const result: Record<string, number | null> = {
+		rows: null,
+		import_s: null,
+		copy_s: null,
+		ratio: null,
+		votes_rows: null,
+		votes_import_s: null,
+		votes_copy_s: null,
+		votes_ratio: null
+	};
 	try {
-		say('generating', { answers: ANSWERS, items: ITEMS, systems: SYSTEMS, file: jsonl });
-		const lines = await writeLines(jsonl, (row) => JSON.stringify(row) + '\n');
-		say('generated', { lines, mb: Math.round((await stat(jsonl)).size / 1024 ** 2) });
-
-		const imported = await runImportPath(jsonl);
-		const copied = await runCopyBaseline(path.join(dir, 'items.copy'), path.join(dir, 'answers.copy'));
-		if (imported.answers !== ANSWERS || copied.answers !== ANSWERS)
-			throw new Error(`row counts differ: import ${imported.answers}, copy ${copied.answers}, expected ${ANSWERS}`);
-
-		const importS = imported.uploadS + imported.jobS;
-		const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
-		say('summary', {
-			upload_s: round(imported.uploadS),
-			job_s: round(imported.jobS),
-			cores: os.cpus().length,
-			load: os.loadavg().map((x) => round(x, 1))
-		});
-		process.stdout.write(
-			JSON.stringify({
+		if (ONLY !== 'votes') {
+			const jsonl = path.join(dir, 'answers.jsonl');
+			say('generating', { answers: ANSWERS, items: ITEMS, systems: SYSTEMS, file: jsonl });
+			const lines = await writeLines(jsonl, (row) => JSON.stringify(row) + '\n');
+			say('generated', { lines, mb: Math.round((await stat(jsonl)).size / 1024 ** 2) });
+			const imported = await runImportPath(jsonl);
+			const copied = await runCopyBaseline(path.join(dir, 'items.copy'), path.join(dir, 'answers.copy'));
+			if (imported.answers !== ANSWERS || copied.answers !== ANSWERS)
+				throw new Error(`row counts differ: import ${imported.answers}, copy ${copied.answers}, expected ${ANSWERS}`);
+			Object.assign(result, {
 				rows: ANSWERS,
-				import_s: round(importS),
+				import_s: round(imported.seconds),
 				copy_s: round(copied.copyS),
-				ratio: round(importS / copied.copyS),
-				peak_rss_mb: round(process.resourceUsage().maxRSS / 1024, 1)
-			}) + '\n'
+				ratio: round(imported.seconds / copied.copyS)
+			});
+		}
+		if (ONLY !== 'answers') {
+			const votes = await runVotesCase(env, VOTES, dir);
+			Object.assign(result, {
+				votes_rows: VOTES,
+				votes_import_s: round(votes.importS),
+				votes_copy_s: round(votes.copyS),
+				votes_ratio: round(votes.importS / votes.copyS)
+			});
+		}
+		say('summary', { cores: os.cpus().length, load: os.loadavg().map((x) => round(x, 1)) });
+		process.stdout.write(
+			JSON.stringify({ ...result, peak_rss_mb: round(process.resourceUsage().maxRSS / 1024, 1) }) + '\n'
 		);
 	} finally {
 		if (!KEEP) await rm(dir, { recursive: true, force: true });

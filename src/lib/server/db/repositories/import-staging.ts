@@ -217,6 +217,17 @@ export interface MergeCounts {
 /** Order-independent digest of added rows: count + sum of 60-bit prefixes of their content hashes. */
 const DIGEST = `count(*)::int as n, coalesce(sum(('x' || substr(content_hash, 1, 15))::bit(60)::bigint), 0)::text as digest`;
 
+/**
+ * Rows added to a table in this transaction after which its statistics are refreshed
+ * before the next statement joins it. The planner otherwise plans the verdict and label
+ * inserts with the statistics of before the import: a new dataset's (or project's) rows
+ * look like one row, so it picks nested loops over scans of them, and the merge grows
+ * with the square of the file (26,919 Arena votes: minutes). ANALYZE counts and samples
+ * the rows this transaction wrote. It holds a lock that makes another import's ANALYZE
+ * of the same table wait until this one commits, hence only for bulk imports.
+ */
+const REFRESH_STATS_AFTER = 1000;
+
 export async function mergeStage(
 	client: pg.ClientBase,
 	ctx: { datasetId: string; projectId: string; importId: string; revision: number; userId: string | null }
@@ -250,6 +261,7 @@ export async function mergeStage(
 		 from refs where d.dataset_id = $1 and d.external_id = refs.item_key and d.reference_text is null and d.reference_turns is null`,
 		[ds]
 	);
+	if (items.rows[0].n >= REFRESH_STATS_AFTER) await client.query('analyze dataset_item');
 	const answers = await client.query<{ n: number; digest: string }>(
 		`with ins as (
 		   insert into candidate_answer (item_id, dataset_id, system_id, content, turns, available, metadata, content_hash,
@@ -264,6 +276,7 @@ export async function mergeStage(
 		 select ${DIGEST} from ins`,
 		[ds, pj, imp, rev]
 	);
+	if (answers.rows[0].n >= REFRESH_STATS_AFTER) await client.query('analyze system, candidate_answer');
 	const runs = await client.query(
 		`insert into judge_run (project_id, dataset_id, source, name, judge_model, mode, import_id, created_by)
 		 select distinct on (run_name, run_mode) $2, $1, 'imported', run_name, run_model, run_mode, $3, $4
