@@ -14,15 +14,33 @@ describe('lengthBias', () => {
 				{ lengthA: 30, lengthB: 20, verdict: 'B' }, // shorter wins → 0
 				{ lengthA: 5, lengthB: 50, verdict: 0.8 }, // B longer, P(B) = 0.8 → 0.8
 				{ lengthA: 50, lengthB: 5, verdict: 0.8 }, // A longer → 0.2
-				{ lengthA: 10, lengthB: 20, verdict: 'tie' }, // not decisive
+				{ lengthA: 10, lengthB: 20, verdict: 'tie' }, // a hard tie counts as 0.5
+				{ lengthA: 20, lengthB: 10, verdict: 0.5 }, // … exactly like a soft 0.5
 				{ lengthA: 10, lengthB: 10, verdict: 'A' }, // equal lengths
 				{ lengthA: 10, lengthB: 20, verdict: null }
 			],
 			resamples: 200
 		});
-		expect(r.prefersLonger!.n).toBe(5);
-		expect(r.prefersLonger!.estimate).toBeCloseTo(3 / 5, 15);
-		expect(r.prefersLonger!.ci[0]).toBeLessThanOrEqual(0.6);
+		expect(r.prefersLonger!.n).toBe(7);
+		expect(r.prefersLonger!.estimate).toBeCloseTo(4 / 7, 15);
+		expect(r.prefersLonger!.ci[0]).toBeLessThanOrEqual(4 / 7);
+		// The measured inconsistency: a hard tie was dropped while a soft 0.5 counted as half.
+		const hard = lengthBias({
+			pairs: [
+				{ lengthA: 1, lengthB: 2, verdict: 'B' },
+				{ lengthA: 1, lengthB: 2, verdict: 'tie' }
+			],
+			resamples: 20
+		});
+		const soft = lengthBias({
+			pairs: [
+				{ lengthA: 1, lengthB: 2, verdict: 'B' },
+				{ lengthA: 1, lengthB: 2, verdict: 0.5 }
+			],
+			resamples: 20
+		});
+		expect(hard.prefersLonger).toEqual(soft.prefersLonger);
+		expect(hard.prefersLonger!.estimate).toBe(0.75);
 		expect(r.scoreCorrelation).toBeNull();
 	});
 
@@ -46,7 +64,9 @@ describe('lengthBias', () => {
 		expect(() => lengthBias({ pairs: [{ lengthA: -1, lengthB: 2, verdict: 'A' }] })).toThrow(RangeError);
 		expect(() => lengthBias({ pairs: [{ lengthA: 1, lengthB: 2, verdict: 1.5 }] })).toThrow(RangeError);
 		expect(() => lengthBias({ pairs: [{ lengthA: 1, lengthB: 2, verdict: 'x' as 'A' }] })).toThrow(TypeError);
-		expect(() => lengthBias({ pairs: [{ lengthA: 1, lengthB: 1, verdict: 'A' }] })).toThrow(/no decisive pair/);
+		expect(() => lengthBias({ pairs: [{ lengthA: 1, lengthB: 1, verdict: 'A' }] })).toThrow(
+			/no pair with different lengths/
+		);
 		expect(() => lengthBias({ scores: [{ length: 1, score: 2 }] })).toThrow(RangeError);
 	});
 });
@@ -95,18 +115,22 @@ describe('lengthControlledWinRate', () => {
 		const t = Math.tanh(300 / s);
 		const b0 = (logit(0.75) + logit(0.3)) / 2;
 		expect(r.scale).toBeCloseTo(s, 12);
-		expect(r.coefficients.intercept).toBeCloseTo(b0, 9);
-		expect(r.coefficients.length).toBeCloseTo((logit(0.75) - logit(0.3)) / (2 * t), 9);
-		expect(r.winRate).toBeCloseTo(1 / (1 + Math.exp(-b0)), 10);
-		expect(r.rawWinRate).toBeCloseTo((4.5 + 1.5) / 11, 14);
+		const [sys] = r.systems;
+		expect(r.systems).toHaveLength(1);
+		expect(r.difficulty).toBe(false);
+		expect(sys.intercept).toBeCloseTo(b0, 9);
+		expect(r.slope.estimate).toBeCloseTo((logit(0.75) - logit(0.3)) / (2 * t), 9);
+		expect(sys.winRate!).toBeCloseTo(1 / (1 + Math.exp(-b0)), 10);
+		expect(sys.rawWinRate).toBeCloseTo((4.5 + 1.5) / 11, 14);
 		expect(r.n).toBe(66);
-		expect(r.modelLongerShare).toBeCloseTo(36 / 66, 15);
-		expect(r.ci[0]).toBeLessThanOrEqual(r.winRate);
-		expect(r.ci[1]).toBeGreaterThanOrEqual(r.winRate);
+		expect(sys.longerShare).toBeCloseTo(36 / 66, 15);
+		expect(sys.flag).toBeNull();
+		expect(sys.ci![0]).toBeLessThanOrEqual(sys.winRate!);
+		expect(sys.ci![1]).toBeGreaterThanOrEqual(sys.winRate!);
 		// A fixed scale changes β₁ but not the (saturated) intercept.
 		const fixed = lengthControlledWinRate(items, { scale: 150, resamples: 20 });
 		expect(fixed.scale).toBe(150);
-		expect(fixed.coefficients.intercept).toBeCloseTo(b0, 9);
+		expect(fixed.systems[0].intercept).toBeCloseTo(b0, 9);
 	});
 
 	it('removes a pure verbosity advantage and leaves an unbiased judge alone', () => {
@@ -118,11 +142,59 @@ describe('lengthControlledWinRate', () => {
 				return { win: rng() < p ? 1 : 0, modelLength: 1000 + d, baselineLength: 1000 };
 			});
 		const truth = 1 / (1 + Math.exp(0.4));
-		const biased = lengthControlledWinRate(make(1.5), { resamples: 100, scale: 800 });
+		const biased = lengthControlledWinRate(make(1.5), { resamples: 100, scale: 800 }).systems[0];
 		expect(biased.rawWinRate - truth).toBeGreaterThan(0.1);
-		expect(Math.abs(biased.winRate - truth)).toBeLessThan(0.03);
-		const fair = lengthControlledWinRate(make(0), { resamples: 100, scale: 800 });
-		expect(Math.abs(fair.winRate - fair.rawWinRate)).toBeLessThan(0.02);
+		expect(Math.abs(biased.winRate! - truth)).toBeLessThan(0.03);
+		const fair = lengthControlledWinRate(make(0), { resamples: 100, scale: 800 }).systems[0];
+		expect(Math.abs(fair.winRate! - fair.rawWinRate)).toBeLessThan(0.02);
+	});
+
+	it('joint fit: one shared slope, instruction difficulty, and a flag instead of an extrapolated rate', () => {
+		const rng = createRng(5);
+		const sigma = (t: number) => 1 / (1 + Math.exp(-t));
+		const rows: LengthControlledItem[] = [];
+		const truth = { long: -0.2, short: -1 };
+		for (let x = 0; x < 400; x++) {
+			const difficulty = (rng() - 0.5) * 2;
+			for (const [system, shift] of [
+				['long', 0.2],
+				['short', -0.95]
+			] as const) {
+				const d = (rng() - 0.5 + shift) * 1000; // 'short' is longer than the baseline on ~5% of items
+				const p = sigma(truth[system] + 1.2 * Math.tanh(d / 500) + difficulty);
+				rows.push({ system, item: `x${x}`, win: rng() < p ? 1 : 0, modelLength: 2000 + d, baselineLength: 2000 });
+			}
+		}
+		const r = lengthControlledWinRate(rows, { resamples: 200, seed: 3 });
+		expect(r.difficulty).toBe(true);
+		expect(r.sharedItems).toBe(400);
+		expect(r.slope.se).toBeGreaterThan(0);
+		expect(r.slope.ci[0]).toBeLessThan(r.slope.estimate);
+		const [long, short] = r.systems;
+		expect(long.system).toBe('long');
+		expect(long.flag).toBeNull();
+		expect(long.winRate).toBe(long.extrapolated);
+		expect(short.longerShare).toBeLessThan(0.1);
+		expect(short.flag).toMatch(/longer than the baseline's.*extrapolate/);
+		expect(short.winRate).toBeNull();
+		expect(short.ci).toBeNull();
+		// Sensitivity: a steeper slope credits the mostly-shorter system more.
+		expect(short.sensitivity.slopePlusSE).toBeGreaterThan(short.extrapolated);
+		expect(short.sensitivity.slopeMinusSE).toBeLessThan(short.extrapolated);
+		// Deterministic, and the true shared slope lies within 3 SE.
+		const fitted = lengthControlledWinRate(rows, { resamples: 2 });
+		expect(fitted.slope.estimate).toBeCloseTo(r.slope.estimate, 12);
+		expect(Math.abs(r.slope.estimate - 1.2)).toBeLessThan(3 * r.slope.se);
+		// Without items there is no difficulty term; the slope is still shared.
+		const noItems = lengthControlledWinRate(
+			rows.map(({ item: _item, ...rest }) => rest),
+			{ resamples: 2 }
+		);
+		expect(noItems.difficulty).toBe(false);
+		expect(noItems.systems).toHaveLength(2);
+		expect(() => lengthControlledWinRate([{ ...rows[0], system: undefined }, rows[1]], { resamples: 2 })).toThrow(
+			/system/
+		);
 	});
 
 	it('converts AlpacaEval preferences and validates input', () => {

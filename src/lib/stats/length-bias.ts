@@ -52,10 +52,12 @@ export interface LengthBiasResult {
  * answers, or their `item` clusters).
  *
  * prefersLonger = (1/n) Σ_i c_i over pairs with lengthA ≠ lengthB, where
- * c_i = 1 if the longer answer won, 0 if the shorter won; hard ties are not
- * decisive and are left out; a soft preference p = P(B preferred) contributes
- * p if B is longer, 1 − p if A is longer (the expected share, as AlpacaEval
- * counts soft wins). Range [0, 1].
+ * c_i = 1 if the longer answer won, 0 if the shorter won, ½ for a tie; a
+ * soft preference p = P(B preferred) contributes p if B is longer, 1 − p if A
+ * is longer (the expected share, as AlpacaEval counts soft wins). A hard tie
+ * is the soft preference 0.5 and counts exactly like it (dropping hard ties
+ * while counting soft 0.5s made the figure depend on how the judge's output
+ * was stored). Range [0, 1].
  * scoreCorrelation = Spearman's ρ(length, score) (average ranks for ties),
  * range [−1, 1]; > 0 means longer answers get higher scores.
  */
@@ -83,7 +85,7 @@ export function lengthBias({
 			let preferB: number;
 			if (v === null) return;
 			if (v === 'A' || v === 'B') preferB = v === 'B' ? 1 : 0;
-			else if (v === 'tie') return;
+			else if (v === 'tie') preferB = 0.5;
 			else if (typeof v === 'number' && v >= 0 && v <= 1) preferB = v;
 			else if (typeof v === 'number')
 				throw new RangeError(`lengthBias: pairs[${i}].verdict must be in [0, 1], got ${v}`);
@@ -95,7 +97,7 @@ export function lengthBias({
 			values.push(p.lengthB > p.lengthA ? preferB : 1 - preferB);
 			keys.push(p.item);
 		});
-		if (values.length === 0) throw new RangeError('lengthBias: no decisive pair with different lengths');
+		if (values.length === 0) throw new RangeError('lengthBias: no pair with different lengths and a verdict');
 		const v = Float64Array.from(values);
 		const stat = (idx: Int32Array, len: number): number => {
 			let s = 0;

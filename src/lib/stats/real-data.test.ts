@@ -320,6 +320,7 @@ describe.skipIf(!has.llmbar)('LLMBar Natural: GPT-4 judged in both orders', () =
 // ---------------------------------------------------------------- AlpacaEval
 
 interface AlpacaRow {
+	instruction: string;
 	output_1: string;
 	output_2: string;
 	generator_1: string;
@@ -331,23 +332,20 @@ describe.skipIf(!has.alpaca)('AlpacaEval 2.0 annotations (GPT-4-turbo judge, bas
 	// Python's len() counts code points, as AlpacaEval does; JS .length counts UTF-16 units.
 	const chars = (s: string) => [...s].length;
 
-	for (const file of ['annotations-alpaca-7b.json', 'annotations-gpt35-turbo-instruct.json']) {
-		it(`${file}: length bias and length-controlled win rate`, () => {
-			const rows = readJson<AlpacaRow[]>(path.join(ALPACA, file));
-			const win = rows.map((r) => alpacaPreferenceToWin(r.preference));
-			const model = rows.map((r) => chars(r.output_2));
-			const baseline = rows.map((r) => chars(r.output_1));
+	const files = ['annotations-alpaca-7b.json', 'annotations-gpt35-turbo-instruct.json'];
+	const read = (file: string) => {
+		const rows = readJson<AlpacaRow[]>(path.join(ALPACA, file));
+		return {
+			rows,
+			win: rows.map((r) => alpacaPreferenceToWin(r.preference)),
+			model: rows.map((r) => chars(r.output_2)),
+			baseline: rows.map((r) => chars(r.output_1))
+		};
+	};
 
-			const lc = lengthControlledWinRate(
-				rows.map((_, i) => ({ win: win[i], modelLength: model[i], baselineLength: baseline[i] })),
-				{ seed: 1 }
-			);
-			// The raw win rate is the plain mean of (preference − 1).
-			let sum = 0;
-			for (const r of rows) sum += r.preference - 1;
-			expect(lc.rawWinRate).toBeCloseTo(sum / rows.length, 13);
-			expect(lc.n).toBe(rows.length);
-
+	for (const file of files) {
+		it(`${file}: length bias (a hard tie counts as 0.5, like a soft one)`, () => {
+			const { rows, win, model, baseline } = read(file);
 			// P(prefers longer), plain loop over pairs with different lengths.
 			let longer = 0;
 			let used = 0;
@@ -363,25 +361,63 @@ describe.skipIf(!has.alpaca)('AlpacaEval 2.0 annotations (GPT-4-turbo judge, bas
 			});
 			expect(bias.prefersLonger!.n).toBe(used);
 			expect(bias.prefersLonger!.estimate).toBeCloseTo(longer / used, 13);
-
-			console.log(`AlpacaEval ${rows[0].generator_2} vs ${rows[0].generator_1}`, {
-				rawWinRate: lc.rawWinRate,
-				rawCi: lc.rawCi,
-				lengthControlled: lc.winRate,
-				lcCi: lc.ci,
-				coefficients: lc.coefficients,
-				scale: lc.scale,
-				modelLongerShare: lc.modelLongerShare,
+			console.log(`AlpacaEval ${rows[0].generator_2}: length bias`, {
 				prefersLonger: bias.prefersLonger,
 				modelLengthVsPreference: bias.scoreCorrelation
 			});
-			// The judge favours the longer answer, and both models write shorter answers than the
-			// baseline, so controlling for length raises their win rate (as on the AlpacaEval 2.0 board).
 			expect(bias.prefersLonger!.estimate).toBeGreaterThan(0.6);
-			expect(lc.coefficients.length).toBeGreaterThan(0);
-			expect(lc.winRate).toBeGreaterThan(lc.rawWinRate);
-			expect(lc.ci[0]).toBeLessThanOrEqual(lc.winRate);
-			expect(lc.ci[1]).toBeGreaterThanOrEqual(lc.winRate);
 		}, 30_000);
 	}
+
+	it('joint length-controlled fit over both systems: shared slope, instruction difficulty, extrapolation flagged', () => {
+		const data = files.map(read);
+		const items = data.flatMap(({ rows, win, model, baseline }) =>
+			rows.map((r, i) => ({
+				system: r.generator_2,
+				item: r.instruction,
+				win: win[i],
+				modelLength: model[i],
+				baselineLength: baseline[i]
+			}))
+		);
+		const lc = lengthControlledWinRate(items, { seed: 1 });
+		expect(lc.n).toBe(805 + 804);
+		expect(lc.difficulty).toBe(true);
+		expect(lc.sharedItems).toBe(804);
+		data.forEach(({ rows }, k) => {
+			const sys = lc.systems[k];
+			expect(sys.system).toBe(rows[0].generator_2);
+			// Raw win rate = plain mean of (preference − 1); longer share by a plain loop.
+			expect(sys.rawWinRate).toBeCloseTo(rows.reduce((a, r) => a + r.preference - 1, 0) / rows.length, 13);
+			const longer = rows.filter((r) => chars(r.output_2) > chars(r.output_1)).length;
+			expect(sys.longerShare).toBeCloseTo(longer / rows.length, 14);
+		});
+		console.log(
+			'AlpacaEval joint length-controlled fit',
+			JSON.stringify({
+				method: lc.method,
+				slope: lc.slope,
+				scale: lc.scale,
+				sharedItems: lc.sharedItems,
+				undefinedResamples: lc.undefinedResamples,
+				systems: lc.systems
+			})
+		);
+		const [alpaca7b, instruct] = lc.systems;
+		// alpaca-7b is longer than the baseline on ~2% of instructions: flagged, not reported
+		// (the old per-model fit printed 19.8% here, AlpacaEval 2 publishes 5.88%).
+		expect(alpaca7b.longerShare).toBeLessThan(0.03);
+		expect(alpaca7b.winRate).toBeNull();
+		expect(alpaca7b.flag).toMatch(/extrapolate/);
+		// gpt-3.5-turbo-instruct: ~5% longer, also below the 10% threshold.
+		expect(instruct.longerShare).toBeLessThan(0.1);
+		expect(instruct.winRate).toBeNull();
+		// The judge favours length: the shared slope is positive and clear of 0.
+		expect(lc.slope.estimate).toBeGreaterThan(0);
+		expect(lc.slope.ci[0]).toBeGreaterThan(0);
+		for (const s of lc.systems) {
+			expect(s.sensitivity.slopeMinusSE).toBeLessThan(s.extrapolated);
+			expect(s.sensitivity.slopePlusSE).toBeGreaterThan(s.extrapolated);
+		}
+	}, 60_000);
 });
