@@ -1,5 +1,6 @@
 /**
- * The authorization policy over EVERY procedure of the real router:
+ * The authorization policy over EVERY procedure of the real router and EVERY
+ * plain endpoint (every +server.ts under src/routes):
  * - each one declares `meta.policy` (it was built from a builder in trpc/init.ts);
  * - `authenticated` ones refuse anonymous callers, `instanceAdmin` ones refuse
  *   ordinary users;
@@ -13,17 +14,23 @@
  * that would reveal the procedure's input shape (asserted below, not assumed).
  * Refused calls stop before any side effect, so mutations are safe to probe;
  * allowed roles are never called here.
+ *
+ * Endpoints: each exported handler must come from `guardedEndpoint` (which
+ * records its policy); the check is shown to flag an unguarded fixture. Guarded
+ * ones are then called with the same refused callers and must answer 401 / 403
+ * / 404 before their handler runs.
  */
+import type { RequestEvent } from '@sveltejs/kit';
 import type { AnyProcedure, AnyRouter } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROJECT_ROLES, type ProjectRole } from '../../src/lib/schemas/project';
+import { rolesWith, type Policy } from '../../src/lib/server/auth/policy';
 import type { SessionUser } from '../../src/lib/server/auth/types';
-import type { ProjectRole } from '../../src/lib/server/db/schema';
-import type { Policy } from '../../src/lib/server/trpc/init';
+import { endpointPolicy } from '../../src/lib/server/http/guarded-endpoint';
 import { appRouter } from '../../src/lib/server/trpc/router';
 import { makeProjectWithMembers, makeUser, type ProjectWithMembers } from './projects/factories';
 import { createHarness, type Harness } from './support/harness';
-
-const ALL_ROLES: ProjectRole[] = ['admin', 'annotator', 'viewer'];
+import { installRuntime } from './support/runtime';
 
 async function allProcedures(root: AnyRouter): Promise<[string, AnyProcedure][]> {
 	// Lazy sub-routers register their procedures only once loaded.
@@ -50,18 +57,61 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
 	}
 }
 
+type Modules = Record<string, () => Promise<unknown>>;
+interface Endpoint {
+	/** "<file> <METHOD>" */
+	name: string;
+	handler: unknown;
+}
+
+// Every method SvelteKit dispatches to in a +server.ts module.
+const HTTP_EXPORTS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'fallback'];
+
+async function endpointsOf(modules: Modules): Promise<Endpoint[]> {
+	const found: Endpoint[] = [];
+	for (const [file, load] of Object.entries(modules).sort(([a], [b]) => a.localeCompare(b))) {
+		const mod = (await load()) as Record<string, unknown>;
+		for (const method of HTTP_EXPORTS)
+			if (method in mod) found.push({ name: `${file} ${method}`, handler: mod[method] });
+	}
+	return found;
+}
+
+const unguarded = (endpoints: Endpoint[]) => endpoints.filter((e) => !endpointPolicy(e.handler)).map((e) => e.name);
+
+/** Calls an endpoint as SvelteKit would, with the session that hooks would have resolved. */
+async function statusOf(handler: unknown, user: SessionUser | null, projectId: string): Promise<number> {
+	const url = new URL(`http://localhost/policy-probe/${projectId}`);
+	const event = {
+		request: new Request(url, { method: 'POST', body: 'probe' }),
+		url,
+		params: { projectId },
+		locals: { user, session: null, clientAddress: '127.0.0.1' },
+		route: { id: null }
+	} as unknown as RequestEvent;
+	const res = await (handler as (e: RequestEvent) => Promise<Response>)(event);
+	return res.status;
+}
+
 let h: Harness;
 let project: ProjectWithMembers;
 let other: ProjectWithMembers;
 let procedures: [string, AnyProcedure][];
+let endpoints: Endpoint[];
+let removeRuntime: () => void;
 
 beforeAll(async () => {
 	h = await createHarness();
+	removeRuntime = installRuntime({ db: h.db, queue: h.queue });
 	project = await makeProjectWithMembers(h.db, 'Policy A');
 	other = await makeProjectWithMembers(h.db, 'Policy B');
 	procedures = await allProcedures(appRouter);
+	endpoints = await endpointsOf(import.meta.glob('/src/routes/**/+server.ts'));
 });
-afterAll(() => h.close());
+afterAll(async () => {
+	removeRuntime();
+	await h.close();
+});
 
 describe('authorization policy', () => {
 	it('is declared on every procedure', async () => {
@@ -103,13 +153,13 @@ describe('authorization policy', () => {
 		};
 		const report: string[] = [];
 		for (const [path, p] of projectProcedures) {
-			const allowed = (policyOf(p) as Extract<Policy, { kind: 'project' }>).roles;
+			const allowed = rolesWith((policyOf(p) as Extract<Policy, { kind: 'project' }>).capability);
 			const outsider = await codeOf(call(h.caller(project.outsider), path, { projectId: project.projectId }));
 			if (outsider !== 'NOT_FOUND') report.push(`${path}: non-member got ${outsider}`);
 			// The admin of another project is just as much a stranger here.
 			const strangerAdmin = await codeOf(call(h.caller(other.admin), path, { projectId: project.projectId }));
 			if (strangerAdmin !== 'NOT_FOUND') report.push(`${path}: admin of another project got ${strangerAdmin}`);
-			for (const role of ALL_ROLES.filter((r) => !allowed.includes(r))) {
+			for (const role of PROJECT_ROLES.filter((r) => !allowed.includes(r))) {
 				const code = await codeOf(call(h.caller(usersByRole[role]), path, { projectId: project.projectId }));
 				if (code !== 'FORBIDDEN') report.push(`${path}: ${role} got ${code}`);
 			}
@@ -142,5 +192,59 @@ describe('authorization policy', () => {
 			name: 'Policy B',
 			memberCount: 3
 		});
+	});
+});
+
+describe('endpoint policy', () => {
+	it('is declared on every handler of every +server.ts', () => {
+		// The glob must see the known endpoints, or an empty list would pass.
+		expect(endpoints.map((e) => e.name)).toEqual(
+			expect.arrayContaining([
+				'/src/routes/api/health/+server.ts GET',
+				'/src/routes/api/projects/[projectId]/imports/+server.ts POST',
+				'/src/routes/api/trpc/[...trpc]/+server.ts POST',
+				'/src/routes/(auth)/sign-out/+server.ts POST'
+			])
+		);
+		const missing = unguarded(endpoints);
+		expect(missing, `endpoints without a guardedEndpoint policy: ${missing.join(', ')}`).toEqual([]);
+	});
+
+	it('flags a handler exported without a policy (fixture)', async () => {
+		const fixture = await endpointsOf(import.meta.glob('./fixtures/routes/**/+server.ts'));
+		expect(fixture.map((e) => e.name)).toEqual([
+			'./fixtures/routes/unguarded/+server.ts GET',
+			'./fixtures/routes/unguarded/+server.ts POST'
+		]);
+		expect(unguarded(fixture)).toEqual(['./fixtures/routes/unguarded/+server.ts GET']);
+	});
+
+	it('refuses anonymous callers, non-members and roles without the capability before the handler runs', async () => {
+		const usersByRole: Record<ProjectRole, SessionUser> = {
+			admin: project.admin,
+			annotator: project.annotator,
+			viewer: project.viewer
+		};
+		const ordinary = await makeUser(h.db);
+		const report: string[] = [];
+		const expectStatus = async (name: string, who: string, user: SessionUser | null, want: number) => {
+			const got = await statusOf(endpoints.find((e) => e.name === name)!.handler, user, project.projectId);
+			if (got !== want) report.push(`${name}: ${who} got ${got}, expected ${want}`);
+		};
+		let checked = 0;
+		for (const { name, handler } of endpoints) {
+			const policy = endpointPolicy(handler)!;
+			if (policy.kind === 'public' || policy.kind === 'procedures') continue;
+			checked++;
+			await expectStatus(name, 'anonymous', null, 401);
+			if (policy.kind === 'instanceAdmin') await expectStatus(name, 'ordinary user', ordinary, 403);
+			if (policy.kind !== 'project') continue;
+			await expectStatus(name, 'non-member', project.outsider, 404);
+			await expectStatus(name, 'admin of another project', other.admin, 404);
+			for (const role of PROJECT_ROLES.filter((r) => !rolesWith(policy.capability).includes(r)))
+				await expectStatus(name, role, usersByRole[role], 403);
+		}
+		expect(checked).toBeGreaterThan(0);
+		expect(report).toEqual([]);
 	});
 });

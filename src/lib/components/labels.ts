@@ -1,15 +1,15 @@
 /** Localized labels for values the server sends as codes. */
 import { m } from '$lib/paraglide/messages.js';
 import { getLocale } from '$lib/paraglide/runtime.js';
-import type { RoleName } from './types';
+import type { ProjectRole } from '$lib/schemas/project';
 
-export function roleLabel(role: RoleName): string {
+export function roleLabel(role: ProjectRole): string {
 	if (role === 'admin') return m.member_role_admin();
 	if (role === 'annotator') return m.member_role_annotator();
 	return m.member_role_viewer();
 }
 
-export function roleDescription(role: RoleName): string {
+export function roleDescription(role: ProjectRole): string {
 	if (role === 'admin') return m.member_role_admin_description();
 	if (role === 'annotator') return m.member_role_annotator_description();
 	return m.member_role_viewer_description();

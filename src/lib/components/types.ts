@@ -1,7 +1,6 @@
 /** Shapes the shell components take; routes map tRPC results into these. */
 import type { ResolvedPathname } from '$app/types';
-
-export type RoleName = 'admin' | 'annotator' | 'viewer';
+import type { ProjectRole } from '$lib/schemas/project';
 
 export interface ShellUser {
 	displayName: string;
@@ -12,7 +11,7 @@ export interface ShellUser {
 export interface ProjectLink {
 	id: string;
 	name: string;
-	role: RoleName;
+	role: ProjectRole;
 }
 
 export interface Tab {

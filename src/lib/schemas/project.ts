@@ -8,8 +8,10 @@ export const PROJECT_NAME_MAX = 120;
 export const PROJECT_DESCRIPTION_MAX = 2000;
 export const DISPLAY_NAME_MAX = 80;
 
-export const ProjectRoleSchema = z.enum(['admin', 'annotator', 'viewer']);
-export type ProjectRoleName = z.infer<typeof ProjectRoleSchema>;
+/** The project roles, declared once; what each may do is in lib/server/auth/policy.ts. */
+export const PROJECT_ROLES = ['admin', 'annotator', 'viewer'] as const;
+export const ProjectRoleSchema = z.enum(PROJECT_ROLES);
+export type ProjectRole = z.infer<typeof ProjectRoleSchema>;
 
 export const ProjectNameSchema = z
 	.string()

@@ -9,28 +9,24 @@ import { createJobHandlers } from '../../../src/lib/server/jobs/handlers';
 import { startWorker, type WorkerHandle } from '../../../src/lib/server/jobs/queue';
 import * as importsRepo from '../../../src/lib/server/db/repositories/imports';
 import { receiveUpload } from '../../../src/lib/server/services/imports';
-import type { Runtime } from '../../../src/lib/server/runtime';
 import type { SessionUser } from '../../../src/lib/server/auth/types';
 import { POST } from '../../../src/routes/api/projects/[projectId]/imports/+server';
 import type { ProjectWithMembers } from '../projects/factories';
 import { createImportHarness, type ImportHarness } from './support/import-harness';
+import { installRuntime } from '../support/runtime';
 import { chunked } from '../../../src/lib/server/importers/test-support';
 
 let h: ImportHarness;
 let p: ProjectWithMembers;
-const holder = globalThis as typeof globalThis & { __concordRuntime?: Promise<Runtime> };
-let ownRuntime = false;
+let removeRuntime: () => void;
 
 beforeAll(async () => {
 	h = await createImportHarness();
 	p = await h.project('Flow');
-	if (!holder.__concordRuntime) {
-		holder.__concordRuntime = Promise.resolve({ db: h.db, pool: h.pool, queue: h.queue } as unknown as Runtime);
-		ownRuntime = true;
-	}
+	removeRuntime = installRuntime({ db: h.db, pool: h.pool, queue: h.queue });
 });
 afterAll(async () => {
-	if (ownRuntime) delete holder.__concordRuntime;
+	removeRuntime();
 	await h.close();
 });
 

@@ -7,7 +7,9 @@ import type { ColumnType, Generated, Insertable, Selectable, Updateable } from '
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
 /** A timestamp with a database default. Not `GeneratedTimestamp`: that nests ColumnType and selects as ColumnType instead of Date. */
 export type GeneratedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
-export type ProjectRole = 'admin' | 'annotator' | 'viewer';
+// Declared with its zod schema (lib/schemas/project.ts); re-exported for the table types and repositories.
+import type { ProjectRole } from '../../schemas/project';
+export type { ProjectRole };
 
 export interface AppUserTable {
 	id: Generated<string>;

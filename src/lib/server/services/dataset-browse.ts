@@ -3,9 +3,10 @@
  * dataset page header and filters show. Every call is scoped by the caller's
  * membership (a dataset id from another project is NOT_FOUND). Judge output
  * never appears here: annotators read through these functions and must stay
- * blind, so even the count of verdicts and labels goes only to roles that
- * read results. Items are in services/dataset-items.ts.
+ * blind, so even the count of verdicts and labels goes only to members with
+ * the readResults capability (auth/policy.ts). Items are in services/dataset-items.ts.
  */
+import { can } from '../auth/policy';
 import type { Db } from '../db/client';
 import * as browse from '../db/repositories/dataset-browse';
 import type { ItemFilter } from '../db/repositories/dataset-items';
@@ -17,8 +18,6 @@ import { RevisionCache } from './revision-cache';
 const FACET_LIMIT = 200;
 /** Above this many answers, the system filter lists names without per-system counts (a full index scan). */
 const SYSTEM_COUNT_MAX_ANSWERS = 100_000;
-
-const canReadResults = (m: Membership) => m.role === 'admin' || m.role === 'viewer';
 
 export interface DatasetSummary {
 	id: string;
@@ -47,7 +46,7 @@ function toSummary(row: browse.DatasetListRow, membership: Membership): DatasetS
 		latestRevisionAt: row.latestRevisionAt,
 		createdAt: row.createdAt,
 		updatedAt: row.updatedAt,
-		results: canReadResults(membership)
+		results: can(membership, 'readResults')
 			? { judgmentCount: row.judgmentCount, annotationCount: row.annotationCount }
 			: null
 	};

@@ -8,14 +8,13 @@
  *   3. start   — the chosen format/mapping/target is saved and the job
  *                'dataset.import' is queued (a closed tab loses nothing);
  *   4. get/list for progress and errors; cancel.
- * Callers have already checked the admin role (tRPC projectProcedure, or
- * `authorizeImportUpload` for the HTTP upload endpoint).
+ * Callers have already checked the admin capability (tRPC `projectProcedure('admin')`,
+ * or `guardedEndpoint` for the HTTP upload endpoint).
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Db } from '../db/client';
 import * as datasetsRepo from '../db/repositories/datasets';
-import { findMembership } from '../db/repositories/members';
 import * as importsRepo from '../db/repositories/imports';
 import type { ImportErrorEntry } from '../db/schema';
 import { AppError } from '../errors';
@@ -29,12 +28,6 @@ import { buildPreview, type ImportPreview } from './import-preview';
 import { IMPORT_JOB_ATTEMPTS } from './import-runner';
 
 export const CHUNK_BYTES = 1024 * 1024;
-
-export async function authorizeImportUpload(db: Db, projectId: string, userId: string): Promise<void> {
-	const membership = await findMembership(db, projectId, userId);
-	if (!membership) throw new AppError('NOT_FOUND', 'Project not found.');
-	if (membership.role !== 'admin') throw new AppError('FORBIDDEN', 'Only project admins can import data.');
-}
 
 function tooLarge(limit: number) {
 	return new AppError(

@@ -9,6 +9,7 @@
  * Changes run in a transaction that first locks the project row, so two admins
  * demoting each other at the same moment cannot leave a project without one.
  */
+import { can } from '../auth/policy';
 import type { Db } from '../db/client';
 import * as membersRepo from '../db/repositories/members';
 import type { Membership } from '../db/repositories/members';
@@ -31,7 +32,8 @@ export interface MemberView {
 
 export async function listMembers(db: Db, viewer: Membership): Promise<MemberView[]> {
 	const rows = await membersRepo.listMembers(db, viewer.projectId);
-	const admin = viewer.role === 'admin';
+	// Email addresses are an admin's tool (auth/policy.ts).
+	const admin = can(viewer, 'admin');
 	return rows.map((r) => ({
 		userId: r.userId,
 		displayName: r.displayName,

@@ -9,6 +9,7 @@
  * private to its creator until they invite others. Instance admins therefore
  * need no special path here.
  */
+import { capabilitiesOf, type Capabilities } from '../auth/policy';
 import type { Db } from '../db/client';
 import { addMember, countMembers, type Membership } from '../db/repositories/members';
 import * as projectsRepo from '../db/repositories/projects';
@@ -25,6 +26,11 @@ export interface ProjectSummary {
 	createdAt: Date;
 	role: ProjectRole;
 	memberCount: number;
+}
+
+/** One project as its member sees it: pages decide what to show from `capabilities`, never from the role name. */
+export interface ProjectView extends ProjectSummary {
+	capabilities: Capabilities;
 }
 
 export async function listProjects(db: Db, userId: string): Promise<ProjectSummary[]> {
@@ -58,11 +64,11 @@ export async function createProject(
 }
 
 /** The project as seen by one of its members (`membership` comes from the procedure builder). */
-export async function getProject(db: Db, membership: Membership): Promise<ProjectSummary> {
+export async function getProject(db: Db, membership: Membership): Promise<ProjectView> {
 	const project = await projectsRepo.findProjectById(db, membership.projectId);
 	if (!project) throw new AppError('NOT_FOUND', 'Project not found.');
 	const memberCount = await countMembers(db, project.id);
-	return { ...project, role: membership.role, memberCount };
+	return { ...project, role: membership.role, memberCount, capabilities: capabilitiesOf(membership) };
 }
 
 export async function updateProject(

@@ -1,18 +1,19 @@
 /**
  * tRPC setup. Every procedure is built from one of the builders below, each of
  * which records its access policy in `meta.policy`; `policy.test.ts` walks the
- * router and fails on any procedure without one.
+ * router and fails on any procedure without one. What a project role may do is
+ * decided in `auth/policy.ts`, not here.
  */
 import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
 import { z } from 'zod';
 import type { Db } from '../db/client';
-import type { ProjectRole } from '../db/schema';
 import { env } from '../env';
-import { AppError, type AppErrorCode } from '../errors';
+import { AppError, appErrorMapping } from '../errors';
 import type { Queue } from '../jobs/queue';
 import type { SessionInfo, SessionUser } from '../auth/types';
 import { findMembership } from '../db/repositories/members';
+import { requireCapability, type Capability, type Policy } from '../auth/policy';
 
 export interface RequestInfo {
 	clientAddress: string;
@@ -30,26 +31,11 @@ export interface Context {
 	request: RequestInfo;
 }
 
-export type Policy =
-	| { kind: 'public' }
-	| { kind: 'authenticated' }
-	| { kind: 'instanceAdmin' }
-	| { kind: 'project'; roles: readonly ProjectRole[] };
+export type { Policy };
 
 export interface Meta {
 	policy?: Policy;
 }
-
-const trpcCodeOf: Record<AppErrorCode, TRPCError['code']> = {
-	BAD_REQUEST: 'BAD_REQUEST',
-	UNAUTHORIZED: 'UNAUTHORIZED',
-	FORBIDDEN: 'FORBIDDEN',
-	NOT_FOUND: 'NOT_FOUND',
-	CONFLICT: 'CONFLICT',
-	TOO_MANY_REQUESTS: 'TOO_MANY_REQUESTS',
-	PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
-	INTERNAL: 'INTERNAL_SERVER_ERROR'
-};
 
 const t = initTRPC
 	.context<Context>()
@@ -80,7 +66,7 @@ const mapErrors = t.middleware(async ({ next }) => {
 	const result = await next();
 	if (!result.ok && result.error.cause instanceof AppError) {
 		const cause = result.error.cause;
-		throw new TRPCError({ code: trpcCodeOf[cause.code], message: cause.message, cause });
+		throw new TRPCError({ code: appErrorMapping[cause.code].trpc, message: cause.message, cause });
 	}
 	return result;
 });
@@ -103,33 +89,17 @@ export const instanceAdminProcedure = authedProcedure
 
 /**
  * A procedure on one project's data. Input must carry `projectId`; the caller
- * must be a member with one of `roles`. Non-members get NOT_FOUND, not
- * FORBIDDEN, so project ids cannot be probed.
+ * must be a member whose role grants `capability` (auth/policy.ts). Non-members
+ * get NOT_FOUND, not FORBIDDEN, so project ids cannot be probed.
  */
-export function projectProcedure(roles: readonly ProjectRole[]) {
+export function projectProcedure(capability: Capability) {
 	return authedProcedure
-		.meta({ policy: { kind: 'project', roles } })
+		.meta({ policy: { kind: 'project', capability } })
 		.input(z.object({ projectId: z.string().uuid() }))
 		.use(async ({ ctx, input, next }) => {
 			const membership = await findMembership(ctx.db, input.projectId, ctx.user.id);
 			if (!membership) throw new TRPCError({ code: 'NOT_FOUND', message: 'Project not found.' });
-			if (!roles.includes(membership.role)) {
-				throw new TRPCError({
-					code: 'FORBIDDEN',
-					message: `This needs the ${roles.join(' or ')} role in the project.`
-				});
-			}
+			requireCapability(membership, capability);
 			return next({ ctx: { ...ctx, membership } });
 		});
 }
-
-/** Role sets by intent, so procedures read as policy rather than lists. */
-export const roles = {
-	admin: ['admin'],
-	/** Results, statistics, judge output: never annotators (they must stay blind). */
-	readResults: ['admin', 'viewer'],
-	/** Items and answers (what annotators work on). */
-	readItems: ['admin', 'annotator', 'viewer'],
-	annotate: ['admin', 'annotator'],
-	anyMember: ['admin', 'annotator', 'viewer']
-} as const satisfies Record<string, readonly ProjectRole[]>;

@@ -8,16 +8,21 @@ import { deleteSessionCookie } from '$lib/server/auth/cookies';
 import { safeRedirectTarget } from '$lib/server/auth/redirect';
 import { signOut } from '$lib/server/services/accounts';
 import { runtimeDb } from '../auth-forms.server';
-import type { RequestHandler } from './$types';
+import { guardedEndpoint } from '$lib/server/http/guarded-endpoint';
+import type { RequestEvent } from './$types';
 
-export const POST: RequestHandler = async (event) => {
-	// The session handle has already validated the cookie; a dead one has no row left to delete.
-	if (event.locals.session) await signOut(await runtimeDb(), event.locals.session.id);
-	deleteSessionCookie(event.cookies, event.url);
-	event.locals.user = null;
-	event.locals.session = null;
-	// A form may ask to come back (the invite page: "sign out to use another account").
-	const form = await event.request.formData().catch(() => null);
-	const back = form?.get('redirectTo');
-	redirect(303, safeRedirectTarget(typeof back === 'string' ? back : null, '/sign-in'));
-};
+// Public: signing out without a session only clears a stale cookie.
+export const POST = guardedEndpoint({
+	policy: { kind: 'public' },
+	handler: async (event: RequestEvent) => {
+		// The session handle has already validated the cookie; a dead one has no row left to delete.
+		if (event.locals.session) await signOut(await runtimeDb(), event.locals.session.id);
+		deleteSessionCookie(event.cookies, event.url);
+		event.locals.user = null;
+		event.locals.session = null;
+		// A form may ask to come back (the invite page: "sign out to use another account").
+		const form = await event.request.formData().catch(() => null);
+		const back = form?.get('redirectTo');
+		redirect(303, safeRedirectTarget(typeof back === 'string' ? back : null, '/sign-in'));
+	}
+});

@@ -29,35 +29,37 @@ export interface ItemJudgmentRow {
 }
 
 export async function listItemJudgments(db: Db, itemId: string): Promise<ItemJudgmentRow[]> {
-	return db
-		.selectFrom('judgment as j')
-		.innerJoin('judge_run as r', 'r.id', 'j.run_id')
-		.select([
-			'j.id',
-			'r.id as runId',
-			'r.name as runName',
-			'r.source as runSource',
-			'r.judge_model as judgeModel',
-			'r.mode',
-			'j.answer_a_id as answerAId',
-			'j.answer_b_id as answerBId',
-			'j.presented_order as presentedOrder',
-			'j.sample',
-			'j.verdict',
-			'j.score',
-			'j.preference',
-			'j.created_at as createdAt'
-		])
-		.where('j.item_id', '=', itemId)
-		// One run's rows stay together (the page groups consecutive rows), even when two runs share a name.
-		.orderBy('r.name')
-		.orderBy('r.id')
-		.orderBy('j.answer_a_id')
-		.orderBy('j.answer_b_id')
-		.orderBy('j.presented_order')
-		.orderBy('j.sample')
-		.limit(ITEM_RESULT_LIMIT)
-		.execute();
+	return (
+		db
+			.selectFrom('judgment as j')
+			.innerJoin('judge_run as r', 'r.id', 'j.run_id')
+			.select([
+				'j.id',
+				'r.id as runId',
+				'r.name as runName',
+				'r.source as runSource',
+				'r.judge_model as judgeModel',
+				'r.mode',
+				'j.answer_a_id as answerAId',
+				'j.answer_b_id as answerBId',
+				'j.presented_order as presentedOrder',
+				'j.sample',
+				'j.verdict',
+				'j.score',
+				'j.preference',
+				'j.created_at as createdAt'
+			])
+			.where('j.item_id', '=', itemId)
+			// One run's rows stay together (the page groups consecutive rows), even when two runs share a name.
+			.orderBy('r.name')
+			.orderBy('r.id')
+			.orderBy('j.answer_a_id')
+			.orderBy('j.answer_b_id')
+			.orderBy('j.presented_order')
+			.orderBy('j.sample')
+			.limit(ITEM_RESULT_LIMIT)
+			.execute()
+	);
 }
 
 export interface ItemLabelRow {

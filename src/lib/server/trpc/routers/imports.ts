@@ -5,16 +5,16 @@
  */
 import { z } from 'zod';
 import * as imports from '../../services/imports';
-import { projectProcedure, roles, router } from '../init';
+import { projectProcedure, router } from '../init';
 
 const ImportRefSchema = z.object({ importId: z.string().uuid() });
 
 export const importsRouter = router({
 	/** Every supported format, for the format picker. */
-	formats: projectProcedure(roles.admin).query(() => imports.formatList()),
+	formats: projectProcedure('admin').query(() => imports.formatList()),
 
 	/** Detected format and columns, suggested (or remembered) mapping, the first rows as stored, and their errors. */
-	preview: projectProcedure(roles.admin)
+	preview: projectProcedure('admin')
 		.input(
 			ImportRefSchema.extend({
 				format: imports.FormatIdSchema.nullish(),
@@ -32,27 +32,27 @@ export const importsRouter = router({
 		),
 
 	/** Queues the import job into an existing dataset or a new one. */
-	start: projectProcedure(roles.admin)
+	start: projectProcedure('admin')
 		.input(imports.StartImportSchema)
 		.mutation(({ ctx, input }) => imports.startImport(ctx.db, ctx.queue, input.projectId, input)),
 
 	/** Status, progress (bytes and rows), stats and the first 100 errors. */
-	get: projectProcedure(roles.admin)
+	get: projectProcedure('admin')
 		.input(ImportRefSchema)
 		.query(({ ctx, input }) => imports.getImport(ctx.db, input.projectId, input.importId)),
 
-	list: projectProcedure(roles.admin)
+	list: projectProcedure('admin')
 		.input(z.object({ datasetId: z.string().uuid().optional(), limit: z.number().int().min(1).max(200).default(50) }))
 		.query(({ ctx, input }) =>
 			imports.listImports(ctx.db, input.projectId, { datasetId: input.datasetId, limit: input.limit })
 		),
 
 	/** Removes an upload that was never imported (or an import that failed or was cancelled), with its stored chunks. */
-	discard: projectProcedure(roles.admin)
+	discard: projectProcedure('admin')
 		.input(ImportRefSchema)
 		.mutation(({ ctx, input }) => imports.discardImport(ctx.db, input.projectId, input.importId)),
 
-	cancel: projectProcedure(roles.admin)
+	cancel: projectProcedure('admin')
 		.input(ImportRefSchema)
 		.mutation(({ ctx, input }) => imports.cancelImport(ctx.db, input.projectId, input.importId))
 });

@@ -7,13 +7,13 @@ import { z } from 'zod';
 import { EmailSchema } from '../../../schemas/auth';
 import { ProjectRoleSchema } from '../../../schemas/project';
 import * as invitations from '../../services/invitations';
-import { authedProcedure, instanceAdminProcedure, projectProcedure, publicProcedure, roles, router } from '../init';
+import { authedProcedure, instanceAdminProcedure, projectProcedure, publicProcedure, router } from '../init';
 
 const OptionalEmailSchema = z.union([EmailSchema, z.literal('').transform(() => null), z.null()]).optional();
 
 export const invitationsRouter = router({
 	/** A link to join the project with `role`; bound to `email` when given. Returns the only copy of the token (in `url`). */
-	create: projectProcedure(roles.admin)
+	create: projectProcedure('admin')
 		.input(z.object({ role: ProjectRoleSchema, email: OptionalEmailSchema }))
 		.mutation(({ ctx, input }) =>
 			invitations.createInvitation(ctx.db, {
@@ -25,11 +25,11 @@ export const invitationsRouter = router({
 		),
 
 	/** Pending (unused, unrevoked, unexpired) invitations of the project. */
-	list: projectProcedure(roles.admin).query(({ ctx }) =>
+	list: projectProcedure('admin').query(({ ctx }) =>
 		invitations.listPendingInvitations(ctx.db, ctx.membership.projectId)
 	),
 
-	revoke: projectProcedure(roles.admin)
+	revoke: projectProcedure('admin')
 		.input(z.object({ invitationId: z.string().uuid() }))
 		.mutation(async ({ ctx, input }) => {
 			await invitations.revokeInvitation(ctx.db, {

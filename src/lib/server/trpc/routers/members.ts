@@ -6,15 +6,15 @@
 import { z } from 'zod';
 import { ProjectRoleSchema } from '../../../schemas/project';
 import * as members from '../../services/members';
-import { projectProcedure, roles, router } from '../init';
+import { projectProcedure, router } from '../init';
 
 const TargetSchema = z.object({ userId: z.string().uuid() });
 
 export const membersRouter = router({
-	list: projectProcedure(roles.anyMember).query(({ ctx }) => members.listMembers(ctx.db, ctx.membership)),
+	list: projectProcedure('member').query(({ ctx }) => members.listMembers(ctx.db, ctx.membership)),
 
 	/** Fails with CONFLICT (details.reason 'last_admin') when it would demote the last admin. */
-	updateRole: projectProcedure(roles.admin)
+	updateRole: projectProcedure('admin')
 		.input(TargetSchema.extend({ role: ProjectRoleSchema }))
 		.mutation(async ({ ctx, input }) => {
 			await members.changeRole(ctx.db, ctx.membership, { userId: input.userId, role: input.role });
@@ -22,7 +22,7 @@ export const membersRouter = router({
 		}),
 
 	/** Removes a member (possibly the caller); never the last admin. */
-	remove: projectProcedure(roles.admin)
+	remove: projectProcedure('admin')
 		.input(TargetSchema)
 		.mutation(async ({ ctx, input }) => {
 			await members.removeMember(ctx, ctx.membership, input.userId);
@@ -30,7 +30,7 @@ export const membersRouter = router({
 		}),
 
 	/** The caller leaves the project; the last admin cannot. */
-	leave: projectProcedure(roles.anyMember).mutation(async ({ ctx }) => {
+	leave: projectProcedure('member').mutation(async ({ ctx }) => {
 		await members.leaveProject(ctx, ctx.membership);
 		return { ok: true as const };
 	})

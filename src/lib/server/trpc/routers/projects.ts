@@ -4,7 +4,7 @@
  */
 import { CreateProjectSchema, UpdateProjectSchema } from '../../../schemas/project';
 import * as projects from '../../services/projects';
-import { authedProcedure, projectProcedure, roles, router } from '../init';
+import { authedProcedure, projectProcedure, router } from '../init';
 
 export const projectsRouter = router({
 	/** Projects the caller belongs to, with their role and the member count. */
@@ -17,21 +17,21 @@ export const projectsRouter = router({
 			projects.createProject(ctx, { name: input.name, description: input.description, userId: ctx.user.id })
 		),
 
-	get: projectProcedure(roles.anyMember).query(({ ctx }) => projects.getProject(ctx.db, ctx.membership)),
+	get: projectProcedure('member').query(({ ctx }) => projects.getProject(ctx.db, ctx.membership)),
 
-	update: projectProcedure(roles.admin)
+	update: projectProcedure('admin')
 		.input(UpdateProjectSchema)
 		.mutation(({ ctx, input }) =>
 			projects.updateProject(ctx.db, ctx.membership, { name: input.name, description: input.description })
 		),
 
 	/** Cached counts from the `project.refresh-stats` job; null until it first ran. */
-	stats: projectProcedure(roles.readResults).query(({ ctx }) =>
+	stats: projectProcedure('readResults').query(({ ctx }) =>
 		projects.readProjectStats(ctx.db, ctx.membership.projectId)
 	),
 
 	/** Queues a statistics refresh (deduplicated per project while pending). */
-	refreshStats: projectProcedure(roles.admin).mutation(({ ctx }) =>
+	refreshStats: projectProcedure('admin').mutation(({ ctx }) =>
 		projects.refreshStats(ctx.queue, ctx.membership.projectId)
 	)
 });

@@ -5,18 +5,18 @@
  */
 import { z } from 'zod';
 import * as itemResults from '../../services/item-results';
-import { projectProcedure, roles, router } from '../init';
+import { projectProcedure, router } from '../init';
 
 const DatasetRefSchema = z.object({ datasetId: z.string().uuid() });
 
 export const resultsRouter = router({
 	/** Every judgment (run, order, sample, verdict or score) and every human label on one item's answers. */
-	item: projectProcedure(roles.readResults)
+	item: projectProcedure('readResults')
 		.input(DatasetRefSchema.extend({ itemId: z.string().uuid() }))
 		.query(({ ctx, input }) => itemResults.getItemResults(ctx.db, ctx.membership, input)),
 
 	/** A dataset's judge runs and label sources, with counts. */
-	datasetSources: projectProcedure(roles.readResults)
+	datasetSources: projectProcedure('readResults')
 		.input(DatasetRefSchema)
 		.query(({ ctx, input }) => itemResults.getDatasetResultSources(ctx.db, ctx.membership, input.datasetId))
 });

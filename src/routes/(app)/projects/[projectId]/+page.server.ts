@@ -5,8 +5,8 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	const { project } = await event.parent();
-	// Statistics are results: annotators never receive them (the procedure refuses them too).
-	if (project.role === 'annotator') return { stats: null, canReadStats: false };
+	// Statistics are results (auth/policy.ts): annotators never receive them, and the procedure refuses them too.
+	if (!project.capabilities.readResults) return { stats: null, canReadStats: false };
 	const caller = await serverCaller(event);
 	const stats = await loadOrThrow(event.url, () => caller.projects.stats({ projectId: project.id }));
 	return { stats, canReadStats: true };

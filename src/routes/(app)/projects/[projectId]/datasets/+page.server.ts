@@ -6,7 +6,7 @@ export const load: PageServerLoad = async (event) => {
 	const { project } = await event.parent();
 	event.depends('concord:imports');
 	const caller = await serverCaller(event);
-	const isAdmin = project.role === 'admin';
+	const isAdmin = project.capabilities.admin;
 	const [datasets, imports] = await loadOrThrow(event.url, () =>
 		Promise.all([
 			caller.datasets.list({ projectId: project.id }),

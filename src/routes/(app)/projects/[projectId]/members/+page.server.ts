@@ -2,7 +2,7 @@ import { redirect } from '@sveltejs/kit';
 import { failAction, loadOrThrow } from '$lib/server/http/route-errors';
 import { serverCaller } from '$lib/server/trpc/caller';
 import { m } from '$lib/paraglide/messages.js';
-import type { ProjectRoleName } from '$lib/schemas/project';
+import type { ProjectRole } from '$lib/schemas/project';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -12,7 +12,7 @@ export const load: PageServerLoad = async (event) => {
 	const [members, invitations] = await Promise.all([
 		loadOrThrow(event.url, () => caller.members.list({ projectId })),
 		// Pending invitations are an admin tool; others never ask for them.
-		project.role === 'admin'
+		project.capabilities.admin
 			? loadOrThrow(event.url, () => caller.invitations.list({ projectId }))
 			: Promise.resolve(null)
 	]);
@@ -32,7 +32,7 @@ export const actions: Actions = {
 			await caller.members.updateRole({
 				projectId: event.params.projectId,
 				userId,
-				role: str(form, 'role') as ProjectRoleName
+				role: str(form, 'role') as ProjectRole
 			});
 		} catch (err) {
 			return failAction(err, { form: `member:${userId}`, messages: reasonMessages() });
@@ -64,7 +64,7 @@ export const actions: Actions = {
 			const caller = await serverCaller(event);
 			const created = await caller.invitations.create({
 				projectId: event.params.projectId,
-				role: values.role as ProjectRoleName,
+				role: values.role as ProjectRole,
 				email: values.email
 			});
 			// The token exists only in this response: show the full link once.

@@ -19,8 +19,9 @@ export const load: PageServerLoad = async (event) => {
 			caller.datasets.categories({ ...ref, ...filters })
 		])
 	);
-	// Judge runs and label sources are results: annotators are never sent them (the procedure refuses them too).
-	const sources =
-		project.role === 'annotator' ? null : await loadOrThrow(event.url, () => caller.results.datasetSources(ref));
-	return { dataset, page, systems, facets, sources, filters, isAdmin: project.role === 'admin' };
+	// Judge runs and label sources are results (auth/policy.ts): annotators are never sent them (the procedure refuses them too).
+	const sources = project.capabilities.readResults
+		? await loadOrThrow(event.url, () => caller.results.datasetSources(ref))
+		: null;
+	return { dataset, page, systems, facets, sources, filters, isAdmin: project.capabilities.admin };
 };

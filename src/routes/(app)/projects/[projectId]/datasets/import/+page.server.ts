@@ -9,7 +9,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Admins only. `?dataset=<id>` preselects the target; `?import=<id>` reopens an import where it stands. */
 export const load: PageServerLoad = async (event) => {
 	const { project } = await event.parent();
-	if (project.role !== 'admin') error(403, { message: m.import_admin_only(), code: 'FORBIDDEN' });
+	if (!project.capabilities.admin) error(403, { message: m.import_admin_only(), code: 'FORBIDDEN' });
 	const caller = await serverCaller(event);
 	const importParam = event.url.searchParams.get('import');
 	const datasetParam = event.url.searchParams.get('dataset');

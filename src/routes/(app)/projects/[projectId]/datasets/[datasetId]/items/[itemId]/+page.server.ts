@@ -10,8 +10,8 @@ export const load: PageServerLoad = async (event) => {
 	const ref = { projectId: project.id, datasetId: event.params.datasetId, itemId: event.params.itemId };
 	const [item, results] = await Promise.all([
 		loadOrThrow(event.url, () => caller.datasets.item({ ...ref, ...filters })),
-		// Verdicts and labels are results: annotators are never sent them (the procedure refuses them too).
-		project.role === 'annotator' ? null : loadOrThrow(event.url, () => caller.results.item(ref))
+		// Verdicts and labels are results (auth/policy.ts): annotators are never sent them (the procedure refuses them too).
+		project.capabilities.readResults ? loadOrThrow(event.url, () => caller.results.item(ref)) : null
 	]);
 	return { item, results, filters };
 };
