@@ -46,6 +46,13 @@ const EnvSchema = z.object({
 		.int()
 		.positive()
 		.default(1024 ** 2),
+	/** 32 bytes, base64: encrypts API keys stored in the database (AES-256-GCM, llm/secrets.ts). */
+	CONCORD_SECRET_KEY: z
+		.string()
+		.optional()
+		.refine((v) => !v || Buffer.from(v, 'base64').length === 32, {
+			message: 'must be 32 bytes in base64 (openssl rand -base64 32)'
+		}),
 	ORIGIN: z.string().url().optional()
 });
 

@@ -94,6 +94,7 @@ export interface Database {
 	judgment: JudgmentTable;
 	annotation: AnnotationTable;
 	worker_heartbeat: WorkerHeartbeatTable;
+	llm_rate_bucket: LlmRateBucketTable;
 }
 
 export type AppUser = Selectable<AppUserTable>;
@@ -355,4 +356,12 @@ export interface WorkerHeartbeatTable {
 	worker_name: string;
 	started_at: GeneratedTimestamp;
 	beat_at: GeneratedTimestamp;
+}
+
+/** LLM provider rate limits shared by all workers (migration 0019-llm-rate-buckets); see llm/rate-limiter.ts. */
+export interface LlmRateBucketTable {
+	key: string;
+	requests: number;
+	tokens: number;
+	refilled_at: Timestamp;
 }
