@@ -155,6 +155,12 @@ export interface ImportErrorEntry {
 	reason: string;
 	/** JSON array files: the element's position, 1-based (several elements may share one line). */
 	element?: number;
+	/**
+	 * The message as an i18n key (`import_err_*` in lib/i18n/messages) with its parameters, so
+	 * pages show it in the reader's language; `reason` keeps the English text for logs and APIs.
+	 */
+	key?: string;
+	params?: Record<string, string | number>;
 }
 
 export interface ImportStats {

@@ -7,12 +7,12 @@
  */
 import { Readable } from 'node:stream';
 import { parse as parseCsv, type CsvError } from 'csv-parse';
-import { fileError, type ImportIssue } from './issues';
+import { fileError, keyedFileError, type ImportIssue } from './issues';
 import { splitJsonArray } from './json-array';
 import type { ImportLimits } from './limits';
 import { readLines, type LineResult } from './lines';
 import { describeType } from './fields';
-import { tooDeepField, tooDeepReason } from './json-depth';
+import { tooDeepField, tooDeepIssue } from './json-depth';
 
 export type Container = 'jsonl' | 'json' | 'csv';
 
@@ -80,7 +80,15 @@ function parseObject(text: string, line: number, element?: number): RawRecord | 
 	try {
 		value = JSON.parse(text);
 	} catch (error) {
-		return { line, field: null, reason: `Invalid JSON on ${where}: ${(error as Error).message}`, ...at };
+		const detail = (error as Error).message;
+		return {
+			line,
+			field: null,
+			reason: `Invalid JSON on ${where}: ${detail}`,
+			key: 'import_err_invalid_json',
+			params: { detail },
+			...at
+		};
 	}
 	if (!value || typeof value !== 'object' || Array.isArray(value)) {
 		return {
@@ -92,7 +100,7 @@ function parseObject(text: string, line: number, element?: number): RawRecord | 
 	}
 	const record = value as Record<string, unknown>;
 	const deep = tooDeepField(record);
-	if (deep !== undefined) return { line, field: deep, reason: tooDeepReason(), ...at };
+	if (deep !== undefined) return { line, field: deep, ...tooDeepIssue(), ...at };
 	return { line, value: record, ...at };
 }
 
@@ -197,7 +205,9 @@ async function* csvRecords(
 			pendingIssues.push({
 				line,
 				field: null,
-				reason: `CSV: this row has ${record.length} fields but the header has ${header.length} (ragged row).`
+				reason: `CSV: this row has ${record.length} fields but the header has ${header.length} (ragged row).`,
+				key: 'import_err_ragged_row',
+				params: { fields: record.length, header: header.length }
 			});
 			continue;
 		}
@@ -207,7 +217,7 @@ async function* csvRecords(
 		batch.push({ line, value });
 		if (batch.length >= 100) yield flush();
 	}
-	if (!header) throw fileError('The CSV file has no header row.', 1);
+	if (!header) throw keyedFileError({ key: 'import_err_csv_no_header' }, 'The CSV file has no header row.', 1);
 	yield flush();
 }
 

@@ -5,7 +5,7 @@
  */
 import type { ChatMessage, JsonObject } from '../db/schema';
 import type { ImportIssue } from './issues';
-import { depthExceeds, MAX_JSON_DEPTH, tooDeepReason } from './json-depth';
+import { depthExceeds, MAX_JSON_DEPTH, tooDeepIssue } from './json-depth';
 import { formatBytes, type ImportLimits } from './limits';
 
 const ROLES = new Set(['system', 'user', 'assistant']);
@@ -33,8 +33,8 @@ export class FieldReader {
 		return Object.hasOwn(this.obj, field) ? this.obj[field] : undefined;
 	}
 
-	fail(field: string, reason: string): null {
-		this.issues.push({ line: this.line, field, reason });
+	fail(field: string, reason: string, key?: string): null {
+		this.issues.push(key ? { line: this.line, field, reason, key } : { line: this.line, field, reason });
 		return null;
 	}
 
@@ -68,9 +68,10 @@ export class FieldReader {
 	string(field: string, opts: { required?: boolean; allowEmpty?: boolean } = {}): string | null {
 		const v = this.get(field);
 		if (v === undefined || v === null || (this.csv && v === ''))
-			return opts.required ? this.fail(field, 'is required but missing.') : null;
+			return opts.required ? this.fail(field, 'is required but missing.', 'import_err_field_missing') : null;
 		if (typeof v !== 'string') return this.fail(field, `must be a string, got ${describeType(v)}.`);
-		if (!opts.allowEmpty && v.trim() === '') return opts.required ? this.fail(field, 'is required but empty.') : null;
+		if (!opts.allowEmpty && v.trim() === '')
+			return opts.required ? this.fail(field, 'is required but empty.', 'import_err_field_empty') : null;
 		return this.checkText(field, v);
 	}
 
@@ -78,11 +79,11 @@ export class FieldReader {
 	id(field: string, opts: { required?: boolean } = { required: true }): string | null {
 		const v = this.get(field);
 		if (v === undefined || v === null || v === '')
-			return opts.required ? this.fail(field, 'is required but missing.') : null;
+			return opts.required ? this.fail(field, 'is required but missing.', 'import_err_field_missing') : null;
 		if (typeof v === 'number' && Number.isSafeInteger(v)) return String(v);
 		if (typeof v !== 'string') return this.fail(field, `must be a string or an integer id, got ${describeType(v)}.`);
 		const s = v.trim();
-		if (s === '') return this.fail(field, 'is required but empty.');
+		if (s === '') return this.fail(field, 'is required but empty.', 'import_err_field_empty');
 		if (s.length > MAX_ID_CHARS) return this.fail(field, `is longer than ${MAX_ID_CHARS} characters.`);
 		return this.checkText(field, s);
 	}
@@ -173,15 +174,17 @@ export class FieldReader {
 		} catch (error) {
 			return this.fail(field, `is not valid JSON (${(error as Error).message}).`);
 		}
-		if (value !== null && typeof value === 'object' && depthExceeds(value, MAX_JSON_DEPTH))
-			return this.fail(field, tooDeepReason());
+		if (value !== null && typeof value === 'object' && depthExceeds(value, MAX_JSON_DEPTH)) {
+			this.issues.push({ line: this.line, field, ...tooDeepIssue() });
+			return null;
+		}
 		return value;
 	}
 
 	number(field: string, opts: { required?: boolean; min?: number; max?: number } = {}): number | null {
 		let v = this.get(field);
 		if (v === undefined || v === null || v === '')
-			return opts.required ? this.fail(field, 'is required but missing.') : null;
+			return opts.required ? this.fail(field, 'is required but missing.', 'import_err_field_missing') : null;
 		if (this.csv && typeof v === 'string') v = Number(v.trim());
 		if (typeof v !== 'number' || !Number.isFinite(v))
 			return this.fail(field, `must be a number, got ${describeType(this.get(field))}.`);

@@ -19,13 +19,30 @@ export class ImportFileError extends Error {
 	}
 }
 
+/** An i18n key (`import_err_*`) and its parameters: how pages show an issue in the reader's language. */
+export interface MessageRef {
+	key: string;
+	params?: Record<string, string | number>;
+}
+
 export function fileError(
 	reason: string,
 	line = 0,
 	field: string | null = null,
+	kind: 'content' | 'too-large' = 'content',
+	message?: MessageRef
+) {
+	return new ImportFileError({ line, field, reason, ...message }, kind);
+}
+
+/** A file-level problem with its message key: `fileError` with the key first. */
+export function keyedFileError(
+	message: MessageRef,
+	reason: string,
+	line = 0,
 	kind: 'content' | 'too-large' = 'content'
 ) {
-	return new ImportFileError({ line, field, reason }, kind);
+	return fileError(reason, line, null, kind, message);
 }
 
 /** Keeps the first `cap` issues in line order of discovery and counts all of them. */
@@ -64,7 +81,14 @@ export function storableText(text: string): string {
 }
 
 export function storableIssue(issue: ImportIssue): ImportIssue {
-	const field = issue.field === null ? null : storableText(issue.field);
-	const reason = storableText(issue.reason);
-	return field === issue.field && reason === issue.reason ? issue : { ...issue, field, reason };
+	const out = {
+		...issue,
+		field: issue.field === null ? null : storableText(issue.field),
+		reason: storableText(issue.reason)
+	};
+	if (issue.params)
+		out.params = Object.fromEntries(
+			Object.entries(issue.params).map(([k, v]) => [k, typeof v === 'string' ? storableText(v) : v])
+		);
+	return out;
 }

@@ -36,3 +36,7 @@ export function depthExceeds(value: object, max: number): boolean {
 export function tooDeepReason(max = MAX_JSON_DEPTH): string {
 	return `nests objects or arrays more than ${max} levels deep, which Concord does not accept.`;
 }
+
+export function tooDeepIssue(max = MAX_JSON_DEPTH) {
+	return { reason: tooDeepReason(max), key: 'import_err_too_deep', params: { max } };
+}

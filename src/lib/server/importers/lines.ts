@@ -27,11 +27,19 @@ export function decodeLine(bytes: Buffer, no: number): LineResult {
 			error: {
 				line: no,
 				field: null,
-				reason: `Line ${no} is not valid UTF-8 (at byte ${firstBadByte(body)} of the line). Save the file as UTF-8.`
+				...notUtf8(no, firstBadByte(body))
 			}
 		};
 	}
 	return { no, text: body.toString('utf8') };
+}
+
+function notUtf8(line: number, byte: number) {
+	return {
+		reason: `Line ${line} is not valid UTF-8 (at byte ${byte} of the line). Save the file as UTF-8.`,
+		key: 'import_err_not_utf8',
+		params: { line, byte }
+	};
 }
 
 /** Position of the first invalid UTF-8 sequence (for the error message only; slow path). */

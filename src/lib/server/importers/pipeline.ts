@@ -5,7 +5,7 @@
  * validate the mapping; `batches` then streams the rest. Memory stays flat: one
  * input chunk and one batch of records are alive at a time.
  */
-import { fileError, type ImportIssue } from './issues';
+import { fileError, keyedFileError, type ImportIssue } from './issues';
 import type { ImportLimits } from './limits';
 import { readContainer, sniffContainer, type ContainerInfo, type RawBatch, type RawRecord } from './containers';
 import { decodeSource } from './source';
@@ -94,8 +94,8 @@ async function readHead(decoded: AsyncGenerator<Buffer>): Promise<Buffer[]> {
 	for (;;) {
 		const n = await decoded.next();
 		if (n.done) {
-			if (size === 0) throw fileError('The file is empty.');
-			throw fileError('The file has no records (only blank lines or spaces).');
+			if (size === 0) throw keyedFileError({ key: 'import_err_empty_file' }, 'The file is empty.');
+			throw keyedFileError({ key: 'import_err_no_records' }, 'The file has no records (only blank lines or spaces).');
 		}
 		head.push(n.value);
 		size += n.value.byteLength;
@@ -114,7 +114,8 @@ export async function openImport(chunks: AsyncIterable<Uint8Array>, options: Ope
 	const container = sniffContainer(Buffer.concat(head), options.fileName);
 	if (!container) {
 		await decoded.return(undefined);
-		throw fileError(
+		throw keyedFileError(
+			{ key: 'import_err_unknown_container' },
 			'Unknown format: the file is not JSON, JSON Lines or CSV/TSV (CSV needs a header row with at least two columns, or a .csv name).',
 			1
 		);
@@ -137,7 +138,11 @@ export async function openImport(chunks: AsyncIterable<Uint8Array>, options: Ope
 	}
 	if (!fields) {
 		const issues = early.flatMap((b) => b.issues);
-		if (issues.length === 0) throw fileError('The file has no records (only blank lines or an empty array).');
+		if (issues.length === 0)
+			throw keyedFileError(
+				{ key: 'import_err_no_records' },
+				'The file has no records (only blank lines or an empty array).'
+			);
 		// Every record is bad: report them all under a generic format so nothing is hidden.
 		fields = [];
 	}
@@ -146,7 +151,8 @@ export async function openImport(chunks: AsyncIterable<Uint8Array>, options: Ope
 	const format = options.format ?? candidates[0]?.id;
 	if (!format) {
 		await raw.return(undefined);
-		throw fileError(
+		throw keyedFileError(
+			{ key: 'import_err_unknown_fields', params: { fields: fields.join(', ') || '—' } },
 			`Unknown format: no importer recognises the fields (${fields.join(', ') || 'none'}). Choose a format and a field mapping.`,
 			1
 		);

@@ -6,7 +6,7 @@
  * UTF-16/32 files are refused with a clear message.
  */
 import { createGunzip } from 'node:zlib';
-import { fileError } from './issues';
+import { fileError, keyedFileError } from './issues';
 import { formatBytes, type ImportLimits } from './limits';
 
 export interface SourceOptions {
@@ -57,7 +57,8 @@ async function* gunzipCapped(chunks: AsyncIterable<Buffer>, cap: number): AsyncG
 					`The gzip file inflates to more than ${formatBytes(cap)} (CONCORD_IMPORT_MAX_FILE_BYTES): refused as a possible compressed bomb.`,
 					0,
 					null,
-					'too-large'
+					'too-large',
+					{ key: 'import_err_gzip_bomb', params: { limit: formatBytes(cap) } }
 				);
 			}
 			yield out as Buffer;
@@ -65,7 +66,10 @@ async function* gunzipCapped(chunks: AsyncIterable<Buffer>, cap: number): AsyncG
 	} catch (error) {
 		if (failure) throw failure;
 		if (error instanceof Error && 'code' in error && String((error as { code: unknown }).code).startsWith('Z_')) {
-			throw fileError(`The file starts like gzip but is not a valid gzip stream (${error.message}).`);
+			throw keyedFileError(
+				{ key: 'import_err_gzip_invalid' },
+				`The file starts like gzip but is not a valid gzip stream (${error.message}).`
+			);
 		}
 		throw error;
 	} finally {
@@ -78,7 +82,8 @@ async function* gunzipCapped(chunks: AsyncIterable<Buffer>, cap: number): AsyncG
 export async function* decodeSource(chunks: AsyncIterable<Uint8Array>, options: SourceOptions): AsyncGenerator<Buffer> {
 	const raw = counted(chunks, options.onRawBytes);
 	const first = await raw.next();
-	if (first.done || first.value.byteLength === 0) throw fileError('The file is empty.');
+	if (first.done || first.value.byteLength === 0)
+		throw keyedFileError({ key: 'import_err_empty_file' }, 'The file is empty.');
 	const rest = (async function* () {
 		yield first.value;
 		yield* raw;
@@ -94,25 +99,31 @@ export async function* decodeSource(chunks: AsyncIterable<Uint8Array>, options: 
 		if (chunk.byteLength > 0) seenAny = true;
 		if (chunk.byteLength > 0) yield chunk;
 	}
-	if (!seenAny) throw fileError('The file is empty.');
+	if (!seenAny) throw keyedFileError({ key: 'import_err_empty_file' }, 'The file is empty.');
 }
 
 function checkHead(chunk: Buffer): Buffer {
 	const [a, b, c, d] = chunk;
 	if ((a === 0xff && b === 0xfe) || (a === 0xfe && b === 0xff) || (a === 0 && b === 0 && c === 0xfe && d === 0xff)) {
-		throw fileError(
+		throw keyedFileError(
+			{ key: 'import_err_utf16' },
 			'The file is UTF-16/UTF-32 encoded (it starts with a byte-order mark). Save it as UTF-8 and upload again.',
 			1
 		);
 	}
 	if (looksLikeUtf16(chunk)) {
-		throw fileError(
+		throw keyedFileError(
+			{ key: 'import_err_utf16_no_bom' },
 			'The file looks like UTF-16 without a byte-order mark (every other byte is NUL). Save it as UTF-8 and upload again.',
 			1
 		);
 	}
 	if (a === 0x50 && b === 0x4b && c === 0x03 && d === 0x04) {
-		throw fileError('Zip archives are not supported: upload each file on its own (plain or .gz).', 1);
+		throw keyedFileError(
+			{ key: 'import_err_zip' },
+			'Zip archives are not supported: upload each file on its own (plain or .gz).',
+			1
+		);
 	}
 	if (a === 0xef && b === 0xbb && c === 0xbf) return chunk.subarray(3);
 	return chunk;

@@ -205,7 +205,10 @@ export async function buildPreview(
 		if (error instanceof ReadLimitReached) {
 			error = fileError(
 				`No complete record in the first ${formatBytes(error.bytes)} of the file (decompressed): the preview reads no further. Check that the file has line breaks between records.`,
-				1
+				1,
+				null,
+				'content',
+				{ key: 'import_err_preview_limit', params: { limit: formatBytes(error.bytes) } }
 			);
 		}
 		if (!(error instanceof ImportFileError)) throw error;

@@ -142,7 +142,8 @@ export async function runImportJob(
 						line: 0,
 						field: null,
 						reason:
-							'The import stopped because of a server error (it was retried). Try again later or ask an administrator to check the logs.'
+							'The import stopped because of a server error (it was retried). Try again later or ask an administrator to check the logs.',
+						key: 'import_err_server'
 					}
 				],
 				errorCount: 1

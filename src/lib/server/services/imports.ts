@@ -19,6 +19,7 @@ import * as importsRepo from '../db/repositories/imports';
 import type { ImportErrorEntry } from '../db/schema';
 import { AppError } from '../errors';
 import { adapters, formatList, type FormatId } from '../importers/formats/index';
+import type { MessageRef } from '../importers/issues';
 import { isGzip } from '../importers/source';
 import { formatBytes, importLimits } from '../importers/limits';
 import { jobLiveness, removeJob } from '../jobs/liveness';
@@ -29,22 +30,24 @@ import { IMPORT_JOB_ATTEMPTS } from './import-runner';
 
 export const CHUNK_BYTES = 1024 * 1024;
 
+/**
+ * An upload refused as a whole: the English message, and the same as one error entry with its
+ * i18n key, which the wizard shows in the reader's language.
+ */
+function uploadError(code: 'BAD_REQUEST' | 'PAYLOAD_TOO_LARGE', reason: string, message: MessageRef, extra = {}) {
+	return new AppError(code, reason, { ...extra, errors: [{ line: 0, field: null, reason, ...message }] });
+}
+
 function tooLarge(limit: number) {
-	return new AppError(
+	return uploadError(
 		'PAYLOAD_TOO_LARGE',
 		`The file is larger than ${formatBytes(limit)} (CONCORD_IMPORT_MAX_FILE_BYTES).`,
-		{
-			limitBytes: limit,
-			errors: [
-				{
-					line: 0,
-					field: null,
-					reason: `The file is larger than ${formatBytes(limit)} (CONCORD_IMPORT_MAX_FILE_BYTES).`
-				}
-			]
-		}
+		{ key: 'import_err_too_large', params: { limit: formatBytes(limit) } },
+		{ limitBytes: limit }
 	);
 }
+
+export const emptyFile = () => uploadError('BAD_REQUEST', 'The file is empty.', { key: 'import_err_empty_file' });
 
 export const FileNameSchema = z.string().trim().min(1).max(255);
 
@@ -78,7 +81,10 @@ export async function receiveUpload(
 	const max = input.maxBytes ?? importLimits().maxFileBytes;
 	if (input.contentLength != null && input.contentLength > max) throw tooLarge(max);
 	const fileName = FileNameSchema.safeParse(input.fileName);
-	if (!fileName.success) throw new AppError('BAD_REQUEST', 'A file name (1–255 characters) is required.');
+	if (!fileName.success)
+		throw uploadError('BAD_REQUEST', 'A file name (1–255 characters) is required.', {
+			key: 'import_err_file_name'
+		});
 	await collectGarbage(db);
 	const { id } = await importsRepo.createImport(db, {
 		projectId: input.projectId,
@@ -113,10 +119,7 @@ export async function receiveUpload(
 			if (pendingLen >= CHUNK_BYTES) await flush(false);
 		}
 		await flush(true);
-		if (total === 0)
-			throw new AppError('BAD_REQUEST', 'The file is empty.', {
-				errors: [{ line: 0, field: null, reason: 'The file is empty.' }]
-			});
+		if (total === 0) throw emptyFile();
 		const gzip = head !== null && isGzip(head);
 		await importsRepo.finishUpload(db, id, { byteSize: total, gzip, sha256: hash.digest('hex') });
 		return { importId: id, byteSize: total, gzip };
@@ -125,7 +128,9 @@ export async function receiveUpload(
 		await importsRepo.deleteImport(db, id).catch(() => {});
 		if (error instanceof AppError) throw error;
 		logger.warn('upload interrupted', { importId: id, bytes: total, error });
-		throw new AppError('BAD_REQUEST', 'The upload was interrupted before the whole file arrived.');
+		throw uploadError('BAD_REQUEST', 'The upload was interrupted before the whole file arrived.', {
+			key: 'import_err_upload_interrupted'
+		});
 	}
 }
 

@@ -129,14 +129,14 @@ function checkColumns(mapping: GenericMapping, ctx: AdapterContext, csv: boolean
 
 /** Text or (JSON sources only) an array of per-turn texts. A required answer may be "" (a model can answer nothing). */
 function textOrTurns(r: FR, field: string, required: boolean): string | string[] | null {
-	if (!r.has(field)) return required ? r.fail(field, 'is required but missing.') : null;
+	if (!r.has(field)) return required ? r.fail(field, 'is required but missing.', 'import_err_field_missing') : null;
 	const v = r.get(field);
 	if (Array.isArray(v) && !r.csv) return r.stringArray(field, v, { minLength: 1 });
 	return r.string(field, { required, allowEmpty: required });
 }
 
 function readConversation(r: FR, field: string) {
-	if (!r.has(field)) return r.fail(field, 'is required but missing.');
+	if (!r.has(field)) return r.fail(field, 'is required but missing.', 'import_err_field_missing');
 	const before = r.issues.length;
 	const value = r.jsonValue(field);
 	// A cell that is not JSON at all is one problem, not two.

@@ -32,7 +32,7 @@ export const mtBenchQuestionsAdapter: FormatAdapter<z.infer<typeof NoOptions>> =
 			const category = r.string('category');
 			const turns = r.has('turns')
 				? r.stringArray('turns', raw.value.turns, { minLength: 1 })
-				: r.fail('turns', 'is required but missing.');
+				: r.fail('turns', 'is required but missing.', 'import_err_field_missing');
 			const reference = r.has('reference') ? r.stringArray('reference', raw.value.reference, { minLength: 1 }) : null;
 			if (turns && reference && reference.length !== turns.length && reference.length !== 1) {
 				r.fail('reference', `has ${reference.length} entries but the question has ${turns.length} turns.`);

@@ -12,7 +12,7 @@ import { json } from '@sveltejs/kit';
 import type { RequestEvent } from './$types';
 import { errorResponse, guardedEndpoint } from '$lib/server/http/guarded-endpoint';
 import { getRuntime } from '$lib/server/runtime';
-import { receiveUpload } from '$lib/server/services/imports';
+import { emptyFile, receiveUpload } from '$lib/server/services/imports';
 
 function headerFileName(value: string | null): string {
 	try {
@@ -25,7 +25,11 @@ function headerFileName(value: string | null): string {
 export const POST = guardedEndpoint({
 	policy: { kind: 'project', capability: 'admin' },
 	handler: async ({ request, url }: RequestEvent, { user, membership }) => {
-		if (!request.body) return errorResponse(400, 'The request has no file in its body.');
+		// A browser sends no body at all for an empty file: that is what to say.
+		if (!request.body) {
+			const empty = emptyFile();
+			return errorResponse(400, empty.message, empty.details);
+		}
 		const length = request.headers.get('content-length');
 		const result = await receiveUpload((await getRuntime()).db, {
 			projectId: membership.projectId,

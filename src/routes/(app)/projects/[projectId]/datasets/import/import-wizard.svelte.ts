@@ -18,6 +18,7 @@ import {
 } from './types';
 import { uploadFile, UploadError, type UploadHandle } from './upload';
 import { errorEntries } from './wizard-errors';
+import { issueText } from './issue-text';
 import { datasetNameFromFile } from './dataset-name';
 
 export type Step = 'choose' | 'uploading' | 'preview' | 'running' | 'done';
@@ -127,8 +128,10 @@ export class ImportWizard {
 			await this.refreshPreview();
 		} catch (error) {
 			this.step = 'choose';
-			this.message = error instanceof UploadError ? error.message : String(error);
-			this.messageErrors = errorEntries(error);
+			// A refused upload names its reason once, in the reader's language when the server keyed it.
+			const keyed = error instanceof UploadError && error.errors.length === 1 ? error.errors[0] : null;
+			this.message = keyed ? issueText(keyed) : error instanceof UploadError ? error.message : String(error);
+			this.messageErrors = keyed ? [] : errorEntries(error);
 		} finally {
 			this.upload = null;
 		}

@@ -13,6 +13,9 @@ export interface UploadErrorEntry {
 	line: number;
 	field: string | null;
 	reason: string;
+	/** i18n key and parameters of the reason (see issue-text.ts). */
+	key?: string;
+	params?: Record<string, string | number>;
 }
 
 export class UploadError extends Error {
