@@ -223,18 +223,23 @@ const cases: Case[] = [
 		fileName: 'a.jsonl',
 		format: 'jsonl',
 		mapping: M,
-		data: jl(ok(1), ok(2), ok(3), ok(2)),
-		rows: [[4, 'id']]
+		data: jl(ok(1), ok(2), ok(3), ok(2, { answer: 'Another answer' })),
+		rows: [
+			[4, 'id'],
+			[4, 'answer']
+		]
 	},
 	{
 		name: 'duplicate item × system three times',
 		fileName: 'a.jsonl',
 		format: 'jsonl',
 		mapping: M,
-		data: jl(ok(1), ok(1), ok(1)),
+		data: jl(ok(1), ok(1, { answer: 'x' }), ok(1, { answer: 'y' })),
 		rows: [
 			[2, 'id'],
-			[3, 'id']
+			[2, 'answer'],
+			[3, 'id'],
+			[3, 'answer']
 		]
 	},
 	{
@@ -250,8 +255,11 @@ const cases: Case[] = [
 		fileName: 'a.jsonl',
 		format: 'jsonl',
 		mapping: { externalId: 'id', prompt: 'prompt' },
-		data: jl({ id: 1, prompt: 'a' }, { id: 2, prompt: 'b' }, { id: 1, prompt: 'a' }),
-		rows: [[3, 'id']]
+		data: jl({ id: 1, prompt: 'a' }, { id: 2, prompt: 'b' }, { id: 1, prompt: 'c' }),
+		rows: [
+			[3, 'id'],
+			[3, 'prompt']
+		]
 	},
 	// sizes and characters
 	{
@@ -499,8 +507,11 @@ const cases: Case[] = [
 		fileName: 'a.csv',
 		format: 'csv',
 		mapping: M,
-		data: 'id,prompt,model,answer\nq1,p,m,a\nq2,p,m,a\nq1,p,m,a\n',
-		rows: [[4, 'id']]
+		data: 'id,prompt,model,answer\nq1,p,m,a\nq2,p,m,a\nq1,p,m,b\n',
+		rows: [
+			[4, 'id'],
+			[4, 'answer']
+		]
 	},
 	{
 		name: 'CSV empty prompt cell',
@@ -552,8 +563,11 @@ const cases: Case[] = [
 		name: 'MT-Bench duplicate question_id',
 		fileName: 'question.jsonl',
 		format: 'mt-bench-questions',
-		data: jl(q(81, ['a']), q(82, ['b']), q(81, ['a'])),
-		rows: [[3, 'question_id']]
+		data: jl(q(81, ['a']), q(82, ['b']), q(81, ['c'])),
+		rows: [
+			[3, 'question_id'],
+			[3, 'turns']
+		]
 	},
 	{
 		name: 'MT-Bench reference count mismatch',
@@ -605,7 +619,7 @@ const cases: Case[] = [
 		name: 'AlpacaEval duplicate instruction pair',
 		fileName: 'annotations.json',
 		format: 'alpaca-eval-annotations',
-		data: JSON.stringify([pair(), pair()], null, 1),
+		data: JSON.stringify([pair(), pair({ preference: 1.8 })], null, 1),
 		rows: [[10, 'instruction']]
 	},
 	{

@@ -284,3 +284,48 @@ describe('blank lines and one-line arrays', () => {
 		expect(r.errors).toEqual([expect.objectContaining({ line: 1, element: 3, field: 'label' })]);
 	});
 });
+
+describe('exact duplicate lines', () => {
+	it('skips an identical repeated row and counts it, in preview and import', async () => {
+		const data = [row(1), row(2), row(2), row(3), row(2)].join('\n') + '\n';
+		const { importId, preview: pv } = await uploadAndPreview(data, 'dups.jsonl', { format: 'jsonl', mapping: M });
+		expect(pv.errors).toEqual([]);
+		expect(pv.rows.map((r) => r.line)).toEqual([1, 2, 4]);
+		await h.caller(p.admin).imports.start({
+			projectId: p.projectId,
+			importId,
+			newDatasetName: 'dups',
+			format: 'jsonl',
+			mapping: M
+		});
+		const r = await h.run(p, importId);
+		expect(r.status).toBe('succeeded');
+		expect(r.stats).toMatchObject({ rows: 5, itemsAdded: 3, answersAdded: 3, duplicatesSkipped: 4 });
+	});
+
+	it('skips a repeated vote line instead of counting the vote twice', async () => {
+		const vote = JSON.stringify({ num: 7, question_id: 'q', model_a: 'a', model_b: 'b', winner: 'model_a' });
+		const r = await h.importFile(
+			p,
+			{ data: `${vote}\n${vote}\n`, fileName: 'votes.jsonl' },
+			{ newDatasetName: 'dup-votes', format: 'arena-votes', mapping: { voter: 'judge', judgeName: 'j' } }
+		);
+		expect(r.status).toBe('succeeded');
+		expect(r.stats).toMatchObject({ judgmentsAdded: 1 });
+	});
+
+	it('still rejects the same key with different content', async () => {
+		const r = await h.importFile(
+			p,
+			{ data: [row(1), row(1, { answer: 'Changed' })].join('\n'), fileName: 'conflict.jsonl' },
+			{ newDatasetName: 'dup-conflict', format: 'jsonl', mapping: M }
+		);
+		expect(r.status).toBe('failed');
+		// Both are true: the key repeats, and its answer differs.
+		expect(r.errors.map((e) => [e.line, e.field])).toEqual([
+			[2, 'id'],
+			[2, 'answer']
+		]);
+		expect(r.errors[0].reason).toMatch(/with different content: first seen at line 1/);
+	});
+});

@@ -20,6 +20,14 @@ function row(values: Partial<Record<Col, string>>): string {
 	return cells.join('\t') + '\n';
 }
 
+/**
+ * What a record says, without where it says it: two lines with the same hash are the same row
+ * repeated (skipped); the same key with another hash is a conflict.
+ */
+export function recordHash(rec: NormalizedRecord): string {
+	return sha256Hex(JSON.stringify({ ...rec, line: 0 }));
+}
+
 const bool = (b: boolean) => (b ? 't' : 'f');
 const json = (v: unknown) => copyText(v === null || v === undefined ? null : JSON.stringify(v));
 const num = (n: number | null) => (n === null ? N : String(n));
@@ -34,7 +42,12 @@ export class StageEncoder {
 	encode(rec: NormalizedRecord): string {
 		let out = '';
 		let keyCols: Partial<Record<Col, string>> = rec.key
-			? { dup_key: copyText(rec.key.value), dup_field: copyText(rec.key.field), dup_label: copyText(rec.key.label) }
+			? {
+					dup_key: copyText(rec.key.value),
+					dup_field: copyText(rec.key.field),
+					dup_label: copyText(rec.key.label),
+					dup_hash: recordHash(rec)
+				}
 			: {};
 		// The first staged row of a record carries its duplicate-check key.
 		const take = () => {

@@ -21,6 +21,8 @@ export async function checkStaged(
 ): Promise<ImportTarget> {
 	const { imp, issues } = args;
 	const target = await resolveTarget(tx, imp);
+	// Before samples are numbered: a repeated verdict line must not become sample 1.
+	await staging.dropIdenticalRepeats(tx.client);
 	await staging.assignJudgmentSamples(tx.client);
 	const found = await staging.findStageProblems(tx.client, {
 		datasetId: target.existingId,

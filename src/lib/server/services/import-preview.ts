@@ -12,6 +12,7 @@ import { ImportFileError, fileError } from '../importers/issues';
 import { formatBytes, importLimits } from '../importers/limits';
 import type { NormalizedRecord } from '../importers/normalized';
 import { openImport, ReadLimitReached, type NormalizedBatch } from '../importers/pipeline';
+import { recordHash } from '../importers/stage-rows';
 
 export const PREVIEW_ROWS = 20;
 /** Decoded bytes a preview reads at most: room for its rows, whatever the file inflates to. */
@@ -175,20 +176,23 @@ export async function buildPreview(
 			suggestedMapping: opened.suggestedMapping
 		});
 		base.errors.push(...opened.mappingIssues);
-		const seen = new Map<string, number>();
+		// Like the import: an identical repeat is skipped, the same key with other content is an error.
+		const seen = new Map<string, { line: number; hash: string }>();
 		try {
 			for await (const batch of readUntilLimit(opened.batches)) {
 				for (const r of batch.records) {
 					if (base.rows.length >= PREVIEW_ROWS) break;
 					if (r.key) {
 						const first = seen.get(r.key.value);
-						if (first !== undefined)
+						const hash = recordHash(r);
+						if (first === undefined) seen.set(r.key.value, { line: r.line, hash });
+						else if (first.hash === hash) continue;
+						else
 							base.errors.push({
 								line: r.line,
 								field: r.key.field,
-								reason: `Duplicate ${r.key.label}: first seen at line ${first}.`
+								reason: `Duplicate ${r.key.label} with different content: first seen at line ${first.line}.`
 							});
-						else seen.set(r.key.value, r.line);
 					}
 					base.rows.push(toRow(r));
 				}

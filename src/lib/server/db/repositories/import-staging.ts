@@ -21,6 +21,7 @@ const STAGE_TABLE = [
 	['dup_key', 'text'],
 	['dup_field', 'text'],
 	['dup_label', 'text'],
+	['dup_hash', 'text'],
 	['id_field', 'text'],
 	['src_field', 'text'],
 	['item_key', 'text'],
@@ -67,6 +68,24 @@ export async function createStage(client: pg.ClientBase): Promise<void> {
 export const stageCopySql = `copy import_stage (${STAGE_COLUMNS.join(', ')}) from stdin`;
 
 /** Imported verdicts without an explicit sample: the k-th repeat of a key in the file is sample k. */
+/**
+ * A record repeated identically (same key, same content) is skipped, as the README promises:
+ * every staged row of its later lines is removed before the checks and the merge, so the
+ * merge never sees it and the import counts it among the skipped duplicates. The same key
+ * with different content stays staged and is reported by the duplicate check.
+ */
+export async function dropIdenticalRepeats(client: pg.ClientBase): Promise<number> {
+	const res = await client.query(`
+		with repeats as (
+		  select line from (
+		    select line, dup_hash, first_value(dup_hash) over (partition by dup_key order by line) as first_hash,
+		           min(line) over (partition by dup_key) as first_line
+		    from import_stage where dup_key is not null) x
+		  where line > first_line and dup_hash = first_hash)
+		delete from import_stage s using repeats r where s.line = r.line`);
+	return res.rowCount ?? 0;
+}
+
 export async function assignJudgmentSamples(client: pg.ClientBase): Promise<void> {
 	await client.query(`
 		update import_stage s set sample = x.rn - 1
@@ -82,7 +101,8 @@ export async function assignJudgmentSamples(client: pg.ClientBase): Promise<void
  */
 const CHECKS: string[] = [
 	// The same record key twice in the file.
-	`select line, dup_field as field, format('Duplicate %s: first seen at line %s.', dup_label, first_line) as reason
+	// (Identical repeats were dropped by dropIdenticalRepeats: what remains differs from the first.)
+	`select line, dup_field as field, format('Duplicate %s with different content: first seen at line %s.', dup_label, first_line) as reason
 	 from (select line, dup_field, dup_label, min(line) over (partition by dup_key) as first_line from import_stage where dup_key is not null) x
 	 where line > first_line`,
 	// An item repeated with different content inside the file.
