@@ -369,7 +369,7 @@ describe('generic CSV and JSONL with a mapping', () => {
 		const p = await h.project('Preview');
 		const caller = h.caller(p.admin);
 		const id = await h.upload(p, {
-			data: '{"id": 1, "prompt": "a"}\n{"id": 2, "prompt": 5}\nnot json\n{"id": 1, "prompt": "a"}\n',
+			data: '{"id": 1, "prompt": "a"}\n{"id": 2, "prompt": 5}\nnot json\n{"id": 1, "prompt": "b"}\n',
 			fileName: 'x.jsonl'
 		});
 		const pv = await caller.imports.preview({

@@ -67,7 +67,15 @@ describe('import pipeline', () => {
 			[2, 'multi\nline', ['a|b']],
 			[4, 'short', ['x', 'y']]
 		]);
-		expect(r.issues).toEqual([{ line: 5, field: null, reason: expect.stringMatching(/ragged/) }]);
+		expect(r.issues).toEqual([
+			{
+				line: 5,
+				field: null,
+				reason: expect.stringMatching(/ragged/),
+				key: 'import_err_ragged_row',
+				params: { fields: 4, header: 3 }
+			}
+		]);
 	});
 
 	it('refuses UTF-16 files and empty files', async () => {
