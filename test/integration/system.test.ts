@@ -7,11 +7,7 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-describe('system router', () => {
-	it('answers health through the real router and database', async () => {
-		await expect(h.caller().system.health()).resolves.toEqual({ ok: true });
-	});
-
+describe('schema', () => {
 	it('has applied the foundation migration', async () => {
 		const row = await h.db
 			.selectFrom('kysely_migration' as never)

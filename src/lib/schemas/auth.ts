@@ -43,12 +43,6 @@ export const EmailSchema = z
 	.max(EMAIL_MAX, `Email is at most ${EMAIL_MAX} characters.`)
 	.pipe(z.email('Enter a valid email address.'));
 
-export const SignInSchema = z.object({
-	email: z.string().trim().min(1, 'Email is required.').max(EMAIL_MAX, `Email is at most ${EMAIL_MAX} characters.`),
-	password: PasswordInputSchema
-});
-export type SignIn = z.infer<typeof SignInSchema>;
-
 export const SignUpSchema = z.object({
 	email: EmailSchema,
 	displayName: DisplayNameSchema,

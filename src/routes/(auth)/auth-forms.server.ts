@@ -10,7 +10,7 @@ import { EMAIL_MAX, PASSWORD_MAX, PASSWORD_MIN, passwordLengthProblem } from '$l
 import { DISPLAY_NAME_MAX } from '$lib/schemas/project';
 import { readSessionCookie, setSessionCookie } from '$lib/server/auth/cookies';
 import type { IssuedSession } from '$lib/server/auth/sessions';
-import { AppError } from '$lib/server/errors';
+import { AppError, appErrorMapping } from '$lib/server/errors';
 import { getRuntime } from '$lib/server/runtime';
 import type { ClientInfo } from '$lib/server/services/accounts';
 import { localeCookieOptions } from '$lib/server/services/user-preferences';
@@ -117,10 +117,9 @@ export function messageFor(error: unknown, now = new Date()): string | undefined
 	return undefined;
 }
 
-export function statusOf(error: unknown): 400 | 401 | 403 | 404 | 409 | 429 {
-	const code = error instanceof AppError ? error.code : 'BAD_REQUEST';
-	const map = { UNAUTHORIZED: 401, FORBIDDEN: 403, NOT_FOUND: 404, CONFLICT: 409, TOO_MANY_REQUESTS: 429 } as const;
-	return (map as Record<string, 401 | 403 | 404 | 409 | 429>)[code] ?? 400;
+/** The HTTP status of a refused form, from the one AppError table (errors.ts). */
+export function statusOf(error: unknown): number {
+	return error instanceof AppError ? appErrorMapping[error.code].http : 400;
 }
 
 /** The browser's explicit language choice (the Paraglide cookie), to remember for a new account. */

@@ -12,14 +12,12 @@ import { invitationsRouter } from './routers/invitations';
 import { membersRouter } from './routers/members';
 import { projectsRouter } from './routers/projects';
 import { resultsRouter } from './routers/results';
-import { systemRouter } from './routers/system';
 
 export const appRouter = router({
 	datasets: datasetsRouter,
 	demo: demoRouter,
 	imports: importsRouter,
 	results: resultsRouter,
-	system: systemRouter,
 	account: accountRouter,
 	projects: projectsRouter,
 	members: membersRouter,

@@ -34,10 +34,6 @@ export async function findUserByEmail(db: Db, email: string): Promise<UserWithPa
 		.executeTakeFirst();
 }
 
-export async function findUserById(db: Db, id: string): Promise<UserRow | undefined> {
-	return db.selectFrom('app_user').select(userColumns).where('id', '=', id).executeTakeFirst();
-}
-
 /** Whether any account exists; decides if the next sign-up becomes the first administrator. */
 export async function anyUserExists(db: Db): Promise<boolean> {
 	const row = await db.selectFrom('app_user').select('id').limit(1).executeTakeFirst();

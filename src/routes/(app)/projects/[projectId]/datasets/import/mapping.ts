@@ -26,8 +26,6 @@ export interface MappingDraft {
 	answerMetadata: string[];
 }
 
-export const GENERIC_FORMATS = ['csv', 'jsonl'] as const;
-
 export function isGenericFormat(format: string | null | undefined): boolean {
 	return format === 'csv' || format === 'jsonl';
 }
