@@ -31,7 +31,7 @@ const rows = [
 const good = [header, ...rows].join('\n') + '\n';
 // Lines count as in the file: the first record's answer spans lines 2–5 (a quoted
 // multi-line cell), so the record missing its question starts on line 6, and the
-// repeated item × system (first on line 7) on line 9.
+// item × system repeated with a different answer (first on line 7) on line 9.
 const bad =
 	[
 		header,
@@ -39,7 +39,8 @@ const bad =
 		'q1,,Photosynthesis,biology,beta,By eating sunlight.',
 		rows[2],
 		rows[3],
-		rows[2],
+		// The same item × system again with another answer: a conflict (an identical repeat would be skipped).
+		'q2,What is 12 × 12?,144,maths,alpha,Twelve dozen',
 		rows[4],
 		rows[5]
 	].join('\n') + '\n';

@@ -67,7 +67,6 @@ export async function createStage(client: pg.ClientBase): Promise<void> {
 
 export const stageCopySql = `copy import_stage (${STAGE_COLUMNS.join(', ')}) from stdin`;
 
-/** Imported verdicts without an explicit sample: the k-th repeat of a key in the file is sample k. */
 /**
  * A record repeated identically (same key, same content) is skipped, as the README promises:
  * every staged row of its later lines is removed before the checks and the merge, so the
@@ -86,6 +85,7 @@ export async function dropIdenticalRepeats(client: pg.ClientBase): Promise<numbe
 	return res.rowCount ?? 0;
 }
 
+/** Imported verdicts without an explicit sample: the k-th repeat of a key in the file is sample k. */
 export async function assignJudgmentSamples(client: pg.ClientBase): Promise<void> {
 	await client.query(`
 		update import_stage s set sample = x.rn - 1
