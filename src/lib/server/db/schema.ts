@@ -95,6 +95,11 @@ export interface Database {
 	annotation: AnnotationTable;
 	worker_heartbeat: WorkerHeartbeatTable;
 	llm_rate_bucket: LlmRateBucketTable;
+	rubric: RubricTable;
+	rubric_version: RubricVersionTable;
+	llm_provider: LlmProviderTable;
+	judge_prompt: JudgePromptTable;
+	llm_reply_cache: LlmReplyCacheTable;
 }
 
 export type AppUser = Selectable<AppUserTable>;
@@ -300,7 +305,22 @@ export interface JudgeRunTable {
 	import_id: string | null;
 	created_by: string | null;
 	created_at: GeneratedTimestamp;
+	/* Live runs (migration 0010-judges); null or defaults on imported runs. */
+	rubric_version_id: string | null;
+	provider_id: string | null;
+	provider_snapshot: NullableJsonColumn<JsonObject>;
+	options: ColumnType<JsonObject, string | undefined, string>;
+	status: JudgeRunStatus | null;
+	total: Generated<number>;
+	error: string | null;
+	cloned_from: string | null;
+	started_at: Timestamp | null;
+	finished_at: Timestamp | null;
 }
+
+export type JudgeRunStatus = 'queued' | 'running' | 'cancelling' | 'cancelled' | 'completed' | 'failed';
+/** pending/running until a worker finishes it; every judgment ends in one of the other four. */
+export type JudgmentStatus = 'pending' | 'running' | 'ok' | 'abstained' | 'unparseable' | 'failed';
 
 /** numeric columns come back from pg as strings. */
 export type NumericColumn = ColumnType<string | null, number | string | null | undefined, number | string | null>;
@@ -320,6 +340,23 @@ export interface JudgmentTable {
 	import_id: string | null;
 	revision: number | null;
 	created_at: GeneratedTimestamp;
+	/* Live judging (migration 0010-judges). */
+	status: ColumnType<JudgmentStatus, JudgmentStatus | undefined, JudgmentStatus>;
+	turn: Generated<number>;
+	prompt_hash: string | null;
+	reply_key: string | null;
+	criteria: NullableJsonColumn<Record<string, number>>;
+	flags: NullableJsonColumn<unknown>;
+	error: string | null;
+	input_tokens: number | null;
+	output_tokens: number | null;
+	cost: NumericColumn;
+	latency_ms: number | null;
+	attempts: number | null;
+	cached: boolean | null;
+	claimed_by: string | null;
+	claimed_at: Timestamp | null;
+	finished_at: Timestamp | null;
 }
 
 export type AnnotationSource = 'imported' | 'ui';
@@ -371,3 +408,89 @@ export interface LlmRateBucketTable {
 	tokens: number;
 	refilled_at: Timestamp;
 }
+
+/* ------------------------------------------------------------------------------------------------
+ * Judges (migration 0010-judges): rubrics with immutable versions, providers, prompts stored once
+ * by hash, and the reply cache. See the migration's docblock for the model.
+ */
+export interface RubricTable {
+	id: Generated<string>;
+	project_id: string;
+	name: string;
+	description: Generated<string>;
+	created_by: string | null;
+	created_at: GeneratedTimestamp;
+	archived_at: Timestamp | null;
+}
+
+/** Never updated (a trigger refuses it): every save inserts the next version. */
+export interface RubricVersionTable {
+	id: Generated<string>;
+	rubric_id: string;
+	project_id: string;
+	version: number;
+	/** A RubricContent (src/lib/judging/rubric-schema.ts). */
+	content: JsonColumn<JsonObject>;
+	content_hash: string;
+	mode: JudgeMode;
+	note: Generated<string>;
+	created_by: string | null;
+	created_at: GeneratedTimestamp;
+}
+
+export type LlmProviderKind = 'openai-compatible' | 'azure' | 'simulated';
+
+export interface LlmProviderTable {
+	id: Generated<string>;
+	project_id: string;
+	name: string;
+	kind: LlmProviderKind;
+	base_url: Generated<string>;
+	model: string;
+	azure_api_version: string | null;
+	/** The NAME of an environment variable holding the key. */
+	api_key_env: string | null;
+	/** AES-256-GCM ciphertext (llm/secrets.ts); never returned to the browser. */
+	api_key_encrypted: string | null;
+	supports_json_schema: Generated<boolean>;
+	stream: Generated<boolean>;
+	temperature: number | null;
+	max_tokens: number | null;
+	seed: number | null;
+	concurrency: Generated<number>;
+	requests_per_minute: number | null;
+	tokens_per_minute: number | null;
+	price_input_per_million: NumericColumn;
+	price_output_per_million: NumericColumn;
+	timeout_ms: Generated<number>;
+	simulation: NullableJsonColumn<JsonObject>;
+	created_by: string | null;
+	created_at: GeneratedTimestamp;
+	updated_at: GeneratedTimestamp;
+	archived_at: Timestamp | null;
+}
+
+export interface JudgePromptTable {
+	project_id: string;
+	hash: string;
+	messages: JsonColumn<ChatMessage[]>;
+	created_at: GeneratedTimestamp;
+}
+
+export interface LlmReplyCacheTable {
+	project_id: string;
+	key: string;
+	reply: string;
+	input_tokens: number | null;
+	output_tokens: number | null;
+	cost: NumericColumn;
+	latency_ms: number | null;
+	model: string | null;
+	finish_reason: string | null;
+	structured: Generated<boolean>;
+	created_at: GeneratedTimestamp;
+}
+
+export type Rubric = Selectable<RubricTable>;
+export type RubricVersion = Selectable<RubricVersionTable>;
+export type LlmProvider = Selectable<LlmProviderTable>;
