@@ -53,6 +53,8 @@ const EnvSchema = z.object({
 		.refine((v) => !v || Buffer.from(v, 'base64').length === 32, {
 			message: 'must be 32 bytes in base64 (openssl rand -base64 32)'
 		}),
+	/** Built-in judges (judges/README.md); validated at start-up, an invalid file stops it. */
+	CONCORD_JUDGES_DIR: z.string().default('judges'),
 	ORIGIN: z.string().url().optional()
 });
 

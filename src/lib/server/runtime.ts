@@ -1,6 +1,6 @@
 /**
- * Boots what the web server and the worker share: the database (DATABASE_URL
- * or embedded), migrations, the job queue and optionally an in-process worker.
+ * Boots what the web server and the worker share: the built-in judges (validated
+ * first), the database (DATABASE_URL or embedded), migrations, the job queue and optionally an in-process worker.
  * `stop()` drains the worker first, then closes the pool, then stops an
  * embedded PostgreSQL we own — the reverse of start-up.
  */
@@ -10,6 +10,7 @@ import { createDb, createPool, type Db } from './db/client';
 import { readPublishedConnection, startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded';
 import { migrateToLatest } from './db/migrate';
 import { dataDir, env, type Env } from './env';
+import { initBuiltinJudges } from './judging/builtin-registry';
 import { createJobHandlers, createReleaseHooks } from './jobs/handlers';
 import { startSweeper } from './jobs/liveness';
 import { createQueue, startWorker, type Queue, type WorkerHandle } from './jobs/queue';
@@ -54,6 +55,9 @@ export async function resolveDatabaseUrl(
 
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 	const config = options.config ?? env();
+	// First, before any database: a wrong judge file must stop start-up, naming file and field.
+	const judges = await initBuiltinJudges(config.CONCORD_JUDGES_DIR);
+	logger.info('built-in judges loaded', { judges: judges.length });
 	const { url, embedded } = await resolveDatabaseUrl(config, options.joinOnly);
 	const pool = createPool(url, 20);
 	const db = createDb(pool);

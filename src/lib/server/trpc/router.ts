@@ -11,13 +11,17 @@ import { importsRouter } from './routers/imports';
 import { invitationsRouter } from './routers/invitations';
 import { membersRouter } from './routers/members';
 import { projectsRouter } from './routers/projects';
+import { providersRouter } from './routers/providers';
 import { resultsRouter } from './routers/results';
+import { rubricsRouter } from './routers/rubrics';
 
 export const appRouter = router({
 	datasets: datasetsRouter,
 	demo: demoRouter,
 	imports: importsRouter,
 	results: resultsRouter,
+	rubrics: rubricsRouter,
+	providers: providersRouter,
 	account: accountRouter,
 	projects: projectsRouter,
 	members: membersRouter,
