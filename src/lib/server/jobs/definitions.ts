@@ -8,7 +8,12 @@ import { z } from 'zod';
 export const jobDefinitions = {
 	'project.refresh-stats': z.object({ projectId: z.string().uuid() }),
 	/** Parses a stored upload and writes it into its dataset (services/import-runner.ts). */
-	'dataset.import': z.object({ importId: z.string().uuid() })
+	'dataset.import': z.object({ importId: z.string().uuid() }),
+	/**
+	 * Works a live judge run until no pending judgment is left (services/judge-executor.ts). A run
+	 * has `shards` such jobs (key `judge-run:<run>:<i>`), each with its share of the provider's concurrency.
+	 */
+	'judge.run': z.object({ runId: z.string().uuid(), shards: z.number().int().min(1).max(64) })
 } as const;
 
 export type JobName = keyof typeof jobDefinitions;

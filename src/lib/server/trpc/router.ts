@@ -8,6 +8,7 @@ import { authRouter } from './routers/auth';
 import { datasetsRouter } from './routers/datasets';
 import { demoRouter } from './routers/demo';
 import { importsRouter } from './routers/imports';
+import { judgeRunsRouter } from './routers/judge-runs';
 import { invitationsRouter } from './routers/invitations';
 import { membersRouter } from './routers/members';
 import { projectsRouter } from './routers/projects';
@@ -19,6 +20,7 @@ export const appRouter = router({
 	datasets: datasetsRouter,
 	demo: demoRouter,
 	imports: importsRouter,
+	judgeRuns: judgeRunsRouter,
 	results: resultsRouter,
 	rubrics: rubricsRouter,
 	providers: providersRouter,

@@ -1,0 +1,704 @@
+/**
+ * Live judge runs: the run row, its judgment units (inserted up front, set-based), the claims
+ * workers take with FOR UPDATE SKIP LOCKED, batched result writes (with the rendered prompts and
+ * the reply cache in the same statement), and the reads behind progress, summary and pages.
+ * Only services/judge-runs.ts and services/judge-executor.ts call these.
+ */
+import { sql } from 'kysely';
+import type { Db } from '../client';
+import type {
+	ChatMessage,
+	JsonObject,
+	JudgeMode,
+	JudgeRunSource,
+	JudgeRunStatus,
+	JudgmentStatus,
+	LlmProvider,
+	PresentedOrder,
+	Verdict
+} from '../schema';
+
+/* ------------------------------------------------------------------ run rows */
+
+export interface NewLiveRun {
+	projectId: string;
+	datasetId: string;
+	name: string;
+	judgeModel: string;
+	mode: JudgeMode;
+	rubricVersionId: string;
+	providerId: string;
+	providerSnapshot: JsonObject;
+	options: JsonObject;
+	clonedFrom?: string | null;
+	createdBy: string | null;
+}
+
+export async function insertLiveRun(db: Db, run: NewLiveRun): Promise<string> {
+	const row = await db
+		.insertInto('judge_run')
+		.values({
+			project_id: run.projectId,
+			dataset_id: run.datasetId,
+			source: 'live',
+			name: run.name,
+			judge_model: run.judgeModel,
+			mode: run.mode,
+			rubric_version_id: run.rubricVersionId,
+			provider_id: run.providerId,
+			provider_snapshot: JSON.stringify(run.providerSnapshot),
+			options: JSON.stringify(run.options),
+			status: 'queued',
+			cloned_from: run.clonedFrom ?? null,
+			created_by: run.createdBy
+		})
+		.returning('id')
+		.executeTakeFirstOrThrow();
+	return row.id;
+}
+
+export async function findRun(db: Db, projectId: string, runId: string) {
+	return db
+		.selectFrom('judge_run')
+		.selectAll()
+		.where('id', '=', runId)
+		.where('project_id', '=', projectId)
+		.executeTakeFirst();
+}
+
+export async function findRunById(db: Db, runId: string) {
+	return db.selectFrom('judge_run').selectAll().where('id', '=', runId).executeTakeFirst();
+}
+
+/** Merges keys into the run's metadata (e.g. how many jobs it was spread over). */
+export async function setRunMetadata(db: Db, runId: string, fields: JsonObject): Promise<void> {
+	await sql`update judge_run set metadata = metadata || ${JSON.stringify(fields)}::jsonb where id = ${runId}`.execute(
+		db
+	);
+}
+
+export async function setRunTotal(db: Db, runId: string, total: number): Promise<void> {
+	await db.updateTable('judge_run').set({ total }).where('id', '=', runId).execute();
+}
+
+/** Moves a run from one of `from` to `to`; false when it was in none of them. */
+export async function transitionRun(
+	db: Db,
+	runId: string,
+	from: JudgeRunStatus[],
+	to: JudgeRunStatus,
+	fields: { startedAt?: boolean; finishedAt?: boolean | null; error?: string | null } = {}
+): Promise<boolean> {
+	const result = await db
+		.updateTable('judge_run')
+		.set((eb) => ({
+			status: to,
+			...(fields.startedAt ? { started_at: eb.fn.coalesce('started_at', sql<Date>`now()`) } : {}),
+			...(fields.finishedAt === true ? { finished_at: sql<Date>`now()` } : {}),
+			...(fields.finishedAt === null ? { finished_at: null } : {}),
+			...(fields.error !== undefined ? { error: fields.error } : {})
+		}))
+		.where('id', '=', runId)
+		.where('status', 'in', from)
+		.executeTakeFirst();
+	return Number(result.numUpdatedRows) > 0;
+}
+
+export async function runStatus(db: Db, runId: string): Promise<JudgeRunStatus | null> {
+	const row = await db.selectFrom('judge_run').select('status').where('id', '=', runId).executeTakeFirst();
+	return row?.status ?? null;
+}
+
+/** Completes a running run when none of its judgments is pending or running (the last worker out closes it). */
+export async function completeRunIfDone(db: Db, runId: string): Promise<boolean> {
+	const result = await sql`
+		update judge_run set status = 'completed', finished_at = now()
+		where id = ${runId} and status = 'running'
+			and not exists (select 1 from judgment where run_id = ${runId} and status in ('pending', 'running'))`.execute(db);
+	return Number(result.numAffectedRows ?? 0) > 0;
+}
+
+export async function findProvider(db: Db, projectId: string, providerId: string): Promise<LlmProvider | undefined> {
+	return db
+		.selectFrom('llm_provider')
+		.selectAll()
+		.where('id', '=', providerId)
+		.where('project_id', '=', projectId)
+		.executeTakeFirst();
+}
+
+export async function findRubricVersion(db: Db, projectId: string, versionId: string) {
+	return db
+		.selectFrom('rubric_version as v')
+		.innerJoin('rubric as r', 'r.id', 'v.rubric_id')
+		.select(['v.id', 'v.rubric_id', 'v.version', 'v.content', 'v.content_hash', 'v.mode', 'r.name as rubricName'])
+		.where('v.id', '=', versionId)
+		.where('v.project_id', '=', projectId)
+		.executeTakeFirst();
+}
+
+export async function findDataset(db: Db, projectId: string, datasetId: string) {
+	return db
+		.selectFrom('dataset')
+		.select(['id', 'name'])
+		.where('id', '=', datasetId)
+		.where('project_id', '=', projectId)
+		.executeTakeFirst();
+}
+
+export async function systemIdsOfDataset(db: Db, datasetId: string, systemIds: string[]): Promise<string[]> {
+	if (systemIds.length === 0) return [];
+	const rows = await db
+		.selectFrom('candidate_answer')
+		.select('system_id')
+		.distinct()
+		.where('dataset_id', '=', datasetId)
+		.where('system_id', 'in', systemIds)
+		.execute();
+	return rows.map((r) => r.system_id);
+}
+
+/* ------------------------------------------------------------------ units */
+
+export interface UnitSelection {
+	runId: string;
+	datasetId: string;
+	mode: JudgeMode;
+	/** 'every': one unit per user turn; 'last': the last turn only. */
+	turns: 'last' | 'every';
+	samples: number;
+	bothOrders: boolean;
+	pairing: 'all-pairs' | 'baseline';
+	baselineSystemId: string | null;
+	systemIds: string[] | null;
+	categories: string[] | null;
+	sampleItems: number | null;
+	sampleSeed: number;
+}
+
+/**
+ * Inserts every judgment unit of a run as `pending`, in ONE set-based INSERT … SELECT (no rows
+ * through the application). The unique key (run, item, answers, order, sample, turn) makes a
+ * repeated call add nothing. Returns the run's unit count.
+ */
+export async function insertUnits(db: Db, s: UnitSelection): Promise<number> {
+	const systems = s.systemIds && s.systemIds.length > 0 ? s.systemIds : null;
+	const categories = s.categories && s.categories.length > 0 ? s.categories : null;
+	// Items: prompt available, category filter, then a seeded sample (md5 of seed + id orders them).
+	const items = sql`
+		select i.id, i.turn_count from dataset_item i
+		where i.dataset_id = ${s.datasetId} and i.prompt_available
+			and (${categories}::text[] is null or i.category = any(${categories}::text[]))
+		order by md5(${String(s.sampleSeed)} || i.id::text)
+		limit ${s.sampleItems ?? null}::bigint`;
+	const answers = sql`
+		select a.id, a.item_id, a.system_id, y.name as system_name from candidate_answer a
+		join system y on y.id = a.system_id
+		where a.dataset_id = ${s.datasetId} and a.available
+			and (${systems}::uuid[] is null or a.system_id = any(${systems}::uuid[]))`;
+	const turns =
+		s.turns === 'every'
+			? sql`generate_series(0, greatest(it.turn_count, 1) - 1)`
+			: sql`(select greatest(it.turn_count, 1) - 1)`;
+	const orders = s.bothOrders ? sql`(values ('ab'), ('ba'))` : sql`(values ('ab'))`;
+	if (s.mode === 'pointwise') {
+		await sql`
+			insert into judgment (run_id, item_id, answer_a_id, answer_b_id, presented_order, sample, turn, status)
+			select ${s.runId}, it.id, a.id, null, null, k.sample, t.turn, 'pending'
+			from (${items}) it
+			join (${answers}) a on a.item_id = it.id
+			cross join lateral ${turns} as t(turn)
+			cross join generate_series(0, ${s.samples - 1}) as k(sample)
+			on conflict do nothing`.execute(db);
+	} else {
+		// Pairs in answer terms: answer A is the baseline, or the system whose name sorts first.
+		const pairFilter =
+			s.pairing === 'baseline'
+				? sql`a.system_id = ${s.baselineSystemId} and b.system_id <> a.system_id`
+				: sql`(a.system_name, a.system_id) < (b.system_name, b.system_id)`;
+		await sql`
+			insert into judgment (run_id, item_id, answer_a_id, answer_b_id, presented_order, sample, turn, status)
+			select ${s.runId}, it.id, a.id, b.id, o.ord, k.sample, t.turn, 'pending'
+			from (${items}) it
+			join (${answers}) a on a.item_id = it.id
+			join (${answers}) b on b.item_id = it.id and ${pairFilter}
+			cross join lateral ${turns} as t(turn)
+			cross join ${orders} as o(ord)
+			cross join generate_series(0, ${s.samples - 1}) as k(sample)
+			on conflict do nothing`.execute(db);
+	}
+	return countUnits(db, s.runId);
+}
+
+export async function countUnits(db: Db, runId: string): Promise<number> {
+	const row = await db
+		.selectFrom('judgment')
+		.select((eb) => eb.fn.countAll<number>().as('n'))
+		.where('run_id', '=', runId)
+		.executeTakeFirstOrThrow();
+	return Number(row.n);
+}
+
+/** A clone judges exactly the units of its source run (with another provider or rubric version). */
+export async function copyUnits(db: Db, fromRunId: string, toRunId: string): Promise<number> {
+	await sql`
+		insert into judgment (run_id, item_id, answer_a_id, answer_b_id, presented_order, sample, turn, status)
+		select ${toRunId}, item_id, answer_a_id, answer_b_id, presented_order, sample, turn, 'pending'
+		from judgment where run_id = ${fromRunId}
+		on conflict do nothing`.execute(db);
+	return countUnits(db, toRunId);
+}
+
+/* ------------------------------------------------------------------ claims */
+
+/** A claimed unit with what rendering needs: the item and its answer(s). */
+export interface ClaimedUnit {
+	id: string;
+	itemId: string;
+	answerAId: string;
+	answerBId: string | null;
+	order: PresentedOrder | null;
+	sample: number;
+	turn: number;
+	promptText: string | null;
+	conversation: ChatMessage[] | null;
+	referenceText: string | null;
+	referenceTurns: string[] | null;
+	aContent: string | null;
+	aTurns: string[] | null;
+	bContent: string | null;
+	bTurns: string[] | null;
+}
+
+/**
+ * Claims up to `limit` pending units of a run (and running ones whose claim is older than
+ * `staleMs`: their worker is gone) for `claimant`, with FOR UPDATE SKIP LOCKED so concurrent
+ * workers never take the same row, and returns them with their item and answers in one statement.
+ */
+export async function claimUnits(
+	db: Db,
+	runId: string,
+	claimant: string,
+	limit: number,
+	staleMs: number
+): Promise<ClaimedUnit[]> {
+	const { rows } = await sql<ClaimedUnit>`
+		with c as (
+			select id from judgment
+			where run_id = ${runId}
+				and (status = 'pending'
+					or (status = 'running' and claimed_at < now() - make_interval(secs => ${staleMs / 1000})))
+			limit ${limit}
+			for update skip locked
+		), u as (
+			update judgment j set status = 'running', claimed_by = ${claimant}, claimed_at = now()
+			from c where j.id = c.id
+			returning j.id, j.item_id, j.answer_a_id, j.answer_b_id, j.presented_order, j.sample, j.turn
+		)
+		select u.id, u.item_id as "itemId", u.answer_a_id as "answerAId", u.answer_b_id as "answerBId",
+			u.presented_order as "order", u.sample, u.turn,
+			i.prompt_text as "promptText", i.conversation, i.reference_text as "referenceText",
+			i.reference_turns as "referenceTurns",
+			a.content as "aContent", a.turns as "aTurns", b.content as "bContent", b.turns as "bTurns"
+		from u
+		join dataset_item i on i.id = u.item_id
+		join candidate_answer a on a.id = u.answer_a_id
+		left join candidate_answer b on b.id = u.answer_b_id`.execute(db);
+	return rows;
+}
+
+/** Hands claims back (a cancelled run, a stopping worker): the rows are pending again. */
+export async function releaseClaims(db: Db, runId: string, claimant: string, ids?: string[]): Promise<number> {
+	let q = db
+		.updateTable('judgment')
+		.set({ status: 'pending', claimed_by: null, claimed_at: null })
+		.where('run_id', '=', runId)
+		.where('status', '=', 'running')
+		.where('claimed_by', '=', claimant);
+	if (ids) {
+		if (ids.length === 0) return 0;
+		q = q.where('id', 'in', ids);
+	}
+	const result = await q.executeTakeFirst();
+	return Number(result.numUpdatedRows);
+}
+
+/** Claims of one job on any worker (`job:<id>@…`) back to pending: that job's earlier attempt is dead. */
+export async function releaseClaimsByPrefix(db: Db, runId: string, prefix: string): Promise<number> {
+	const result = await db
+		.updateTable('judgment')
+		.set({ status: 'pending', claimed_by: null, claimed_at: null })
+		.where('run_id', '=', runId)
+		.where('status', '=', 'running')
+		.where('claimed_by', 'like', `${prefix.replace(/[\\%_]/g, '\\$&')}%`)
+		.executeTakeFirst();
+	return Number(result.numUpdatedRows);
+}
+
+/** Every running row of a run back to pending (cancel of a run whose workers are gone). */
+export async function releaseAllClaims(db: Db, runId: string): Promise<number> {
+	const result = await db
+		.updateTable('judgment')
+		.set({ status: 'pending', claimed_by: null, claimed_at: null })
+		.where('run_id', '=', runId)
+		.where('status', '=', 'running')
+		.executeTakeFirst();
+	return Number(result.numUpdatedRows);
+}
+
+/** Failed rows whose error a later try may cure (rate limits, timeouts …) go back to pending. */
+export async function requeueRetryableFailures(db: Db, runId: string): Promise<number> {
+	const result = await sql`
+		update judgment set status = 'pending', error = null, claimed_by = null, claimed_at = null, finished_at = null
+		where run_id = ${runId} and status = 'failed' and (raw -> 'error' ->> 'retryable')::boolean`.execute(db);
+	return Number(result.numAffectedRows ?? 0);
+}
+
+/* ------------------------------------------------------------------ results */
+
+export interface UnitResult {
+	id: string;
+	status: Exclude<JudgmentStatus, 'pending' | 'running'>;
+	verdict: Verdict | null;
+	score: number | null;
+	preference: number | null;
+	criteria: Record<string, number> | null;
+	flags: unknown;
+	raw: unknown;
+	error: string | null;
+	promptHash: string | null;
+	replyKey: string | null;
+	inputTokens: number | null;
+	outputTokens: number | null;
+	cost: number | null;
+	latencyMs: number | null;
+	attempts: number | null;
+	cached: boolean;
+}
+
+export interface PromptRow {
+	hash: string;
+	messages: ChatMessage[];
+}
+
+export interface CacheRow {
+	key: string;
+	reply: string;
+	inputTokens: number | null;
+	outputTokens: number | null;
+	cost: number | null;
+	latencyMs: number | null;
+	model: string | null;
+	finishReason: string | null;
+	structured: boolean;
+}
+
+/**
+ * Writes a batch of results in ONE statement: new prompts and cache entries (insert … on conflict
+ * do nothing) and the judgments, each only while still claimed by `claimant` (a claim taken over
+ * after it went stale is not overwritten). Returns the judgments written.
+ */
+export async function writeResults(
+	db: Db,
+	projectId: string,
+	claimant: string,
+	results: UnitResult[],
+	prompts: PromptRow[],
+	cache: CacheRow[]
+): Promise<number> {
+	const { rows } = await sql<{ n: number }>`
+		with p as (
+			insert into judge_prompt (project_id, hash, messages)
+			select ${projectId}, r.hash, r.messages from jsonb_to_recordset(${JSON.stringify(prompts)}::jsonb)
+				as r(hash text, messages jsonb)
+			on conflict do nothing
+		), c as (
+			insert into llm_reply_cache (project_id, key, reply, input_tokens, output_tokens, cost, latency_ms, model,
+				finish_reason, structured)
+			select ${projectId}, r.key, r.reply, r."inputTokens", r."outputTokens", r.cost, r."latencyMs", r.model,
+				r."finishReason", r.structured
+			from jsonb_to_recordset(${JSON.stringify(cache)}::jsonb) as r(key text, reply text, "inputTokens" int,
+				"outputTokens" int, cost numeric, "latencyMs" int, model text, "finishReason" text, structured boolean)
+			on conflict do nothing
+		), w as (
+			update judgment j set status = r.status, verdict = r.verdict, score = r.score, preference = r.preference,
+				criteria = r.criteria, flags = r.flags, raw = r.raw, error = r.error, prompt_hash = r."promptHash",
+				reply_key = r."replyKey", input_tokens = r."inputTokens", output_tokens = r."outputTokens", cost = r.cost,
+				latency_ms = r."latencyMs", attempts = r.attempts, cached = r.cached, finished_at = now()
+			from jsonb_to_recordset(${JSON.stringify(results)}::jsonb) as r(id uuid, status text, verdict text,
+				score numeric, preference numeric, criteria jsonb, flags jsonb, raw jsonb, error text, "promptHash" text,
+				"replyKey" text, "inputTokens" int, "outputTokens" int, cost numeric, "latencyMs" int, attempts int,
+				cached boolean)
+			where j.id = r.id and j.status = 'running' and j.claimed_by = ${claimant}
+			returning 1
+		)
+		select count(*)::int as n from w`.execute(db);
+	return rows[0]?.n ?? 0;
+}
+
+export async function findCachedReplies(db: Db, projectId: string, keys: string[]): Promise<CacheRow[]> {
+	if (keys.length === 0) return [];
+	return db
+		.selectFrom('llm_reply_cache')
+		.select([
+			'key',
+			'reply',
+			'input_tokens as inputTokens',
+			'output_tokens as outputTokens',
+			sql<number | null>`cost::float8`.as('cost'),
+			'latency_ms as latencyMs',
+			'model',
+			'finish_reason as finishReason',
+			'structured'
+		])
+		.where('project_id', '=', projectId)
+		.where('key', 'in', keys)
+		.execute();
+}
+
+/**
+ * Candidates for the null-model attack: answers of the dataset whose normalised text (NFKC,
+ * lower case, collapsed whitespace, ≥ `minChars`) is shared by answers to ≥ `minItems` items.
+ * The pure flagNullModel then words the flag; this only narrows the answers it has to read.
+ */
+export async function nullModelCandidates(db: Db, datasetId: string, minItems: number, minChars: number) {
+	const { rows } = await sql<{ id: string; itemId: string; text: string }>`
+		with t as (
+			select a.id, a.item_id,
+				coalesce(a.content, array_to_string(array(select jsonb_array_elements_text(a.turns)), E'\n')) as text
+			from candidate_answer a where a.dataset_id = ${datasetId} and a.available
+		), n as (
+			select id, item_id, text, md5(btrim(regexp_replace(lower(normalize(text, NFKC)), '\\s+', ' ', 'g'))) as h
+			from t where length(btrim(regexp_replace(text, '\\s+', ' ', 'g'))) >= ${minChars}
+		), g as (
+			select h from n group by h having count(distinct item_id) >= ${minItems}
+		)
+		select n.id, n.item_id as "itemId", n.text from n join g using (h)`.execute(db);
+	return rows;
+}
+
+/* ------------------------------------------------------------------ reads */
+
+export interface ProgressRow {
+	total: number;
+	pending: number;
+	running: number;
+	ok: number;
+	abstained: number;
+	unparseable: number;
+	failed: number;
+	inputTokens: number;
+	outputTokens: number;
+	cost: number;
+	latencyMs: number;
+	timed: number;
+}
+
+/** Counts by status and token/cost sums of one run (index judgment_run_status_idx). */
+export async function runProgress(db: Db, runId: string): Promise<ProgressRow> {
+	const { rows } = await sql<ProgressRow>`
+		select count(*)::int as total,
+			count(*) filter (where status = 'pending')::int as pending,
+			count(*) filter (where status = 'running')::int as running,
+			count(*) filter (where status = 'ok')::int as ok,
+			count(*) filter (where status = 'abstained')::int as abstained,
+			count(*) filter (where status = 'unparseable')::int as unparseable,
+			count(*) filter (where status = 'failed')::int as failed,
+			coalesce(sum(input_tokens), 0)::float8 as "inputTokens",
+			coalesce(sum(output_tokens), 0)::float8 as "outputTokens",
+			coalesce(sum(cost), 0)::float8 as cost,
+			coalesce(sum(latency_ms) filter (where not coalesce(cached, false)), 0)::float8 as "latencyMs",
+			count(latency_ms) filter (where not coalesce(cached, false))::int as timed
+		from judgment where run_id = ${runId}`.execute(db);
+	return rows[0];
+}
+
+export interface RunListRow {
+	id: string;
+	name: string;
+	source: JudgeRunSource;
+	mode: JudgeMode;
+	status: JudgeRunStatus | null;
+	judgeModel: string | null;
+	datasetId: string;
+	datasetName: string;
+	total: number;
+	judgments: number;
+	done: number;
+	failed: number;
+	rubricName: string | null;
+	rubricVersion: number | null;
+	providerSnapshot: JsonObject | null;
+	createdAt: Date;
+	startedAt: Date | null;
+	finishedAt: Date | null;
+}
+
+export async function listRuns(db: Db, projectId: string, datasetId?: string): Promise<RunListRow[]> {
+	const { rows } = await sql<RunListRow>`
+		select r.id, r.name, r.source, r.mode, r.status, r.judge_model as "judgeModel", r.dataset_id as "datasetId",
+			d.name as "datasetName", r.total, c.judgments, c.done, c.failed,
+			rb.name as "rubricName", v.version as "rubricVersion", r.provider_snapshot as "providerSnapshot",
+			r.created_at as "createdAt", r.started_at as "startedAt", r.finished_at as "finishedAt"
+		from judge_run r
+		join dataset d on d.id = r.dataset_id
+		left join rubric_version v on v.id = r.rubric_version_id
+		left join rubric rb on rb.id = v.rubric_id
+		cross join lateral (
+			select count(*)::int as judgments,
+				count(*) filter (where status not in ('pending', 'running'))::int as done,
+				count(*) filter (where status in ('failed', 'unparseable'))::int as failed
+			from judgment j where j.run_id = r.id
+		) c
+		where r.project_id = ${projectId} and (${datasetId ?? null}::uuid is null or r.dataset_id = ${datasetId ?? null})
+		order by r.created_at desc, r.id`.execute(db);
+	return rows;
+}
+
+/** One row per judgment of a run, with the systems judged: what the summary aggregates. */
+export interface SummaryRow {
+	itemId: string;
+	answerAId: string;
+	answerBId: string | null;
+	systemA: string;
+	systemB: string | null;
+	order: PresentedOrder | null;
+	sample: number;
+	turn: number;
+	status: JudgmentStatus;
+	verdict: Verdict | null;
+	score: number | null;
+	criteria: Record<string, number> | null;
+	category: string | null;
+	flagged: boolean;
+	inputTokens: number | null;
+	outputTokens: number | null;
+	cost: number | null;
+	latencyMs: number | null;
+	cached: boolean | null;
+}
+
+export async function summaryRows(db: Db, runId: string): Promise<SummaryRow[]> {
+	const { rows } = await sql<SummaryRow>`
+		select j.item_id as "itemId", j.answer_a_id as "answerAId", j.answer_b_id as "answerBId",
+			a.system_id as "systemA", b.system_id as "systemB", j.presented_order as "order", j.sample, j.turn,
+			j.status, j.verdict, j.score::float8 as score, j.criteria, j.raw ->> 'category' as category,
+			(j.flags is not null) as flagged, j.input_tokens as "inputTokens", j.output_tokens as "outputTokens",
+			j.cost::float8 as cost, j.latency_ms as "latencyMs", j.cached
+		from judgment j
+		join candidate_answer a on a.id = j.answer_a_id
+		left join candidate_answer b on b.id = j.answer_b_id
+		where j.run_id = ${runId}`.execute(db);
+	return rows;
+}
+
+export async function flaggedAnswerCount(db: Db, runId: string): Promise<number> {
+	const { rows } = await sql<{ n: number }>`
+		select count(distinct x.answer_id)::int as n from (
+			select answer_a_id as answer_id from judgment
+				where run_id = ${runId} and jsonb_array_length(coalesce(flags -> 0, '[]'::jsonb)) > 0
+			union
+			select answer_b_id from judgment
+				where run_id = ${runId} and answer_b_id is not null and jsonb_array_length(coalesce(flags -> 1, '[]'::jsonb)) > 0
+		) x`.execute(db);
+	return rows[0]?.n ?? 0;
+}
+
+export async function systemNames(db: Db, ids: string[]): Promise<Map<string, string>> {
+	if (ids.length === 0) return new Map();
+	const rows = await db.selectFrom('system').select(['id', 'name']).where('id', 'in', ids).execute();
+	return new Map(rows.map((r) => [r.id, r.name]));
+}
+
+export interface JudgmentPageRow {
+	id: string;
+	itemId: string;
+	itemExternalId: string;
+	promptExcerpt: string | null;
+	answerAId: string;
+	answerBId: string | null;
+	systemAId: string;
+	systemAName: string;
+	systemBId: string | null;
+	systemBName: string | null;
+	order: PresentedOrder | null;
+	sample: number;
+	turn: number;
+	status: JudgmentStatus;
+	verdict: Verdict | null;
+	score: number | null;
+	preference: number | null;
+	criteria: Record<string, number> | null;
+	error: string | null;
+	flags: unknown;
+	raw: unknown;
+	inputTokens: number | null;
+	outputTokens: number | null;
+	cost: number | null;
+	latencyMs: number | null;
+	attempts: number | null;
+	cached: boolean | null;
+	promptHash: string | null;
+	finishedAt: Date | null;
+}
+
+export interface JudgmentPageQuery {
+	runId: string;
+	after: string | null;
+	limit: number;
+	status: JudgmentStatus | null;
+	systemId: string | null;
+	flaggedOnly: boolean;
+}
+
+/** A keyset page (by judgment id) of one run's judgments. */
+export async function judgmentPage(db: Db, q: JudgmentPageQuery): Promise<JudgmentPageRow[]> {
+	const { rows } = await sql<JudgmentPageRow>`
+		select j.id, j.item_id as "itemId", i.external_id as "itemExternalId",
+			left(coalesce(i.prompt_text, (select m ->> 'content' from jsonb_array_elements(i.conversation) m
+				where m ->> 'role' = 'user' limit 1)), 200) as "promptExcerpt",
+			j.answer_a_id as "answerAId", j.answer_b_id as "answerBId",
+			a.system_id as "systemAId", sa.name as "systemAName", b.system_id as "systemBId", sb.name as "systemBName",
+			j.presented_order as "order", j.sample, j.turn, j.status, j.verdict, j.score::float8 as score,
+			j.preference::float8 as preference, j.criteria, j.error, j.flags, j.raw,
+			j.input_tokens as "inputTokens", j.output_tokens as "outputTokens", j.cost::float8 as cost,
+			j.latency_ms as "latencyMs", j.attempts, j.cached, j.prompt_hash as "promptHash", j.finished_at as "finishedAt"
+		from judgment j
+		join dataset_item i on i.id = j.item_id
+		join candidate_answer a on a.id = j.answer_a_id
+		join system sa on sa.id = a.system_id
+		left join candidate_answer b on b.id = j.answer_b_id
+		left join system sb on sb.id = b.system_id
+		where j.run_id = ${q.runId}
+			and (${q.after}::uuid is null or j.id > ${q.after}::uuid)
+			and (${q.status}::text is null or j.status = ${q.status})
+			and (${q.systemId}::uuid is null or a.system_id = ${q.systemId}::uuid or b.system_id = ${q.systemId}::uuid)
+			and (not ${q.flaggedOnly} or j.flags is not null)
+		order by j.id
+		limit ${q.limit}`.execute(db);
+	return rows;
+}
+
+export async function findJudgmentPrompt(db: Db, projectId: string, runId: string, judgmentId: string) {
+	const { rows } = await sql<{
+		id: string;
+		promptHash: string | null;
+		messages: ChatMessage[] | null;
+		raw: unknown;
+		status: JudgmentStatus;
+		error: string | null;
+	}>`
+		select j.id, j.prompt_hash as "promptHash", p.messages, j.raw, j.status, j.error
+		from judgment j
+		left join judge_prompt p on p.project_id = ${projectId} and p.hash = j.prompt_hash
+		where j.id = ${judgmentId} and j.run_id = ${runId}`.execute(db);
+	return rows[0];
+}
+
+/** Live pools (recent heartbeat): how many worker processes a new run can spread over. */
+export async function liveWorkerPools(db: Db, aliveWithinMs: number): Promise<number> {
+	const { rows } = await sql<{ n: number }>`
+		select count(*)::int as n from worker_heartbeat
+		where beat_at > now() - make_interval(secs => ${aliveWithinMs / 1000})`.execute(db);
+	return rows[0]?.n ?? 0;
+}

@@ -1,0 +1,413 @@
+/**
+ * The body of the `judge.run` job: works a live run's pending judgments until none is left.
+ *
+ *   claim   a batch of units with FOR UPDATE SKIP LOCKED (claimed_by = this job), with item and
+ *           answers, rendered here to learn each prompt hash → one reply-cache lookup per batch
+ *   judge   up to `slots` units at once in this process (the provider's concurrency split over
+ *           the run's jobs): a cache hit makes no call; otherwise the LLM client (retries,
+ *           backoff, Retry-After, timeouts) or the simulated judge; executeJudgment parses
+ *   write   results batched (~100 ms): judgments, new prompts and cache entries in one statement,
+ *           each judgment only while this job still holds its claim
+ *   finish  the last job out (no pending or running row left) completes the run
+ *
+ * Several jobs (`judge-run:<run>:<shard>`) may work one run on several worker processes. A cancel
+ * is seen within `cancelPollMs`: calls in flight are aborted and their rows go back to pending. A
+ * stopping worker does the same and fails the job attempt, so graphile-worker runs it again
+ * elsewhere. A killed worker's claims are handed back by the release hook (jobs/liveness.ts), and
+ * claims older than (timeout + 60 s) × (retries + 1) may be taken over by any job.
+ */
+import type { AnswerFlag } from '../../judging/flag-answer';
+import { flagNullModel } from '../../judging/flag-answer';
+import { executeJudgment, simulatedCallLlm, type CallLlm, type LlmReply } from '../../judging/execute';
+import { responseFormatFor } from '../../judging/response-format';
+import type { RubricContent } from '../../judging/types';
+import type { Db } from '../db/client';
+import * as repo from '../db/repositories/judge-runs';
+import type { CacheRow, ClaimedUnit, PromptRow, UnitResult } from '../db/repositories/judge-runs';
+import type { ReleasedJob } from '../jobs/liveness';
+import { createLlmClient, createPgRateLimiter, LlmError, type LlmClient, type ProviderConfig } from '../llm';
+import { logger } from '../logger';
+import { providerConfigFromRow, simulationFromRow } from './provider-config';
+import {
+	failureOf,
+	hashOf,
+	judgeAnswersOf,
+	judgeItemOf,
+	renderUnit,
+	replyKeyOf,
+	resultOf,
+	type CallMeta,
+	type CallParameters
+} from './judge-unit';
+
+export interface ExecutorDeps {
+	db: Db;
+	workerName: string;
+	/** Test and bench knobs for the LLM client (short backoff); production uses the defaults. */
+	llm?: Pick<ProviderConfig, 'backoff' | 'maxRetries'>;
+}
+
+export interface ExecuteOptions {
+	/** Who holds the claims: `job:<jobId>@<worker>`. */
+	claimant: string;
+	/** How many of the run's jobs share the provider's concurrency. */
+	shards: number;
+	/** Aborts like a stopping worker. */
+	signal?: AbortSignal;
+	cancelPollMs?: number;
+	flushMs?: number;
+}
+
+export type ExecuteOutcome = 'completed' | 'drained' | 'cancelled' | 'interrupted' | 'not-runnable' | 'failed';
+
+/** Units claimed but not yet written back, prepared for their call. */
+interface Prepared {
+	unit: ClaimedUnit;
+	promptHash: string | null;
+	replyKey: string | null;
+	cached: CacheRow | null;
+}
+
+const DEFAULT_RETRIES = 6;
+const FLUSH_ROWS = 200;
+
+export const claimantOf = (jobId: string, workerName: string) => `job:${jobId}@${workerName}`;
+const claimPrefixOf = (jobId: string) => `job:${jobId}@`;
+
+/** The `judge.run` job. */
+export async function runJudgeRunJob(
+	deps: ExecutorDeps,
+	payload: { runId: string; shards: number },
+	ctx: { jobId: string; signal: AbortSignal }
+): Promise<void> {
+	// Claims of an earlier attempt of this very job are dead: whoever held them is not running it now.
+	await repo.releaseClaimsByPrefix(deps.db, payload.runId, claimPrefixOf(ctx.jobId));
+	const outcome = await executeRun(deps, payload.runId, {
+		claimant: claimantOf(ctx.jobId, deps.workerName),
+		shards: payload.shards,
+		signal: ctx.signal
+	});
+	// graphile-worker retries a failed attempt later, on any worker: that is how a drained run continues.
+	if (outcome === 'interrupted') throw new Error('The worker is stopping; the run continues on the next attempt.');
+}
+
+/** A dead worker's `judge.run` job: its claims go back to pending before the job runs again. */
+export async function onJudgeRunJobReleased(
+	trx: Db,
+	payload: { runId: string },
+	job: ReleasedJob
+): Promise<'retry' | 'drop'> {
+	await repo.releaseClaimsByPrefix(trx, payload.runId, claimPrefixOf(job.jobId));
+	const status = await repo.runStatus(trx, payload.runId);
+	if (status !== 'running' && status !== 'queued') return 'drop';
+	if (job.final) {
+		await repo.transitionRun(trx, payload.runId, ['queued', 'running'], 'failed', {
+			finishedAt: true,
+			error: `The run stopped: ${job.reason} Resume it to judge the rest.`
+		});
+		return 'drop';
+	}
+	return 'retry';
+}
+
+/** Runs a live run's remaining units in this process until none is left, or until it is cancelled or stopped. */
+export async function executeRun(deps: ExecutorDeps, runId: string, options: ExecuteOptions): Promise<ExecuteOutcome> {
+	const { db } = deps;
+	const log = logger.child({ component: 'judge-run', runId, claimant: options.claimant });
+	const run = await repo.findRunById(db, runId);
+	if (!run || run.source !== 'live' || !run.rubric_version_id) return 'not-runnable';
+	if (!(await repo.transitionRun(db, runId, ['queued', 'running'], 'running', { startedAt: true }))) {
+		log.info('run not runnable', { status: run.status });
+		return 'not-runnable';
+	}
+	const version = await repo.findRubricVersion(db, run.project_id, run.rubric_version_id);
+	const provider = run.provider_id ? await repo.findProvider(db, run.project_id, run.provider_id) : undefined;
+	if (!version || !provider) {
+		await repo.transitionRun(db, runId, ['running'], 'failed', {
+			finishedAt: true,
+			error: !version ? 'The rubric version of this run no longer exists.' : 'The provider of this run was deleted.'
+		});
+		return 'failed';
+	}
+	const rubric = version.content as unknown as RubricContent;
+	const runOptions = run.options as { structured?: boolean };
+	const simulated = provider.kind === 'simulated';
+	const structured = runOptions.structured ?? provider.supports_json_schema;
+	const temperature = provider.temperature ?? rubric.settings.temperature;
+	const maxTokens = provider.max_tokens ?? rubric.settings.maxTokens;
+	const seed = provider.seed;
+	const responseFormat = structured ? responseFormatFor(rubric) : undefined;
+	const params: CallParameters = {
+		baseUrl: provider.base_url,
+		model: provider.model,
+		temperature,
+		maxTokens,
+		seed,
+		responseFormatHash: responseFormat && (simulated || provider.supports_json_schema) ? hashOf(responseFormat) : null,
+		simulation: simulated ? simulationFromRow(provider) : null
+	};
+
+	let client: LlmClient | null = null;
+	if (!simulated) {
+		try {
+			const config = providerConfigFromRow(provider);
+			client = createLlmClient({ ...config, ...deps.llm }, { limiter: createPgRateLimiter(db), logger: log });
+		} catch (error) {
+			await repo.transitionRun(db, runId, ['running'], 'failed', {
+				finishedAt: true,
+				error: error instanceof LlmError ? error.message : 'The provider could not be set up.'
+			});
+			return 'failed';
+		}
+	}
+	const simulate = simulated ? simulatedCallLlm(simulationFromRow(provider)) : null;
+	const staleMs = (provider.timeout_ms + 60_000) * ((deps.llm?.maxRetries ?? DEFAULT_RETRIES) + 1);
+	const slots = Math.max(1, Math.ceil(provider.concurrency / Math.max(1, options.shards)));
+
+	// The null-model attack is a property of the dataset (one answer under many prompts): read once.
+	const nullModel: Map<string, AnswerFlag> = flagNullModel(await repo.nullModelCandidates(db, run.dataset_id, 3, 20));
+
+	const abort = new AbortController();
+	let stopReason: 'cancelled' | 'interrupted' | null = null;
+	const stop = (reason: 'cancelled' | 'interrupted') => {
+		if (stopReason) return;
+		stopReason = reason;
+		abort.abort();
+	};
+	const onSignal = () => stop('interrupted');
+	if (options.signal?.aborted) stop('interrupted');
+	options.signal?.addEventListener('abort', onSignal, { once: true });
+	const poll = setInterval(() => {
+		repo.runStatus(db, runId).then(
+			(status) => {
+				if (status !== 'running') stop('cancelled');
+			},
+			() => {}
+		);
+	}, options.cancelPollMs ?? 500);
+
+	/* ---------------------------------------------------------------- writes, batched */
+	const storedPrompts = new Set<string>();
+	let results: UnitResult[] = [];
+	let prompts: PromptRow[] = [];
+	let cacheRows: CacheRow[] = [];
+	let writing: Promise<void> = Promise.resolve();
+	let writeError: unknown = null;
+	let flushTimer: ReturnType<typeof setTimeout> | null = null;
+	const flush = () => {
+		if (flushTimer) clearTimeout(flushTimer);
+		flushTimer = null;
+		if (results.length === 0) return writing;
+		const batch = { results, prompts, cache: cacheRows };
+		results = [];
+		prompts = [];
+		cacheRows = [];
+		writing = writing.then(async () => {
+			try {
+				const written = await repo.writeResults(
+					db,
+					run.project_id,
+					options.claimant,
+					batch.results,
+					batch.prompts,
+					batch.cache
+				);
+				if (written < batch.results.length)
+					log.warn('results dropped: their claims were taken over', { dropped: batch.results.length - written });
+			} catch (error) {
+				writeError = error;
+				stop('interrupted');
+			}
+		});
+		return writing;
+	};
+	const record = (result: UnitResult, prompt: PromptRow | null, cache: CacheRow | null) => {
+		results.push(result);
+		if (prompt && !storedPrompts.has(prompt.hash)) {
+			storedPrompts.add(prompt.hash);
+			prompts.push(prompt);
+		}
+		if (cache) cacheRows.push(cache);
+		if (results.length >= FLUSH_ROWS) void flush();
+		else if (!flushTimer) flushTimer = setTimeout(() => void flush(), options.flushMs ?? 100);
+	};
+
+	/* ---------------------------------------------------------------- claims */
+	const queue: Prepared[] = [];
+	const released: string[] = [];
+	let inFlight = 0;
+	let exhausted = false;
+	let refilling: Promise<void> | null = null;
+	const target = slots + Math.ceil(slots / 4);
+	const refill = async () => {
+		const want = target - inFlight - queue.length;
+		if (want <= 0) return;
+		const units = await repo.claimUnits(db, runId, options.claimant, want, staleMs);
+		if (units.length === 0) {
+			exhausted = true;
+			return;
+		}
+		const prepared = units.map((unit): Prepared & { messages: PromptRow['messages'] | null } => {
+			const rendered = renderUnit(rubric, unit);
+			if (!rendered.ok) return { unit, promptHash: null, replyKey: null, cached: null, messages: null };
+			return {
+				unit,
+				promptHash: rendered.promptHash,
+				replyKey: simulated ? null : replyKeyOf(params, rendered.promptHash, unit.sample),
+				cached: null,
+				messages: rendered.messages
+			};
+		});
+		const keys = prepared.flatMap((p) => (p.replyKey ? [p.replyKey] : []));
+		const hits = new Map((await repo.findCachedReplies(db, run.project_id, keys)).map((c) => [c.key, c]));
+		for (const p of prepared) {
+			p.cached = p.replyKey ? (hits.get(p.replyKey) ?? null) : null;
+			if (p.messages && p.promptHash) pendingPrompts.set(p.unit.id, { hash: p.promptHash, messages: p.messages });
+			queue.push(p);
+		}
+	};
+	const pendingPrompts = new Map<string, PromptRow>();
+	const ensureRefill = (): Promise<void> | null => {
+		if (refilling || exhausted || stopReason) return refilling;
+		const want = target - inFlight - queue.length;
+		if (want < Math.max(1, Math.ceil(slots / 8)) && queue.length > 0) return null;
+		refilling = refill()
+			.catch((error) => {
+				log.error('claiming judgments failed', { error });
+				writeError = error;
+				stop('interrupted');
+			})
+			.finally(() => {
+				refilling = null;
+			});
+		return refilling;
+	};
+
+	/* ---------------------------------------------------------------- judging */
+	const judge = async (p: Prepared) => {
+		const { unit } = p;
+		const prompt = pendingPrompts.get(unit.id) ?? null;
+		pendingPrompts.delete(unit.id);
+		let meta: CallMeta | null = null;
+		let fresh: CacheRow | null = null;
+		const callLlm: CallLlm = async (request): Promise<LlmReply> => {
+			if (p.cached) {
+				const c = p.cached;
+				meta = {
+					inputTokens: c.inputTokens,
+					outputTokens: c.outputTokens,
+					cost: c.cost,
+					latencyMs: c.latencyMs,
+					attempts: 0,
+					cached: true
+				};
+				return { text: c.reply };
+			}
+			if (simulate) {
+				const started = performance.now();
+				const reply = await simulate(request);
+				meta = {
+					inputTokens: 0,
+					outputTokens: 0,
+					cost: 0,
+					latencyMs: Math.round(performance.now() - started),
+					attempts: 1,
+					cached: false
+				};
+				return reply;
+			}
+			const r = await client!.chat({
+				messages: request.messages,
+				temperature: temperature ?? undefined,
+				maxTokens: maxTokens ?? undefined,
+				seed: seed ?? undefined,
+				responseFormat: request.responseFormat,
+				signal: abort.signal
+			});
+			meta = {
+				inputTokens: r.usage?.promptTokens ?? null,
+				outputTokens: r.usage?.completionTokens ?? null,
+				cost: r.cost,
+				latencyMs: r.latencyMs,
+				attempts: r.attempts,
+				cached: false
+			};
+			if (p.replyKey)
+				fresh = {
+					key: p.replyKey,
+					reply: r.text,
+					inputTokens: meta.inputTokens,
+					outputTokens: meta.outputTokens,
+					cost: r.cost,
+					latencyMs: r.latencyMs,
+					model: r.model,
+					finishReason: r.finishReason,
+					structured: r.structured
+				};
+			return { text: r.text };
+		};
+		try {
+			const result = await executeJudgment({
+				rubric,
+				item: judgeItemOf(unit),
+				answers: judgeAnswersOf(unit),
+				order: unit.order ?? 'ab',
+				turn: unit.turn,
+				sample: unit.sample,
+				structured,
+				callLlm
+			});
+			record(resultOf(unit, result, meta, p.replyKey, nullModel), prompt, fresh);
+		} catch (error) {
+			if (stopReason && (abort.signal.aborted || (error instanceof LlmError && error.kind === 'aborted'))) {
+				released.push(unit.id);
+				return;
+			}
+			record(failureOf(unit, error, p.promptHash, p.replyKey), prompt, null);
+		}
+	};
+
+	const slot = async () => {
+		for (;;) {
+			if (stopReason) return;
+			void ensureRefill();
+			const next = queue.shift();
+			if (next) {
+				inFlight++;
+				try {
+					await judge(next);
+				} finally {
+					inFlight--;
+				}
+				continue;
+			}
+			if (exhausted) return;
+			await (refilling ?? ensureRefill() ?? new Promise((r) => setTimeout(r, 20)));
+		}
+	};
+
+	try {
+		await Promise.all(Array.from({ length: slots }, slot));
+		if (refilling) await refilling;
+	} finally {
+		clearInterval(poll);
+		options.signal?.removeEventListener('abort', onSignal);
+		await flush();
+		await writing;
+		// Units claimed but never judged, and calls aborted midway, are pending again.
+		released.push(...queue.splice(0).map((p) => p.unit.id));
+		if (released.length > 0) await repo.releaseClaims(db, runId, options.claimant, released);
+	}
+	if (writeError) throw writeError;
+	if (stopReason === 'cancelled') {
+		log.info('run cancelled; claims handed back', { released: released.length });
+		return 'cancelled';
+	}
+	if (stopReason === 'interrupted') return 'interrupted';
+	if (await repo.completeRunIfDone(db, runId)) {
+		log.info('run completed');
+		return 'completed';
+	}
+	// Other jobs still hold rows of this run; the last one out completes it.
+	return 'drained';
+}

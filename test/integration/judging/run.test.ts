@@ -1,0 +1,175 @@
+/**
+ * A live judge run end to end on real PostgreSQL: judgeRuns.start inserts every unit as a pending
+ * judgment, a real graphile-worker runs the `judge.run` job, which calls the fake OpenAI-compatible
+ * server, parses, and writes verdicts in answer terms; progress, summary, the judgments page and
+ * the exact prompt of a judgment read them back.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pairwise, score10 } from '../../../src/lib/judging/test-rubrics';
+import type { FakeOpenAiServer } from '../../support/fake-openai-server';
+import { createJudgingEnv, until, type JudgingEnv } from './support/env';
+import { makeProvider, makeRubricVersion, seedAnswers, type SeededDataset } from './support/factory';
+import { startJudgeServer } from './support/judge-server';
+
+let env: JudgingEnv;
+let server: FakeOpenAiServer;
+let data: SeededDataset;
+const ITEMS = 10;
+
+beforeAll(async () => {
+	env = await createJudgingEnv('judgerun');
+	server = await startJudgeServer();
+	data = await seedAnswers(env.db, {
+		projectId: env.project.projectId,
+		name: 'Run dataset',
+		items: Array.from({ length: ITEMS }, (_, i) => ({
+			externalId: `q${i}`,
+			prompt: `Question ${i}: what is ${i} + ${i}?`,
+			answers: {
+				strong: `The answer is ${2 * i}. GOOD`,
+				weak: `Maybe ${i}? POOR`,
+				middle: `I think ${2 * i + 1}, roughly. POOR`
+			}
+		}))
+	});
+	await env.startWorker();
+}, 60_000);
+
+afterAll(async () => {
+	await env?.close();
+	await server?.close();
+});
+
+async function finished(runId: string) {
+	return until(async () => {
+		const p = await env.admin().judgeRuns.progress({ projectId: env.project.projectId, runId });
+		return p.status === 'completed' || p.status === 'failed' ? p : undefined;
+	}, `run ${runId} to finish`);
+}
+
+describe('a pointwise run', () => {
+	it('judges every answer once and reports counts, scores and the exact prompt', async () => {
+		const projectId = env.project.projectId;
+		const { versionId } = await makeRubricVersion(env.db, projectId, score10, 'Single 1-10');
+		const providerId = await makeProvider(env.db, projectId, {
+			baseUrl: server.baseUrl,
+			model: 'judge-one',
+			pricePerMillion: { input: 1, output: 2 }
+		});
+		server.reset();
+		const { runId, total } = await env.admin().judgeRuns.start({
+			projectId,
+			datasetId: data.datasetId,
+			rubricVersionId: versionId,
+			providerId,
+			options: { bothOrders: false, samples: 1, pairing: 'all-pairs' }
+		});
+		expect(total).toBe(ITEMS * 3);
+		const progress = await finished(runId);
+		expect(progress).toMatchObject({ status: 'completed', total: 30, ok: 30, pending: 0, running: 0, failed: 0 });
+		expect(server.log.filter((l) => l.outcome === 200)).toHaveLength(30);
+		// Token totals are exactly what the server reported, priced per 1M.
+		expect(progress.inputTokens).toBeGreaterThan(0);
+		expect(progress.cost).toBeCloseTo((progress.inputTokens * 1 + progress.outputTokens * 2) / 1e6, 9);
+
+		const summary = await env.admin().judgeRuns.summary({ projectId, runId });
+		const by = Object.fromEntries(summary.systems.map((s) => [s.systemName, s]));
+		expect(by.strong).toMatchObject({ judgments: 10, ok: 10, meanScore: 9, redLineFailures: 0 });
+		expect(by.weak.meanScore).toBe(3);
+		expect(summary.determinism).toBeNull();
+
+		const page = await env.admin().judgeRuns.judgments({ projectId, runId, limit: 7, systemId: data.systems.strong });
+		expect(page.judgments).toHaveLength(7);
+		expect(page.judgments[0]).toMatchObject({ status: 'ok', score: 9, systemAName: 'strong', cached: false });
+		const rest = await env.admin().judgeRuns.judgments({
+			projectId,
+			runId,
+			limit: 7,
+			systemId: data.systems.strong,
+			cursor: page.nextCursor
+		});
+		expect(rest.judgments).toHaveLength(3);
+		expect(rest.nextCursor).toBeNull();
+
+		const prompt = await env.admin().judgeRuns.prompt({ projectId, runId, judgmentId: page.judgments[0].id });
+		expect(prompt.messages.map((m) => m.role)).toEqual(['system', 'user']);
+		expect(prompt.messages[1].content).toContain(page.judgments[0].promptExcerpt!.slice(0, 20));
+		expect(prompt.reply).toBe('Solid. Rating: [[9]]');
+
+		const list = await env.admin().judgeRuns.list({ projectId, datasetId: data.datasetId });
+		expect(list.find((r) => r.id === runId)).toMatchObject({
+			source: 'live',
+			status: 'completed',
+			total: 30,
+			done: 30,
+			rubric: { name: 'Single 1-10', version: 1 },
+			provider: { model: 'judge-one' }
+		});
+		const run = await env.admin().judgeRuns.get({ projectId, runId });
+		expect(run.provider).toMatchObject({ model: 'judge-one', keySource: 'none' });
+		expect(JSON.stringify(run)).not.toMatch(/api_key|encrypted/);
+	});
+});
+
+describe('a pairwise run in both orders', () => {
+	it('stores both verdicts in answer terms and counts wins once per pair', async () => {
+		const projectId = env.project.projectId;
+		const { versionId } = await makeRubricVersion(env.db, projectId, pairwise, 'Pairwise');
+		const providerId = await makeProvider(env.db, projectId, { baseUrl: server.baseUrl, model: 'judge-two' });
+		const { runId, total } = await env.admin().judgeRuns.start({
+			projectId,
+			datasetId: data.datasetId,
+			rubricVersionId: versionId,
+			providerId,
+			options: { bothOrders: true, samples: 1, pairing: 'all-pairs' }
+		});
+		expect(total).toBe(ITEMS * 3 * 2);
+		expect(await finished(runId)).toMatchObject({ status: 'completed', ok: 60 });
+		const summary = await env.admin().judgeRuns.summary({ projectId, runId });
+		const by = Object.fromEntries(summary.systems.map((s) => [s.systemName, s]));
+		// strong beats both others in both orders; weak vs middle are both POOR: the first shown wins → inconsistent.
+		expect(by.strong).toMatchObject({ wins: 20, losses: 0, ties: 0, inconsistentPairs: 0 });
+		expect(by.weak).toMatchObject({ wins: 0, losses: 10, ties: 10, inconsistentPairs: 10 });
+		expect(summary.inconsistentPairs).toBe(10);
+		expect(summary.pairsJudgedBothOrders).toBe(30);
+
+		// The stored verdict is in answer terms: a `ba` call answered [[B]] (second shown = answer A) means A.
+		const page = await env.admin().judgeRuns.judgments({ projectId, runId, limit: 500, systemId: data.systems.strong });
+		for (const j of page.judgments) {
+			const strongIsA = j.systemAName === 'strong';
+			expect(j.verdict).toBe(strongIsA ? 'A' : 'B');
+		}
+	});
+
+	it('pairs each system with the baseline only', async () => {
+		const projectId = env.project.projectId;
+		const { versionId } = await makeRubricVersion(env.db, projectId, pairwise);
+		const providerId = await makeProvider(env.db, projectId, { baseUrl: server.baseUrl, model: 'judge-three' });
+		const { total } = await env.admin().judgeRuns.start({
+			projectId,
+			datasetId: data.datasetId,
+			rubricVersionId: versionId,
+			providerId,
+			options: {
+				bothOrders: false,
+				samples: 2,
+				pairing: 'baseline',
+				baselineSystemId: data.systems.weak,
+				sampleItems: 4
+			}
+		});
+		expect(total).toBe(4 * 2 * 2);
+	});
+});
+
+describe('who may see and start runs', () => {
+	it('refuses annotators every read and viewers every change', async () => {
+		const projectId = env.project.projectId;
+		await expect(env.caller(env.project.annotator).judgeRuns.list({ projectId })).rejects.toMatchObject({
+			code: 'FORBIDDEN'
+		});
+		await expect(
+			env.caller(env.project.viewer).judgeRuns.cancel({ projectId, runId: '00000000-0000-4000-8000-000000000000' })
+		).rejects.toMatchObject({ code: 'FORBIDDEN' });
+	});
+});
