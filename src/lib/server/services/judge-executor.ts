@@ -16,6 +16,7 @@
  * elsewhere. A killed worker's claims are handed back by the release hook (jobs/liveness.ts), and
  * claims older than (timeout + 60 s) × (retries + 1) may be taken over by any job.
  */
+import { setMaxListeners } from 'node:events';
 import type { AnswerFlag } from '../../judging/flag-answer';
 import { flagNullModel } from '../../judging/flag-answer';
 import { executeJudgment, simulatedCallLlm, type CallLlm, type LlmReply } from '../../judging/execute';
@@ -168,6 +169,8 @@ export async function executeRun(deps: ExecutorDeps, runId: string, options: Exe
 	const nullModel: Map<string, AnswerFlag> = flagNullModel(await repo.nullModelCandidates(db, run.dataset_id, 3, 20));
 
 	const abort = new AbortController();
+	// Every call in flight listens to it.
+	setMaxListeners(0, abort.signal);
 	let stopReason: 'cancelled' | 'interrupted' | null = null;
 	const stop = (reason: 'cancelled' | 'interrupted') => {
 		if (stopReason) return;
