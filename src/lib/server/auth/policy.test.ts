@@ -10,8 +10,21 @@ describe('access policy', () => {
 			annotate: true,
 			admin: false
 		});
-		expect(itemAccess({ role: 'annotator' }, { submittedByMember: true }).readJudgeOutput).toBe(false);
-		expect(itemAccess({ role: 'viewer' }, { submittedByMember: false }).readJudgeOutput).toBe(true);
+		expect(itemAccess({ role: 'viewer' }, { submittedByMember: false, revealAfterSubmit: false }).readJudgeOutput).toBe(
+			true
+		);
+	});
+
+	it('unblinds an annotator on one item only after they submitted it in a queue that reveals', () => {
+		const annotator = { role: 'annotator' } as const;
+		const blind = { readJudgeOutput: false, readOthersLabels: false };
+		expect(itemAccess(annotator, { submittedByMember: false, revealAfterSubmit: false })).toEqual(blind);
+		expect(itemAccess(annotator, { submittedByMember: false, revealAfterSubmit: true })).toEqual(blind);
+		expect(itemAccess(annotator, { submittedByMember: true, revealAfterSubmit: false })).toEqual(blind);
+		expect(itemAccess(annotator, { submittedByMember: true, revealAfterSubmit: true })).toEqual({
+			readJudgeOutput: true,
+			readOthersLabels: true
+		});
 	});
 
 	it('gives viewers results but no labelling, and admins everything', () => {

@@ -14,7 +14,7 @@
  *   comparing role names themselves).
  *
  * Rules about one item (Annotation's "an annotator sees the judges' output for an
- * item only after submitting their own label") also belong here: see `itemAccess`.
+ * item only after submitting their own label, when the queue reveals") are here too: `itemAccess`.
  */
 import { PROJECT_ROLES, type ProjectRole } from '../../schemas/project';
 import { AppError } from '../errors';
@@ -81,21 +81,29 @@ export function requireCapability(member: RoleHolder, capability: Capability): v
 }
 
 /**
- * What the member may see of one item. The role decides today; rules that also
- * depend on the item or on the member's own work on it (blinding that lifts
- * once an annotator has submitted) extend `ItemFacts` and this function, so that
- * services keep asking one question per item.
+ * What the member may see of one item: THE per-item blinding rule. Members who read results
+ * (admins, viewers) see everything. An annotator sees the judges' output and other people's
+ * labels for an item only once they have submitted their own label on it AND the queue they
+ * labelled it in reveals after submit; before that, no procedure, page, count or error may
+ * carry them (test/integration/annotation/blinding.test.ts plants canaries to check).
+ * Services ask this once per item; they never re-derive it from roles.
  */
 export interface ItemFacts {
-	/** The member has submitted their own label for this item. Not consulted yet: Annotation decides whether it unblinds. */
+	/** The member has submitted their own label for this item (in the queue at hand). */
 	submittedByMember: boolean;
+	/** That queue shows judge output and others' labels after submitting. */
+	revealAfterSubmit: boolean;
 }
 
 export interface ItemAccess {
 	/** Judge output and imported verdicts and labels for this item. */
 	readJudgeOutput: boolean;
+	/** Labels other people made on this item. */
+	readOthersLabels: boolean;
 }
 
-export function itemAccess(member: RoleHolder, _item: ItemFacts): ItemAccess {
-	return { readJudgeOutput: can(member, 'readResults') };
+export function itemAccess(member: RoleHolder, item: ItemFacts): ItemAccess {
+	const unblinded =
+		can(member, 'readResults') || (can(member, 'annotate') && item.submittedByMember && item.revealAfterSubmit);
+	return { readJudgeOutput: unblinded, readOthersLabels: unblinded };
 }

@@ -100,6 +100,12 @@ export interface Database {
 	llm_provider: LlmProviderTable;
 	judge_prompt: JudgePromptTable;
 	llm_reply_cache: LlmReplyCacheTable;
+	annotation_queue: AnnotationQueueTable;
+	annotation_queue_member: AnnotationQueueMemberTable;
+	annotation_task: AnnotationTaskTable;
+	annotation_assignment: AnnotationAssignmentTable;
+	annotation_worker_stats: AnnotationWorkerStatsTable;
+	annotation_audit: AnnotationAuditTable;
 }
 
 export type AppUser = Selectable<AppUserTable>;
@@ -359,7 +365,8 @@ export interface JudgmentTable {
 	finished_at: Timestamp | null;
 }
 
-export type AnnotationSource = 'imported' | 'ui';
+/** 'gold': an admin's adjudicated label (migration 0020). */
+export type AnnotationSource = 'imported' | 'ui' | 'gold';
 
 export interface AnnotationTable {
 	id: Generated<string>;
@@ -379,6 +386,17 @@ export interface AnnotationTable {
 	import_id: string | null;
 	revision: number | null;
 	created_at: GeneratedTimestamp;
+	/* Labels made in Concord (migration 0020-annotation-queues); null on imported rows. */
+	queue_id: string | null;
+	task_id: string | null;
+	assignment_id: string | null;
+	/** Criterion id → score (pointwise). */
+	criteria: NullableJsonColumn<Record<string, number>>;
+	/** Red-line criterion id → passed. */
+	red_lines: NullableJsonColumn<Record<string, boolean>>;
+	rationale: string | null;
+	version: Generated<number>;
+	updated_at: Timestamp | null;
 }
 
 export type Dataset = Selectable<DatasetTable>;
@@ -494,3 +512,92 @@ export interface LlmReplyCacheTable {
 export type Rubric = Selectable<RubricTable>;
 export type RubricVersion = Selectable<RubricVersionTable>;
 export type LlmProvider = Selectable<LlmProviderTable>;
+
+/* ------------------------------------------------------------------------------------------------
+ * Annotation (migration 0020-annotation-queues): queues of tasks handed to annotators, their
+ * assignments, per-annotator counters and the append-only audit of label writes. See the
+ * migration's docblock for the model and ARCHITECTURE.md ("Annotation").
+ */
+export type QueueStatus = 'open' | 'paused' | 'closed';
+export type AssignmentStatus = 'reserved' | 'submitted' | 'skipped' | 'expired' | 'released';
+
+export interface AnnotationQueueTable {
+	id: Generated<string>;
+	project_id: string;
+	dataset_id: string;
+	rubric_version_id: string;
+	name: string;
+	mode: JudgeMode;
+	overlap_k: number;
+	status: ColumnType<QueueStatus, QueueStatus | undefined, QueueStatus>;
+	reveal_after_submit: Generated<boolean>;
+	reservation_seconds: Generated<number>;
+	disagreement_threshold: Generated<number>;
+	judge_run_id: string | null;
+	judge_threshold: number | null;
+	selection: JsonColumn<JsonObject>;
+	pairing: NullableJsonColumn<JsonObject>;
+	task_count: Generated<number>;
+	created_by: string | null;
+	created_at: GeneratedTimestamp;
+}
+
+export interface AnnotationQueueMemberTable {
+	queue_id: string;
+	user_id: string;
+}
+
+export interface AnnotationTaskTable {
+	id: Generated<string>;
+	seq: ColumnType<string, never, never>;
+	queue_id: string;
+	item_id: string;
+	answer_a_id: string;
+	answer_b_id: string | null;
+	open_slots: number;
+	submitted_count: Generated<number>;
+	added_at: GeneratedTimestamp;
+}
+
+export interface AnnotationAssignmentTable {
+	id: Generated<string>;
+	queue_id: string;
+	task_id: string;
+	user_id: string;
+	status: AssignmentStatus;
+	presented_order: PresentedOrder | null;
+	reserved_until: Timestamp;
+	active_seconds: number | null;
+	skip_reason: string | null;
+	flagged: Generated<boolean>;
+	flag_reason: string | null;
+	started_at: GeneratedTimestamp;
+	submitted_at: Timestamp | null;
+}
+
+export interface AnnotationWorkerStatsTable {
+	queue_id: string;
+	user_id: string;
+	done: Generated<number>;
+	skipped: Generated<number>;
+}
+
+export type AuditAction = 'create' | 'revise' | 'adjudicate';
+
+export interface AnnotationAuditTable {
+	id: ColumnType<string, never, never>;
+	project_id: string;
+	queue_id: string | null;
+	annotation_id: string;
+	assignment_id: string | null;
+	actor_user_id: string | null;
+	action: AuditAction;
+	before: NullableJsonColumn<JsonObject>;
+	after: JsonColumn<JsonObject>;
+	idempotency_key: string | null;
+	at: GeneratedTimestamp;
+}
+
+export type AnnotationQueue = Selectable<AnnotationQueueTable>;
+export type AnnotationTask = Selectable<AnnotationTaskTable>;
+export type AnnotationAssignment = Selectable<AnnotationAssignmentTable>;

@@ -4,6 +4,7 @@
  */
 import { router } from './init';
 import { accountRouter } from './routers/account';
+import { annotationRouter } from './routers/annotation';
 import { authRouter } from './routers/auth';
 import { datasetsRouter } from './routers/datasets';
 import { demoRouter } from './routers/demo';
@@ -24,6 +25,7 @@ export const appRouter = router({
 	results: resultsRouter,
 	rubrics: rubricsRouter,
 	providers: providersRouter,
+	annotation: annotationRouter,
 	account: accountRouter,
 	projects: projectsRouter,
 	members: membersRouter,

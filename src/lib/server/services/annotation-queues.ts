@@ -1,0 +1,208 @@
+/**
+ * Annotation queues, the admin side: create a queue over a dataset for a rubric version, add
+ * items later, pause / close it, list queues and follow progress. Annotator work is in
+ * annotation-work.ts; adjudication in annotation-adjudication.ts.
+ */
+import { RubricContentSchema } from '../../judging/rubric-schema';
+import type { RubricContent } from '../../judging/types';
+import type { CreateQueueInput, SelectionInput } from '../../schemas/annotation';
+import type { Db } from '../db/client';
+import * as queues from '../db/repositories/annotation-queues';
+import type { Membership } from '../db/repositories/members';
+import type { QueueStatus } from '../db/schema';
+import { AppError } from '../errors';
+import { requireDataset } from './dataset-browse';
+
+export interface QueueSummary {
+	id: string;
+	name: string;
+	datasetId: string;
+	rubricVersionId: string;
+	mode: 'pointwise' | 'pairwise';
+	overlapK: number;
+	status: QueueStatus;
+	revealAfterSubmit: boolean;
+	reservationSeconds: number;
+	disagreementThreshold: number;
+	judgeRunId: string | null;
+	judgeThreshold: number | null;
+	selection: unknown;
+	pairing: unknown;
+	taskCount: number;
+	createdAt: Date;
+	/** Labels needed in all: tasks × k. */
+	labelsNeeded: number;
+	done: number;
+	skipped: number;
+	inProgress: number;
+}
+
+export function rubricOf(content: unknown): RubricContent {
+	const parsed = RubricContentSchema.safeParse(content);
+	if (!parsed.success) throw new AppError('BAD_REQUEST', 'This rubric version cannot be read.');
+	return parsed.data;
+}
+
+export async function requireQueue(db: Db, membership: Membership, queueId: string): Promise<queues.QueueRow> {
+	const q = await queues.findQueue(db, membership.projectId, queueId);
+	if (!q) throw new AppError('NOT_FOUND', 'Queue not found.');
+	return q;
+}
+
+async function resolvePairing(
+	db: Db,
+	membership: Membership,
+	input: { pairing: 'all-pairs' | 'baseline'; baselineSystemId?: string }
+): Promise<queues.Pairing> {
+	if (input.pairing === 'all-pairs') return { kind: 'all-pairs' };
+	if (!input.baselineSystemId) throw new AppError('BAD_REQUEST', 'Choose the baseline system.');
+	if (!(await queues.findSystem(db, membership.projectId, input.baselineSystemId)))
+		throw new AppError('NOT_FOUND', 'Baseline system not found.');
+	return { kind: 'baseline', baselineSystemId: input.baselineSystemId };
+}
+
+async function checkSelection(
+	db: Db,
+	membership: Membership,
+	queue: { datasetId: string; mode: string },
+	s: SelectionInput
+) {
+	if (s.kind !== 'judge-unsure') return;
+	const run = await queues.findJudgeRun(db, membership.projectId, s.judgeRunId);
+	if (!run || run.datasetId !== queue.datasetId)
+		throw new AppError('NOT_FOUND', 'Judge run not found in this dataset.');
+	if (run.mode !== queue.mode)
+		throw new AppError('BAD_REQUEST', `That judge run is ${run.mode}; this queue is ${queue.mode}.`);
+}
+
+export async function createQueue(
+	db: Db,
+	membership: Membership,
+	input: CreateQueueInput
+): Promise<{ id: string; taskCount: number }> {
+	const dataset = await requireDataset(db, membership, input.datasetId);
+	const version = await queues.findRubricVersion(db, membership.projectId, input.rubricVersionId);
+	if (!version) throw new AppError('NOT_FOUND', 'Rubric version not found.');
+	const rubric = rubricOf(version.content);
+	const mode = rubric.mode;
+	const pairing = mode === 'pairwise' ? await resolvePairing(db, membership, input) : null;
+	await checkSelection(db, membership, { datasetId: dataset.id, mode }, input.selection);
+	if (input.judgeRunId) {
+		const run = await queues.findJudgeRun(db, membership.projectId, input.judgeRunId);
+		if (!run || run.datasetId !== dataset.id) throw new AppError('NOT_FOUND', 'Judge run not found in this dataset.');
+	}
+	return db.transaction().execute(async (trx) => {
+		const existing = await queues.listQueues(trx, membership.projectId);
+		if (existing.some((q) => q.name === input.name))
+			throw new AppError('CONFLICT', 'A queue with this name already exists.', { field: 'name' });
+		const id = await queues.insertQueue(trx, {
+			projectId: membership.projectId,
+			datasetId: dataset.id,
+			rubricVersionId: version.id,
+			name: input.name,
+			mode,
+			overlapK: input.overlapK,
+			revealAfterSubmit: input.revealAfterSubmit,
+			reservationSeconds: input.reservationSeconds,
+			disagreementThreshold: input.disagreementThreshold,
+			judgeRunId: input.judgeRunId ?? null,
+			judgeThreshold: input.judgeThreshold ?? null,
+			selection: input.selection,
+			pairing,
+			createdBy: membership.userId
+		});
+		const members = [...new Set(input.memberUserIds ?? [])];
+		const added = await queues.addQueueMembers(trx, membership.projectId, id, members);
+		if (added !== members.length)
+			throw new AppError('BAD_REQUEST', 'Queue members must be annotators or admins of this project.', {
+				field: 'memberUserIds'
+			});
+		const taskCount = await queues.insertTasks(
+			trx,
+			{ id, datasetId: dataset.id, mode, overlapK: input.overlapK },
+			input.selection,
+			pairing
+		);
+		return { id, taskCount };
+	});
+}
+
+/** Adds the tasks a selection picks that the queue does not have yet; finished work is untouched. */
+export async function addItems(
+	db: Db,
+	membership: Membership,
+	queueId: string,
+	selection: SelectionInput
+): Promise<{ added: number; taskCount: number }> {
+	const q = await requireQueue(db, membership, queueId);
+	if (q.status === 'closed') throw new AppError('BAD_REQUEST', 'This queue is closed.');
+	await checkSelection(db, membership, q, selection);
+	const added = await db
+		.transaction()
+		.execute((trx) =>
+			queues.insertTasks(
+				trx,
+				q,
+				selection,
+				(q.pairing as queues.Pairing | null) ?? (q.mode === 'pairwise' ? { kind: 'all-pairs' } : null)
+			)
+		);
+	return { added, taskCount: q.taskCount + added };
+}
+
+export async function setStatus(db: Db, membership: Membership, queueId: string, status: QueueStatus): Promise<void> {
+	const q = await requireQueue(db, membership, queueId);
+	if (q.status === 'closed' && status !== 'closed') throw new AppError('BAD_REQUEST', 'A closed queue stays closed.');
+	await queues.setQueueStatus(db, q.id, status);
+}
+
+function summary(
+	q: queues.QueueRow,
+	totals: { done: number; skipped: number; inProgress: number } | undefined
+): QueueSummary {
+	return {
+		id: q.id,
+		name: q.name,
+		datasetId: q.datasetId,
+		rubricVersionId: q.rubricVersionId,
+		mode: q.mode,
+		overlapK: q.overlapK,
+		status: q.status,
+		revealAfterSubmit: q.revealAfterSubmit,
+		reservationSeconds: q.reservationSeconds,
+		disagreementThreshold: q.disagreementThreshold,
+		judgeRunId: q.judgeRunId,
+		judgeThreshold: q.judgeThreshold,
+		selection: q.selection,
+		pairing: q.pairing,
+		taskCount: q.taskCount,
+		createdAt: q.createdAt,
+		labelsNeeded: q.taskCount * q.overlapK,
+		done: totals?.done ?? 0,
+		skipped: totals?.skipped ?? 0,
+		inProgress: totals?.inProgress ?? 0
+	};
+}
+
+export async function listQueues(db: Db, membership: Membership): Promise<QueueSummary[]> {
+	const [rows, totals] = await Promise.all([
+		queues.listQueues(db, membership.projectId),
+		queues.queueTotals(db, membership.projectId)
+	]);
+	return rows.map((q) => summary(q, totals.get(q.id)));
+}
+
+export interface QueueProgress {
+	queue: QueueSummary;
+	annotators: queues.WorkerProgressRow[];
+}
+
+export async function progress(db: Db, membership: Membership, queueId: string): Promise<QueueProgress> {
+	const q = await requireQueue(db, membership, queueId);
+	const annotators = await queues.queueProgress(db, q.id);
+	const totals = annotators.reduce(
+		(t, a) => ({ done: t.done + a.done, skipped: t.skipped + a.skipped, inProgress: t.inProgress + a.inProgress }),
+		{ done: 0, skipped: 0, inProgress: 0 }
+	);
+	return { queue: summary(q, totals), annotators };
+}

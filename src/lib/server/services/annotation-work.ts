@@ -1,0 +1,502 @@
+/**
+ * Annotator work on a queue: which queues I may work on, "next item" (a reservation), the task
+ * view, submit / revise, skip, release, my history.
+ *
+ * Blinding: nothing returned here carries another person's label or a judge's output for a
+ * task unless `itemAccess` (auth/policy.ts) allows it for that item: i.e. the caller submitted
+ * it and the queue reveals after submit (or the caller reads results anyway). Answers are
+ * shown as left/right in the placement drawn for this annotator and task, without system names.
+ * Someone else's assignment is NOT_FOUND, like one that does not exist.
+ */
+import { randomInt, randomUUID } from 'node:crypto';
+import { can, itemAccess } from '../auth/policy';
+import type { RubricContent } from '../../judging/types';
+import type { LabelInput, SubmitInput } from '../../schemas/annotation';
+import type { Db } from '../db/client';
+import * as assignments from '../db/repositories/annotation-assignments';
+import * as labels from '../db/repositories/annotation-labels';
+import * as queues from '../db/repositories/annotation-queues';
+import type { Membership } from '../db/repositories/members';
+import type { AssignmentStatus, ChatMessage, PresentedOrder, QueueStatus, Verdict } from '../db/schema';
+import { AppError } from '../errors';
+import { requireQueue, rubricOf } from './annotation-queues';
+
+export type Side = 'left' | 'right';
+export type SideVerdict = Side | 'tie';
+
+/** Screen terms → answer terms: with order 'ab' the left answer is answer A. */
+export function toAnswerTerms(v: SideVerdict, order: PresentedOrder | null): Verdict {
+	if (v === 'tie') return 'tie';
+	const leftIsA = order !== 'ba';
+	return (v === 'left') === leftIsA ? 'A' : 'B';
+}
+
+export function toScreenTerms(v: Verdict, order: PresentedOrder | null): SideVerdict {
+	if (v === 'tie') return 'tie';
+	const leftIsA = order !== 'ba';
+	return (v === 'A') === leftIsA ? 'left' : 'right';
+}
+
+const flipVerdict = (v: Verdict | null): Verdict | null => (v === 'A' ? 'B' : v === 'B' ? 'A' : v);
+
+/** Rubric versions never change (a trigger refuses updates), so their parsed content is cached. */
+const rubricCache = new Map<string, RubricContent>();
+async function rubricOfQueue(db: Db, q: queues.QueueRow): Promise<RubricContent> {
+	const hit = rubricCache.get(q.rubricVersionId);
+	if (hit) return hit;
+	const row = await queues.findRubricVersion(db, q.projectId, q.rubricVersionId);
+	if (!row) throw new AppError('NOT_FOUND', 'Rubric version not found.');
+	const rubric = rubricOf(row.content);
+	if (rubricCache.size > 500) rubricCache.clear();
+	rubricCache.set(q.rubricVersionId, rubric);
+	return rubric;
+}
+
+/** May this member work on the queue? Annotators: when listed or when the queue lists nobody; admins: when listed. */
+async function mayWork(db: Db, membership: Membership, q: queues.QueueRow): Promise<boolean> {
+	if (!can(membership, 'annotate')) return false;
+	if (await queues.isQueueMember(db, q.id, membership.userId)) return true;
+	return membership.role === 'annotator' && !(await queues.hasQueueMembers(db, q.id));
+}
+
+async function requireWorkQueue(db: Db, membership: Membership, queueId: string): Promise<queues.QueueRow> {
+	const q = await requireQueue(db, membership, queueId);
+	if (!(await mayWork(db, membership, q))) throw new AppError('NOT_FOUND', 'Queue not found.');
+	return q;
+}
+
+export interface MyQueue {
+	id: string;
+	name: string;
+	mode: 'pointwise' | 'pairwise';
+	status: QueueStatus;
+	datasetId: string;
+	revealAfterSubmit: boolean;
+	taskCount: number;
+	/** My own counts only. */
+	done: number;
+	skipped: number;
+	hasReservation: boolean;
+}
+
+export async function myQueues(db: Db, membership: Membership): Promise<MyQueue[]> {
+	const rows = await queues.listQueuesForAnnotator(db, membership.projectId, membership.userId, membership.role);
+	return Promise.all(
+		rows.map(async (q) => {
+			const [stats, live] = await Promise.all([
+				queues.workerStats(db, q.id, membership.userId),
+				assignments.findLiveReservation(db, q.id, membership.userId)
+			]);
+			return {
+				id: q.id,
+				name: q.name,
+				mode: q.mode,
+				status: q.status,
+				datasetId: q.datasetId,
+				revealAfterSubmit: q.revealAfterSubmit,
+				taskCount: q.taskCount,
+				done: stats.done,
+				skipped: stats.skipped,
+				hasReservation: live !== undefined
+			};
+		})
+	);
+}
+
+export type PromptView =
+	{ kind: 'text'; text: string } | { kind: 'conversation'; messages: ChatMessage[] } | { kind: 'unavailable' };
+
+export interface TaskAnswer {
+	position: Side | 'single';
+	content: string | null;
+	turns: string[] | null;
+	available: boolean;
+}
+
+export interface MyLabel {
+	version: number;
+	verdict: SideVerdict | null;
+	score: number | null;
+	scores: Record<string, number>;
+	redLines: Record<string, boolean>;
+	rationale: string;
+	flagged: boolean;
+	flagReason: string | null;
+}
+
+export interface RevealedView {
+	judgments: { runName: string; verdict: SideVerdict | null; score: number | null; sample: number; turn: number }[];
+	otherLabels: {
+		verdict: SideVerdict | null;
+		score: number | null;
+		scores: Record<string, number>;
+		rationale: string | null;
+	}[];
+}
+
+export interface TaskView {
+	assignmentId: string;
+	queueId: string;
+	queueName: string;
+	status: AssignmentStatus;
+	reservedUntil: Date;
+	mode: 'pointwise' | 'pairwise';
+	rubric: {
+		name: string;
+		text: string;
+		output: RubricContent['output'];
+		criteria: RubricContent['criteria'];
+		usesReference: boolean;
+		turns: RubricContent['turns'];
+	};
+	item: {
+		externalId: string;
+		category: string | null;
+		prompt: PromptView;
+		turnCount: number;
+		/** Only when the rubric uses a reference. */
+		reference: { kind: 'text'; text: string } | { kind: 'turns'; turns: string[] } | null;
+	};
+	answers: TaskAnswer[];
+	/** My submitted label, for revising; null before I submit. */
+	label: MyLabel | null;
+	position: { done: number; total: number };
+	/** Judge output and others' labels, only where itemAccess allows (after submit, queue reveals). */
+	revealed: RevealedView | null;
+}
+
+async function buildView(
+	db: Db,
+	membership: Membership,
+	q: queues.QueueRow,
+	a: assignments.AssignmentRow
+): Promise<TaskView> {
+	const answerIds = a.answerBId ? [a.answerAId, a.answerBId] : [a.answerAId];
+	const [rubric, item, answerRows, label, stats] = await Promise.all([
+		rubricOfQueue(db, q),
+		labels.taskItem(db, a.itemId),
+		labels.taskAnswers(db, answerIds),
+		labels.findLabelByAssignment(db, a.id),
+		queues.workerStats(db, q.id, membership.userId)
+	]);
+	if (!item) throw new AppError('NOT_FOUND', 'Item not found.');
+	const byId = new Map(answerRows.map((r) => [r.id, r]));
+	const answerView = (id: string, position: TaskAnswer['position']): TaskAnswer => {
+		const r = byId.get(id);
+		return { position, content: r?.content ?? null, turns: r?.turns ?? null, available: r?.available ?? false };
+	};
+	const answers = a.answerBId
+		? a.presentedOrder === 'ba'
+			? [answerView(a.answerBId, 'left'), answerView(a.answerAId, 'right')]
+			: [answerView(a.answerAId, 'left'), answerView(a.answerBId, 'right')]
+		: [answerView(a.answerAId, 'single')];
+	const prompt: PromptView = !item.promptAvailable
+		? { kind: 'unavailable' }
+		: item.conversation
+			? { kind: 'conversation', messages: item.conversation }
+			: { kind: 'text', text: item.promptText ?? '' };
+	const reference = !rubric.usesReference
+		? null
+		: item.referenceText !== null
+			? { kind: 'text' as const, text: item.referenceText }
+			: item.referenceTurns
+				? { kind: 'turns' as const, turns: item.referenceTurns }
+				: null;
+	const submitted = a.status === 'submitted';
+	let revealed: RevealedView | null = null;
+	// The workspace reveals nothing before the caller's own submit, whatever their role.
+	if (
+		submitted &&
+		itemAccess(membership, { submittedByMember: true, revealAfterSubmit: q.revealAfterSubmit }).readJudgeOutput
+	) {
+		const unit = [{ taskId: a.taskId, itemId: a.itemId, answerAId: a.answerAId, answerBId: a.answerBId }];
+		const [judgments, others] = await Promise.all([
+			labels.judgmentsOfUnits(db, q.datasetId, null, unit),
+			labels.othersLabelsOfTask(db, a.taskId, membership.userId)
+		]);
+		revealed = {
+			judgments: judgments.map((j) => {
+				const v = j.flipped ? flipVerdict(j.verdict) : j.verdict;
+				return {
+					runName: j.runName,
+					verdict: v ? toScreenTerms(v, a.presentedOrder) : null,
+					score: j.score,
+					sample: j.sample,
+					turn: j.turn
+				};
+			}),
+			otherLabels: others.map((l) => ({
+				verdict: l.verdict ? toScreenTerms(l.verdict, a.presentedOrder) : null,
+				score: l.score,
+				scores: l.criteria ?? {},
+				rationale: l.rationale
+			}))
+		};
+	}
+	return {
+		assignmentId: a.id,
+		queueId: q.id,
+		queueName: q.name,
+		status: a.status,
+		reservedUntil: a.reservedUntil,
+		mode: q.mode,
+		rubric: {
+			name: rubric.name,
+			text: rubric.rubricText,
+			output: rubric.output,
+			criteria: rubric.criteria,
+			usesReference: rubric.usesReference,
+			turns: rubric.turns
+		},
+		item: { externalId: item.externalId, category: item.category, prompt, turnCount: item.turnCount, reference },
+		answers,
+		label: label
+			? {
+					version: label.version,
+					verdict: label.verdict ? toScreenTerms(label.verdict, a.presentedOrder) : null,
+					score: label.score,
+					scores: label.criteria ?? {},
+					redLines: label.redLines ?? {},
+					rationale: label.rationale ?? '',
+					flagged: a.flagged,
+					flagReason: a.flagReason
+				}
+			: null,
+		position: { done: stats.done, total: q.taskCount },
+		revealed
+	};
+}
+
+/**
+ * Reserves the next task for the caller, or returns their live reservation; null when nothing
+ * is left for them. Paused and closed queues refuse.
+ */
+export async function next(db: Db, membership: Membership, queueId: string): Promise<TaskView | null> {
+	const q = await requireWorkQueue(db, membership, queueId);
+	if (q.status !== 'open') throw new AppError('CONFLICT', `This queue is ${q.status}.`, { status: q.status });
+	const assignment = await db.transaction().execute(async (trx) => {
+		await assignments.lockAnnotator(trx, q.id, membership.userId);
+		await assignments.reclaimExpired(trx, q.id);
+		const live = await assignments.findLiveReservation(trx, q.id, membership.userId);
+		if (live) return live;
+		return assignments.reserveNextTask(trx, {
+			queueId: q.id,
+			userId: membership.userId,
+			reservationSeconds: q.reservationSeconds,
+			order: () => (q.mode === 'pairwise' ? (randomInt(2) === 0 ? 'ab' : 'ba') : null)
+		});
+	});
+	return assignment ? buildView(db, membership, q, assignment) : null;
+}
+
+/** Loads one of the caller's own assignments with its queue (NOT_FOUND for anyone else's). */
+async function requireMine(
+	db: Db,
+	membership: Membership,
+	assignmentId: string,
+	forUpdate = false
+): Promise<{ a: assignments.AssignmentRow; q: queues.QueueRow }> {
+	const a = await assignments.findAssignment(db, assignmentId, { userId: membership.userId, forUpdate });
+	if (!a) throw new AppError('NOT_FOUND', 'Task not found.');
+	const q = await queues.findQueue(db, membership.projectId, a.queueId);
+	if (!q) throw new AppError('NOT_FOUND', 'Task not found.');
+	return { a, q };
+}
+
+export async function task(db: Db, membership: Membership, assignmentId: string): Promise<TaskView> {
+	const { a, q } = await requireMine(db, membership, assignmentId);
+	return buildView(db, membership, q, a);
+}
+
+/** Checks a label against the rubric and returns it in answer terms. */
+function labelValues(
+	rubric: RubricContent,
+	input: LabelInput,
+	order: PresentedOrder | null
+): Pick<labels.LabelState, 'verdict' | 'score' | 'criteria' | 'redLines'> {
+	if (rubric.mode === 'pairwise') {
+		if (!('verdict' in input)) throw new AppError('BAD_REQUEST', 'Choose left, right or tie.', { field: 'label' });
+		return { verdict: toAnswerTerms(input.verdict, order), score: null, criteria: null, redLines: null };
+	}
+	if ('verdict' in input) throw new AppError('BAD_REQUEST', 'Give scores for this rubric.', { field: 'label' });
+	if (rubric.output.kind !== 'score')
+		throw new AppError('BAD_REQUEST', 'Category rubrics cannot be labelled here yet.', { field: 'label' });
+	const out = rubric.output.scale;
+	const inScale = (v: number, s: { min: number; max: number }) => Number.isInteger(v) && v >= s.min && v <= s.max;
+	if (rubric.criteria.length === 0) {
+		if (input.score === undefined || !inScale(input.score, out))
+			throw new AppError('BAD_REQUEST', `Give a whole score from ${out.min} to ${out.max}.`, { field: 'score' });
+		return { verdict: null, score: input.score, criteria: null, redLines: null };
+	}
+	const criteria: Record<string, number> = {};
+	const redLines: Record<string, boolean> = {};
+	let sum = 0;
+	for (const c of rubric.criteria) {
+		const v = input.scores[c.id];
+		if (v === undefined || !inScale(v, c.scale))
+			throw new AppError('BAD_REQUEST', `Score "${c.name}" from ${c.scale.min} to ${c.scale.max}.`, {
+				field: `scores.${c.id}`
+			});
+		criteria[c.id] = v;
+		sum += c.scale.max === c.scale.min ? 1 : (v - c.scale.min) / (c.scale.max - c.scale.min);
+		if (c.redLine) {
+			const passed = input.redLines[c.id];
+			if (passed === undefined)
+				throw new AppError('BAD_REQUEST', `Say whether "${c.name}" passes.`, { field: `redLines.${c.id}` });
+			redLines[c.id] = passed;
+		}
+	}
+	const unknown = Object.keys(input.scores).filter((k) => !(k in criteria));
+	if (unknown.length > 0)
+		throw new AppError('BAD_REQUEST', `Unknown criteria: ${unknown.join(', ')}.`, { field: 'label' });
+	// Overall: the mean of the criteria, each normalised to [0, 1], mapped onto the output scale.
+	const score = out.min + (sum / rubric.criteria.length) * (out.max - out.min);
+	return { verdict: null, score: Math.round(score * 1000) / 1000, criteria, redLines };
+}
+
+export interface SubmitResult {
+	assignmentId: string;
+	labelId: string;
+	version: number;
+	/** True when this request repeated one already applied (same idempotency key). */
+	replayed: boolean;
+}
+
+/**
+ * Stores (or revises) the caller's label. One writer at a time per assignment (row lock); a
+ * stale `expectedVersion` is a CONFLICT, never an overwrite; a repeated idempotency key returns
+ * the label it made. Every write appends its before/after to the audit.
+ */
+export async function submit(db: Db, membership: Membership, input: SubmitInput): Promise<SubmitResult> {
+	return db.transaction().execute(async (trx) => {
+		const { a, q } = await requireMine(trx, membership, input.assignmentId, true);
+		if (q.status === 'closed') throw new AppError('CONFLICT', 'This queue is closed.', { status: q.status });
+		const current = await labels.findLabelByAssignment(trx, a.id);
+		if (current && (await labels.auditHasKey(trx, current.id, input.idempotencyKey)))
+			return { assignmentId: a.id, labelId: current.id, version: current.version, replayed: true };
+		const have = current?.version ?? 0;
+		const expected = input.expectedVersion ?? 0;
+		if (have !== expected)
+			throw new AppError(
+				'CONFLICT',
+				have === 0
+					? 'This label no longer exists in the version you edited.'
+					: `This label was changed since you opened it (now version ${have}). Reload it before saving.`,
+				{ currentVersion: have }
+			);
+		const rubric = await rubricOfQueue(trx, q);
+		const values = labelValues(rubric, input.label, a.presentedOrder);
+		const first = !current;
+		if (first && a.status !== 'reserved' && a.status !== 'submitted') {
+			// Expired, skipped or released: the slot went back to the pool; take one if any is left.
+			if (!(await assignments.retakeSlot(trx, a.taskId)))
+				throw new AppError('CONFLICT', 'Your reservation ran out and this item went to other annotators.', {
+					status: a.status
+				});
+		}
+		const state: labels.LabelState = {
+			id: current?.id ?? randomUUID(),
+			projectId: q.projectId,
+			datasetId: q.datasetId,
+			itemId: a.itemId,
+			answerAId: a.answerAId,
+			answerBId: a.answerBId,
+			presentedOrder: a.presentedOrder,
+			annotatorUserId: membership.userId,
+			source: 'ui',
+			queueId: q.id,
+			taskId: a.taskId,
+			assignmentId: a.id,
+			...values,
+			rationale: input.rationale.trim() === '' ? null : input.rationale,
+			version: have + 1
+		};
+		await labels.writeLabel(trx, state);
+		await labels.appendAudit(trx, {
+			projectId: q.projectId,
+			queueId: q.id,
+			annotationId: state.id,
+			assignmentId: a.id,
+			actorUserId: membership.userId,
+			action: first ? 'create' : 'revise',
+			before: current ?? null,
+			after: state,
+			idempotencyKey: input.idempotencyKey
+		});
+		await assignments.updateAssignment(trx, a.id, {
+			status: 'submitted',
+			activeSeconds: (a.activeSeconds ?? 0) + input.activeSeconds,
+			flagged: input.flag !== undefined,
+			flagReason: input.flag?.reason ?? null,
+			submittedNow: true
+		});
+		if (first) {
+			await assignments.countSubmitted(trx, a.taskId, 1);
+			await queues.bumpWorkerStats(trx, q.id, membership.userId, { done: 1, skipped: a.status === 'skipped' ? -1 : 0 });
+		}
+		return { assignmentId: a.id, labelId: state.id, version: state.version, replayed: false };
+	});
+}
+
+/** Gives the task back with a reason; the caller will not get it again. */
+export async function skip(db: Db, membership: Membership, assignmentId: string, reason: string): Promise<void> {
+	await db.transaction().execute(async (trx) => {
+		const { a } = await requireMine(trx, membership, assignmentId, true);
+		if (a.status === 'submitted') throw new AppError('CONFLICT', 'You already labelled this item.');
+		if (a.status === 'skipped') return;
+		if (a.status === 'reserved') await assignments.freeSlot(trx, a.taskId);
+		await assignments.updateAssignment(trx, a.id, { status: 'skipped', skipReason: reason });
+		await queues.bumpWorkerStats(trx, a.queueId, membership.userId, { done: 0, skipped: 1 });
+	});
+}
+
+/** Hands a reservation back without a reason (leaving the workspace). */
+export async function release(db: Db, membership: Membership, assignmentId: string): Promise<void> {
+	await db.transaction().execute(async (trx) => {
+		const { a } = await requireMine(trx, membership, assignmentId, true);
+		if (a.status === 'submitted') throw new AppError('CONFLICT', 'You already labelled this item.');
+		if (a.status !== 'reserved') return;
+		await assignments.freeSlot(trx, a.taskId);
+		await assignments.updateAssignment(trx, a.id, { status: 'released' });
+	});
+}
+
+export interface HistoryEntry {
+	assignmentId: string;
+	itemExternalId: string;
+	submittedAt: Date;
+	activeSeconds: number | null;
+	flagged: boolean;
+	labelVersion: number | null;
+}
+
+export async function history(
+	db: Db,
+	membership: Membership,
+	queueId: string,
+	cursor: string | undefined,
+	limit: number
+): Promise<{ entries: HistoryEntry[]; nextCursor: string | null }> {
+	const q = await requireWorkQueue(db, membership, queueId);
+	let after: { submittedAt: Date; id: string } | undefined;
+	if (cursor) {
+		const [at, id] = cursor.split('|');
+		const date = new Date(at ?? '');
+		if (!id || Number.isNaN(date.getTime())) throw new AppError('BAD_REQUEST', 'Bad cursor.');
+		after = { submittedAt: date, id };
+	}
+	const rows = await assignments.listHistory(db, { queueId: q.id, userId: membership.userId, after, limit: limit + 1 });
+	const page = rows.slice(0, limit);
+	const last = page.at(-1);
+	return {
+		entries: page.map((r) => ({
+			assignmentId: r.id,
+			itemExternalId: r.externalId,
+			submittedAt: r.submittedAt as Date,
+			activeSeconds: r.activeSeconds,
+			flagged: r.flagged,
+			labelVersion: r.labelVersion
+		})),
+		nextCursor: rows.length > limit && last ? `${(last.submittedAt as Date).toISOString()}|${last.id}` : null
+	};
+}

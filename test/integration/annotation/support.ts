@@ -1,0 +1,90 @@
+/**
+ * Fixtures for the annotation tests: a project with annotators, a small dataset, and rubric
+ * versions made from the built-in judges (written straight into the tables: the rubrics
+ * feature has its own tests).
+ */
+import { randomUUID } from 'node:crypto';
+import type { SessionUser } from '../../../src/lib/server/auth/types';
+import type { Db } from '../../../src/lib/server/db/client';
+import { addMember } from '../../../src/lib/server/db/repositories/members';
+import { contentHash } from '../../../src/lib/judging/content-hash';
+import { rubricFromJudge } from '../../../src/lib/judging/judge-files';
+import { loadBuiltinJudges } from '../../../src/lib/server/judging/builtin-judges';
+import { makeProjectWithMembers, makeUser, type ProjectWithMembers } from '../projects/factories';
+import { seedDataset, type SeedItem } from '../datasets/support/seed';
+
+export async function makeRubricVersion(db: Db, projectId: string, judgeId: string): Promise<string> {
+	const judge = (await loadBuiltinJudges()).find((j) => j.id === judgeId);
+	if (!judge) throw new Error(`no built-in judge ${judgeId}`);
+	const content = rubricFromJudge(judge, 'en');
+	const rubric = await db
+		.insertInto('rubric')
+		.values({ project_id: projectId, name: `${judgeId}-${randomUUID().slice(0, 6)}`, created_by: null })
+		.returning('id')
+		.executeTakeFirstOrThrow();
+	const version = await db
+		.insertInto('rubric_version')
+		.values({
+			rubric_id: rubric.id,
+			project_id: projectId,
+			version: 1,
+			content: JSON.stringify(content),
+			content_hash: contentHash(content),
+			mode: content.mode,
+			created_by: null
+		})
+		.returning('id')
+		.executeTakeFirstOrThrow();
+	return version.id;
+}
+
+export interface AnnotationFixture extends ProjectWithMembers {
+	datasetId: string;
+	systems: Record<string, string>;
+	items: Record<string, string>;
+	pairwiseRubric: string;
+	pointwiseRubric: string;
+	annotators: SessionUser[];
+}
+
+/** `n` items answered by systems s1..s3 (so all-pairs gives 3 pairs per item), plus `extraAnnotators`. */
+export async function makeAnnotationFixture(
+	db: Db,
+	opts: { items?: number; extraAnnotators?: number; name?: string } = {}
+): Promise<AnnotationFixture> {
+	const project = await makeProjectWithMembers(db, opts.name ?? `Annotation ${randomUUID().slice(0, 6)}`);
+	const items: SeedItem[] = Array.from({ length: opts.items ?? 6 }, (_, i) => ({
+		externalId: `q${i + 1}`,
+		prompt: `Question ${i + 1}?`,
+		reference: `Reference ${i + 1}`,
+		category: i % 2 === 0 ? 'math' : 'writing',
+		answers: { s1: `s1 answers ${i + 1}`, s2: `s2 answers ${i + 1}`, s3: `s3 answers ${i + 1}` }
+	}));
+	const seeded = await seedDataset(db, { projectId: project.projectId, name: `ds-${randomUUID().slice(0, 6)}`, items });
+	const annotators: SessionUser[] = [project.annotator];
+	for (let i = 0; i < (opts.extraAnnotators ?? 0); i++) {
+		const user = await makeUser(db, { name: `annotator${i}` });
+		await addMember(db, { projectId: project.projectId, userId: user.id, role: 'annotator' });
+		annotators.push(user);
+	}
+	return {
+		...project,
+		datasetId: seeded.datasetId,
+		systems: seeded.systems,
+		items: seeded.items,
+		pairwiseRubric: await makeRubricVersion(db, project.projectId, 'pairwise'),
+		pointwiseRubric: await makeRubricVersion(db, project.projectId, 'criteria-1-5'),
+		annotators
+	};
+}
+
+export const key = () => randomUUID();
+
+export async function codeOf(promise: Promise<unknown>): Promise<string> {
+	try {
+		await promise;
+		return 'OK';
+	} catch (error) {
+		return (error as { code?: string }).code ?? String(error);
+	}
+}
