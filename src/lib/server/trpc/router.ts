@@ -5,6 +5,7 @@
 import { router } from './init';
 import { accountRouter } from './routers/account';
 import { annotationRouter } from './routers/annotation';
+import { analysisRouter } from './routers/analysis';
 import { authRouter } from './routers/auth';
 import { datasetsRouter } from './routers/datasets';
 import { demoRouter } from './routers/demo';
@@ -26,6 +27,7 @@ export const appRouter = router({
 	rubrics: rubricsRouter,
 	providers: providersRouter,
 	annotation: annotationRouter,
+	analysis: analysisRouter,
 	account: accountRouter,
 	projects: projectsRouter,
 	members: membersRouter,

@@ -1,0 +1,238 @@
+/**
+ * The inputs of the analysis pages (agreement, bias, leaderboard): a dataset's
+ * pairwise judge verdicts (status 'ok' only) and human labels, the answers'
+ * systems and lengths, and a fingerprint of those rows for the result cache.
+ * Only services/analysis-*.ts call these, behind the readResults policy.
+ */
+import { sql } from 'kysely';
+import type { Db } from '../client';
+import type { JudgeMode, JudgeRunSource, PresentedOrder, Verdict } from '../schema';
+
+/** Where a human label came from. Gold: an expert key (imported as "…gold", or a future 'gold' source). */
+export type LabelKind = 'imported' | 'ui' | 'gold';
+
+export interface AnalysisRunRow {
+	id: string;
+	name: string;
+	source: JudgeRunSource;
+	judgeModel: string | null;
+	mode: JudgeMode;
+	/** Judgments with status 'ok'. */
+	okCount: number;
+	/** Share of them with both presented orders recorded. */
+	bothOrders: boolean;
+}
+
+export async function listAnalysisRuns(db: Db, datasetId: string): Promise<AnalysisRunRow[]> {
+	const rows = await db
+		.selectFrom('judge_run as r')
+		.leftJoin('judgment as j', (join) => join.onRef('j.run_id', '=', 'r.id').on('j.status', '=', 'ok'))
+		.select([
+			'r.id',
+			'r.name',
+			'r.source',
+			'r.judge_model as judgeModel',
+			'r.mode',
+			(e) => e.fn.count<number>('j.id').as('okCount'),
+			sql<boolean>`bool_or(j.presented_order = 'ba') and bool_or(j.presented_order = 'ab')`.as('bothOrders')
+		])
+		.where('r.dataset_id', '=', datasetId)
+		.groupBy('r.id')
+		.orderBy('r.created_at')
+		.orderBy('r.id')
+		.execute();
+	return rows.map((r) => ({ ...r, okCount: Number(r.okCount), bothOrders: r.bothOrders === true }));
+}
+
+export interface PairJudgmentRow {
+	itemId: string;
+	answerAId: string;
+	answerBId: string;
+	presentedOrder: PresentedOrder | null;
+	sample: number;
+	verdict: Verdict | null;
+	preference: string | null;
+}
+
+/** A run's usable pairwise verdicts: status 'ok', both answers present. */
+export async function listPairJudgments(db: Db, runId: string): Promise<PairJudgmentRow[]> {
+	const rows = await db
+		.selectFrom('judgment')
+		.select([
+			'item_id as itemId',
+			'answer_a_id as answerAId',
+			'answer_b_id as answerBId',
+			'presented_order as presentedOrder',
+			'sample',
+			'verdict',
+			'preference'
+		])
+		.where('run_id', '=', runId)
+		.where('status', '=', 'ok')
+		.where('answer_b_id', 'is not', null)
+		.orderBy('item_id')
+		.orderBy('answer_a_id')
+		.orderBy('answer_b_id')
+		.orderBy('presented_order')
+		.orderBy('sample')
+		.execute();
+	return rows as PairJudgmentRow[];
+}
+
+export interface PairLabelRow {
+	itemId: string;
+	answerAId: string;
+	answerBId: string;
+	presentedOrder: PresentedOrder | null;
+	verdict: Verdict | null;
+	/** A Concord user id, or the imported annotator's name. */
+	annotator: string;
+	kind: LabelKind;
+}
+
+const labelKind = sql<LabelKind>`case when n.source = 'gold' or n.external_annotator ilike '%gold%' then 'gold' else n.source end`;
+
+/** A dataset's pairwise human labels, optionally of one kind. */
+export async function listPairLabels(db: Db, datasetId: string, kind: LabelKind | 'all'): Promise<PairLabelRow[]> {
+	let q = db
+		.selectFrom('annotation as n')
+		.select([
+			'n.item_id as itemId',
+			'n.answer_a_id as answerAId',
+			'n.answer_b_id as answerBId',
+			'n.presented_order as presentedOrder',
+			'n.verdict',
+			sql<string>`coalesce(n.annotator_user_id::text, n.external_annotator, 'unknown')`.as('annotator'),
+			labelKind.as('kind')
+		])
+		.where('n.dataset_id', '=', datasetId)
+		.where('n.answer_b_id', 'is not', null)
+		.where('n.verdict', 'is not', null);
+	if (kind !== 'all') q = q.where(labelKind, '=', kind);
+	const rows = await q.orderBy('n.item_id').orderBy('n.created_at').orderBy('n.id').execute();
+	return rows as PairLabelRow[];
+}
+
+export interface LabelKindCount {
+	kind: LabelKind;
+	count: number;
+}
+
+export async function countLabelKinds(db: Db, datasetId: string): Promise<LabelKindCount[]> {
+	const rows = await db
+		.selectFrom('annotation as n')
+		.select([labelKind.as('kind'), (e) => e.fn.countAll<number>().as('count')])
+		.where('n.dataset_id', '=', datasetId)
+		.groupBy(labelKind)
+		.execute();
+	return rows.map((r) => ({ kind: r.kind, count: Number(r.count) }));
+}
+
+export interface AnswerInfoRow {
+	id: string;
+	itemId: string;
+	system: string;
+	charCount: number;
+	category: string | null;
+	externalId: string;
+}
+
+export async function listAnswerInfo(db: Db, datasetId: string): Promise<AnswerInfoRow[]> {
+	return db
+		.selectFrom('candidate_answer as a')
+		.innerJoin('system as s', 's.id', 'a.system_id')
+		.innerJoin('dataset_item as i', 'i.id', 'a.item_id')
+		.select([
+			'a.id',
+			'a.item_id as itemId',
+			's.name as system',
+			'a.char_count as charCount',
+			'i.category',
+			'i.external_id as externalId'
+		])
+		.where('a.dataset_id', '=', datasetId)
+		.execute();
+}
+
+/**
+ * What the analysis of a dataset (and run) depends on: counts and the latest
+ * write times of its answers, usable judgments and labels. Equal fingerprints
+ * mean equal inputs, so a cached result can be served.
+ */
+export async function analysisFingerprint(db: Db, datasetId: string, runId: string | null): Promise<string> {
+	const ds = await db
+		.selectFrom('dataset')
+		.select(['current_revision', 'answer_count', 'updated_at'])
+		.where('id', '=', datasetId)
+		.executeTakeFirst();
+	const labels = await db
+		.selectFrom('annotation')
+		// Labels are edited in place (version, updated_at): count both.
+		.select([
+			(e) => e.fn.countAll<number>().as('n'),
+			sql<string>`max(greatest(created_at, updated_at))::text || '/' || coalesce(sum(version), 0)::text`.as('at')
+		])
+		.where('dataset_id', '=', datasetId)
+		.executeTakeFirstOrThrow();
+	const judged = runId
+		? await db
+				.selectFrom('judgment')
+				.select([
+					(e) => e.fn.countAll<number>().as('n'),
+					sql<string>`greatest(max(created_at), max(finished_at))::text`.as('at')
+				])
+				.where('run_id', '=', runId)
+				.where('status', '=', 'ok')
+				.executeTakeFirstOrThrow()
+		: { n: 0, at: null };
+	return [
+		datasetId,
+		runId ?? '-',
+		ds?.current_revision,
+		ds?.answer_count,
+		ds?.updated_at?.toISOString?.(),
+		labels.n,
+		labels.at,
+		judged.n,
+		judged.at
+	].join('|');
+}
+
+/** A run of a dataset, or undefined. */
+export async function findRun(db: Db, datasetId: string, runId: string) {
+	return db
+		.selectFrom('judge_run')
+		.select(['id', 'name', 'source', 'judge_model as judgeModel', 'mode'])
+		.where('dataset_id', '=', datasetId)
+		.where('id', '=', runId)
+		.executeTakeFirst();
+}
+
+/** A run anywhere in a project (the bias page is per run), with its dataset. */
+export async function findProjectRun(db: Db, projectId: string, runId: string) {
+	return db
+		.selectFrom('judge_run')
+		.select(['id', 'name', 'source', 'judge_model as judgeModel', 'mode', 'dataset_id as datasetId'])
+		.where('project_id', '=', projectId)
+		.where('id', '=', runId)
+		.executeTakeFirst();
+}
+
+export interface ProjectRunRow {
+	id: string;
+	name: string;
+	datasetId: string;
+	datasetName: string;
+}
+
+/** Every judge run of a project with its dataset, for the run pickers. */
+export async function listProjectRuns(db: Db, projectId: string): Promise<ProjectRunRow[]> {
+	return db
+		.selectFrom('judge_run as r')
+		.innerJoin('dataset as d', 'd.id', 'r.dataset_id')
+		.select(['r.id', 'r.name', 'r.dataset_id as datasetId', 'd.name as datasetName'])
+		.where('r.project_id', '=', projectId)
+		.orderBy('d.name')
+		.orderBy('r.created_at')
+		.execute();
+}

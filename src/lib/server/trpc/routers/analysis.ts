@@ -1,0 +1,37 @@
+/**
+ * Analysis: judge ↔ human agreement, judge bias and system leaderboards. These
+ * are results and statistics, so every procedure needs readResults (annotators
+ * get none of it; policy.test.ts walks them).
+ */
+import { z } from 'zod';
+import * as agreement from '../../services/analysis-agreement';
+import * as bias from '../../services/analysis-bias';
+import * as leaderboard from '../../services/analysis-leaderboard';
+import { projectProcedure, router } from '../init';
+
+const HumanSourceSchema = z.enum(['all', 'imported', 'ui', 'gold']).default('all');
+const DatasetRunSchema = z.object({
+	datasetId: z.string().uuid(),
+	judgeRunId: z.string().uuid().optional(),
+	humanSource: HumanSourceSchema
+});
+
+export const analysisRouter = router({
+	/** Judge ↔ human and human ↔ human agreement with 95% cluster-bootstrap intervals and breakdowns. */
+	agreement: projectProcedure('readResults')
+		.input(DatasetRunSchema)
+		.query(({ ctx, input }) => agreement.getAgreement(ctx.db, ctx.membership, input)),
+
+	/** Position and length bias of one judge run, with plain-language verdicts. */
+	bias: projectProcedure('readResults')
+		.input(z.object({ judgeRunId: z.string().uuid() }))
+		.query(({ ctx, input }) => bias.getBias(ctx.db, ctx.membership, input)),
+
+	/** The project's judge runs with their datasets (pickers on the analysis pages). */
+	runs: projectProcedure('readResults').query(({ ctx }) => bias.listRuns(ctx.db, ctx.membership)),
+
+	/** Per-system human, judge and PPI++ win rates; Bradley–Terry with rank intervals. */
+	leaderboard: projectProcedure('readResults')
+		.input(DatasetRunSchema)
+		.query(({ ctx, input }) => leaderboard.getLeaderboard(ctx.db, ctx.membership, input))
+});
