@@ -8,7 +8,7 @@
 import { outcomeOf, type SampleOutcome } from './aggregate';
 import { flagAnswer, type AnswerFlag } from './flag-answer';
 import { parseVerdict } from './parse-verdict';
-import { renderPrompt, type RenderInput } from './render';
+import { renderPrompt, type RenderInput, type RenderResult } from './render';
 import { responseFormatFor, type JsonSchemaResponseFormat } from './response-format';
 import { simulateReply, type SimulatedJudgeConfig } from './simulate';
 import type {
@@ -55,6 +55,11 @@ export interface ExecuteInput extends RenderInput {
 	/** Ask for the rubric's json_schema (providers that support structured output). */
 	structured?: boolean;
 	callLlm: CallLlm;
+	/**
+	 * The render of exactly these inputs, when the caller already made it (the run executor
+	 * renders first to look the reply up in its cache): saves rendering and hashing twice.
+	 */
+	rendered?: RenderResult;
 }
 
 export type JudgmentResult =
@@ -77,13 +82,15 @@ export type JudgmentResult =
 export async function executeJudgment(input: ExecuteInput): Promise<JudgmentResult> {
 	const order = input.order ?? 'ab';
 	const sample = input.sample ?? 0;
-	const rendered = renderPrompt({
-		rubric: input.rubric,
-		item: input.item,
-		answers: input.answers,
-		order,
-		turn: input.turn
-	});
+	const rendered =
+		input.rendered ??
+		renderPrompt({
+			rubric: input.rubric,
+			item: input.item,
+			answers: input.answers,
+			order,
+			turn: input.turn
+		});
 	if (!rendered.ok)
 		return { status: 'not-rendered', reason: rendered.reason, outcome: { kind: 'failed', reason: rendered.reason } };
 	const reply = await input.callLlm({

@@ -145,7 +145,7 @@ describe('a pairwise run in both orders', () => {
 		const projectId = env.project.projectId;
 		const { versionId } = await makeRubricVersion(env.db, projectId, pairwise);
 		const providerId = await makeProvider(env.db, projectId, { baseUrl: server.baseUrl, model: 'judge-three' });
-		const { total } = await env.admin().judgeRuns.start({
+		const { total, runId } = await env.admin().judgeRuns.start({
 			projectId,
 			datasetId: data.datasetId,
 			rubricVersionId: versionId,
@@ -159,6 +159,84 @@ describe('a pairwise run in both orders', () => {
 			}
 		});
 		expect(total).toBe(4 * 2 * 2);
+		expect(await finished(runId)).toMatchObject({ status: 'completed', ok: total });
+	});
+});
+
+describe('the simulated judge', () => {
+	it('runs without a model or a server and says "simulated" wherever the run is named', async () => {
+		const projectId = env.project.projectId;
+		const { versionId } = await makeRubricVersion(env.db, projectId, pairwise);
+		const providerId = await makeProvider(env.db, projectId, {
+			kind: 'simulated',
+			model: 'simulated-judge',
+			name: 'Offline judge',
+			simulation: { seed: 3, positionBias: 0.3, lengthBias: 0.2, noise: 0.1 }
+		});
+		const calls = server.log.length;
+		const { runId } = await env.admin().judgeRuns.start({
+			projectId,
+			datasetId: data.datasetId,
+			rubricVersionId: versionId,
+			providerId,
+			options: { bothOrders: true, samples: 1, pairing: 'all-pairs' }
+		});
+		const done = await finished(runId);
+		expect(done.status).toBe('completed');
+		expect(done.ok + done.abstained + done.unparseable).toBe(done.total);
+		expect(server.log.length).toBe(calls);
+		const run = await env.admin().judgeRuns.get({ projectId, runId });
+		expect(run.name).toMatch(/simulated/);
+		expect(run.judgeModel).toMatch(/simulated/);
+		expect(run.simulated).toBe(true);
+		const listed = await env.admin().judgeRuns.list({ projectId });
+		expect(listed.find((r) => r.id === runId)).toMatchObject({ simulated: true });
+	});
+});
+
+describe('a provider that refuses the key', () => {
+	it('fails each judgment in plain words, once, and never shows the key', async () => {
+		const projectId = env.project.projectId;
+		const canary = `sk-canary-${Math.random().toString(36).slice(2)}`;
+		process.env.CONCORD_TEST_JUDGE_KEY = canary;
+		const guarded = await startJudgeServer({ apiKey: 'sk-the-right-one' });
+		try {
+			const { versionId } = await makeRubricVersion(env.db, projectId, score10);
+			const providerId = await makeProvider(env.db, projectId, {
+				baseUrl: guarded.baseUrl,
+				model: 'judge-four',
+				apiKeyEnv: 'CONCORD_TEST_JUDGE_KEY'
+			});
+			const { runId } = await env.admin().judgeRuns.start({
+				projectId,
+				datasetId: data.datasetId,
+				rubricVersionId: versionId,
+				providerId,
+				options: { bothOrders: false, samples: 1, pairing: 'all-pairs', systemIds: [data.systems.strong] }
+			});
+			const done = await finished(runId);
+			expect(done).toMatchObject({ status: 'completed', failed: ITEMS, ok: 0 });
+			expect(guarded.log).toHaveLength(ITEMS);
+			const page = await env.admin().judgeRuns.judgments({ projectId, runId, limit: 100 });
+			expect(page.judgments[0].error).toMatch(/key/i);
+			expect(page.judgments[0].attempts).toBe(1);
+			const prompt = await env.admin().judgeRuns.prompt({ projectId, runId, judgmentId: page.judgments[0].id });
+			const everything = JSON.stringify([
+				page,
+				prompt,
+				await env.admin().judgeRuns.get({ projectId, runId }),
+				await env.admin().judgeRuns.summary({ projectId, runId }),
+				await env.admin().judgeRuns.list({ projectId })
+			]);
+			expect(everything).not.toContain(canary);
+			expect(everything).toContain('env:CONCORD_TEST_JUDGE_KEY');
+			// A failed call is not final for resume unless retrying could help: a bad key is not requeued.
+			const resumed = await env.admin().judgeRuns.resume({ projectId, runId });
+			expect(resumed).toMatchObject({ requeued: 0, remaining: 0 });
+		} finally {
+			await guarded.close();
+			delete process.env.CONCORD_TEST_JUDGE_KEY;
+		}
 	});
 });
 

@@ -21,6 +21,7 @@ import type { AnswerFlag } from '../../judging/flag-answer';
 import { flagNullModel } from '../../judging/flag-answer';
 import { executeJudgment, simulatedCallLlm, type CallLlm, type LlmReply } from '../../judging/execute';
 import { responseFormatFor } from '../../judging/response-format';
+import type { RenderResult } from '../../judging/render';
 import type { RubricContent } from '../../judging/types';
 import type { Db } from '../db/client';
 import * as repo from '../db/repositories/judge-runs';
@@ -64,6 +65,7 @@ export type ExecuteOutcome = 'completed' | 'drained' | 'cancelled' | 'interrupte
 /** Units claimed but not yet written back, prepared for their call. */
 interface Prepared {
 	unit: ClaimedUnit;
+	rendered: RenderResult;
 	promptHash: string | null;
 	replyKey: string | null;
 	cached: CacheRow | null;
@@ -250,26 +252,24 @@ export async function executeRun(deps: ExecutorDeps, runId: string, options: Exe
 			exhausted = true;
 			return;
 		}
-		const prepared = units.map((unit): Prepared & { messages: PromptRow['messages'] | null } => {
+		const prepared = units.map((unit): Prepared => {
 			const rendered = renderUnit(rubric, unit);
-			if (!rendered.ok) return { unit, promptHash: null, replyKey: null, cached: null, messages: null };
+			if (!rendered.ok) return { unit, rendered, promptHash: null, replyKey: null, cached: null };
 			return {
 				unit,
+				rendered,
 				promptHash: rendered.promptHash,
 				replyKey: simulated ? null : replyKeyOf(params, rendered.promptHash, unit.sample),
-				cached: null,
-				messages: rendered.messages
+				cached: null
 			};
 		});
 		const keys = prepared.flatMap((p) => (p.replyKey ? [p.replyKey] : []));
 		const hits = new Map((await repo.findCachedReplies(db, run.project_id, keys)).map((c) => [c.key, c]));
 		for (const p of prepared) {
 			p.cached = p.replyKey ? (hits.get(p.replyKey) ?? null) : null;
-			if (p.messages && p.promptHash) pendingPrompts.set(p.unit.id, { hash: p.promptHash, messages: p.messages });
 			queue.push(p);
 		}
 	};
-	const pendingPrompts = new Map<string, PromptRow>();
 	const ensureRefill = (): Promise<void> | null => {
 		if (refilling || exhausted || stopReason) return refilling;
 		const want = target - inFlight - queue.length;
@@ -289,8 +289,7 @@ export async function executeRun(deps: ExecutorDeps, runId: string, options: Exe
 	/* ---------------------------------------------------------------- judging */
 	const judge = async (p: Prepared) => {
 		const { unit } = p;
-		const prompt = pendingPrompts.get(unit.id) ?? null;
-		pendingPrompts.delete(unit.id);
+		const prompt = p.rendered.ok ? { hash: p.rendered.promptHash, messages: p.rendered.messages } : null;
 		let meta: CallMeta | null = null;
 		let fresh: CacheRow | null = null;
 		const callLlm: CallLlm = async (request): Promise<LlmReply> => {
@@ -358,9 +357,11 @@ export async function executeRun(deps: ExecutorDeps, runId: string, options: Exe
 				turn: unit.turn,
 				sample: unit.sample,
 				structured,
-				callLlm
+				callLlm,
+				rendered: p.rendered
 			});
-			record(resultOf(unit, result, meta, p.replyKey, nullModel), prompt, fresh);
+			// A cache hit's prompt was stored with the call that filled the cache.
+			record(resultOf(unit, result, meta, p.replyKey, nullModel), p.cached ? null : prompt, fresh);
 		} catch (error) {
 			if (stopReason && (abort.signal.aborted || (error instanceof LlmError && error.kind === 'aborted'))) {
 				released.push(unit.id);

@@ -1,0 +1,262 @@
+/**
+ * `npm run bench:judge` — a live judge run through the real path: judgeRuns' start service
+ * inserts the units and queues the `judge.run` jobs, real `npm run worker` processes run them
+ * against the fake OpenAI-compatible server (in this process) with a fixed latency, and write the
+ * results to PostgreSQL. The judge is the built-in single-answer 1–10 judge (English).
+ *
+ * efficiency = ideal / wall, with ideal = judgments × latency / concurrency: what a perfect
+ * executor would take with `concurrency` calls always in flight. wall runs from the start call to
+ * the run's completion. cpu_ms_per_judgment is the worker processes' CPU time (user + system,
+ * from /proc, start-up excluded) per judgment.
+ *
+ * Options: --judgments N (10000), --latency MS (200), --concurrency C (64, the provider's limit,
+ * shared by all workers), --workers W (1), --keep (keep the database).
+ * Server: DATABASE_URL, else TEST_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/test;
+ * a database concord_bench_judge_* is created on it. Prints progress on stderr, then ONE JSON
+ * line last: {"judgments","wall_s","ideal_s","efficiency","cpu_ms_per_judgment","workers"}.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { contentHash } from '../../src/lib/judging/content-hash';
+import { rubricFromJudge } from '../../src/lib/judging/judge-files';
+import { createDb, createPool } from '../../src/lib/server/db/client';
+import { migrateToLatest } from '../../src/lib/server/db/migrate';
+import { createQueue } from '../../src/lib/server/jobs/queue';
+import { loadBuiltinJudges } from '../../src/lib/server/judging/builtin-judges';
+import { startRun } from '../../src/lib/server/services/judge-runs';
+import { startFakeOpenAi } from '../support/fake-openai-server';
+
+const args = process.argv.slice(2);
+const arg = (name: string, fallback: number) => {
+	const i = args.indexOf(`--${name}`);
+	return i >= 0 ? Number(args[i + 1]) : fallback;
+};
+const JUDGMENTS = arg('judgments', 10_000);
+const LATENCY_MS = arg('latency', 200);
+const CONCURRENCY = arg('concurrency', 64);
+const WORKERS = arg('workers', 1);
+const KEEP = args.includes('--keep');
+const server = process.env.DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+const CLK_TCK = 100;
+
+const say = (msg: string, fields: Record<string, unknown> = {}) =>
+	process.stderr.write(`${JSON.stringify({ bench: 'judge', msg, ...fields })}\n`);
+
+/** user + system CPU of a process so far, in ms (Linux /proc). */
+function cpuMs(pid: number): number {
+	const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+	const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+	// utime and stime are fields 14 and 15 of the whole line (11 and 12 after the command).
+	return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
+}
+
+function startWorker(url: string, i: number): Promise<ChildProcess> {
+	const child = spawn(
+		process.execPath,
+		// e.g. BENCH_WORKER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the workers.
+		[
+			...(process.env.BENCH_WORKER_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+			'--import',
+			'tsx',
+			'src/worker/index.ts'
+		],
+		{
+			cwd: repoRoot,
+			env: {
+				...process.env,
+				DATABASE_URL: url,
+				// One job per process: the run's jobs (one per live worker) land on different processes.
+				CONCORD_WORKER_CONCURRENCY: '1',
+				CONCORD_LOG_LEVEL: 'warn',
+				NODE_ENV: 'production'
+			},
+			stdio: ['ignore', 'pipe', 'pipe']
+		}
+	);
+	let out = '';
+	return new Promise((resolve, reject) => {
+		const onData = (chunk: Buffer) => {
+			out += chunk.toString();
+			if (out.includes('worker started') || out.includes('worker process ready')) resolve(child);
+		};
+		child.stdout!.on('data', onData);
+		child.stderr!.on('data', (chunk: Buffer) => {
+			out += chunk.toString();
+			process.stderr.write(chunk);
+		});
+		child.on('exit', (code) => reject(new Error(`worker ${i} exited (${code}) before it was ready:\n${out}`)));
+		// At warn level nothing is logged on start: wait for its heartbeat row instead (polled below).
+		setTimeout(() => resolve(child), 100);
+	});
+}
+
+async function main() {
+	const name = `concord_bench_judge_${Date.now()}_${process.pid}`;
+	const admin = new pg.Client({ connectionString: server });
+	await admin.connect();
+	await admin.query(`create database ${name}`);
+	await admin.end();
+	const u = new URL(server);
+	u.pathname = `/${name}`;
+	const url = u.toString();
+	const pool = createPool(url, 8);
+	const db = createDb(pool);
+	const workers: ChildProcess[] = [];
+	const fake = await startFakeOpenAi({ latencyMs: LATENCY_MS, reply: () => 'A clear, correct answer. Rating: [[7]]' });
+	try {
+		await migrateToLatest(db);
+		const queue = await createQueue(pool);
+		// Seed: one project, JUDGMENTS items with one answer each (realistic lengths), set-based.
+		const user = await db
+			.insertInto('app_user')
+			.values({ email: `bench-${randomUUID()}@example.test`, display_name: 'bench', password_hash: 'x', locale: null })
+			.returning('id')
+			.executeTakeFirstOrThrow();
+		const project = await db
+			.insertInto('project')
+			.values({ name: 'Judge bench', created_by: user.id })
+			.returning('id')
+			.executeTakeFirstOrThrow();
+		const dataset = await db
+			.insertInto('dataset')
+			.values({ project_id: project.id, name: 'bench', created_by: user.id })
+			.returning('id')
+			.executeTakeFirstOrThrow();
+		const system = await db
+			.insertInto('system')
+			.values({ project_id: project.id, name: 'model-under-test' })
+			.returning('id')
+			.executeTakeFirstOrThrow();
+		await pool.query(
+			`insert into dataset_item (dataset_id, external_id, prompt_text, content_hash)
+			 select $1, 'q' || g, 'Question ' || g || ': ' || repeat('explain the trade-offs of this design in detail. ', 4), md5(g::text)
+			 from generate_series(1, $2) g`,
+			[dataset.id, JUDGMENTS]
+		);
+		await pool.query(
+			`insert into candidate_answer (item_id, dataset_id, system_id, content, content_hash, char_count)
+			 select i.id, $1, $2, 'Answer to ' || i.external_id || '. ' || repeat('It depends on the workload, the data and the team. ', 10),
+				md5(i.id::text), 520
+			 from dataset_item i where i.dataset_id = $1`,
+			[dataset.id, system.id]
+		);
+		await pool.query('analyze');
+		const judge = (await loadBuiltinJudges()).find((j) => j.id === 'single-1-10');
+		if (!judge) throw new Error('built-in judge single-1-10 not found');
+		const content = rubricFromJudge(judge, 'en');
+		const rubric = await db
+			.insertInto('rubric')
+			.values({ project_id: project.id, name: 'Single 1-10', created_by: user.id })
+			.returning('id')
+			.executeTakeFirstOrThrow();
+		const version = await db
+			.insertInto('rubric_version')
+			.values({
+				rubric_id: rubric.id,
+				project_id: project.id,
+				version: 1,
+				content: JSON.stringify(content),
+				content_hash: contentHash(content),
+				mode: content.mode,
+				created_by: user.id
+			})
+			.returning('id')
+			.executeTakeFirstOrThrow();
+		const provider = await db
+			.insertInto('llm_provider')
+			.values({
+				project_id: project.id,
+				name: 'fake',
+				kind: 'openai-compatible',
+				base_url: fake.baseUrl,
+				model: 'fake-judge-1',
+				concurrency: CONCURRENCY,
+				timeout_ms: 30_000,
+				price_input_per_million: 1,
+				price_output_per_million: 2,
+				created_by: user.id
+			})
+			.returning('id')
+			.executeTakeFirstOrThrow();
+
+		for (let i = 0; i < WORKERS; i++) workers.push(await startWorker(url, i));
+		for (const w of workers) w.stdout!.resume();
+		// The run is spread over the live workers: wait until every one beats.
+		for (let waited = 0; ; waited += 100) {
+			const { rows } = await pool.query('select count(*)::int as n from worker_heartbeat');
+			if (rows[0].n >= WORKERS) break;
+			if (waited > 60_000) throw new Error('workers did not start');
+			await new Promise((r) => setTimeout(r, 100));
+		}
+		say('ready', { judgments: JUDGMENTS, latency_ms: LATENCY_MS, concurrency: CONCURRENCY, workers: WORKERS });
+		const cpuBefore = workers.map((w) => cpuMs(w.pid!));
+
+		const t0 = performance.now();
+		const { runId, total } = await startRun(db, queue, project.id, user.id, {
+			datasetId: dataset.id,
+			rubricVersionId: version.id,
+			providerId: provider.id,
+			options: { bothOrders: false, samples: 1, pairing: 'all-pairs' }
+		});
+		if (total !== JUDGMENTS) throw new Error(`expected ${JUDGMENTS} units, got ${total}`);
+		let lastReport = t0;
+		for (;;) {
+			const { rows } = await pool.query('select status from judge_run where id = $1', [runId]);
+			if (rows[0].status === 'completed') break;
+			if (rows[0].status !== 'running' && rows[0].status !== 'queued') throw new Error(`run ${rows[0].status}`);
+			if (performance.now() - lastReport > 5000) {
+				lastReport = performance.now();
+				const { rows: c } = await pool.query(
+					`select count(*) filter (where status not in ('pending', 'running'))::int as done from judgment where run_id = $1`,
+					[runId]
+				);
+				say('progress', { done: c[0].done, s: Math.round((lastReport - t0) / 100) / 10 });
+			}
+			await new Promise((r) => setTimeout(r, 50));
+		}
+		const wall = (performance.now() - t0) / 1000;
+		const cpu = workers.reduce((sum, w, i) => sum + cpuMs(w.pid!) - cpuBefore[i], 0);
+		const { rows: check } = await pool.query(
+			`select count(*)::int as n, count(*) filter (where status = 'ok')::int as ok, count(distinct answer_a_id)::int as answers
+			 from judgment where run_id = $1`,
+			[runId]
+		);
+		if (check[0].ok !== JUDGMENTS || check[0].answers !== JUDGMENTS)
+			throw new Error(`run incomplete: ${JSON.stringify(check[0])}`);
+		const calls = fake.log.filter((l) => l.outcome === 200).length;
+		say('done', { wall_s: wall, calls, judgments_ok: check[0].ok });
+		await queue.release();
+		const ideal = (JUDGMENTS * LATENCY_MS) / 1000 / CONCURRENCY;
+		const round = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
+		process.stdout.write(
+			`${JSON.stringify({
+				judgments: JUDGMENTS,
+				wall_s: round(wall),
+				ideal_s: round(ideal),
+				efficiency: round(ideal / wall),
+				cpu_ms_per_judgment: round(cpu / JUDGMENTS),
+				workers: WORKERS
+			})}\n`
+		);
+	} finally {
+		for (const w of workers) w.kill('SIGTERM');
+		await Promise.all(workers.map((w) => new Promise((r) => (w.exitCode !== null ? r(null) : w.on('exit', r)))));
+		await fake.close();
+		await db.destroy();
+		if (!KEEP) {
+			const c = new pg.Client({ connectionString: server });
+			await c.connect();
+			await c.query(`drop database if exists ${name} with (force)`);
+			await c.end();
+		}
+	}
+}
+
+main().catch((error) => {
+	process.stderr.write(`${error?.stack ?? error}\n`);
+	process.exit(1);
+});
