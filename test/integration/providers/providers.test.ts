@@ -136,6 +136,7 @@ describe('providers', () => {
 	});
 
 	it('refuses to store a key without CONCORD_SECRET_KEY, saying so in plain words', async () => {
+		expect(await h.caller(p.admin).providers.keyStorage({ projectId: p.projectId })).toEqual({ available: false });
 		const e = await failure(
 			h.caller(p.admin).providers.create({
 				projectId: p.projectId,

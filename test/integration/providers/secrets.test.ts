@@ -227,16 +227,18 @@ describe('API keys', () => {
 			)
 		).toMatchObject({ ok: true });
 		await record('providers.update annotator', () =>
-			h
-				.caller(p.annotator)
-				.providers.update({
-					projectId,
-					providerId: stored!.id,
-					...base('x', good.baseUrl),
-					key: { source: 'stored', value: CANARY }
-				})
+			h.caller(p.annotator).providers.update({
+				projectId,
+				providerId: stored!.id,
+				...base('x', good.baseUrl),
+				key: { source: 'stored', value: CANARY }
+			})
 		);
 		await record('providers.archive', () => admin.providers.archive({ projectId, providerId: refused!.id }));
+
+		expect(await record('providers.keyStorage', () => admin.providers.keyStorage({ projectId }))).toEqual({
+			available: true
+		});
 
 		// Rubrics, every procedure.
 		const ds = await seedDataset(h.db, {

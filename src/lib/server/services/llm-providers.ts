@@ -207,6 +207,16 @@ export async function archiveProvider(db: Db, membership: Membership, providerId
 	return { archived: true };
 }
 
+/** Whether this server can store keys (CONCORD_SECRET_KEY set and well-formed), for the form. */
+export function keyStorageAvailable(): { available: boolean } {
+	try {
+		secretKeyFromEnv();
+		return { available: true };
+	} catch {
+		return { available: false };
+	}
+}
+
 /** "Test connection" in plain words; `ok: false` carries the failure's kind, never a key. */
 export type ConnectionTest =
 	| { ok: true; simulated: true; model: string; message: string }

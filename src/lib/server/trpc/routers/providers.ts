@@ -21,6 +21,9 @@ export const providersRouter = router({
 		.input(ProviderRefSchema)
 		.query(({ ctx, input }) => providers.getProvider(ctx.db, ctx.membership, input.providerId)),
 
+	/** Whether keys can be stored here (CONCORD_SECRET_KEY set): the form says so before anyone types a key. */
+	keyStorage: projectProcedure('admin').query(() => providers.keyStorageAvailable()),
+
 	create: projectProcedure('admin')
 		.input(ProviderSettingsSchema)
 		.mutation(({ ctx, input }) => providers.createProvider(ctx.db, ctx.membership, input)),

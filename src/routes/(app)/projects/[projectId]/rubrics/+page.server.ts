@@ -1,0 +1,10 @@
+import { loadOrThrow } from '$lib/server/http/route-errors';
+import { serverCaller } from '$lib/server/trpc/caller';
+import type { PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+	const { project } = await event.parent();
+	const caller = await serverCaller(event);
+	const rubrics = await loadOrThrow(event.url, () => caller.rubrics.list({ projectId: project.id }));
+	return { rubrics };
+};
