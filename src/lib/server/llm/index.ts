@@ -8,3 +8,4 @@ export { LlmError, type LlmErrorKind } from './errors';
 export { createPgRateLimiter, noRateLimit, type RateLimiter, type RateLimits } from './rate-limiter';
 export { encryptSecret, decryptSecret, SecretError } from './secrets';
 export { costOf } from './cost';
+export { nodeFetch } from './node-fetch';

@@ -27,7 +27,7 @@ import type { Db } from '../db/client';
 import * as repo from '../db/repositories/judge-runs';
 import type { CacheRow, ClaimedUnit, PromptRow, UnitResult } from '../db/repositories/judge-runs';
 import type { ReleasedJob } from '../jobs/liveness';
-import { createLlmClient, createPgRateLimiter, LlmError, type LlmClient, type ProviderConfig } from '../llm';
+import { createLlmClient, createPgRateLimiter, LlmError, nodeFetch, type LlmClient, type ProviderConfig } from '../llm';
 import { logger } from '../logger';
 import { providerConfigFromRow, simulationFromRow } from './provider-config';
 import {
@@ -154,7 +154,10 @@ export async function executeRun(deps: ExecutorDeps, runId: string, options: Exe
 	if (!simulated) {
 		try {
 			const config = providerConfigFromRow(provider);
-			client = createLlmClient({ ...config, ...deps.llm }, { limiter: createPgRateLimiter(db), logger: log });
+			client = createLlmClient(
+				{ ...config, ...deps.llm },
+				{ limiter: createPgRateLimiter(db), logger: log, fetch: nodeFetch }
+			);
 		} catch (error) {
 			await repo.transitionRun(db, runId, ['running'], 'failed', {
 				finishedAt: true,
