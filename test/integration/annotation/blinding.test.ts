@@ -256,10 +256,17 @@ beforeAll(async () => {
 	// The other annotator labels first, with canaries in everything they write.
 	for (const q of [queueId, revealQueueId]) {
 		const view = (await h.caller(other).annotation.next({ projectId: f.projectId, queueId: q }))!;
+		// Prefer answer A (the imported label below prefers B), so the task is a disagreement that
+		// the admin's adjudication list shows (the positive control), whatever the placement.
+		const placed = await h.db
+			.selectFrom('annotation_assignment')
+			.select('presented_order')
+			.where('id', '=', view.assignmentId)
+			.executeTakeFirstOrThrow();
 		await h.caller(other).annotation.submit({
 			projectId: f.projectId,
 			assignmentId: view.assignmentId,
-			label: { verdict: 'left' },
+			label: { verdict: placed.presented_order === 'ba' ? 'right' : 'left' },
 			rationale: canary('RATIONALE'),
 			activeSeconds: 5,
 			flag: { reason: canary('FLAG') },

@@ -8,7 +8,7 @@
  * shown as left/right in the placement drawn for this annotator and task, without system names.
  * Someone else's assignment is NOT_FOUND, like one that does not exist.
  */
-import { randomInt, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { can, itemAccess } from '../auth/policy';
 import type { RubricContent } from '../../judging/types';
 import type { LabelInput, SubmitInput } from '../../schemas/annotation';
@@ -55,8 +55,8 @@ async function rubricOfQueue(db: Db, q: queues.QueueRow): Promise<RubricContent>
 /** May this member work on the queue? Annotators: when listed or when the queue lists nobody; admins: when listed. */
 async function mayWork(db: Db, membership: Membership, q: queues.QueueRow): Promise<boolean> {
 	if (!can(membership, 'annotate')) return false;
-	if (await queues.isQueueMember(db, q.id, membership.userId)) return true;
-	return membership.role === 'annotator' && !(await queues.hasQueueMembers(db, q.id));
+	const { listed, anyListed } = await queues.queueMembership(db, q.id, membership.userId);
+	return listed || (membership.role === 'annotator' && !anyListed);
 }
 
 async function requireWorkQueue(db: Db, membership: Membership, queueId: string): Promise<queues.QueueRow> {
@@ -283,7 +283,7 @@ export async function next(db: Db, membership: Membership, queueId: string): Pro
 			queueId: q.id,
 			userId: membership.userId,
 			reservationSeconds: q.reservationSeconds,
-			order: () => (q.mode === 'pairwise' ? (randomInt(2) === 0 ? 'ab' : 'ba') : null)
+			pairwise: q.mode === 'pairwise'
 		});
 	});
 	return assignment ? buildView(db, membership, q, assignment) : null;

@@ -90,18 +90,14 @@ export async function findAssignment(
 
 /**
  * Takes one slot of the first open task (in `seq` order) that `userId` never had, and records
- * the assignment. Undefined when no such task is left.
+ * the assignment with a random left/right placement for pairwise tasks, in one statement.
+ * Undefined when no such task is left.
  */
 export async function reserveNextTask(
 	db: Db,
-	opts: {
-		queueId: string;
-		userId: string;
-		reservationSeconds: number;
-		order: (taskId: string) => PresentedOrder | null;
-	}
+	opts: { queueId: string; userId: string; reservationSeconds: number; pairwise: boolean }
 ): Promise<AssignmentRow | undefined> {
-	const picked = await sql<{ id: string }>`
+	const r = await sql<AssignmentRow>`
 		with picked as (
 			select t.id from annotation_task t
 			where t.queue_id = ${opts.queueId} and t.open_slots > 0
@@ -109,25 +105,20 @@ export async function reserveNextTask(
 			order by t.seq
 			limit 1
 			for update of t skip locked
+		), taken as (
+			update annotation_task t set open_slots = t.open_slots - 1
+			from picked where t.id = picked.id and t.open_slots > 0
+			returning t.id, t.item_id, t.answer_a_id, t.answer_b_id
+		), a as (
+			insert into annotation_assignment (queue_id, task_id, user_id, status, presented_order, reserved_until)
+			select ${opts.queueId}, taken.id, ${opts.userId}, 'reserved',
+				${opts.pairwise ? sql`case when random() < 0.5 then 'ab' else 'ba' end` : sql`null`},
+				now() + make_interval(secs => ${opts.reservationSeconds})
+			from taken
+			returning *
 		)
-		update annotation_task t set open_slots = t.open_slots - 1
-		from picked where t.id = picked.id and t.open_slots > 0
-		returning t.id`.execute(db);
-	const taskId = picked.rows[0]?.id;
-	if (!taskId) return undefined;
-	const inserted = await db
-		.insertInto('annotation_assignment')
-		.values({
-			queue_id: opts.queueId,
-			task_id: taskId,
-			user_id: opts.userId,
-			status: 'reserved',
-			presented_order: opts.order(taskId),
-			reserved_until: sql<Date>`now() + make_interval(secs => ${opts.reservationSeconds})` as never
-		})
-		.returning('id')
-		.executeTakeFirstOrThrow();
-	return findAssignment(db, inserted.id, { userId: opts.userId });
+		select ${assignmentColumns} from a join taken t on t.id = a.task_id`.execute(db);
+	return r.rows[0];
 }
 
 /** Takes a slot back for an assignment that lost its own (expired, skipped, released). */

@@ -142,24 +142,16 @@ export async function listQueuesForAnnotator(
 		.execute();
 }
 
-export async function isQueueMember(db: Db, queueId: string, userId: string): Promise<boolean> {
-	const row = await db
-		.selectFrom('annotation_queue_member')
-		.select('user_id')
-		.where('queue_id', '=', queueId)
-		.where('user_id', '=', userId)
-		.executeTakeFirst();
-	return row !== undefined;
-}
-
-export async function hasQueueMembers(db: Db, queueId: string): Promise<boolean> {
-	const row = await db
-		.selectFrom('annotation_queue_member')
-		.select('user_id')
-		.where('queue_id', '=', queueId)
-		.limit(1)
-		.executeTakeFirst();
-	return row !== undefined;
+/** Whether `userId` is listed on the queue, and whether the queue lists anyone (one round trip). */
+export async function queueMembership(
+	db: Db,
+	queueId: string,
+	userId: string
+): Promise<{ listed: boolean; anyListed: boolean }> {
+	const r = await sql<{ listed: boolean; anyListed: boolean }>`
+		select exists (select 1 from annotation_queue_member where queue_id = ${queueId} and user_id = ${userId}) as listed,
+			exists (select 1 from annotation_queue_member where queue_id = ${queueId}) as "anyListed"`.execute(db);
+	return r.rows[0];
 }
 
 export interface NewQueue {

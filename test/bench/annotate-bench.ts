@@ -1,0 +1,337 @@
+/**
+ * `npm run bench:annotate`: annotators against the BUILT server over HTTP.
+ *
+ * 1. Builds the app (`vite build` into its own folder, as the e2e config does; `--no-build` reuses it).
+ * 2. Creates a fresh database on the server in DATABASE_URL / TEST_DATABASE_URL (default the local
+ *    `test` server), migrates it, and seeds with SQL: 250,000 items × 5 systems, a pairwise rubric
+ *    version, and through the real service a queue of every contender against the baseline:
+ *    1,000,000 tasks, overlap k = 3.
+ * 3. Starts `node build/index.js` on that database (NODE_ENV=production, as in playwright.config.ts).
+ * 4. 50 annotators sign in through the sign-in form, then each loops `annotation.next` +
+ *    `annotation.submit` over /api/trpc for a bounded number of rounds (and at most a time budget).
+ * Prints progress on stderr and ONE JSON line last on stdout:
+ *   {"annotators":50,"requests":…,"p50_ms":…,"p95_ms":…,"p99_ms":…,"errors":…}
+ * Target: p95 ≤ 25 ms, 0 errors. Options: --annotators N, --rounds N, --seconds N, --keep, --no-build.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import pg from 'pg';
+import { hashPassword } from '../../src/lib/server/auth/password';
+import { createDb, createPool, type Db } from '../../src/lib/server/db/client';
+import { migrateToLatest } from '../../src/lib/server/db/migrate';
+import { contentHash } from '../../src/lib/judging/content-hash';
+import { rubricFromJudge } from '../../src/lib/judging/judge-files';
+import { loadBuiltinJudges } from '../../src/lib/server/judging/builtin-judges';
+import { createQueue } from '../../src/lib/server/services/annotation-queues';
+
+const args = process.argv.slice(2);
+const opt = (name: string, dflt: number) => {
+	const i = args.indexOf(`--${name}`);
+	return i >= 0 ? Number(args[i + 1]) : dflt;
+};
+const ANNOTATORS = opt('annotators', 50);
+const ROUNDS = opt('rounds', 40);
+const SECONDS = opt('seconds', 120);
+const ITEMS = opt('items', 250_000);
+const SYSTEMS = 5;
+const KEEP = args.includes('--keep');
+const BUILD = !args.includes('--no-build');
+const PORT = opt('port', 4391);
+const server = process.env.DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const base = `http://127.0.0.1:${PORT}`;
+const buildDir = 'node_modules/.cache/concord-bench/build';
+const kitDir = '.svelte-kit/bench';
+const PASSWORD = 'bench-password-123';
+
+const say = (msg: string, fields: Record<string, unknown> = {}) =>
+	process.stderr.write(`${JSON.stringify({ bench: 'annotate', msg, ...fields })}\n`);
+
+async function freshDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+	const name = `concord_bench_annotate_${Date.now()}_${process.pid}`;
+	const admin = new pg.Client({ connectionString: server });
+	await admin.connect();
+	await admin.query(`create database ${name}`);
+	await admin.end();
+	const u = new URL(server);
+	u.pathname = `/${name}`;
+	return {
+		url: u.toString(),
+		async drop() {
+			if (KEEP) {
+				say('kept database', { name });
+				return;
+			}
+			const c = new pg.Client({ connectionString: server });
+			await c.connect();
+			await c.query(`drop database if exists ${name} with (force)`);
+			await c.end();
+		}
+	};
+}
+
+async function seed(db: Db): Promise<{ projectId: string; queueId: string; emails: string[] }> {
+	const hash = await hashPassword(PASSWORD);
+	const admin = await db
+		.insertInto('app_user')
+		.values({
+			email: `bench-admin-${randomUUID()}@example.test`,
+			display_name: 'admin',
+			password_hash: hash,
+			locale: null
+		})
+		.returning('id')
+		.executeTakeFirstOrThrow();
+	const project = await db
+		.insertInto('project')
+		.values({ name: 'Annotate bench', created_by: admin.id })
+		.returning('id')
+		.executeTakeFirstOrThrow();
+	await db.insertInto('project_member').values({ project_id: project.id, user_id: admin.id, role: 'admin' }).execute();
+	const emails: string[] = [];
+	for (let i = 0; i < ANNOTATORS; i++) {
+		const email = `bench-annotator-${i}-${randomUUID().slice(0, 6)}@example.test`;
+		const user = await db
+			.insertInto('app_user')
+			.values({ email, display_name: `annotator ${i}`, password_hash: hash, locale: null })
+			.returning('id')
+			.executeTakeFirstOrThrow();
+		await db
+			.insertInto('project_member')
+			.values({ project_id: project.id, user_id: user.id, role: 'annotator' })
+			.execute();
+		emails.push(email);
+	}
+	const dataset = await db
+		.insertInto('dataset')
+		.values({ project_id: project.id, name: 'bench', created_by: admin.id })
+		.returning('id')
+		.executeTakeFirstOrThrow();
+	const t0 = Date.now();
+	await sql`
+		insert into dataset_item (dataset_id, external_id, prompt_text, content_hash, category)
+		select ${dataset.id}, 'q' || g, 'Question ' || g || ': explain the idea in two sentences.', md5(g::text),
+			(array['math', 'writing', 'coding', 'reasoning'])[1 + g % 4]
+		from generate_series(1, ${ITEMS}) g`.execute(db);
+	await sql`
+		insert into system (project_id, name) select ${project.id}, 'system-' || s from generate_series(0, ${SYSTEMS - 1}) s`.execute(
+		db
+	);
+	await sql`
+		insert into candidate_answer (item_id, dataset_id, system_id, content, content_hash, char_count, approx_tokens)
+		select i.id, ${dataset.id}, s.id, 'Answer of ' || s.name || ' to ' || i.external_id || '. It is a fine answer.',
+			md5(i.id::text || s.id::text), 40, 10
+		from dataset_item i cross join system s
+		where i.dataset_id = ${dataset.id} and s.project_id = ${project.id}`.execute(db);
+	await sql`update dataset set item_count = ${ITEMS}, answer_count = ${ITEMS * SYSTEMS}, current_revision = 1 where id = ${dataset.id}`.execute(
+		db
+	);
+	await sql`analyze dataset_item`.execute(db);
+	await sql`analyze candidate_answer`.execute(db);
+	say('seeded items and answers', { items: ITEMS, answers: ITEMS * SYSTEMS, ms: Date.now() - t0 });
+
+	const judge = (await loadBuiltinJudges()).find((j) => j.id === 'pairwise')!;
+	const content = rubricFromJudge(judge, 'en');
+	const rubric = await db
+		.insertInto('rubric')
+		.values({ project_id: project.id, name: 'bench pairwise', created_by: admin.id })
+		.returning('id')
+		.executeTakeFirstOrThrow();
+	const version = await db
+		.insertInto('rubric_version')
+		.values({
+			rubric_id: rubric.id,
+			project_id: project.id,
+			version: 1,
+			content: JSON.stringify(content),
+			content_hash: contentHash(content),
+			mode: content.mode,
+			created_by: admin.id
+		})
+		.returning('id')
+		.executeTakeFirstOrThrow();
+	const baseline = await db
+		.selectFrom('system')
+		.select('id')
+		.where('project_id', '=', project.id)
+		.where('name', '=', 'system-0')
+		.executeTakeFirstOrThrow();
+	const t1 = Date.now();
+	const queue = await createQueue(
+		db,
+		{ projectId: project.id, userId: admin.id, role: 'admin' },
+		{
+			datasetId: dataset.id,
+			rubricVersionId: version.id,
+			name: 'bench queue',
+			overlapK: 3,
+			selection: { kind: 'all' },
+			pairing: 'baseline',
+			baselineSystemId: baseline.id,
+			revealAfterSubmit: false,
+			reservationSeconds: 1800,
+			disagreementThreshold: 0
+		}
+	);
+	await sql`analyze annotation_task`.execute(db);
+	say('queue created', { tasks: queue.taskCount, ms: Date.now() - t1 });
+	return { projectId: project.id, queueId: queue.id, emails };
+}
+
+function build() {
+	say('building (vite build)');
+	const r = spawnSync('npx', ['vite', 'build'], {
+		stdio: ['ignore', 'ignore', 'inherit'],
+		env: { ...process.env, CONCORD_BUILD_DIR: buildDir, CONCORD_KIT_DIR: kitDir, NODE_ENV: 'production' }
+	});
+	if (r.status !== 0) throw new Error('vite build failed');
+}
+
+async function startServer(url: string): Promise<ChildProcess> {
+	const child = spawn('node', [`${buildDir}/index.js`], {
+		stdio: ['ignore', 'ignore', 'inherit'],
+		env: {
+			...process.env,
+			NODE_ENV: 'production',
+			PORT: String(PORT),
+			HOST: '127.0.0.1',
+			ORIGIN: base,
+			DATABASE_URL: url,
+			CONCORD_LOG_LEVEL: 'warn',
+			BODY_SIZE_LIMIT: 'Infinity'
+		}
+	});
+	const deadline = Date.now() + 120_000;
+	for (;;) {
+		if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+		try {
+			if ((await fetch(`${base}/api/health`)).ok) return child;
+		} catch {
+			/* not up yet */
+		}
+		if (Date.now() > deadline) throw new Error('server did not start');
+		await new Promise((r) => setTimeout(r, 300));
+	}
+}
+
+async function signIn(email: string): Promise<string> {
+	const res = await fetch(`${base}/sign-in`, {
+		method: 'POST',
+		redirect: 'manual',
+		headers: { origin: base, 'content-type': 'application/x-www-form-urlencoded' },
+		body: new URLSearchParams({ email, password: PASSWORD })
+	});
+	const cookies = res.headers.getSetCookie().map((c) => c.split(';')[0]);
+	const session = cookies.find((c) => /session=/.test(c));
+	// SvelteKit answers a fetch()ed form action as JSON ({type: 'redirect'}), with the cookie set.
+	if (res.status >= 400 || !session)
+		throw new Error(
+			`sign-in failed: ${res.status} ${(await res.text())
+				.replace(/<[^>]*>/g, ' ')
+				.replace(/\s+/g, ' ')
+				.slice(0, 400)}`
+		);
+	return session;
+}
+
+interface Outcome {
+	ms: number;
+	ok: boolean;
+	data?: unknown;
+}
+
+async function trpc(cookie: string, path: string, input: unknown): Promise<Outcome> {
+	const t = performance.now();
+	try {
+		const res = await fetch(`${base}/api/trpc/${path}`, {
+			method: 'POST',
+			headers: { origin: base, cookie, 'content-type': 'application/json' },
+			body: JSON.stringify({ json: input })
+		});
+		const body = (await res.json()) as { result?: { data?: { json?: unknown } }; error?: unknown };
+		const ms = performance.now() - t;
+		if (!res.ok || body.error) {
+			say('request failed', { path, status: res.status, error: JSON.stringify(body.error).slice(0, 300) });
+			return { ms, ok: false };
+		}
+		return { ms, ok: true, data: body.result?.data?.json };
+	} catch (error) {
+		say('request threw', { path, error: String(error) });
+		return { ms: performance.now() - t, ok: false };
+	}
+}
+
+const percentile = (sorted: number[], p: number) =>
+	sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : 0;
+
+async function main() {
+	if (BUILD) build();
+	const database = await freshDatabase();
+	const pool = createPool(database.url, 4);
+	const db = createDb(pool);
+	let child: ChildProcess | undefined;
+	try {
+		await migrateToLatest(db);
+		const { projectId, queueId, emails } = await seed(db);
+		child = await startServer(database.url);
+		say('server up');
+		const cookies = await Promise.all(emails.map(signIn));
+		say('signed in', { annotators: cookies.length });
+		const latencies: number[] = [];
+		let errors = 0;
+		const stopAt = Date.now() + SECONDS * 1000;
+		await Promise.all(
+			cookies.map(async (cookie) => {
+				for (let round = 0; round < ROUNDS && Date.now() < stopAt; round++) {
+					const next = await trpc(cookie, 'annotation.next', { projectId, queueId });
+					latencies.push(next.ms);
+					if (!next.ok) {
+						errors++;
+						continue;
+					}
+					const view = next.data as { assignmentId: string } | null;
+					if (!view) break;
+					const submit = await trpc(cookie, 'annotation.submit', {
+						projectId,
+						assignmentId: view.assignmentId,
+						label: { verdict: (['left', 'right', 'tie'] as const)[round % 3] },
+						rationale: 'bench',
+						activeSeconds: 5,
+						idempotencyKey: randomUUID()
+					});
+					latencies.push(submit.ms);
+					if (!submit.ok) errors++;
+				}
+			})
+		);
+		const labels = await sql<{ n: number; over: number }>`
+			select (select count(*)::int from annotation where queue_id = ${queueId}) as n,
+				(select count(*)::int from annotation_task where queue_id = ${queueId} and submitted_count > 3) as over`.execute(db);
+		say('done', { labels: labels.rows[0].n, tasksOverK: labels.rows[0].over });
+		if (labels.rows[0].over > 0) errors++;
+		latencies.sort((a, b) => a - b);
+		const round2 = (x: number) => Math.round(x * 100) / 100;
+		process.stdout.write(
+			`${JSON.stringify({
+				annotators: cookies.length,
+				requests: latencies.length,
+				p50_ms: round2(percentile(latencies, 50)),
+				p95_ms: round2(percentile(latencies, 95)),
+				p99_ms: round2(percentile(latencies, 99)),
+				errors
+			})}\n`
+		);
+	} finally {
+		if (child && child.exitCode === null) {
+			child.kill('SIGTERM');
+			await new Promise((r) => child!.once('exit', r));
+		}
+		await db.destroy();
+		await database.drop();
+	}
+}
+
+main().catch((error) => {
+	say('failed', { error: String(error?.stack ?? error) });
+	process.exit(1);
+});
