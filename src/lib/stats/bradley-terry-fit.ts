@@ -22,6 +22,7 @@
  * the end) or on all K when a prior anchors the scale. Cost O(K³) per
  * iteration, typically < 15 iterations.
  */
+import { choleskySolve } from './cholesky';
 import { logSigmoid, sigmoid } from './logistic';
 
 /** True iff every player can reach every other along "beat" edges. */
@@ -139,31 +140,4 @@ export function fitBradleyTerry(wins: Float64Array, k: number, prior = 0): Float
 		}
 	}
 	throw new RangeError('bradleyTerry: Newton iterations did not converge (extreme win rates?); pass prior > 0');
-}
-
-/** Solve A x = g, A symmetric positive definite (full m×m storage), by Cholesky; false if not PD. */
-function choleskySolve(a: Float64Array, g: Float64Array, x: Float64Array, m: number): boolean {
-	for (let j = 0; j < m; j++) {
-		let d = a[j * m + j];
-		for (let t = 0; t < j; t++) d -= a[j * m + t] * a[j * m + t];
-		if (!(d > 0)) return false;
-		const root = Math.sqrt(d);
-		a[j * m + j] = root;
-		for (let i = j + 1; i < m; i++) {
-			let s = a[i * m + j];
-			for (let t = 0; t < j; t++) s -= a[i * m + t] * a[j * m + t];
-			a[i * m + j] = s / root;
-		}
-	}
-	for (let i = 0; i < m; i++) {
-		let s = g[i];
-		for (let t = 0; t < i; t++) s -= a[i * m + t] * x[t];
-		x[i] = s / a[i * m + i];
-	}
-	for (let i = m - 1; i >= 0; i--) {
-		let s = x[i];
-		for (let t = i + 1; t < m; t++) s -= a[t * m + i] * x[t];
-		x[i] = s / a[i * m + i];
-	}
-	return true;
 }

@@ -19,6 +19,7 @@
  * the fit then does not converge and a RangeError is thrown. Pass `l2 > 0`
  * to get the finite ridge solution instead.
  */
+import { choleskySolve } from './cholesky';
 
 export interface LogisticOptions {
 	/** Non-negative frequency weights per row (default 1). Rows with weight 0 are ignored. */
@@ -139,7 +140,7 @@ export function fitLogistic(
 			grad[a] -= l2 * beta[a];
 			hess[a * k + a] += l2;
 		}
-		if (!solveSymmetric(hess, grad, delta, k)) break; // singular: no finite optimum
+		if (!choleskySolve(hess, grad, delta, k, 1e-14)) break; // singular: no finite optimum
 		// Step halving keeps the (concave) objective non-decreasing.
 		let step = 1;
 		let next = -Infinity;
@@ -159,37 +160,4 @@ export function fitLogistic(
 		'fitLogistic: no finite maximum-likelihood fit (the outcomes are separated, e.g. all wins or all losses); ' +
 			'add data or a ridge penalty (l2 > 0)'
 	);
-}
-
-/**
- * Solve H x = g for a symmetric positive-definite H given by its lower
- * triangle (row-major k×k), by Cholesky. Returns false if H is not
- * numerically positive definite. Overwrites H with its factor.
- */
-function solveSymmetric(h: Float64Array, g: Float64Array, x: Float64Array, k: number): boolean {
-	let maxDiag = 0;
-	for (let i = 0; i < k; i++) maxDiag = Math.max(maxDiag, h[i * k + i]);
-	for (let j = 0; j < k; j++) {
-		let d = h[j * k + j];
-		for (let m = 0; m < j; m++) d -= h[j * k + m] * h[j * k + m];
-		if (!(d > maxDiag * 1e-14)) return false;
-		const root = Math.sqrt(d);
-		h[j * k + j] = root;
-		for (let i = j + 1; i < k; i++) {
-			let s = h[i * k + j];
-			for (let m = 0; m < j; m++) s -= h[i * k + m] * h[j * k + m];
-			h[i * k + j] = s / root;
-		}
-	}
-	for (let i = 0; i < k; i++) {
-		let s = g[i];
-		for (let m = 0; m < i; m++) s -= h[i * k + m] * x[m];
-		x[i] = s / h[i * k + i];
-	}
-	for (let i = k - 1; i >= 0; i--) {
-		let s = x[i];
-		for (let m = i + 1; m < k; m++) s -= h[m * k + i] * x[m];
-		x[i] = s / h[i * k + i];
-	}
-	return true;
 }
