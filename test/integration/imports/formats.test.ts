@@ -180,7 +180,13 @@ describe('MT-Bench', () => {
 			{ datasetId, format: 'mt-bench-answers' }
 		);
 		expect(turns.errors).toEqual([
-			{ line: 1, field: 'choices[0].turns', reason: 'Item "81" has 2 user turn(s) but this answer has 1 response(s).' }
+			{
+				line: 1,
+				field: 'choices[0].turns',
+				reason: 'Item "81" has 2 user turn(s) but this answer has 1 response(s).',
+				key: 'import_err_turn_mismatch',
+				params: { item: '81', turns: 2, responses: 1 }
+			}
 		]);
 	});
 });

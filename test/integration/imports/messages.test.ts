@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { receiveUpload } from '../../../src/lib/server/services/imports';
+import { issueText } from '../../../src/routes/(app)/projects/[projectId]/datasets/import/issue-text';
 import type { ProjectWithMembers } from '../projects/factories';
 import { createImportHarness, type ImportHarness } from './support/import-harness';
 
@@ -58,5 +59,108 @@ describe('keyed import problems', () => {
 			message: 'The file is empty.',
 			details: { errors: [{ line: 0, field: null, reason: 'The file is empty.', key: 'import_err_empty_file' }] }
 		});
+	});
+
+	/**
+	 * Every issue the SQL checks and the field readers produce is keyed; its English message,
+	 * filled with the stored parameters, says exactly what `reason` says (so the two cannot
+	 * drift), and the Chinese one is Chinese.
+	 */
+	function expectKeyedInBothLanguages(errors: { reason: string; key?: string; params?: object }[]) {
+		expect(errors.length).toBeGreaterThan(0);
+		for (const e of errors) {
+			expect(e.key, e.reason).toMatch(/^import_err_/);
+			expect(issueText(e as Parameters<typeof issueText>[0], 'en')).toBe(e.reason);
+			const zh = issueText(e as Parameters<typeof issueText>[0], 'zh-CN');
+			expect(zh).not.toBe(e.reason);
+			expect(zh).toMatch(/\p{Script=Han}/u);
+		}
+	}
+
+	const M = { externalId: 'id', prompt: 'prompt', system: 'model', answer: 'answer' };
+	const jl = (...rows: unknown[]) => rows.map((r) => JSON.stringify(r)).join('\n') + '\n';
+
+	it('keys the SQL checks in the file: a record repeated with other content', async () => {
+		const r = await h.importFile(
+			p,
+			{
+				data: jl(
+					{ id: 'q1', prompt: 'P1', model: 'm', answer: 'A' },
+					{ id: 'q1', prompt: 'P1', model: 'm', answer: 'B' }
+				),
+				fileName: 'dup.jsonl'
+			},
+			{ newDatasetName: 'sql-dup', format: 'jsonl', mapping: M }
+		);
+		expect(r.status).toBe('failed');
+		expect(r.errors).toEqual([
+			expect.objectContaining({
+				line: 2,
+				key: 'import_err_duplicate_record',
+				params: expect.objectContaining({ first: 1 })
+			}),
+			expect.objectContaining({
+				line: 2,
+				key: 'import_err_answer_differs',
+				params: { system: 'm', item: 'q1', first: 1 }
+			})
+		]);
+		expectKeyedInBothLanguages(r.errors);
+	});
+
+	it('keys the SQL checks against the dataset: an immutable item or answer changed', async () => {
+		const first = await h.importFile(
+			p,
+			{ data: jl({ id: 'q1', prompt: 'P1', model: 'm', answer: 'A' }), fileName: 'first.jsonl' },
+			{ newDatasetName: 'sql-conflict', format: 'jsonl', mapping: M }
+		);
+		expect(first.status).toBe('succeeded');
+		const datasetId = await h.datasetId(p, 'sql-conflict');
+		const second = await h.importFile(
+			p,
+			{
+				data: jl({ id: 'q1', prompt: 'P1 changed', model: 'm', answer: 'A' }),
+				fileName: 'second.jsonl'
+			},
+			{ datasetId, format: 'jsonl', mapping: M }
+		);
+		expect(second.status).toBe('failed');
+		expect(second.errors).toEqual([
+			expect.objectContaining({ line: 1, key: 'import_err_item_exists', params: { item: 'q1', revision: 1 } })
+		]);
+		expectKeyedInBothLanguages(second.errors);
+		const answer = await h.importFile(
+			p,
+			{ data: jl({ id: 'q1', prompt: 'P1', model: 'm', answer: 'A changed' }), fileName: 'third.jsonl' },
+			{ datasetId, format: 'jsonl', mapping: M }
+		);
+		expect(answer.errors).toEqual([
+			expect.objectContaining({ key: 'import_err_answer_exists', params: { system: 'm', item: 'q1', revision: 1 } })
+		]);
+		expectKeyedInBothLanguages(answer.errors);
+	});
+
+	it('keys field-type problems with the JSON type as a parameter', async () => {
+		const r = await h.importFile(
+			p,
+			{
+				data: jl(
+					{ id: 'q1', prompt: 42, model: 'm', answer: 'A' },
+					{ id: ['q2'], prompt: 'P2', model: 'm', answer: 'A' },
+					{ id: 'q3', prompt: 'P3', model: 'm', answer: 'A', tags: [1] },
+					'x'
+				),
+				fileName: 'types.jsonl'
+			},
+			{ newDatasetName: 'types', format: 'jsonl', mapping: { ...M, tags: 'tags' } }
+		);
+		expect(r.status).toBe('failed');
+		expect(r.errors).toEqual([
+			expect.objectContaining({ line: 1, field: 'prompt', key: 'import_err_not_string', params: { type: 'number' } }),
+			expect.objectContaining({ line: 2, field: 'id', key: 'import_err_not_id', params: { type: 'array' } }),
+			expect.objectContaining({ line: 3, field: 'tags[0]', key: 'import_err_not_string', params: { type: 'number' } }),
+			expect.objectContaining({ line: 4, key: 'import_err_line_not_object', params: { type: 'string' } })
+		]);
+		expectKeyedInBothLanguages(r.errors);
 	});
 });

@@ -11,7 +11,7 @@ import { fileError, keyedFileError, type ImportIssue } from './issues';
 import { splitJsonArray } from './json-array';
 import type { ImportLimits } from './limits';
 import { readLines, type LineResult } from './lines';
-import { describeType } from './fields';
+import { jsonType } from './fields';
 import { tooDeepField, tooDeepIssue } from './json-depth';
 
 export type Container = 'jsonl' | 'json' | 'csv';
@@ -94,7 +94,9 @@ function parseObject(text: string, line: number, element?: number): RawRecord | 
 		return {
 			line,
 			field: null,
-			reason: `Each ${element === undefined ? 'line' : 'array element'} must be a JSON object, got ${describeType(value)}.`,
+			reason: `Each ${element === undefined ? 'line' : 'array element'} must be a JSON object, got ${jsonType(value)}.`,
+			key: element === undefined ? 'import_err_line_not_object' : 'import_err_element_not_object',
+			params: { type: jsonType(value) },
 			...at
 		};
 	}

@@ -39,7 +39,8 @@ export async function checkStaged(
 async function resolveTarget(tx: DedicatedTx, imp: ImportRow): Promise<ImportTarget> {
 	if (imp.datasetId) {
 		const ds = await datasetsRepo.findDatasetInProject(tx.db, imp.projectId, imp.datasetId);
-		if (!ds) throw fileError('The target dataset no longer exists.');
+		if (!ds)
+			throw fileError('The target dataset no longer exists.', 0, null, 'content', { key: 'import_err_dataset_gone' });
 		return { existingId: ds.id };
 	}
 	const taken = await datasetsRepo.findDatasetByName(tx.db, imp.projectId, imp.newDatasetName ?? '');
@@ -51,6 +52,8 @@ export function nameTaken(imp: ImportRow) {
 	return fileError(
 		`A dataset named "${imp.newDatasetName}" already exists; import into it or choose another name.`,
 		0,
-		'newDatasetName'
+		'newDatasetName',
+		'content',
+		{ key: 'import_err_dataset_name_taken', params: { name: imp.newDatasetName ?? '' } }
 	);
 }

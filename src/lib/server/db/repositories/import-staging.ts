@@ -96,81 +96,134 @@ export async function assignJudgmentSamples(client: pg.ClientBase): Promise<void
 }
 
 /**
- * Each check selects (line, field, reason). $1 dataset id (null for a new dataset), $2 project id.
+ * Each check selects (line, field, reason, params): the English reason, and the parameters of
+ * its i18n message `key` (`import_err_*`), so the import pages word it in the reader's language.
+ * $1 dataset id (null for a new dataset), $2 project id.
  * Window functions and LEFT JOIN anti-joins keep every check a hash join over the stage.
  */
-const CHECKS: string[] = [
+const CHECKS: { key: string; sql: string }[] = [
 	// The same record key twice in the file.
 	// (Identical repeats were dropped by dropIdenticalRepeats: what remains differs from the first.)
-	`select line, dup_field as field, format('Duplicate %s with different content: first seen at line %s.', dup_label, first_line) as reason
+	{
+		key: 'import_err_duplicate_record',
+		sql: `select line, dup_field as field, format('Duplicate %s with different content: first seen at line %s.', dup_label, first_line) as reason,
+		        jsonb_build_object('record', dup_label, 'first', first_line)
 	 from (select line, dup_field, dup_label, min(line) over (partition by dup_key) as first_line from import_stage where dup_key is not null) x
-	 where line > first_line`,
+	 where line > first_line`
+	},
 	// An item repeated with different content inside the file.
-	`select line, src_field, format('Item "%s" differs from the same item at line %s (prompt, category or tags).', item_key, first_line)
+	{
+		key: 'import_err_item_differs',
+		sql: `select line, src_field, format('Item "%s" differs from the same item at line %s (prompt, category or tags).', item_key, first_line),
+		        jsonb_build_object('item', item_key, 'first', first_line)
 	 from (select line, src_field, item_key, hash, first_value(hash) over w as first_hash, first_value(line) over w as first_line
 	       from import_stage where kind = 'i' window w as (partition by item_key order by line)) x
-	 where hash <> first_hash`,
-	`select line, src_field, format('The answer of "%s" to item "%s" differs from the one at line %s.', sys_a, item_key, first_line)
+	 where hash <> first_hash`
+	},
+	{
+		key: 'import_err_answer_differs',
+		sql: `select line, src_field, format('The answer of "%s" to item "%s" differs from the one at line %s.', sys_a, item_key, first_line),
+		        jsonb_build_object('system', sys_a, 'item', item_key, 'first', first_line)
 	 from (select line, src_field, item_key, sys_a, hash, first_value(hash) over w as first_hash, first_value(line) over w as first_line
 	       from import_stage where kind = 'a' window w as (partition by item_key, sys_a order by line)) x
-	 where hash <> first_hash`,
-	`select line, src_field, format('The reference answer of item "%s" differs from the one at line %s.', item_key, first_line)
+	 where hash <> first_hash`
+	},
+	{
+		key: 'import_err_reference_differs',
+		sql: `select line, src_field, format('The reference answer of item "%s" differs from the one at line %s.', item_key, first_line),
+		        jsonb_build_object('item', item_key, 'first', first_line)
 	 from (select line, src_field, item_key, coalesce(ref_text, ref_turns::text) as ref,
 	              first_value(coalesce(ref_text, ref_turns::text)) over w as first_ref, first_value(line) over w as first_line
 	       from import_stage where kind in ('i', 'r') and (ref_text is not null or ref_turns is not null)
 	       window w as (partition by item_key order by line)) x
-	 where ref <> first_ref`,
+	 where ref <> first_ref`
+	},
 	// Conflicts with what the dataset already holds (rows are immutable).
-	`select s.line, s.src_field, format('Item "%s" already exists in this dataset with a different prompt, category or tags (revision %s). Items are immutable: give a changed item a new id.', s.item_key, d.revision)
+	{
+		key: 'import_err_item_exists',
+		sql: `select s.line, s.src_field, format('Item "%s" already exists in this dataset with a different prompt, category or tags (revision %s). Items are immutable: give a changed item a new id.', s.item_key, d.revision),
+		        jsonb_build_object('item', s.item_key, 'revision', d.revision)
 	 from import_stage s join dataset_item d on d.dataset_id = $1 and d.external_id = s.item_key
-	 where s.kind = 'i' and d.content_hash <> s.hash`,
-	`select s.line, s.src_field, format('The answer of "%s" to item "%s" already exists with different content (revision %s). Answers are immutable: import a new version under another system name.', s.sys_a, s.item_key, c.revision)
+	 where s.kind = 'i' and d.content_hash <> s.hash`
+	},
+	{
+		key: 'import_err_answer_exists',
+		sql: `select s.line, s.src_field, format('The answer of "%s" to item "%s" already exists with different content (revision %s). Answers are immutable: import a new version under another system name.', s.sys_a, s.item_key, c.revision),
+		        jsonb_build_object('system', s.sys_a, 'item', s.item_key, 'revision', c.revision)
 	 from import_stage s
 	 join dataset_item d on d.dataset_id = $1 and d.external_id = s.item_key
 	 join system y on y.project_id = $2 and y.name = s.sys_a
 	 join candidate_answer c on c.item_id = d.id and c.system_id = y.id
-	 where s.kind = 'a' and c.content_hash <> s.hash`,
-	`select s.line, s.src_field, format('Item "%s" already has a different reference answer.', s.item_key)
+	 where s.kind = 'a' and c.content_hash <> s.hash`
+	},
+	{
+		key: 'import_err_reference_exists',
+		sql: `select s.line, s.src_field, format('Item "%s" already has a different reference answer.', s.item_key),
+		        jsonb_build_object('item', s.item_key)
 	 from import_stage s join dataset_item d on d.dataset_id = $1 and d.external_id = s.item_key
 	 where s.kind in ('i', 'r') and (s.ref_text is not null or s.ref_turns is not null)
 	   and (d.reference_text is not null or d.reference_turns is not null)
-	   and (d.reference_text is distinct from s.ref_text or d.reference_turns is distinct from s.ref_turns)`,
+	   and (d.reference_text is distinct from s.ref_text or d.reference_turns is distinct from s.ref_turns)`
+	},
 	// References to items / answers that exist neither in the file nor in the dataset.
-	`select s.line, s.id_field, format('Unknown item "%s": it is neither in this file nor in the dataset (import the questions first).', s.item_key)
+	{
+		key: 'import_err_unknown_item',
+		sql: `select s.line, s.id_field, format('Unknown item "%s": it is neither in this file nor in the dataset (import the questions first).', s.item_key),
+		        jsonb_build_object('item', s.item_key)
 	 from import_stage s
 	 left join (select distinct item_key from import_stage where kind = 'i') i on i.item_key = s.item_key
 	 left join dataset_item d on d.dataset_id = $1 and d.external_id = s.item_key
-	 where s.kind <> 'i' and i.item_key is null and d.id is null`,
-	`with sides as (
+	 where s.kind <> 'i' and i.item_key is null and d.id is null`
+	},
+	{
+		key: 'import_err_unknown_answer',
+		sql: `with sides as (
 	   select s.line, s.src_field, s.item_key, x.sys from import_stage s cross join lateral (values (s.sys_a), (s.sys_b)) x(sys)
 	   where s.kind in ('j', 'n') and x.sys is not null),
 	 staged as (select distinct item_key, sys_a from import_stage where kind = 'a')
-	 select sides.line, sides.src_field, format('There is no answer of "%s" to item "%s" in this file or the dataset.', sides.sys, sides.item_key)
+	 select sides.line, sides.src_field, format('There is no answer of "%s" to item "%s" in this file or the dataset.', sides.sys, sides.item_key),
+		        jsonb_build_object('system', sides.sys, 'item', sides.item_key)
 	 from sides
 	 left join staged on staged.item_key = sides.item_key and staged.sys_a = sides.sys
 	 left join dataset_item d on d.dataset_id = $1 and d.external_id = sides.item_key
 	 left join system y on y.project_id = $2 and y.name = sides.sys
 	 left join candidate_answer c on c.item_id = d.id and c.system_id = y.id
-	 where staged.item_key is null and c.id is null`,
+	 where staged.item_key is null and c.id is null`
+	},
 	// Per-turn answers (one response per user turn) must match the item's number of user turns.
-	`with it as (select item_key, min(turn_count) as turn_count from import_stage where kind = 'i' group by item_key)
-	 select a.line, a.src_field, format('Item "%s" has %s user turn(s) but this answer has %s response(s).', a.item_key, coalesce(it.turn_count, d.turn_count), coalesce(jsonb_array_length(a.turns), 1))
+	{
+		key: 'import_err_turn_mismatch',
+		sql: `with it as (select item_key, min(turn_count) as turn_count from import_stage where kind = 'i' group by item_key)
+	 select a.line, a.src_field, format('Item "%s" has %s user turn(s) but this answer has %s response(s).', a.item_key, coalesce(it.turn_count, d.turn_count), coalesce(jsonb_array_length(a.turns), 1)),
+		        jsonb_build_object('item', a.item_key, 'turns', coalesce(it.turn_count, d.turn_count), 'responses', coalesce(jsonb_array_length(a.turns), 1))
 	 from import_stage a
 	 left join it on it.item_key = a.item_key
 	 left join dataset_item d on d.dataset_id = $1 and d.external_id = a.item_key
-	 where a.kind = 'a' and a.per_turn and coalesce(it.turn_count, d.turn_count) <> coalesce(jsonb_array_length(a.turns), 1)`,
+	 where a.kind = 'a' and a.per_turn and coalesce(it.turn_count, d.turn_count) <> coalesce(jsonb_array_length(a.turns), 1)`
+	},
 	// The same verdict / label key twice in the file. Every adapter keys its records so that this
 	// implies a duplicate record (reported above); these two only run as a safety net when nothing else was found.
-	`select line, src_field, format('Duplicate verdict of judge "%s" on item "%s" (same answers, order and sample as line %s).', run_name, item_key, first_line)
+	{
+		key: 'import_err_duplicate_verdict',
+		sql: `select line, src_field, format('Duplicate verdict of judge "%s" on item "%s" (same answers, order and sample as line %s).', run_name, item_key, first_line),
+		        jsonb_build_object('judge', run_name, 'item', item_key, 'first', first_line)
 	 from (select line, src_field, run_name, item_key, min(line) over (partition by run_name, run_mode, item_key, sys_a, sys_b, presented_order, sample) as first_line
 	       from import_stage where kind = 'j') x
-	 where line > first_line`,
-	`select line, src_field, format('Duplicate label of "%s" on item "%s" (same answers and key as line %s).', annotator, item_key, first_line)
+	 where line > first_line`
+	},
+	{
+		key: 'import_err_duplicate_label',
+		sql: `select line, src_field, format('Duplicate label of "%s" on item "%s" (same answers and key as line %s).', annotator, item_key, first_line),
+		        jsonb_build_object('annotator', annotator, 'item', item_key, 'first', first_line)
 	 from (select line, src_field, annotator, item_key, min(line) over (partition by item_key, sys_a, sys_b, annotator, external_key) as first_line
 	       from import_stage where kind = 'n') x
-	 where line > first_line`,
+	 where line > first_line`
+	},
 	// Verdicts and labels already imported with a different value.
-	`select s.line, s.src_field, format('The verdict of judge "%s" on item "%s" was already imported with a different value.', s.run_name, s.item_key)
+	{
+		key: 'import_err_verdict_exists',
+		sql: `select s.line, s.src_field, format('The verdict of judge "%s" on item "%s" was already imported with a different value.', s.run_name, s.item_key),
+		        jsonb_build_object('judge', s.run_name, 'item', s.item_key)
 	 from import_stage s
 	 join judge_run r on r.dataset_id = $1 and r.source = 'imported' and r.name = s.run_name and r.mode = s.run_mode
 	 join dataset_item d on d.dataset_id = $1 and d.external_id = s.item_key
@@ -180,8 +233,12 @@ const CHECKS: string[] = [
 	 left join candidate_answer cb on cb.item_id = d.id and cb.system_id = yb.id
 	 join judgment j on j.run_id = r.id and j.item_id = d.id and j.answer_a_id = ca.id
 	   and j.answer_b_id is not distinct from cb.id and j.presented_order is not distinct from s.presented_order and j.sample = s.sample
-	 where s.kind = 'j' and (j.verdict is distinct from s.verdict or j.score is distinct from s.score or j.preference is distinct from s.preference)`,
-	`select s.line, s.src_field, format('The label of "%s" on item "%s" was already imported with a different value.', s.annotator, s.item_key)
+	 where s.kind = 'j' and (j.verdict is distinct from s.verdict or j.score is distinct from s.score or j.preference is distinct from s.preference)`
+	},
+	{
+		key: 'import_err_label_exists',
+		sql: `select s.line, s.src_field, format('The label of "%s" on item "%s" was already imported with a different value.', s.annotator, s.item_key),
+		        jsonb_build_object('annotator', s.annotator, 'item', s.item_key)
 	 from import_stage s
 	 join dataset_item d on d.dataset_id = $1 and d.external_id = s.item_key
 	 join system ya on ya.project_id = $2 and ya.name = s.sys_a
@@ -191,12 +248,13 @@ const CHECKS: string[] = [
 	 join annotation n on n.source = 'imported' and n.item_id = d.id and n.answer_a_id = ca.id and n.answer_b_id is not distinct from cb.id
 	   and n.external_annotator = s.annotator and n.external_key = s.external_key
 	 where s.kind = 'n' and (n.verdict is distinct from s.verdict or n.score is distinct from s.score)`
+	}
 ];
 
 /** Indexes of the duplicate-verdict / duplicate-label checks in CHECKS. */
 const SAFETY_NET = new Set([
-	CHECKS.findIndex((c) => c.includes("'Duplicate verdict")),
-	CHECKS.findIndex((c) => c.includes("'Duplicate label"))
+	CHECKS.findIndex((c) => c.key === 'import_err_duplicate_verdict'),
+	CHECKS.findIndex((c) => c.key === 'import_err_duplicate_label')
 ]);
 
 export async function findStageProblems(
@@ -210,14 +268,22 @@ export async function findStageProblems(
 	const checks = ctx.onlyDuplicates ? CHECKS.slice(0, 1) : CHECKS;
 	for (const [i, check] of checks.entries()) {
 		if (SAFETY_NET.has(i) && total > 0) continue;
-		const res = await client.query<{ line: number; field: string | null; reason: string; total: number }>(
+		const res = await client.query<{
+			line: number;
+			field: string | null;
+			reason: string;
+			params: Record<string, string | number>;
+			total: number;
+		}>(
 			// The unused CTE gives $1/$2 a type even in checks that do not use them.
 			`with _params as (select $1::uuid, $2::uuid)
-			 select line, field, reason, count(*) over ()::int as total from (${check}) c(line, field, reason) order by line limit $3`,
+			 select line, field, reason, params, count(*) over ()::int as total
+			 from (${check.sql}) c(line, field, reason, params) order by line limit $3`,
 			[ctx.datasetId, ctx.projectId, ctx.cap]
 		);
 		if (res.rows.length > 0) total += res.rows[0].total;
-		for (const r of res.rows) issues.push({ line: r.line, field: r.field, reason: r.reason });
+		for (const r of res.rows)
+			issues.push({ line: r.line, field: r.field, reason: r.reason, key: check.key, params: r.params });
 	}
 	return { issues, total };
 }
