@@ -1,7 +1,8 @@
 /**
  * Every page against WCAG 2.1 A and AA with axe-core, in English and in Chinese:
  * the app pages as the admin (projects, overview, datasets, a dataset, an item,
- * each import wizard step, members, account, demo), the signed-out pages
+ * each import wizard step, members, rubrics (list, new, editor, prompt preview),
+ * providers (list, new, one), account, demo), the signed-out pages
  * (sign-in, sign-up, an invitation) and the error pages (404, and 403 for a
  * viewer opening the import wizard). Any violation fails the test; every page
  * is checked before it fails, so one run lists them all.
@@ -23,6 +24,9 @@ const languages = [
 let projectUrl = '';
 let datasetUrl = '';
 let itemUrl = '';
+let rubricUrl = '';
+let rubricPreviewUrl = '';
+let providerUrl = '';
 let inviteLink = '';
 let viewerState = '';
 
@@ -49,7 +53,7 @@ async function signedOutPage(browser: Browser, locale: string) {
 }
 
 test('setup: a demo project with a dataset, an open invitation and a viewer', async ({ page, browser }) => {
-	test.setTimeout(180_000); // a demo project, two invitations and a sign-up
+	test.setTimeout(240_000); // a demo project, a rubric preview, a provider, two invitations and a sign-up
 	await open(page, '/demo');
 	await page.getByRole('button', { name: 'Create demo project' }).click();
 	await page.waitForURL(/\/projects\/[0-9a-f-]{36}/);
@@ -62,6 +66,31 @@ test('setup: a demo project with a dataset, an open invitation and a viewer', as
 	await page.waitForURL(/items\//);
 	itemUrl = new URL(page.url()).pathname;
 
+	// A rubric (from the default built-in judge) previewed on a demo item, and a simulated provider.
+	await open(page, `${projectUrl}/rubrics/new`);
+	await page.getByRole('button', { name: 'Create rubric' }).click();
+	await page.waitForURL(/\/rubrics\/[0-9a-f-]{36}$/);
+	rubricUrl = new URL(page.url()).pathname;
+	await page.waitForLoadState('networkidle');
+	await page.getByRole('combobox', { name: 'Dataset' }).selectOption({ label: 'Demo questions' });
+	await page.waitForURL(/dataset=/);
+	await page.waitForLoadState('networkidle');
+	await page.getByRole('combobox', { name: 'Item', exact: true }).selectOption({ index: 1 });
+	await page.waitForURL(/item=/);
+	await page.waitForLoadState('networkidle');
+	await page.getByRole('combobox', { name: 'Answer A' }).selectOption({ index: 1 });
+	await page.waitForURL(/a=/);
+	await page.waitForLoadState('networkidle');
+	await page.getByRole('combobox', { name: 'Answer B' }).selectOption({ index: 2 });
+	await expect(page.getByRole('heading', { name: 'Rendered messages' })).toBeVisible();
+	rubricPreviewUrl = new URL(page.url()).pathname + new URL(page.url()).search;
+	await open(page, `${projectUrl}/providers/new`);
+	await page.getByRole('combobox', { name: 'Kind' }).selectOption('simulated');
+	await page.getByRole('textbox', { name: 'Name' }).fill('Axe judge');
+	await page.getByRole('button', { name: 'Save provider' }).click();
+	await page.waitForURL(/\/providers\/[0-9a-f-]{36}/);
+	providerUrl = new URL(page.url()).pathname;
+
 	const projectId = projectUrl.split('/').pop()!;
 	inviteLink = await createInvitation(page, projectId, 'viewer');
 	const viewerLink = await createInvitation(page, projectId, 'viewer');
@@ -73,7 +102,7 @@ test('setup: a demo project with a dataset, an open invitation and a viewer', as
 
 for (const language of languages) {
 	test(`every page passes axe in ${language.name}`, async ({ page }) => {
-		test.setTimeout(480_000); // a dozen pages and an import, each audited
+		test.setTimeout(600_000); // nineteen pages and an import, each audited
 		await switchLanguage(page, language);
 		try {
 			for (const [name, url] of [
@@ -83,6 +112,13 @@ for (const language of languages) {
 				['dataset', datasetUrl],
 				['item', itemUrl],
 				['members', `${projectUrl}/members`],
+				['rubrics', `${projectUrl}/rubrics`],
+				['new rubric', `${projectUrl}/rubrics/new`],
+				['rubric editor', rubricUrl],
+				['rubric with a prompt preview', rubricPreviewUrl],
+				['providers', `${projectUrl}/providers`],
+				['new provider', `${projectUrl}/providers/new`],
+				['provider', providerUrl],
 				['account', '/account'],
 				['demo', '/demo'],
 				['not found', '/projects/00000000-0000-0000-0000-000000000000']
