@@ -25,17 +25,25 @@ export function passwordLengthProblem(password: string): 'too_short' | 'too_long
 
 export const NewPasswordSchema = z.string().superRefine((value, ctx) => {
 	const problem = passwordLengthProblem(value);
+	// `params.problem` lets a form pick its localized message (route-errors.ts).
 	if (problem === 'too_short')
-		ctx.addIssue({ code: 'custom', message: `Password needs at least ${PASSWORD_MIN} characters.` });
+		ctx.addIssue({
+			code: 'custom',
+			message: `Password needs at least ${PASSWORD_MIN} characters.`,
+			params: { problem }
+		});
 	if (problem === 'too_long')
-		ctx.addIssue({ code: 'custom', message: `Password is at most ${PASSWORD_MAX} characters.` });
+		ctx.addIssue({ code: 'custom', message: `Password is at most ${PASSWORD_MAX} characters.`, params: { problem } });
 });
 
 /** At sign-in only the upper bound matters (and keeps argon2 from seeing huge input). */
 export const PasswordInputSchema = z
 	.string()
 	.min(1, 'Password is required.')
-	.refine((value) => passwordLengthProblem(value) !== 'too_long', `Password is at most ${PASSWORD_MAX} characters.`);
+	.refine((value) => passwordLengthProblem(value) !== 'too_long', {
+		message: `Password is at most ${PASSWORD_MAX} characters.`,
+		params: { problem: 'too_long' }
+	});
 
 export const EmailSchema = z
 	.string()
@@ -43,9 +51,22 @@ export const EmailSchema = z
 	.max(EMAIL_MAX, `Email is at most ${EMAIL_MAX} characters.`)
 	.pipe(z.email('Enter a valid email address.'));
 
+/** An invitation link's token, as the invite page and its procedures take it. */
+export const InvitationTokenSchema = z.string().max(200);
+
+/** Sign-in takes any stored email's spelling; only its length is checked before the throttle. */
+export const SignInSchema = z.object({
+	email: z.string().trim().min(1, 'Email is required.').max(EMAIL_MAX, `Email is at most ${EMAIL_MAX} characters.`),
+	password: PasswordInputSchema
+});
+export type SignIn = z.infer<typeof SignInSchema>;
+
 export const SignUpSchema = z.object({
 	email: EmailSchema,
 	displayName: DisplayNameSchema,
 	password: NewPasswordSchema
 });
 export type SignUp = z.infer<typeof SignUpSchema>;
+
+/** The sign-up form, optionally from an invitation link (used up in the same transaction). */
+export const SignUpInputSchema = SignUpSchema.extend({ invitationToken: InvitationTokenSchema.optional() });

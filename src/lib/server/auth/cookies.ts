@@ -63,6 +63,19 @@ export function clearingSessionCookie(secure: boolean): {
 	};
 }
 
+/** The same for a new session's cookie (set by the sign-in and sign-up procedures). */
+export function issuedSessionCookie(
+	secure: boolean,
+	token: string,
+	expiresAt: Date
+): { name: string; value: string; options: Omit<SessionCookieOptions, 'maxAge'> } {
+	return {
+		name: cookieNameFor(secure),
+		value: token,
+		options: { path: '/', httpOnly: true, sameSite: 'lax', secure, expires: expiresAt }
+	};
+}
+
 /**
  * Whether the raw Cookie header carries a session cookie under either name.
  * Used by the Origin check, which runs before cookies are parsed for us.

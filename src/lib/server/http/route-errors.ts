@@ -70,10 +70,18 @@ const reasonOf = (err: TRPCError) => {
  * service's message (safe to show by contract) plus its `reason` so a page may
  * choose its own wording. Unexpected errors are rethrown (500, logged).
  */
-export function failAction(
-	err: unknown,
-	opts: { form?: string; messages?: Record<string, string>; values?: Record<string, string> } = {}
-): ActionFailure<FormFailure> {
+/** A page's own wording for a service's `reason`; a function gets the error's details (e.g. a retry time). */
+export type ReasonMessages = Record<string, string | ((details: Record<string, unknown>) => string)>;
+
+export interface FailActionOptions {
+	form?: string;
+	messages?: ReasonMessages;
+	values?: Record<string, string>;
+	/** A page's own message for a validation issue of one field; undefined falls back to the generic ones. */
+	issueMessage?: (field: string, issue: z.core.$ZodIssue) => string | undefined;
+}
+
+export function failAction(err: unknown, opts: FailActionOptions = {}): ActionFailure<FormFailure> {
 	if (isRedirect(err)) throw err;
 	if (!(err instanceof TRPCError)) throw err;
 	const status = getHTTPStatusCodeFromError(err);
@@ -82,11 +90,14 @@ export function failAction(
 	if (err.cause instanceof z.ZodError) {
 		for (const issue of err.cause.issues) {
 			const field = String(issue.path[0] ?? '');
-			fieldErrors[field] ??= localizeIssue(issue);
+			fieldErrors[field] ??= opts.issueMessage?.(field, issue) ?? localizeIssue(issue);
 		}
 	}
 	const reason = reasonOf(err);
-	const fromPage = reason ? opts.messages?.[reason] : undefined;
+	const wording = reason ? opts.messages?.[reason] : undefined;
+	const details = (err.cause instanceof AppError ? err.cause.details : undefined) as
+		Record<string, unknown> | undefined;
+	const fromPage = typeof wording === 'function' ? wording(details ?? {}) : wording;
 	let message = fromPage ?? err.message;
 	if (err.cause instanceof z.ZodError) message = m.common_error_check_fields();
 	else if (err.code === 'FORBIDDEN' && !fromPage) message = m.common_error_forbidden();

@@ -14,6 +14,7 @@ export async function createContext(event: RequestEvent): Promise<Context> {
 			clientAddress: event.locals.clientAddress,
 			userAgent: event.request.headers.get('user-agent'),
 			setCookie: (name, value, opts) => event.cookies.set(name, value, { path: '/', ...opts }),
+			getCookie: (name) => event.cookies.get(name),
 			secure: event.url.protocol === 'https:'
 		}
 	};

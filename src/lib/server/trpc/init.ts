@@ -19,6 +19,8 @@ export interface RequestInfo {
 	clientAddress: string;
 	userAgent: string | null;
 	setCookie?: (name: string, value: string, opts: Record<string, unknown>) => void;
+	/** A cookie the browser sent (the session token to end at sign-in, the language chosen before signing up). */
+	getCookie?: (name: string) => string | undefined;
 	/** Served over https: decides the session cookie's name (`__Host-session`) and `Secure`. */
 	secure?: boolean;
 }

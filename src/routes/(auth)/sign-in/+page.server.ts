@@ -1,48 +1,28 @@
 import { redirect } from '@sveltejs/kit';
 import { safeRedirectTarget } from '$lib/server/auth/redirect';
-import { signIn, signUpMode } from '$lib/server/services/accounts';
-import {
-	clientOf,
-	currentToken,
-	failForm,
-	field,
-	messageFor,
-	runtimeDb,
-	signInFieldErrors,
-	startSession,
-	statusOf
-} from '../auth-forms.server';
+import { loadOrThrow } from '$lib/server/http/route-errors';
+import { serverCaller } from '$lib/server/trpc/caller';
+import { failAuthForm, field, signInValues } from '../auth-forms.server';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ locals, url }) => {
-	const redirectTo = safeRedirectTarget(url.searchParams.get('redirectTo'));
-	if (locals.user) redirect(303, redirectTo);
-	return { redirectTo, signUpMode: await signUpMode(await runtimeDb()) };
+export const load: PageServerLoad = async (event) => {
+	const redirectTo = safeRedirectTarget(event.url.searchParams.get('redirectTo'));
+	if (event.locals.user) redirect(303, redirectTo);
+	const signUpMode = await loadOrThrow(event.url, async () => (await serverCaller(event)).auth.signUpMode());
+	return { redirectTo, signUpMode };
 };
 
 export const actions: Actions = {
 	default: async (event) => {
 		const form = await event.request.formData();
-		const values = { email: field(form, 'email'), password: field(form, 'password') };
+		const values = signInValues(form);
 		const redirectTo = safeRedirectTarget(field(form, 'redirectTo'));
-		// Never echo the password back; a long email is cut so the page stays small.
-		const echo = { email: values.email.slice(0, 320) };
-		const fieldErrors = signInFieldErrors(values);
-		if (Object.keys(fieldErrors).length > 0) return failForm(400, { ...echo, fieldErrors });
-
-		let issued;
 		try {
-			issued = await signIn(await runtimeDb(), {
-				...values,
-				currentToken: currentToken(event),
-				client: clientOf(event)
-			});
-		} catch (error) {
-			const message = messageFor(error);
-			if (!message) throw error;
-			return failForm(statusOf(error), { ...echo, fieldErrors: {}, message });
+			// The procedure rotates the session and sets the cookie.
+			await (await serverCaller(event)).auth.signIn(values);
+		} catch (err) {
+			return failAuthForm(err, { values });
 		}
-		startSession(event, issued);
 		redirect(303, redirectTo);
 	}
 };

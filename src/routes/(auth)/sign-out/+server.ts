@@ -6,8 +6,7 @@
 import { redirect } from '@sveltejs/kit';
 import { deleteSessionCookie } from '$lib/server/auth/cookies';
 import { safeRedirectTarget } from '$lib/server/auth/redirect';
-import { signOut } from '$lib/server/services/accounts';
-import { runtimeDb } from '../auth-forms.server';
+import { serverCaller } from '$lib/server/trpc/caller';
 import { guardedEndpoint } from '$lib/server/http/guarded-endpoint';
 import type { RequestEvent } from './$types';
 
@@ -15,8 +14,9 @@ import type { RequestEvent } from './$types';
 export const POST = guardedEndpoint({
 	policy: { kind: 'public' },
 	handler: async (event: RequestEvent) => {
-		// The session handle has already validated the cookie; a dead one has no row left to delete.
-		if (event.locals.session) await signOut(await runtimeDb(), event.locals.session.id);
+		// The session handle has already validated the cookie; a dead one has no row left to delete,
+		// so only a live session goes through the procedure (which also clears the cookie).
+		if (event.locals.session) await (await serverCaller(event)).auth.signOut();
 		deleteSessionCookie(event.cookies, event.url);
 		event.locals.user = null;
 		event.locals.session = null;

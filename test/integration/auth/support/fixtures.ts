@@ -74,6 +74,17 @@ export function sessionCaller(h: Harness, issued: IssuedSession, request: Partia
 	});
 }
 
+/** A signed-out caller with the given request (e.g. a cookie jar's `getCookie` / `setCookie`). */
+export function anonymousCaller(h: Harness, request: Partial<Context['request']> = {}) {
+	return createCaller({
+		db: h.db,
+		queue: h.queue,
+		user: null,
+		session: null,
+		request: { clientAddress: uniqueAddress(), userAgent: 'vitest', ...request }
+	});
+}
+
 export async function codeOf(promise: Promise<unknown>): Promise<string> {
 	try {
 		await promise;

@@ -4,7 +4,7 @@
  * the invite page shows it to whoever holds the link.
  */
 import { z } from 'zod';
-import { EmailSchema } from '../../../schemas/auth';
+import { EmailSchema, InvitationTokenSchema } from '../../../schemas/auth';
 import { ProjectRoleSchema } from '../../../schemas/project';
 import * as invitations from '../../services/invitations';
 import { authedProcedure, instanceAdminProcedure, projectProcedure, publicProcedure, router } from '../init';
@@ -49,11 +49,11 @@ export const invitationsRouter = router({
 
 	/** Where a link leads: project, role, bound email, or why it no longer works. */
 	inspect: publicProcedure
-		.input(z.object({ token: z.string().max(200) }))
+		.input(z.object({ token: InvitationTokenSchema }))
 		.query(({ ctx, input }) => invitations.inspectInvitation(ctx.db, input.token)),
 
 	/** The signed-in caller accepts a project invitation; an existing membership keeps its role (`alreadyMember`). */
 	accept: authedProcedure
-		.input(z.object({ token: z.string().max(200) }))
+		.input(z.object({ token: InvitationTokenSchema }))
 		.mutation(({ ctx, input }) => invitations.acceptInvitation(ctx, { token: input.token, user: ctx.user }))
 });

@@ -1,25 +1,17 @@
 import { redirect } from '@sveltejs/kit';
-import { signIn, signUp } from '$lib/server/services/accounts';
-import { acceptInvitation, inspectInvitation, type Joined } from '$lib/server/services/invitations';
-import { getRuntime } from '$lib/server/runtime';
-import {
-	chosenLocale,
-	clientOf,
-	currentToken,
-	failForm,
-	field,
-	messageFor,
-	runtimeDb,
-	signInFieldErrors,
-	signUpFieldErrors,
-	startSession,
-	statusOf
-} from '../../auth-forms.server';
+import { loadOrThrow } from '$lib/server/http/route-errors';
+import { serverCaller } from '$lib/server/trpc/caller';
+import type { Joined } from '$lib/server/services/invitations';
+import { failAuthForm, signInValues, signUpValues } from '../../auth-forms.server';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ params, locals }) => {
-	const invitation = await inspectInvitation(await runtimeDb(), params.token);
-	const user = locals.user ? { displayName: locals.user.displayName, email: locals.user.email } : null;
+export const load: PageServerLoad = async (event) => {
+	const invitation = await loadOrThrow(event.url, async () =>
+		(await serverCaller(event)).invitations.inspect({ token: event.params.token })
+	);
+	const user = event.locals.user
+		? { displayName: event.locals.user.displayName, email: event.locals.user.email }
+		: null;
 	return { invitation, user };
 };
 
@@ -39,76 +31,48 @@ function joinedResult(joined: Joined) {
 	afterJoining(joined);
 }
 
-function refusal(formName: string, err: unknown, echo: { email?: string; displayName?: string } = {}) {
-	const message = messageFor(err);
-	if (!message) throw err;
-	return failForm(statusOf(err), { form: formName, message, fieldErrors: {}, ...echo });
-}
-
 export const actions: Actions = {
 	/** A signed-in user joins with one button. */
 	accept: async (event) => {
-		const { locals, params } = event;
-		if (!locals.user) redirect(303, `/invite/${encodeURIComponent(params.token)}`);
+		if (!event.locals.user) redirect(303, `/invite/${encodeURIComponent(event.params.token)}`);
 		let joined: Joined;
 		try {
-			joined = await acceptInvitation(await getRuntime(), { token: params.token, user: locals.user });
+			joined = await (await serverCaller(event)).invitations.accept({ token: event.params.token });
 		} catch (err) {
-			return refusal('accept', err);
+			return failAuthForm(err, { form: 'accept' });
 		}
 		return joinedResult(joined);
 	},
 
 	/** A visitor without an account creates one; the invitation is used up in the same transaction. */
 	signUp: async (event) => {
-		const form = await event.request.formData();
-		const values = {
-			email: field(form, 'email'),
-			displayName: field(form, 'displayName'),
-			password: field(form, 'password')
-		};
-		const echo = { email: values.email.slice(0, 320), displayName: values.displayName.slice(0, 200) };
-		const fieldErrors = signUpFieldErrors(values);
-		if (Object.keys(fieldErrors).length > 0) return failForm(400, { form: 'signUp', fieldErrors, ...echo });
-		let result;
+		const values = signUpValues(await event.request.formData());
+		let joined: Joined | null;
 		try {
-			result = await signUp(await getRuntime(), {
-				...values,
-				invitationToken: event.params.token,
-				locale: chosenLocale(event),
-				currentToken: currentToken(event),
-				client: clientOf(event)
-			});
+			const created = await (await serverCaller(event)).auth.signUp({ ...values, invitationToken: event.params.token });
+			joined = created.joined;
 		} catch (err) {
-			return refusal('signUp', err, echo);
+			return failAuthForm(err, { form: 'signUp', values });
 		}
-		startSession(event, result.issued);
-		afterJoining(result.joined);
+		afterJoining(joined);
 	},
 
 	/** A visitor with an account signs in and accepts in one step. */
 	signIn: async (event) => {
-		const form = await event.request.formData();
-		const values = { email: field(form, 'email'), password: field(form, 'password') };
-		const echo = { email: values.email.slice(0, 320) };
-		const fieldErrors = signInFieldErrors(values);
-		if (Object.keys(fieldErrors).length > 0) return failForm(400, { form: 'signIn', fieldErrors, ...echo });
-		const runtime = await getRuntime();
-		let issued;
+		const values = signInValues(await event.request.formData());
 		try {
-			issued = await signIn(runtime.db, { ...values, currentToken: currentToken(event), client: clientOf(event) });
+			const started = await (await serverCaller(event)).auth.signIn(values);
+			// Signed in from here on: for the accept call below and the page rendered with this action's result.
+			event.locals.user = started.user;
+			event.locals.session = started.session;
 		} catch (err) {
-			return refusal('signIn', err, echo);
+			return failAuthForm(err, { form: 'signIn', values });
 		}
-		startSession(event, issued);
-		// Signed in from here on, also for the page rendered with this action's result.
-		event.locals.user = issued.user;
-		event.locals.session = issued.session;
 		let joined: Joined;
 		try {
-			joined = await acceptInvitation(runtime, { token: event.params.token, user: issued.user });
+			joined = await (await serverCaller(event)).invitations.accept({ token: event.params.token });
 		} catch (err) {
-			return refusal('accept', err);
+			return failAuthForm(err, { form: 'accept' });
 		}
 		return joinedResult(joined);
 	}

@@ -1,11 +1,10 @@
-/** The shapes the invite page's actions return, as its forms read them. */
+/** The shapes the invite page's actions return, as its forms read them (a `FormFailure` from route-errors.ts, or a join). */
 export type InviteFormResult =
 	| {
 			form?: string;
 			message?: string;
 			fieldErrors?: Record<string, string>;
-			email?: string;
-			displayName?: string;
+			values?: Record<string, string>;
 	  }
 	| null
 	| undefined;
