@@ -198,7 +198,10 @@ async function startServer(url: string): Promise<ChildProcess> {
 			ORIGIN: base,
 			DATABASE_URL: url,
 			CONCORD_LOG_LEVEL: 'warn',
-			BODY_SIZE_LIMIT: 'Infinity'
+			BODY_SIZE_LIMIT: 'Infinity',
+			// Sign-ins are throttled per client address: each simulated annotator names its own
+			// (documentation range, a header value only) through the trusted loopback proxy.
+			CONCORD_TRUSTED_PROXIES: '127.0.0.1'
 		}
 	});
 	const deadline = Date.now() + 120_000;
@@ -214,11 +217,15 @@ async function startServer(url: string): Promise<ChildProcess> {
 	}
 }
 
-async function signIn(email: string): Promise<string> {
+async function signIn(email: string, i: number): Promise<string> {
 	const res = await fetch(`${base}/sign-in`, {
 		method: 'POST',
 		redirect: 'manual',
-		headers: { origin: base, 'content-type': 'application/x-www-form-urlencoded' },
+		headers: {
+			origin: base,
+			'content-type': 'application/x-www-form-urlencoded',
+			'x-forwarded-for': `192.0.2.${1 + (i % 250)}`
+		},
 		body: new URLSearchParams({ email, password: PASSWORD })
 	});
 	const cookies = res.headers.getSetCookie().map((c) => c.split(';')[0]);
@@ -275,7 +282,7 @@ async function main() {
 		const { projectId, queueId, emails } = await seed(db);
 		child = await startServer(database.url);
 		say('server up');
-		const cookies = await Promise.all(emails.map(signIn));
+		const cookies = await Promise.all(emails.map((email, i) => signIn(email, i)));
 		say('signed in', { annotators: cookies.length });
 		const latencies: number[] = [];
 		let errors = 0;
