@@ -2,7 +2,8 @@
  * Every page against WCAG 2.1 A and AA with axe-core, in English and in Chinese:
  * the app pages as the admin (projects, overview, datasets, a dataset, an item,
  * each import wizard step, members, rubrics (list, new, editor, prompt preview),
- * providers (list, new, one), account, demo), the signed-out pages
+ * providers (list, new, one), account, demo, the annotation pages: my queues, the
+ * workspace, queues, a queue's progress, adjudication), the signed-out pages
  * (sign-in, sign-up, an invitation) and the error pages (404, and 403 for a
  * viewer opening the import wizard). Any violation fails the test; every page
  * is checked before it fails, so one run lists them all.
@@ -10,6 +11,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { adminStatePath, newPerson } from './support/accounts';
+import { trpcAs } from './support/trpc';
 import { acceptBySigningUp, chooseLanguage, createInvitation, freshBrowser, open } from './support/ui';
 
 test.describe.configure({ mode: 'serial' });
@@ -29,6 +31,7 @@ let rubricPreviewUrl = '';
 let providerUrl = '';
 let inviteLink = '';
 let viewerState = '';
+let queueUrl = '';
 
 async function audit(page: Page, name: string) {
 	const { violations } = await new AxeBuilder({ page }).withTags(tags).analyze();
@@ -52,8 +55,12 @@ async function signedOutPage(browser: Browser, locale: string) {
 	return { context, page: await context.newPage() };
 }
 
-test('setup: a demo project with a dataset, an open invitation and a viewer', async ({ page, browser }) => {
-	test.setTimeout(240_000); // a demo project, a rubric preview, a provider, two invitations and a sign-up
+test('setup: a demo project with a dataset, a rubric, a provider, an annotation queue, an open invitation and a viewer', async ({
+	page,
+	browser,
+	baseURL
+}) => {
+	test.setTimeout(300_000); // a demo project, a rubric preview, a provider, a queue, two invitations and a sign-up
 	await open(page, '/demo');
 	await page.getByRole('button', { name: 'Create demo project' }).click();
 	await page.waitForURL(/\/projects\/[0-9a-f-]{36}/);
@@ -92,6 +99,24 @@ test('setup: a demo project with a dataset, an open invitation and a viewer', as
 	providerUrl = new URL(page.url()).pathname;
 
 	const projectId = projectUrl.split('/').pop()!;
+	// A pairwise queue over the demo questions with the admin as its annotator (admins label only when listed).
+	const api = trpcAs(page, baseURL!);
+	const me = await api.query<{ id: string }>('auth.me', undefined);
+	const { versionId } = await api.mutate<{ versionId: string }>('rubrics.create', {
+		projectId,
+		fromBuiltin: { judgeId: 'pairwise', locale: 'en' }
+	});
+	const { id: queueId } = await api.mutate<{ id: string }>('annotation.createQueue', {
+		projectId,
+		datasetId: datasetUrl.split('/').pop(),
+		rubricVersionId: versionId,
+		name: 'Axe queue',
+		overlapK: 2,
+		memberUserIds: [me.id],
+		selection: { kind: 'random', n: 3 }
+	});
+	queueUrl = `${projectUrl}/queues/${queueId}`;
+
 	inviteLink = await createInvitation(page, projectId, 'viewer');
 	const viewerLink = await createInvitation(page, projectId, 'viewer');
 	const viewerPage = await acceptBySigningUp(browser, viewerLink, newPerson('Axe viewer'));
@@ -119,6 +144,12 @@ for (const language of languages) {
 				['providers', `${projectUrl}/providers`],
 				['new provider', `${projectUrl}/providers/new`],
 				['provider', providerUrl],
+				['annotate: my queues', `${projectUrl}/annotate`],
+				// Redirects to the reserved task: the annotator workspace.
+				['annotate: workspace', `${projectUrl}/annotate/${queueUrl.split('/').pop()}`],
+				['queues', `${projectUrl}/queues`],
+				['queue progress', queueUrl],
+				['adjudication', `${queueUrl}/adjudicate`],
 				['account', '/account'],
 				['demo', '/demo'],
 				['not found', '/projects/00000000-0000-0000-0000-000000000000']

@@ -1,7 +1,11 @@
-/**
- * What the workspace components render, independent of how the annotation router spells it
- * (the page maps the procedure's output onto these).
- */
+/** The shapes the workspace renders, as the annotation router sends them. */
+import type { inferRouterOutputs } from '@trpc/server';
+import type { AppRouter } from '$lib/trpc/client';
+
+export type Task = inferRouterOutputs<AppRouter>['annotation']['task'];
+export type HistoryEntry = inferRouterOutputs<AppRouter>['annotation']['history']['entries'][number];
+
+/** A criterion as the label form shows it (a rubric without criteria gets one for its overall score). */
 export interface TaskCriterion {
 	id: string;
 	name: string;
@@ -9,3 +13,6 @@ export interface TaskCriterion {
 	scale: { min: number; max: number };
 	redLine: boolean;
 }
+
+/** The id the overall score goes under when the rubric has no criteria. */
+export const OVERALL = '__overall';

@@ -72,8 +72,9 @@ export function digitScore(digit: number, scale: { min: number; max: number }): 
 export function keyTarget(element: Element | null): KeyTarget {
 	if (!element) return 'other';
 	if (element.closest('textarea, select, [contenteditable=""], [contenteditable="true"]')) return 'text';
+	// Enter on a radio (a verdict, a score) submits; on a checkbox it would surprise.
 	const input = element.closest('input');
-	if (input) return ['radio', 'checkbox'].includes(input.type) ? 'other' : 'text';
+	if (input) return input.type === 'radio' ? 'other' : input.type === 'checkbox' ? 'control' : 'text';
 	if (element.closest('button, a[href], summary')) return 'control';
 	return 'other';
 }

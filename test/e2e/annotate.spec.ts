@@ -1,0 +1,194 @@
+/**
+ * Annotation end to end (issue 11): an annotator labels a small PAIRWISE queue with the keyboard
+ * only, in Chinese (a / b to choose, Enter to submit, Ctrl+Enter from the rationale, ? for help,
+ * the single-key switch); a second annotator (through tRPC) disagrees on every item; the admin
+ * then sees the disagreements side by side in the adjudication view and sets a gold label.
+ */
+import { randomUUID } from 'node:crypto';
+import { expect, test, type Page } from '@playwright/test';
+import { adminStatePath, newPerson } from './support/accounts';
+import { trpcAs } from './support/trpc';
+import { acceptBySigningUp, chooseLanguage, createInvitation, open } from './support/ui';
+
+test.use({ storageState: adminStatePath });
+
+const pairs = [
+	{ input: 'What is the capital of France?', output_1: 'Paris.', output_2: 'Lyon.', label: 1 },
+	{ input: 'Name a prime number above 10.', output_1: '12', output_2: '13', label: 2 },
+	{ input: 'Translate "merci" into English.', output_1: 'Thank you.', output_2: 'Please.', label: 1 }
+];
+
+/** At 390 px (a phone) the page does not scroll sideways; a full-page screenshot is kept with the results. */
+async function narrow(page: Page, name: string) {
+	const size = page.viewportSize();
+	await page.setViewportSize({ width: 390, height: 844 });
+	expect(await page.evaluate(() => document.documentElement.scrollWidth), `${name} at 390 px`).toBeLessThanOrEqual(390);
+	await page.screenshot({ path: test.info().outputPath(`${name}-390.png`), fullPage: true });
+	if (size) await page.setViewportSize(size);
+}
+
+/** The workspace is showing a task of this queue (its id in the address) and has hydrated. */
+async function onTask(page: Page, queueId: string) {
+	await expect(page).toHaveURL(new RegExp(`/annotate/${queueId}/[0-9a-f-]{36}$`));
+	await page.waitForLoadState('networkidle');
+}
+
+test('an annotator finishes a pairwise queue by keyboard in Chinese; the admin adjudicates a disagreement', async ({
+	page,
+	browser,
+	baseURL
+}) => {
+	test.setTimeout(300_000);
+	const admin = trpcAs(page, baseURL!);
+	const { id: projectId } = await admin.mutate<{ id: string }>('projects.create', {
+		name: `Annotation ${Date.now()}`,
+		description: ''
+	});
+	const datasetId = await admin.importFile(projectId, {
+		name: 'pairs.jsonl',
+		content: pairs.map((p) => JSON.stringify(p)).join('\n') + '\n',
+		format: 'llmbar',
+		datasetName: 'Pairs'
+	});
+	const { versionId } = await admin.mutate<{ versionId: string }>('rubrics.create', {
+		projectId,
+		fromBuiltin: { judgeId: 'pairwise', locale: 'zh-CN' }
+	});
+
+	// Two annotators join through invitation links.
+	const first = await acceptBySigningUp(
+		browser,
+		await createInvitation(page, projectId, 'annotator'),
+		newPerson('Ann One')
+	);
+	await expect(first).toHaveURL(new RegExp(projectId));
+	const second = await acceptBySigningUp(
+		browser,
+		await createInvitation(page, projectId, 'annotator'),
+		newPerson('Ann Two')
+	);
+	await expect(second).toHaveURL(new RegExp(projectId));
+
+	const { id: queueId } = await admin.mutate<{ id: string; taskCount: number }>('annotation.createQueue', {
+		projectId,
+		datasetId,
+		rubricVersionId: versionId,
+		name: 'Pairs by hand',
+		overlapK: 2,
+		disagreementThreshold: 0
+	});
+
+	// ---- The first annotator, in Chinese, keyboard only.
+	await open(first, `/projects/${projectId}/annotate`);
+	await chooseLanguage(first, '简体中文');
+	const start = first.getByRole('link', { name: '开始标注 Pairs by hand' });
+	await start.focus();
+	await first.keyboard.press('Enter');
+	await onTask(first, queueId);
+
+	// Help lists the shortcuts; Escape closes it.
+	await first.keyboard.press('?');
+	const help = first.getByRole('dialog', { name: '键盘快捷键' });
+	await expect(help).toBeVisible();
+	await expect(help.getByText('A 更好（第一个回答）')).toBeVisible();
+	await first.keyboard.press('Escape');
+	await expect(help).toBeHidden();
+
+	const left = first.getByRole('radio', { name: 'A 更好' });
+	const right = first.getByRole('radio', { name: 'B 更好' });
+
+	// Single keys can be turned off (WCAG 2.1.4): then b does nothing.
+	const toggle = first.getByRole('checkbox', { name: '单键快捷键' });
+	await toggle.focus();
+	await first.keyboard.press('Space');
+	await expect(toggle).not.toBeChecked();
+	await first.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+	await first.keyboard.press('b');
+	await expect(right).not.toBeChecked();
+	await toggle.focus();
+	await first.keyboard.press('Space');
+	await expect(toggle).toBeChecked();
+
+	await first.keyboard.press('Tab'); // off the checkbox, on into the workspace
+	await first.keyboard.press('a');
+	await expect(left).toBeChecked();
+
+	// Item 1: a rationale typed in the textarea (a and b type there), then Ctrl+Enter submits.
+	const rationale = first.getByRole('textbox', { name: '理由（可选）' });
+	await rationale.focus();
+	await first.keyboard.type('A 答得对 b');
+	await expect(left).toBeChecked();
+	const firstTask = first.url();
+	await first.keyboard.press('Control+Enter');
+	await expect(first).not.toHaveURL(firstTask);
+	await expect(first.getByRole('status').filter({ hasText: '已保存' })).toBeAttached();
+
+	// Items 2 and 3: b, then Enter pressed twice (one label only).
+	const seen = new Set<string>();
+	for (let i = 0; i < 2; i++) {
+		await onTask(first, queueId);
+		seen.add(first.url());
+		if (i === 0) await narrow(first, 'workspace');
+		await first.keyboard.press('b');
+		await expect(right).toBeChecked();
+		const before = first.url();
+		await first.keyboard.press('Enter');
+		await first.keyboard.press('Enter');
+		await expect(first).not.toHaveURL(before);
+	}
+	await expect(first.getByRole('heading', { name: '这里没有待你标注的条目了' })).toBeVisible();
+	expect(seen.size).toBe(2);
+	const history = await trpcAs(first, baseURL!).query<{ entries: { labelVersion: number }[] }>('annotation.history', {
+		projectId,
+		queueId
+	});
+	expect(history.entries.map((e) => e.labelVersion)).toEqual([1, 1, 1]);
+
+	// k from the newest label opens it for revision; its verdict is kept.
+	const review = first.getByRole('link', { name: /查看我最近的标注/ });
+	await review.focus();
+	await first.keyboard.press('Enter');
+	await onTask(first, queueId);
+	await expect(right).toBeChecked();
+	await expect(first.getByRole('button', { name: '保存修改' })).toBeVisible();
+	await first.keyboard.press('k');
+	await onTask(first, queueId);
+	await expect(right).toBeChecked();
+
+	// ---- The second annotator says tie to everything (through tRPC): every item is now disputed.
+	const other = trpcAs(second, baseURL!);
+	for (;;) {
+		const task = await other.mutate<{ assignmentId: string } | null>('annotation.next', { projectId, queueId });
+		if (!task) break;
+		await other.mutate('annotation.submit', {
+			projectId,
+			assignmentId: task.assignmentId,
+			label: { verdict: 'tie' },
+			rationale: '两个都行',
+			activeSeconds: 7,
+			idempotencyKey: randomUUID()
+		});
+	}
+
+	// ---- The admin: progress, then adjudication.
+	await open(page, `/projects/${projectId}/queues/${queueId}`);
+	await expect(page.getByRole('region', { name: 'Progress per annotator' }).getByRole('row')).toHaveCount(3);
+	await narrow(page, 'queue-progress');
+	await page.getByRole('link', { name: 'Adjudication' }).click();
+	await expect(page.getByRole('heading', { name: 'Adjudication', level: 2 })).toBeVisible();
+	const items = page.getByRole('article');
+	await expect(items).toHaveCount(3);
+	const item = items.first();
+	await expect(item.getByRole('cell', { name: '两个都行' })).toBeVisible();
+	await expect(item.getByRole('cell', { name: 'Concord' })).toHaveCount(2);
+	await narrow(page, 'adjudication');
+	const gold = item.getByRole('group', { name: /Gold label for/ });
+	await gold.getByRole('radio').first().check();
+	await gold.getByRole('textbox', { name: 'Rationale' }).fill('The first answer is correct.');
+	await gold.getByRole('button', { name: 'Save gold label' }).click();
+	await expect(item.getByText('Gold label saved.')).toBeVisible();
+	await expect(item.getByText('gold label v1')).toBeVisible();
+
+	await first.context().close();
+	await second.context().close();
+});
