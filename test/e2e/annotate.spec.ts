@@ -136,7 +136,7 @@ test('an annotator finishes a pairwise queue by keyboard in Chinese; the admin a
 		await first.keyboard.press('Enter');
 		await expect(first).not.toHaveURL(before);
 	}
-	await expect(first.getByRole('heading', { name: '这里没有待你标注的条目了' })).toBeVisible();
+	await expect(first.getByText('这里没有待你标注的条目了')).toBeVisible();
 	expect(seen.size).toBe(2);
 	const history = await trpcAs(first, baseURL!).query<{ entries: { labelVersion: number }[] }>('annotation.history', {
 		projectId,
