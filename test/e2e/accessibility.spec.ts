@@ -127,7 +127,7 @@ test('setup: a demo project with a dataset, a rubric, a provider, an annotation 
 
 for (const language of languages) {
 	test(`every page passes axe in ${language.name}`, async ({ page }) => {
-		test.setTimeout(600_000); // nineteen pages and an import, each audited
+		test.setTimeout(900_000); // two dozen pages and an import, each audited
 		await switchLanguage(page, language);
 		try {
 			for (const [name, url] of [
