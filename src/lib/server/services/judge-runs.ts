@@ -241,6 +241,7 @@ export async function listRuns(db: Db, projectId: string, datasetId?: string) {
 			judgments: r.judgments,
 			done: r.done,
 			failed: r.failed,
+			cost: r.cost,
 			rubric: r.rubricName ? { name: r.rubricName, version: r.rubricVersion } : null,
 			provider: p ? { name: p.name ?? null, model: p.model ?? null, kind: p.kind ?? null } : null,
 			simulated: p?.kind === 'simulated',

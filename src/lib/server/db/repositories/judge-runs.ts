@@ -526,6 +526,8 @@ export interface RunListRow {
 	judgments: number;
 	done: number;
 	failed: number;
+	/** Sum of the judgments' costs; null when none has a price. */
+	cost: number | null;
 	rubricName: string | null;
 	rubricVersion: number | null;
 	providerSnapshot: JsonObject | null;
@@ -537,7 +539,7 @@ export interface RunListRow {
 export async function listRuns(db: Db, projectId: string, datasetId?: string): Promise<RunListRow[]> {
 	const { rows } = await sql<RunListRow>`
 		select r.id, r.name, r.source, r.mode, r.status, r.judge_model as "judgeModel", r.dataset_id as "datasetId",
-			d.name as "datasetName", r.total, c.judgments, c.done, c.failed,
+			d.name as "datasetName", r.total, c.judgments, c.done, c.failed, c.cost,
 			rb.name as "rubricName", v.version as "rubricVersion", r.provider_snapshot as "providerSnapshot",
 			r.created_at as "createdAt", r.started_at as "startedAt", r.finished_at as "finishedAt"
 		from judge_run r
@@ -547,7 +549,8 @@ export async function listRuns(db: Db, projectId: string, datasetId?: string): P
 		cross join lateral (
 			select count(*)::int as judgments,
 				count(*) filter (where status not in ('pending', 'running'))::int as done,
-				count(*) filter (where status in ('failed', 'unparseable'))::int as failed
+				count(*) filter (where status in ('failed', 'unparseable'))::int as failed,
+				sum(cost)::float8 as cost
 			from judgment j where j.run_id = r.id
 		) c
 		where r.project_id = ${projectId} and (${datasetId ?? null}::uuid is null or r.dataset_id = ${datasetId ?? null})
