@@ -455,15 +455,13 @@ describe('rubrics', () => {
 					answerIds: [items.cap.answers.alpha]
 				}),
 			() =>
-				h
-					.caller(p.viewer)
-					.rubrics.saveVersion({
-						projectId: p.projectId,
-						rubricId,
-						content: seen.current.content,
-						note: '',
-						baseVersion: 1
-					})
+				h.caller(p.viewer).rubrics.saveVersion({
+					projectId: p.projectId,
+					rubricId,
+					content: seen.current.content,
+					note: '',
+					baseVersion: 1
+				})
 		];
 		for (const w of writes) expect((await failure(w())).code).toBe('FORBIDDEN');
 		// Another project's admin cannot reach this rubric through their own project either.
