@@ -3,7 +3,8 @@
  * the app pages as the admin (projects, overview, datasets, a dataset, an item,
  * each import wizard step, members, rubrics (list, new, editor, prompt preview),
  * providers (list, new, one), account, demo, the annotation pages: my queues, the
- * workspace, queues, a queue's progress, adjudication), the signed-out pages
+ * workspace, queues, a queue's progress, adjudication; judge runs: list, new, a finished
+ * run and one judgment's prompt; analysis: agreement, bias, leaderboard), the signed-out pages
  * (sign-in, sign-up, an invitation) and the error pages (404, and 403 for a
  * viewer opening the import wizard). Any violation fails the test; every page
  * is checked before it fails, so one run lists them all.
@@ -32,6 +33,7 @@ let providerUrl = '';
 let inviteLink = '';
 let viewerState = '';
 let queueUrl = '';
+let runUrl = '';
 
 async function audit(page: Page, name: string) {
 	const { violations } = await new AxeBuilder({ page }).withTags(tags).analyze();
@@ -117,6 +119,27 @@ test('setup: a demo project with a dataset, a rubric, a provider, an annotation 
 	});
 	queueUrl = `${projectUrl}/queues/${queueId}`;
 
+	// A finished both-order pairwise run of the simulated judge on the same questions.
+	const provider = await api.mutate<{ id: string }>('providers.create', {
+		projectId,
+		name: 'Axe offline judge',
+		kind: 'simulated',
+		simulation: { positionBias: 0.2, lengthBias: 0.1, noise: 0.1, seed: 1 }
+	});
+	const { runId } = await api.mutate<{ runId: string }>('judgeRuns.start', {
+		projectId,
+		datasetId: datasetUrl.split('/').pop(),
+		rubricVersionId: versionId,
+		providerId: provider.id,
+		options: { bothOrders: true, samples: 1, pairing: 'all-pairs' }
+	});
+	runUrl = `${projectUrl}/runs/${runId}`;
+	await expect
+		.poll(async () => (await api.query<{ status: string }>('judgeRuns.progress', { projectId, runId })).status, {
+			timeout: 120_000
+		})
+		.toBe('completed');
+
 	inviteLink = await createInvitation(page, projectId, 'viewer');
 	const viewerLink = await createInvitation(page, projectId, 'viewer');
 	const viewerPage = await acceptBySigningUp(browser, viewerLink, newPerson('Axe viewer'));
@@ -150,6 +173,12 @@ for (const language of languages) {
 				['queues', `${projectUrl}/queues`],
 				['queue progress', queueUrl],
 				['adjudication', `${queueUrl}/adjudicate`],
+				['judge runs', `${projectUrl}/runs`],
+				['new judge run', `${projectUrl}/runs/new`],
+				['judge run', runUrl],
+				['analysis: agreement', `${projectUrl}/analysis/agreement`],
+				['analysis: bias', `${projectUrl}/analysis/bias`],
+				['analysis: leaderboard', `${projectUrl}/analysis/leaderboard`],
 				['account', '/account'],
 				['demo', '/demo'],
 				['not found', '/projects/00000000-0000-0000-0000-000000000000']
@@ -157,6 +186,15 @@ for (const language of languages) {
 				await open(page, url);
 				await audit(page, name);
 			}
+
+			// A judgment's prompt and reply, in its dialog.
+			await open(page, runUrl);
+			await page
+				.getByRole('button', { name: /^(Details of|的详情)|的详情$/ })
+				.first()
+				.click();
+			await expect(page.getByTestId('judgment-reply')).toBeVisible();
+			await audit(page, 'judge run: a judgment');
 
 			// The import wizard, step by step.
 			await open(page, `${projectUrl}/datasets/import`);
