@@ -5,47 +5,26 @@
  */
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDb, createPool, type Db } from '../../../src/lib/server/db/client';
 import type { SessionUser } from '../../../src/lib/server/auth/types';
-import { createCallerFactory } from '../../../src/lib/server/trpc/init';
-import { appRouter } from '../../../src/lib/server/trpc/router';
 import { createHarness, type Harness } from '../support/harness';
-import { codeOf, key, makeAnnotationFixture, type AnnotationFixture } from './support';
+import { codeOf, createQueueFor, key, makeAnnotationFixture, widePool, type AnnotationFixture } from './support';
 
 let h: Harness;
 let f: AnnotationFixture;
-// The harness pool has 5 connections; the concurrency tests get one per annotator so that
-// 20 transactions really run at once.
-let wide: Db;
-const wideCaller = (user: SessionUser) =>
-	createCallerFactory(appRouter)({
-		db: wide,
-		queue: h.queue,
-		user,
-		session: { id: `test-${key()}`, createdAt: new Date(), lastVerifiedAt: new Date() },
-		request: { clientAddress: '127.0.0.1', userAgent: 'vitest' }
-	});
+let wide: ReturnType<typeof widePool>;
+const wideCaller = (user: SessionUser) => wide.caller(user);
 
 beforeAll(async () => {
 	h = await createHarness();
-	wide = createDb(createPool(h.url, 24));
+	wide = widePool(h, 24);
 	f = await makeAnnotationFixture(h.db, { items: 6, extraAnnotators: 19 });
 });
 afterAll(async () => {
-	await wide.destroy();
+	await wide.close();
 	await h.close();
 });
 
-async function createQueue(extra: Record<string, unknown> = {}) {
-	return h.caller(f.admin).annotation.createQueue({
-		projectId: f.projectId,
-		datasetId: f.datasetId,
-		rubricVersionId: f.pairwiseRubric,
-		name: `q-${key().slice(0, 8)}`,
-		overlapK: 3,
-		...extra
-	} as never);
-}
+const createQueue = (extra: Record<string, unknown> = {}) => createQueueFor(h, f, extra);
 
 async function slotCounts(queueId: string) {
 	const r = await sql<{ task_id: string; n: number; users: number }>`

@@ -6,45 +6,26 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionUser } from '../../../src/lib/server/auth/types';
-import { createDb, createPool, type Db } from '../../../src/lib/server/db/client';
-import { createCallerFactory } from '../../../src/lib/server/trpc/init';
-import { appRouter } from '../../../src/lib/server/trpc/router';
 import { currentLabels, rebuildLabelsFromAudit } from '../../../src/lib/server/services/annotation-adjudication';
 import { createHarness, type Harness } from '../support/harness';
-import { codeOf, key, makeAnnotationFixture, type AnnotationFixture } from './support';
+import { codeOf, createQueueFor, key, makeAnnotationFixture, widePool, type AnnotationFixture } from './support';
 
 let h: Harness;
 let f: AnnotationFixture;
-let wide: Db;
-const wideCaller = (user: SessionUser) =>
-	createCallerFactory(appRouter)({
-		db: wide,
-		queue: h.queue,
-		user,
-		session: { id: `test-${key()}`, createdAt: new Date(), lastVerifiedAt: new Date() },
-		request: { clientAddress: '127.0.0.1', userAgent: 'vitest' }
-	});
+let wide: ReturnType<typeof widePool>;
+const wideCaller = (user: SessionUser) => wide.caller(user);
 
 beforeAll(async () => {
 	h = await createHarness();
-	wide = createDb(createPool(h.url, 10));
+	wide = widePool(h, 10);
 	f = await makeAnnotationFixture(h.db, { items: 4, extraAnnotators: 3 });
 });
 afterAll(async () => {
-	await wide.destroy();
+	await wide.close();
 	await h.close();
 });
 
-async function queue(extra: Record<string, unknown> = {}) {
-	return h.caller(f.admin).annotation.createQueue({
-		projectId: f.projectId,
-		datasetId: f.datasetId,
-		rubricVersionId: f.pairwiseRubric,
-		name: `q-${key().slice(0, 8)}`,
-		overlapK: 3,
-		...extra
-	} as never);
-}
+const queue = (extra: Record<string, unknown> = {}) => createQueueFor(h, f, extra);
 
 const submitInput = (assignmentId: string, extra: Record<string, unknown> = {}) => ({
 	projectId: f.projectId,

@@ -5,13 +5,16 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { SessionUser } from '../../../src/lib/server/auth/types';
-import type { Db } from '../../../src/lib/server/db/client';
+import { createDb, createPool, type Db } from '../../../src/lib/server/db/client';
 import { addMember } from '../../../src/lib/server/db/repositories/members';
 import { contentHash } from '../../../src/lib/judging/content-hash';
 import { rubricFromJudge } from '../../../src/lib/judging/judge-files';
 import { loadBuiltinJudges } from '../../../src/lib/server/judging/builtin-judges';
 import { makeProjectWithMembers, makeUser, type ProjectWithMembers } from '../projects/factories';
 import { seedDataset, type SeedItem } from '../datasets/support/seed';
+import { createCallerFactory } from '../../../src/lib/server/trpc/init';
+import { appRouter } from '../../../src/lib/server/trpc/router';
+import type { Harness } from '../support/harness';
 
 export async function makeRubricVersion(db: Db, projectId: string, judgeId: string): Promise<string> {
 	const judge = (await loadBuiltinJudges()).find((j) => j.id === judgeId);
@@ -87,4 +90,35 @@ export async function codeOf(promise: Promise<unknown>): Promise<string> {
 	} catch (error) {
 		return (error as { code?: string }).code ?? String(error);
 	}
+}
+
+/**
+ * Callers on a pool of their own: the harness pool has 5 connections, and the concurrency tests
+ * need one per annotator so that their transactions really run at once.
+ */
+export function widePool(h: Harness, connections: number) {
+	const db = createDb(createPool(h.url, connections));
+	return {
+		caller: (user: SessionUser) =>
+			createCallerFactory(appRouter)({
+				db,
+				queue: h.queue,
+				user,
+				session: { id: `test-${key()}`, createdAt: new Date(), lastVerifiedAt: new Date() },
+				request: { clientAddress: '127.0.0.1', userAgent: 'vitest' }
+			}),
+		close: () => db.destroy()
+	};
+}
+
+/** A queue over the fixture's dataset (pairwise, k = 3, a fresh name), made by its admin. */
+export function createQueueFor(h: Harness, f: AnnotationFixture, extra: Record<string, unknown> = {}) {
+	return h.caller(f.admin).annotation.createQueue({
+		projectId: f.projectId,
+		datasetId: f.datasetId,
+		rubricVersionId: f.pairwiseRubric,
+		name: `q-${key().slice(0, 8)}`,
+		overlapK: 3,
+		...extra
+	} as never);
 }
