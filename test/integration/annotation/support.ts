@@ -7,38 +7,21 @@ import { randomUUID } from 'node:crypto';
 import type { SessionUser } from '../../../src/lib/server/auth/types';
 import { createDb, createPool, type Db } from '../../../src/lib/server/db/client';
 import { addMember } from '../../../src/lib/server/db/repositories/members';
-import { contentHash } from '../../../src/lib/judging/content-hash';
 import { rubricFromJudge } from '../../../src/lib/judging/judge-files';
 import { loadBuiltinJudges } from '../../../src/lib/server/judging/builtin-judges';
 import { makeProjectWithMembers, makeUser, type ProjectWithMembers } from '../projects/factories';
 import { seedDataset, type SeedItem } from '../datasets/support/seed';
+import { makeRubricVersion as insertRubricVersion } from '../judging/support/factory';
 import { createCallerFactory } from '../../../src/lib/server/trpc/init';
 import { appRouter } from '../../../src/lib/server/trpc/router';
 import type { Harness } from '../support/harness';
 
+/** A version-1 rubric made from a built-in judge (English), written straight into the tables. */
 export async function makeRubricVersion(db: Db, projectId: string, judgeId: string): Promise<string> {
 	const judge = (await loadBuiltinJudges()).find((j) => j.id === judgeId);
 	if (!judge) throw new Error(`no built-in judge ${judgeId}`);
-	const content = rubricFromJudge(judge, 'en');
-	const rubric = await db
-		.insertInto('rubric')
-		.values({ project_id: projectId, name: `${judgeId}-${randomUUID().slice(0, 6)}`, created_by: null })
-		.returning('id')
-		.executeTakeFirstOrThrow();
-	const version = await db
-		.insertInto('rubric_version')
-		.values({
-			rubric_id: rubric.id,
-			project_id: projectId,
-			version: 1,
-			content: JSON.stringify(content),
-			content_hash: contentHash(content),
-			mode: content.mode,
-			created_by: null
-		})
-		.returning('id')
-		.executeTakeFirstOrThrow();
-	return version.id;
+	const name = `${judgeId}-${randomUUID().slice(0, 6)}`;
+	return (await insertRubricVersion(db, projectId, rubricFromJudge(judge, 'en'), name)).versionId;
 }
 
 export interface AnnotationFixture extends ProjectWithMembers {
