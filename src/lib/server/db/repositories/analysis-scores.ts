@@ -1,0 +1,137 @@
+/**
+ * The pointwise inputs of the analysis pages (calibration, leaderboard, agreement):
+ * a pointwise run's 'ok' scores aggregated over samples per answer and turn, and a
+ * dataset's pointwise human labels. Aggregation runs in PostgreSQL (one grouped
+ * statement per call), so k samples never travel to the server one by one.
+ * Only services/analysis-*.ts call these, behind the readResults policy.
+ */
+import { sql } from 'kysely';
+import type { Db } from '../client';
+import type { LabelKind } from './analysis';
+
+export interface CriterionSpread {
+	mean: number;
+	/** Sample standard deviation over the samples (0 for one sample). */
+	sd: number;
+	n: number;
+}
+
+export interface PointwiseJudgeRow {
+	answerId: string;
+	itemId: string;
+	externalId: string;
+	system: string;
+	category: string | null;
+	turn: number;
+	/** 'ok' samples with a score. */
+	samples: number;
+	/** Mean of the samples' overall scores. */
+	score: number;
+	/** Sample standard deviation of the overall scores (0 for one sample). */
+	sd: number;
+	/** Criterion id → mean, sd and count over the samples; null when the judge gave no criteria. */
+	criteria: Record<string, CriterionSpread> | null;
+}
+
+export interface JudgeScorePage {
+	runId: string;
+	/** Keyset: rows after this (answer id, turn), in that order. */
+	after?: { answerId: string; turn: number };
+	limit?: number;
+}
+
+/**
+ * A pointwise run's scores per (answer, turn): mean and spread of the 'ok'
+ * samples' overall score and of each criterion, with the answer's item,
+ * system and category. Ordered by answer id and turn; `after` + `limit` page
+ * through a large run (keyset, so a page costs the same wherever it starts).
+ */
+export async function listPointwiseJudgeScores(db: Db, page: JudgeScorePage): Promise<PointwiseJudgeRow[]> {
+	const after = page.after
+		? sql`and (j.answer_a_id, j.turn) > (${page.after.answerId}::uuid, ${page.after.turn}::int)`
+		: sql``;
+	const limit = page.limit ? sql`limit ${page.limit}` : sql``;
+	const { rows } = await sql<PointwiseJudgeRow>`
+		with s as (
+			select j.answer_a_id, j.turn, j.score::float8 as score, j.criteria
+			from judgment j
+			where j.run_id = ${page.runId} and j.status = 'ok' and j.answer_b_id is null and j.score is not null ${after}
+		),
+		overall as (
+			select answer_a_id, turn, count(*)::int as samples, avg(score) as score,
+				coalesce(stddev_samp(score), 0) as sd
+			from s group by answer_a_id, turn
+			order by answer_a_id, turn ${limit}
+		),
+		crit as (
+			select answer_a_id, turn, jsonb_object_agg(key, jsonb_build_object('mean', m, 'sd', sd, 'n', n)) as criteria
+			from (
+				select s.answer_a_id, s.turn, c.key, avg(c.value::float8) as m,
+					coalesce(stddev_samp(c.value::float8), 0) as sd, count(*)::int as n
+				from s cross join lateral jsonb_each_text(s.criteria) c
+				where jsonb_typeof(s.criteria) = 'object'
+				group by s.answer_a_id, s.turn, c.key
+			) per
+			group by answer_a_id, turn
+		)
+		select o.answer_a_id as "answerId", a.item_id as "itemId", i.external_id as "externalId",
+			sy.name as system, i.category, o.turn, o.samples, o.score, o.sd, c.criteria
+		from overall o
+		join candidate_answer a on a.id = o.answer_a_id
+		join dataset_item i on i.id = a.item_id
+		join system sy on sy.id = a.system_id
+		left join crit c on c.answer_a_id = o.answer_a_id and c.turn = o.turn
+		order by o.answer_a_id, o.turn`.execute(db);
+	return rows;
+}
+
+export interface PointwiseLabelRow {
+	answerId: string;
+	itemId: string;
+	/** A Concord user id, or the imported annotator's name. */
+	annotator: string;
+	kind: LabelKind;
+	/** The overall score when the label has one (score rubrics, imports). */
+	score: number | null;
+	/** Criterion id → score. */
+	criteria: Record<string, number> | null;
+	/** Red-line criterion id → passed. */
+	redLines: Record<string, boolean> | null;
+}
+
+const labelKind = sql<LabelKind>`case when n.source = 'gold' or n.external_annotator ilike '%gold%' then 'gold' else n.source end`;
+
+/** A dataset's pointwise human labels (one answer, a score or criteria), optionally of one kind. */
+export async function listPointwiseLabels(
+	db: Db,
+	datasetId: string,
+	kind: LabelKind | 'all'
+): Promise<PointwiseLabelRow[]> {
+	let q = db
+		.selectFrom('annotation as n')
+		.select([
+			'n.answer_a_id as answerId',
+			'n.item_id as itemId',
+			sql<string>`coalesce(n.annotator_user_id::text, n.external_annotator, 'unknown')`.as('annotator'),
+			labelKind.as('kind'),
+			sql<number | null>`n.score::float8`.as('score'),
+			'n.criteria',
+			'n.red_lines as redLines'
+		])
+		.where('n.dataset_id', '=', datasetId)
+		.where('n.answer_b_id', 'is', null)
+		.where((e) => e.or([e('n.score', 'is not', null), e('n.criteria', 'is not', null)]));
+	if (kind !== 'all') q = q.where(labelKind, '=', kind);
+	const rows = await q.orderBy('n.answer_a_id').orderBy('n.created_at').orderBy('n.id').execute();
+	return rows as PointwiseLabelRow[];
+}
+
+/** The rubric version a run was judged with (live runs), or undefined (imported runs). */
+export async function findRunRubric(db: Db, runId: string) {
+	return db
+		.selectFrom('judge_run as r')
+		.innerJoin('rubric_version as v', 'v.id', 'r.rubric_version_id')
+		.select(['v.id', 'v.rubric_id as rubricId', 'v.version', 'v.content', 'v.content_hash as contentHash'])
+		.where('r.id', '=', runId)
+		.executeTakeFirst();
+}

@@ -1,0 +1,205 @@
+/**
+ * The pointwise score layer of the analysis services: per answer, the judge's
+ * score (mean over its 'ok' samples, with their spread, per turn and per
+ * criterion) and every human score on it (each annotator's, with its source:
+ * ui, imported or gold), with the answer's item, system and category. Pure
+ * assembly of rows (the sample aggregation is one grouped SQL statement in
+ * repositories/analysis-scores.ts); statistics live in lib/stats.
+ *
+ * - Judge score of an answer = mean over its judged turns of the per-turn
+ *   sample means (a run with turn mode 'last' has one turn per answer).
+ * - Human overall score = the label's score, else its criteria mapped onto the
+ *   rubric's scale (`overallFromCriteria`, as the judge's overall is made), else
+ *   the plain mean of its criteria when the run has no rubric (imports).
+ * - Red lines: the judge fails an answer when a red-line criterion's sample
+ *   mean is below its passMin (`redLineFailures`, as aggregateSamples does);
+ *   a human fails it when any red line is marked not passed.
+ */
+import { overallFromCriteria } from '../../judging/parse-verdict';
+import { redLineFailures } from '../../judging/aggregate';
+import { RubricContentSchema } from '../../judging/rubric-schema';
+import type { RubricContent } from '../../judging/types';
+import type { Db } from '../db/client';
+import * as repo from '../db/repositories/analysis';
+import * as scores from '../db/repositories/analysis-scores';
+import type { HumanSource } from './analysis-data';
+
+export interface JudgeTurnScore {
+	turn: number;
+	samples: number;
+	score: number;
+	sd: number;
+	criteria: Record<string, scores.CriterionSpread>;
+}
+
+export interface JudgeAnswerScore {
+	/** Mean over turns of the per-turn sample means. */
+	score: number;
+	/** Largest per-turn sample spread (sd). */
+	sd: number;
+	samples: number;
+	turns: JudgeTurnScore[];
+	/** Criterion id → mean over turns of the per-turn means. */
+	criteria: Record<string, number>;
+	/** Red-line criteria failed on any turn (needs the run's rubric). */
+	redLineFailures: string[];
+}
+
+export interface HumanScore {
+	annotator: string;
+	kind: repo.LabelKind;
+	/** Overall score, null when the label has neither a score nor criteria we can map. */
+	score: number | null;
+	criteria: Record<string, number>;
+	/** Any red line marked not passed. */
+	redLineFailed: boolean;
+}
+
+export interface ScoredAnswer {
+	answerId: string;
+	itemId: string;
+	externalId: string;
+	system: string;
+	category: string | null;
+	judge: JudgeAnswerScore | null;
+	humans: HumanScore[];
+}
+
+export interface PointwiseLoadOptions {
+	datasetId: string;
+	runId: string | null;
+	humanSource: HumanSource;
+}
+
+/** The rubric content of a live run, or null (imported runs, or content that no longer parses). */
+export async function runRubric(db: Db, runId: string | null): Promise<RubricContent | null> {
+	if (!runId) return null;
+	const row = await scores.findRunRubric(db, runId);
+	if (!row) return null;
+	const parsed = RubricContentSchema.safeParse(row.content);
+	return parsed.success ? (parsed.data as RubricContent) : null;
+}
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+/** One answer's judge rows (its turns, ordered) as one score. */
+export function judgeAnswerScore(rows: scores.PointwiseJudgeRow[], rubric: RubricContent | null): JudgeAnswerScore {
+	const turns = rows.map((r) => ({
+		turn: r.turn,
+		samples: r.samples,
+		score: Number(r.score),
+		sd: Number(r.sd),
+		criteria: r.criteria ?? {}
+	}));
+	const ids = [...new Set(turns.flatMap((t) => Object.keys(t.criteria)))];
+	const criteria: Record<string, number> = {};
+	for (const id of ids) {
+		const per = turns.flatMap((t) => (t.criteria[id] ? [Number(t.criteria[id].mean)] : []));
+		criteria[id] = mean(per);
+	}
+	const failures = new Set<string>();
+	if (rubric) {
+		for (const t of turns) {
+			const means = Object.fromEntries(Object.entries(t.criteria).map(([k, v]) => [k, Number(v.mean)]));
+			for (const id of redLineFailures(rubric, means)) failures.add(id);
+		}
+	}
+	return {
+		score: mean(turns.map((t) => t.score)),
+		sd: Math.max(...turns.map((t) => t.sd)),
+		samples: turns.reduce((a, t) => a + t.samples, 0),
+		turns,
+		criteria,
+		redLineFailures: [...failures]
+	};
+}
+
+/** A human label's overall score (see the module docblock). */
+export function humanScore(label: scores.PointwiseLabelRow, rubric: RubricContent | null): HumanScore {
+	const criteria = label.criteria ?? {};
+	let score: number | null = label.score === null ? null : Number(label.score);
+	const keys = Object.keys(criteria);
+	if (score === null && keys.length > 0) {
+		const complete = rubric && rubric.criteria.length > 0 && rubric.criteria.every((c) => c.id in criteria);
+		score = complete ? overallFromCriteria(rubric, criteria) : mean(keys.map((k) => criteria[k]));
+	}
+	return {
+		annotator: label.annotator,
+		kind: label.kind,
+		score,
+		criteria,
+		redLineFailed: Object.values(label.redLines ?? {}).some((passed) => passed === false)
+	};
+}
+
+/**
+ * Every answer of the dataset that the run scored or a human labelled, with
+ * both sides. Answers with neither are left out. Ordered by answer id.
+ */
+export async function loadPointwiseScores(
+	db: Db,
+	{ datasetId, runId, humanSource }: PointwiseLoadOptions
+): Promise<ScoredAnswer[]> {
+	const [answers, labels, judged, rubric] = await Promise.all([
+		repo.listAnswerInfo(db, datasetId),
+		scores.listPointwiseLabels(db, datasetId, humanSource),
+		runId ? scores.listPointwiseJudgeScores(db, { runId }) : Promise.resolve([]),
+		runRubric(db, runId)
+	]);
+	const info = new Map(answers.map((a) => [a.id, a]));
+	const byAnswer = new Map<string, ScoredAnswer>();
+	const entry = (answerId: string): ScoredAnswer | null => {
+		let e = byAnswer.get(answerId);
+		if (e) return e;
+		const a = info.get(answerId);
+		if (!a) return null;
+		e = {
+			answerId,
+			itemId: a.itemId,
+			externalId: a.externalId,
+			system: a.system,
+			category: a.category,
+			judge: null,
+			humans: []
+		};
+		byAnswer.set(answerId, e);
+		return e;
+	};
+	// Rows arrive ordered by answer and turn: gather each answer's turns.
+	let i = 0;
+	while (i < judged.length) {
+		let k = i;
+		while (k < judged.length && judged[k].answerId === judged[i].answerId) k++;
+		const e = entry(judged[i].answerId);
+		if (e) e.judge = judgeAnswerScore(judged.slice(i, k), rubric);
+		i = k;
+	}
+	for (const l of labels) entry(l.answerId)?.humans.push(humanScore(l, rubric));
+	return [...byAnswer.values()].sort((a, b) => (a.answerId < b.answerId ? -1 : a.answerId > b.answerId ? 1 : 0));
+}
+
+/**
+ * A run's judge scores page by page (keyset on answer and turn), one answer at
+ * a time, for streaming writers (exports). Never holds more than one page.
+ */
+export async function* streamJudgeScores(
+	db: Db,
+	{ runId, rubric, pageSize = 5000 }: { runId: string; rubric: RubricContent | null; pageSize?: number }
+): AsyncGenerator<{ row: scores.PointwiseJudgeRow; score: JudgeAnswerScore }> {
+	let after: { answerId: string; turn: number } | undefined;
+	let pending: scores.PointwiseJudgeRow[] = [];
+	for (;;) {
+		const page = await scores.listPointwiseJudgeScores(db, { runId, after, limit: pageSize });
+		for (const r of page) {
+			if (pending.length > 0 && pending[0].answerId !== r.answerId) {
+				yield { row: pending[0], score: judgeAnswerScore(pending, rubric) };
+				pending = [];
+			}
+			pending.push(r);
+		}
+		if (page.length < pageSize) break;
+		const last = page[page.length - 1];
+		after = { answerId: last.answerId, turn: last.turn };
+	}
+	if (pending.length > 0) yield { row: pending[0], score: judgeAnswerScore(pending, rubric) };
+}
