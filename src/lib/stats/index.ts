@@ -18,3 +18,5 @@ export * from './wilson';
 export * from './length-bias';
 export * from './length-controlled';
 export * from './kappa-interval';
+export * from './calibration-map';
+export * from './rogan-gladen';

@@ -24,6 +24,12 @@ export interface IsotonicCalibration {
 	steps: IsotonicStep[];
 	/** Pairs used (both scores non-null). */
 	n: number;
+	/**
+	 * Out-of-fold prediction per complete pair, in input order of the complete
+	 * pairs: what a fit on the other folds predicts for it (for intervals of
+	 * the CV error, e.g. `predictionErrorIntervals`).
+	 */
+	outOfFold: Float64Array;
 	cvError: {
 		/** The raw judge score used as the prediction (identity map; needs no fitting). */
 		before: PredictionError;
@@ -141,6 +147,7 @@ export function isotonicCalibration(
 	for (let p = 0; p < g; p++) foldOfGroup[order[p]] = p % folds;
 	const foldOf = Int32Array.from(groupOf, (id) => foldOfGroup[id]);
 
+	const outOfFold = new Float64Array(n);
 	const after = { se: 0, ae: 0 };
 	const constant = { se: 0, ae: 0 };
 	for (let f = 0; f < folds; f++) {
@@ -157,7 +164,8 @@ export function isotonicCalibration(
 		const mean = trainSum / trainY.length;
 		for (let i = 0; i < n; i++) {
 			if (foldOf[i] !== f) continue;
-			const e = model.predict(xs[i]) - ys[i];
+			outOfFold[i] = model.predict(xs[i]);
+			const e = outOfFold[i] - ys[i];
 			after.se += e * e;
 			after.ae += Math.abs(e);
 			const c = mean - ys[i];
@@ -176,6 +184,7 @@ export function isotonicCalibration(
 		predict,
 		steps,
 		n,
+		outOfFold,
 		cvError: {
 			before: { mse: se / n, mae: ae / n },
 			after: { mse: after.se / n, mae: after.ae / n },
