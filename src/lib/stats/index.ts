@@ -20,3 +20,4 @@ export * from './length-controlled';
 export * from './kappa-interval';
 export * from './calibration-map';
 export * from './rogan-gladen';
+export * from './style-control';
