@@ -13,7 +13,17 @@ export const jobDefinitions = {
 	 * Works a live judge run until no pending judgment is left (services/judge-executor.ts). A run
 	 * has `shards` such jobs (key `judge-run:<run>:<i>`), each with its share of the provider's concurrency.
 	 */
-	'judge.run': z.object({ runId: z.string().uuid(), shards: z.number().int().min(1).max(64) })
+	'judge.run': z.object({ runId: z.string().uuid(), shards: z.number().int().min(1).max(64) }),
+	/**
+	 * The demo project's results (services/demo-results.ts): after its imports (same named queue),
+	 * a simulated judge run per dataset and simulated annotators' labels.
+	 */
+	'demo.results': z.object({
+		projectId: z.string().uuid(),
+		userId: z.string().uuid(),
+		datasetIds: z.object({ en: z.string().uuid(), zh: z.string().uuid() }),
+		importIds: z.array(z.string().uuid()).max(16)
+	})
 } as const;
 
 export type JobName = keyof typeof jobDefinitions;
@@ -25,4 +35,6 @@ export interface JobSpec {
 	runAt?: Date;
 	maxAttempts?: number;
 	priority?: number;
+	/** Jobs of one named queue run one after another, in the order they were added. */
+	queueName?: string;
 }

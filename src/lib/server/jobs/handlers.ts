@@ -4,6 +4,7 @@
  */
 import type pg from 'pg';
 import type { Db } from '../db/client';
+import { runDemoResultsJob } from '../services/demo-results';
 import { onImportJobReleased, runImportJob } from '../services/import-runner';
 import { onJudgeRunJobReleased, runJudgeRunJob, type ExecutorDeps } from '../services/judge-executor';
 import { refreshProjectStats } from '../services/project-stats';
@@ -22,7 +23,8 @@ export function createJobHandlers(deps: {
 		'project.refresh-stats': ({ projectId }) => refreshProjectStats(deps.db, projectId, deps.workerName),
 		'dataset.import': ({ importId }, ctx) => runImportJob({ db: deps.db, pool: deps.pool }, importId, ctx),
 		'judge.run': (payload, ctx) =>
-			runJudgeRunJob({ db: deps.db, workerName: deps.workerName, llm: deps.llm }, payload, ctx)
+			runJudgeRunJob({ db: deps.db, workerName: deps.workerName, llm: deps.llm }, payload, ctx),
+		'demo.results': (payload) => runDemoResultsJob(deps.db, payload)
 	};
 }
 

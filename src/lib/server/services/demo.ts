@@ -8,6 +8,10 @@
  * Chinese questions) exist at once; the items appear when the worker has run
  * the four jobs (seconds).
  *
+ * On the same named queue as those imports, so after them, the `demo.results` job adds a
+ * simulated judge's runs and simulated annotators' labels (services/demo-results.ts): every
+ * analysis page has numbers on the demo, all from clearly labelled simulators.
+ *
  * Each call creates a NEW, independent demo project (a sandbox one can
  * break and recreate); it never adds a second copy of the rows to an existing
  * project. Re-importing the same demo files into the same dataset adds nothing,
@@ -62,6 +66,12 @@ export async function createDemoProject(deps: { db: Db; queue: Queue }, userId: 
 		if (!dataset) throw new AppError('INTERNAL', 'The demo dataset could not be created.');
 		datasetIds[key] = dataset.id;
 	}
+	// One named queue: the imports, then the results, one after another.
+	const queueName = `demo:${project.id}`;
+	const serial: Queue = {
+		...deps.queue,
+		enqueue: (name, payload, spec) => deps.queue.enqueue(name, payload, { ...spec, queueName })
+	};
 	const importIds: string[] = [];
 	for (const file of demoFiles()) {
 		const upload = await receiveUpload(deps.db, {
@@ -70,7 +80,7 @@ export async function createDemoProject(deps: { db: Db; queue: Queue }, userId: 
 			fileName: file.fileName,
 			body: once(new TextEncoder().encode(file.content))
 		});
-		await startImport(deps.db, deps.queue, project.id, {
+		await startImport(deps.db, serial, project.id, {
 			importId: upload.importId,
 			datasetId: datasetIds[file.dataset],
 			format: 'jsonl',
@@ -78,6 +88,7 @@ export async function createDemoProject(deps: { db: Db; queue: Queue }, userId: 
 		});
 		importIds.push(upload.importId);
 	}
+	await serial.enqueue('demo.results', { projectId: project.id, userId, datasetIds, importIds }, { maxAttempts: 10 });
 	logger.info('demo project created', { projectId: project.id, userId });
 	return { projectId: project.id, datasetId: datasetIds.en, datasetIds, importIds };
 }

@@ -94,6 +94,21 @@ export async function startRun(
 	userId: string | null,
 	input: StartJudgeRunInput
 ): Promise<{ runId: string; total: number }> {
+	const created = await createRun(db, projectId, userId, input);
+	await enqueueRun(db, queue, created.runId);
+	return created;
+}
+
+/**
+ * The run row and its pending units, in one transaction, without queueing its jobs: `startRun`
+ * queues them; the demo (services/demo-results.ts) works the run in its own process with `executeRun`.
+ */
+export async function createRun(
+	db: Db,
+	projectId: string,
+	userId: string | null,
+	input: StartJudgeRunInput
+): Promise<{ runId: string; total: number }> {
 	const dataset = await repo.findDataset(db, projectId, input.datasetId);
 	if (!dataset) throw new AppError('NOT_FOUND', 'Dataset not found.');
 	const version = await loadVersion(db, projectId, input.rubricVersionId);
@@ -143,7 +158,6 @@ export async function startRun(
 		await repo.setRunTotal(trx, runId, total);
 		return { runId, total };
 	});
-	await enqueueRun(db, queue, runId);
 	return { runId, total };
 }
 
@@ -217,7 +231,6 @@ export async function cloneRun(
 		await repo.setRunTotal(trx, runId, total);
 		return { runId, total };
 	});
-	await enqueueRun(db, queue, runId);
 	return { runId, total };
 }
 
