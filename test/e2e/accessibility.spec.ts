@@ -4,7 +4,7 @@
  * each import wizard step, members, rubrics (list, new, editor, prompt preview),
  * providers (list, new, one), account, demo, the annotation pages: my queues, the
  * workspace, queues, a queue's progress, adjudication; judge runs: list, new, a finished
- * run and one judgment's prompt; analysis: agreement, bias, leaderboard), the signed-out pages
+ * run and one judgment's prompt; analysis: agreement, bias, leaderboard, calibration), the signed-out pages
  * (sign-in, sign-up, an invitation) and the error pages (404, and 403 for a
  * viewer opening the import wizard). Any violation fails the test; every page
  * is checked before it fails, so one run lists them all.
@@ -179,6 +179,7 @@ for (const language of languages) {
 				['analysis: agreement', `${projectUrl}/analysis/agreement`],
 				['analysis: bias', `${projectUrl}/analysis/bias`],
 				['analysis: leaderboard', `${projectUrl}/analysis/leaderboard`],
+				['analysis: calibration', `${projectUrl}/analysis/calibration`],
 				['account', '/account'],
 				['demo', '/demo'],
 				['not found', '/projects/00000000-0000-0000-0000-000000000000']

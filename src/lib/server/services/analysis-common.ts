@@ -53,12 +53,13 @@ export interface RunSummary {
 	bothOrders: boolean;
 }
 
-/** The dataset (NOT_FOUND outside the caller's project), its runs, and the chosen run (default: the first pairwise run with verdicts). */
+/** The dataset (NOT_FOUND outside the caller's project), its runs, and the chosen run (default: the first run of `mode`, pairwise unless asked, with verdicts). */
 export async function resolveDatasetRun(
 	db: Db,
 	membership: Membership,
 	datasetId: string,
-	runId: string | undefined
+	runId: string | undefined,
+	mode: 'pairwise' | 'pointwise' = 'pairwise'
 ): Promise<{ dataset: { id: string; name: string }; runs: RunSummary[]; run: RunSummary | null }> {
 	const dataset = await requireDataset(db, membership, datasetId);
 	const runs = await repo.listAnalysisRuns(db, dataset.id);
@@ -67,7 +68,7 @@ export async function resolveDatasetRun(
 		run = runs.find((r) => r.id === runId) ?? null;
 		if (!run) throw new AppError('NOT_FOUND', 'Judge run not found.');
 	} else {
-		run = runs.find((r) => r.mode === 'pairwise' && r.okCount > 0) ?? null;
+		run = runs.find((r) => r.mode === mode && r.okCount > 0) ?? null;
 	}
 	return { dataset: { id: dataset.id, name: dataset.name }, runs, run };
 }

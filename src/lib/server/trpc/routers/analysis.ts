@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import * as agreement from '../../services/analysis-agreement';
 import * as bias from '../../services/analysis-bias';
+import * as calibration from '../../services/analysis-calibration';
 import * as leaderboard from '../../services/analysis-leaderboard';
 import { projectProcedure, router } from '../init';
 
@@ -29,6 +30,17 @@ export const analysisRouter = router({
 
 	/** The project's judge runs with their datasets (pickers on the analysis pages). */
 	runs: projectProcedure('readResults').query(({ ctx }) => bias.listRuns(ctx.db, ctx.membership)),
+
+	/** Pointwise runs: the isotonic judge → human map (gold, else consensus), reliability points, CV error before/after. */
+	calibration: projectProcedure('readResults')
+		.input(
+			z.object({
+				datasetId: z.string().uuid(),
+				judgeRunId: z.string().uuid().optional(),
+				target: z.enum(['auto', 'gold', 'consensus']).default('auto')
+			})
+		)
+		.query(({ ctx, input }) => calibration.getCalibration(ctx.db, ctx.membership, input)),
 
 	/** Per-system human, judge and PPI++ win rates; Bradley–Terry with rank intervals. */
 	leaderboard: projectProcedure('readResults')
