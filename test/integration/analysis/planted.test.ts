@@ -85,7 +85,11 @@ beforeAll(async () => {
 			externalId: `q${i}`,
 			prompt: `Question ${i}`,
 			category: i % 2 ? 'odd' : 'even',
-			answers: { [a]: 'a'.repeat(20 + Math.floor(random() * 200)), [b]: 'b'.repeat(20 + Math.floor(random() * 200)) },
+			answers: {
+				// Every fourth A answer opens with a list, unrelated to quality: nobody should prefer it.
+				[a]: (i % 4 === 0 ? '- x\n' : '') + 'a'.repeat(20 + Math.floor(random() * 200)),
+				[b]: 'b'.repeat(20 + Math.floor(random() * 200))
+			},
 			a,
 			b
 		};
@@ -134,7 +138,9 @@ beforeAll(async () => {
 				presented_order: order,
 				sample: 0,
 				verdict,
-				status: 'ok'
+				status: 'ok',
+				// Every 30th item: the judge flagged answer A (text aimed at the judge).
+				flags: i % 30 === 1 ? JSON.stringify([[{ kind: 'injection' }], []]) : null
 			});
 			// A failed retry beside it, saying the opposite: never counted.
 			if (i % 10 === 0) {
@@ -206,6 +212,34 @@ describe('planted judge and annotators', () => {
 		inside(0.5, b.firstShown.humans!.ci);
 		inside(0.5, b.length.humansShared!.ci);
 		expect(b.firstShown.judge).toBeNull();
+		// People's own position bias sits beside the judge's in a both-order run.
+		expect(b.sentences.map((s) => s.key)).toContain('analysis_bias_sentence_position_humans');
+	});
+
+	it('bias: style shares, style-controlled Bradley–Terry and flagged answers', async () => {
+		const b = await h.caller(p.admin).analysis.bias({ projectId: p.projectId, judgeRunId: runId });
+		const lists = b.style.shares.find((s) => s.feature === 'lists')!;
+		inside(0.5, lists.humans!.ci);
+		expect(b.style.shares.find((s) => s.feature === 'bold')!.judge).toBeNull();
+		// No planted style effect; the style-controlled order is the planted one.
+		const judge = b.style.judge!;
+		expect(judge.battles).toBe(N);
+		inside(0, judge.coefficients.find((c) => c.name === 'length')!.ci);
+		expect(judge.players.map((r) => r.name)).toEqual([...SYSTEMS]);
+		expect(b.style.humans!.battles).toBe(N);
+		inside(0, b.style.humans!.coefficients.find((c) => c.name === 'lists')!.ci);
+		expect(b.style.scatter.length).toBe(N);
+		const f = b.style.flagged!;
+		expect(f).toMatchObject({ answers: N / 30, comparisons: N / 30 });
+		expect(f.agreement.without!.n).toBeLessThan(f.agreement.all!.n);
+		expect(f.winRates.map((w) => w.system)).toEqual(['mid', 'strong', 'weak']);
+		expect(b.sentences.map((s) => s.key)).toEqual(
+			expect.arrayContaining([
+				'analysis_bias_sentence_lists',
+				'analysis_bias_sentence_style',
+				'analysis_bias_sentence_flagged'
+			])
+		);
 	});
 
 	it('leaderboard: human, PPI++ and Bradley–Terry recover the planted order and win rate', async () => {

@@ -10,8 +10,6 @@
  * i18n keys with parameters, so the page words them in the reader's language.
  */
 import {
-	bootstrapIndexCI,
-	lengthBias,
 	lengthControlledWinRate,
 	positionBias,
 	type BootstrapResult,
@@ -23,8 +21,17 @@ import type { Db } from '../db/client';
 import * as repo from '../db/repositories/analysis';
 import type { Membership } from '../db/repositories/members';
 import { AppError } from '../errors';
-import { cached, RESAMPLES, type Estimate, type RunSummary } from './analysis-common';
+import {
+	cached,
+	lengthShare,
+	RESAMPLES,
+	share,
+	type Estimate,
+	type RunSummary,
+	type ShareWithCi
+} from './analysis-common';
 import { loadComparisons, type Comparison } from './analysis-data';
+import { styleReport, type StyleReport } from './analysis-style';
 import { requireDataset } from './dataset-browse';
 
 export interface BiasSentence {
@@ -32,12 +39,12 @@ export interface BiasSentence {
 		| 'analysis_bias_sentence_both'
 		| 'analysis_bias_sentence_single'
 		| 'analysis_bias_sentence_length'
-		| 'analysis_bias_sentence_consistent';
+		| 'analysis_bias_sentence_consistent'
+		| 'analysis_bias_sentence_position_humans'
+		| 'analysis_bias_sentence_lists'
+		| 'analysis_bias_sentence_style'
+		| 'analysis_bias_sentence_flagged';
 	params: Record<string, string>;
-}
-
-export interface ShareWithCi extends Estimate {
-	n: number;
 }
 
 export interface BiasResult {
@@ -64,32 +71,13 @@ export interface BiasResult {
 		result: Pick<LengthControlledResult, 'slope' | 'n' | 'systems'> | null;
 		reason: string | null;
 	};
+	/** Lists/headers/bold, style-controlled Bradley–Terry, the length scatter, flagged answers (analysis-style.ts). */
+	style: StyleReport;
 	sentences: BiasSentence[];
 }
 
 const est = (b: BootstrapResult | null): Estimate | null => (b ? { estimate: b.estimate, ci: b.ci } : null);
 const pct = (x: number) => `${Math.round(x * 100)}%`;
-
-/** Mean of 0/1 (or soft) values with a percentile bootstrap CI over item clusters. */
-function share(values: number[], clusters: string[]): ShareWithCi | null {
-	if (values.length === 0) return null;
-	const v = Float64Array.from(values);
-	try {
-		const r = bootstrapIndexCI(
-			(idx, len) => {
-				let s = 0;
-				for (let t = 0; t < len; t++) s += v[idx[t]];
-				return s / len;
-			},
-			v.length,
-			{ clusters, resamples: RESAMPLES, seed: 1 }
-		);
-		return { estimate: r.estimate, ci: r.ci, n: v.length };
-	} catch (e) {
-		if (e instanceof RangeError) return null;
-		throw e;
-	}
-}
 
 const firstShownOf = (v: PairwiseVote, order: 'ab' | 'ba') => (order === 'ab' ? v === 'A' : v === 'B');
 
@@ -146,17 +134,6 @@ function firstShownShares(comparisons: Comparison[]): BiasResult['firstShown'] {
 		}
 	}
 	return { judge: share(judge, judgeKeys), humans: share(humans, humanKeys) };
-}
-
-function lengthShare(pairs: { lengthA: number; lengthB: number; verdict: PairwiseVote | number; item: string }[]) {
-	if (pairs.length === 0) return null;
-	try {
-		const r = lengthBias({ pairs, resamples: RESAMPLES, seed: 1 }).prefersLonger;
-		return r ? { estimate: r.estimate, ci: r.ci, n: r.n } : null;
-	} catch (e) {
-		if (e instanceof RangeError) return null;
-		throw e;
-	}
 }
 
 function lengthReport(comparisons: Comparison[]): BiasResult['length'] {
@@ -218,6 +195,12 @@ function sentences(r: Omit<BiasResult, 'sentences'>): BiasSentence[] {
 	} else if (p) {
 		out.push({ key: 'analysis_bias_sentence_consistent', params: { consistency: pct(p.consistency.estimate) } });
 	}
+	if (p?.firstPosition && r.firstShown.humans) {
+		out.push({
+			key: 'analysis_bias_sentence_position_humans',
+			params: { judge: pct(p.firstPosition.estimate), humans: pct(r.firstShown.humans.estimate) }
+		});
+	}
 	if (r.firstShown.judge) {
 		out.push({
 			key: 'analysis_bias_sentence_single',
@@ -233,6 +216,46 @@ function sentences(r: Omit<BiasResult, 'sentences'>): BiasSentence[] {
 			params: { judge: pct(r.length.judgeShared.estimate), humans: pct(r.length.humansShared.estimate) }
 		});
 	}
+	out.push(...styleSentences(r.style));
+	return out;
+}
+
+const ratio = (gamma: number) => (Math.round(Math.exp(gamma) * 100) / 100).toFixed(2);
+
+function styleSentences(s: StyleReport): BiasSentence[] {
+	const out: BiasSentence[] = [];
+	const lists = s.shares.find((x) => x.feature === 'lists');
+	if (lists?.judge && lists.humans) {
+		out.push({
+			key: 'analysis_bias_sentence_lists',
+			params: { judge: pct(lists.judge.estimate), humans: pct(lists.humans.estimate) }
+		});
+	}
+	if (s.judge) {
+		const gamma = (r: StyleReport['judge']) => r?.coefficients.find((c) => c.name === 'length')?.estimate;
+		const judge = gamma(s.judge)!;
+		const humans = gamma(s.humans);
+		out.push({
+			key: 'analysis_bias_sentence_style',
+			params: {
+				judge: ratio(judge),
+				humans: humans === undefined ? '—' : ratio(humans),
+				moved: String(s.judge.players.filter((p) => p.rawRank !== p.controlledRank).length)
+			}
+		});
+	}
+	const f = s.flagged;
+	if (f?.agreement.all && f.agreement.without) {
+		out.push({
+			key: 'analysis_bias_sentence_flagged',
+			params: {
+				answers: String(f.answers),
+				comparisons: String(f.comparisons),
+				before: pct(f.agreement.all.withTies.estimate),
+				after: pct(f.agreement.without.withTies.estimate)
+			}
+		});
+	}
 	return out;
 }
 
@@ -241,10 +264,12 @@ export async function getBias(db: Db, membership: Membership, input: { judgeRunI
 	if (!found) throw new AppError('NOT_FOUND', 'Judge run not found.');
 	const dataset = await requireDataset(db, membership, found.datasetId);
 	return cached(db, 'bias', dataset.id, found.id, '', async () => {
-		const [comparisons, runs, allRuns] = await Promise.all([
+		const [comparisons, runs, allRuns, texts, flagged] = await Promise.all([
 			loadComparisons(db, { datasetId: dataset.id, runId: found.id, humanSource: 'all' }),
 			repo.listAnalysisRuns(db, dataset.id),
-			repo.listProjectRuns(db, membership.projectId)
+			repo.listProjectRuns(db, membership.projectId),
+			repo.listAnswerTexts(db, dataset.id),
+			repo.listFlaggedAnswerIds(db, found.id)
 		]);
 		const run = runs.find((r) => r.id === found.id)!;
 		const partial = {
@@ -254,7 +279,8 @@ export async function getBias(db: Db, membership: Membership, input: { judgeRunI
 			position: positionReport(comparisons),
 			firstShown: firstShownShares(comparisons),
 			length: lengthReport(comparisons),
-			lengthControlled: lengthControlled(comparisons)
+			lengthControlled: lengthControlled(comparisons),
+			style: styleReport(comparisons, texts, flagged)
 		};
 		return { ...partial, sentences: sentences(partial) };
 	});

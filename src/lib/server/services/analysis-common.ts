@@ -5,9 +5,11 @@
  */
 import {
 	alphaFromCoincidence,
+	bootstrapIndexCI,
 	bootstrapIndexCIs,
 	cohenKappaFromTable,
 	kappaWeightMatrix,
+	lengthBias,
 	pairwiseAgreement,
 	PAIRWISE_SCALE,
 	type PairwiseVote
@@ -189,6 +191,45 @@ function safeIntervals<T>(f: () => T[]): T[] {
 		return f();
 	} catch (e) {
 		if (e instanceof RangeError) return [];
+		throw e;
+	}
+}
+
+export interface ShareWithCi extends Estimate {
+	n: number;
+}
+
+/** Mean of 0/1 (or soft) values with a percentile bootstrap CI over item clusters. */
+export function share(values: number[], clusters: string[]): ShareWithCi | null {
+	if (values.length === 0) return null;
+	const v = Float64Array.from(values);
+	try {
+		const r = bootstrapIndexCI(
+			(idx, len) => {
+				let s = 0;
+				for (let t = 0; t < len; t++) s += v[idx[t]];
+				return s / len;
+			},
+			v.length,
+			{ clusters, resamples: RESAMPLES, seed: 1 }
+		);
+		return { estimate: r.estimate, ci: r.ci, n: v.length };
+	} catch (e) {
+		if (e instanceof RangeError) return null;
+		throw e;
+	}
+}
+
+/** P(prefers the answer with the larger value) (`lengthBias`: longer wins 1, tie ½) with its item-cluster interval. */
+export function lengthShare(
+	pairs: { lengthA: number; lengthB: number; verdict: PairwiseVote | number; item: string }[]
+) {
+	if (pairs.length === 0) return null;
+	try {
+		const r = lengthBias({ pairs, resamples: RESAMPLES, seed: 1 }).prefersLonger;
+		return r ? { estimate: r.estimate, ci: r.ci, n: r.n } : null;
+	} catch (e) {
+		if (e instanceof RangeError) return null;
 		throw e;
 	}
 }

@@ -236,3 +236,31 @@ export async function listProjectRuns(db: Db, projectId: string): Promise<Projec
 		.orderBy('r.created_at')
 		.execute();
 }
+
+export interface AnswerTextRow {
+	id: string;
+	/** The answer's text, its turns joined by blank lines; null when the import had no text. */
+	text: string | null;
+}
+
+/** Answer texts of a dataset, for the Markdown style counts of the bias page. */
+export async function listAnswerTexts(db: Db, datasetId: string): Promise<AnswerTextRow[]> {
+	const { rows } = await sql<AnswerTextRow>`
+		select a.id, coalesce(a.content, (select string_agg(t, E'\n\n') from jsonb_array_elements_text(a.turns) t)) as text
+		from candidate_answer a
+		where a.dataset_id = ${datasetId} and a.available`.execute(db);
+	return rows;
+}
+
+/** Answers the run flagged (judgment.flags[i] non-empty: text aimed at the judge), in stored answer terms. */
+export async function listFlaggedAnswerIds(db: Db, runId: string): Promise<string[]> {
+	const { rows } = await sql<{ id: string }>`
+		select answer_a_id as id from judgment
+			where run_id = ${runId} and jsonb_array_length(coalesce(flags -> 0, '[]'::jsonb)) > 0
+		union
+		select answer_b_id from judgment
+			where run_id = ${runId} and answer_b_id is not null and jsonb_array_length(coalesce(flags -> 1, '[]'::jsonb)) > 0`.execute(
+		db
+	);
+	return rows.map((r) => r.id);
+}
