@@ -12,6 +12,7 @@ import * as m0006 from './0006-worker-heartbeat';
 import * as m0010 from './0010-judges';
 import * as m0019 from './0019-llm-rate-buckets';
 import * as m0020 from './0020-annotation-queues';
+import * as m0031 from './0031-exports-api';
 
 export const migrations: Record<string, Migration> = {
 	'0001-foundation': m0001,
@@ -21,5 +22,6 @@ export const migrations: Record<string, Migration> = {
 	'0006-worker-heartbeat': m0006,
 	'0010-judges': m0010,
 	'0019-llm-rate-buckets': m0019,
-	'0020-annotation-queues': m0020
+	'0020-annotation-queues': m0020,
+	'0031-exports-api': m0031
 };

@@ -67,7 +67,8 @@ function text(value: unknown): string {
 const BAD_INPUT_OK: Record<string, string> = {
 	'invitations.accept': 'needs a real token; a made-up one is refused before any project data is read',
 	'auth.signIn': 'public: takes an email and password, reads no project data',
-	'auth.signUp': 'public: creates an account, reads no project data'
+	'auth.signUp': 'public: creates an account, reads no project data',
+	'apiTokens.revoke': "takes the id of one of the caller's own tokens; reads no project data"
 };
 
 /** Mutations that end the caller's membership or session run last. */
@@ -205,7 +206,8 @@ async function sweep(
 		'annotation.skip': [{ assignmentId: ownAssignment }],
 		'annotation.release': [{ assignmentId: ownAssignment }],
 		'datasets.items': [{ search: 'Question' }, { search: canary('RATIONALE') }, { systemId: f.systems.s1 }],
-		'datasets.item': [{ search: CANARY }]
+		'datasets.item': [{ search: CANARY }],
+		'apiTokens.create': [{ name: 'blind script', role: 'annotator' }]
 	};
 	const leaks: string[] = [];
 	const badInput: string[] = [];

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
 import { createDb, createPool, type Db } from '../../../src/lib/server/db/client';
 import { createQueue, type Queue } from '../../../src/lib/server/jobs/queue';
-import type { SessionInfo, SessionUser } from '../../../src/lib/server/auth/types';
+import type { ApiTokenInfo, SessionInfo, SessionUser } from '../../../src/lib/server/auth/types';
 import type { Context } from '../../../src/lib/server/trpc/init';
 import { createCallerFactory } from '../../../src/lib/server/trpc/init';
 import { appRouter } from '../../../src/lib/server/trpc/router';
@@ -16,8 +16,11 @@ export interface Harness {
 	url: string;
 	db: Db;
 	queue: Queue;
-	/** A tRPC caller acting as `user` (or anonymous). */
-	caller(user?: SessionUser | null, opts?: { clientAddress?: string }): ReturnType<typeof createCaller>;
+	/** A tRPC caller acting as `user` (or anonymous); with `apiToken`, as a script holding that token (no session). */
+	caller(
+		user?: SessionUser | null,
+		opts?: { clientAddress?: string; apiToken?: ApiTokenInfo }
+	): ReturnType<typeof createCaller>;
 	close(): Promise<void>;
 }
 
@@ -33,14 +36,16 @@ export async function createHarness(): Promise<Harness> {
 		db,
 		queue,
 		caller(user = null, opts = {}) {
-			const session: SessionInfo | null = user
-				? { id: `test-${randomUUID()}`, createdAt: new Date(), lastVerifiedAt: new Date() }
-				: null;
+			const session: SessionInfo | null =
+				user && !opts.apiToken
+					? { id: `test-${randomUUID()}`, createdAt: new Date(), lastVerifiedAt: new Date() }
+					: null;
 			const ctx: Context = {
 				db,
 				queue,
 				user,
 				session,
+				apiToken: opts.apiToken ?? null,
 				request: { clientAddress: opts.clientAddress ?? '127.0.0.1', userAgent: 'vitest' }
 			};
 			return createCaller(ctx);

@@ -73,6 +73,15 @@ export function rolesWith(capability: Capability): ProjectRole[] {
 	return PROJECT_ROLES.filter((role) => grants[role].includes(capability));
 }
 
+/**
+ * Whether `role` is no wider than `limit`: every capability of `role` is one of `limit`'s.
+ * An API token may carry only such a role (admin ⊇ viewer, admin ⊇ annotator; viewer and
+ * annotator are not within each other: one reads results, the other labels blind).
+ */
+export function roleWithin(role: ProjectRole, limit: ProjectRole): boolean {
+	return grants[role].every((c) => grants[limit].includes(c));
+}
+
 /** Throws FORBIDDEN unless the member holds `capability`. */
 export function requireCapability(member: RoleHolder, capability: Capability): void {
 	if (!can(member, capability)) {

@@ -3,16 +3,35 @@
  * on every request. Re-sends the cookie when validation extended the session
  * (so the browser's expiry follows the server's) and deletes it when it no
  * longer names a live session.
+ *
+ * A request with `Authorization: Bearer …` is a script's: the API token alone
+ * decides (`locals.apiToken`), cookies are neither read nor set, and a token that
+ * does not validate is answered 401 at once rather than falling back to a session.
  */
 import type { Handle } from '@sveltejs/kit';
 import type { Db } from '../db/client';
 import { deleteSessionCookie, readSessionCookie, setSessionCookie } from './cookies';
+import { bearerToken, validateApiToken } from './api-tokens';
 import { validateSessionToken, type SessionOptions } from './sessions';
 
 export function createSessionHandle(deps: { getDb: () => Promise<Db> } & SessionOptions): Handle {
 	return async ({ event, resolve }) => {
 		event.locals.user = null;
 		event.locals.session = null;
+		event.locals.apiToken = null;
+		const bearer = bearerToken(event.request.headers.get('authorization'));
+		if (bearer !== null) {
+			const valid = await validateApiToken(await deps.getDb(), bearer);
+			if (!valid) {
+				return new Response(
+					JSON.stringify({ error: { code: 'UNAUTHORIZED', message: 'The API token is unknown, revoked or expired.' } }),
+					{ status: 401, headers: { 'content-type': 'application/json; charset=utf-8', 'www-authenticate': 'Bearer' } }
+				);
+			}
+			event.locals.user = valid.user;
+			event.locals.apiToken = valid.token;
+			return resolve(event);
+		}
 		const token = readSessionCookie(event.cookies, event.url);
 		if (token) {
 			const db = await deps.getDb();

@@ -12,3 +12,12 @@ export interface SessionInfo {
 	createdAt: Date;
 	lastVerifiedAt: Date;
 }
+
+/** A request authenticated by an API token (`Authorization: Bearer concord_…`) instead of a session. */
+export interface ApiTokenInfo {
+	id: string;
+	/** The one project the token reaches. */
+	projectId: string;
+	/** The token's role there (never wider than the owner's membership; checked at every use). */
+	role: import('../../schemas/project').ProjectRole;
+}

@@ -106,6 +106,7 @@ export interface Database {
 	annotation_assignment: AnnotationAssignmentTable;
 	annotation_worker_stats: AnnotationWorkerStatsTable;
 	annotation_audit: AnnotationAuditTable;
+	api_token: ApiTokenTable;
 }
 
 export type AppUser = Selectable<AppUserTable>;
@@ -601,3 +602,20 @@ export interface AnnotationAuditTable {
 export type AnnotationQueue = Selectable<AnnotationQueueTable>;
 export type AnnotationTask = Selectable<AnnotationTaskTable>;
 export type AnnotationAssignment = Selectable<AnnotationAssignmentTable>;
+
+/* ------------------------------------------------------------------------------------------------
+ * API tokens (migration 0031-exports-api): `concord_<id>.<secret>`, SHA-256(secret) stored, one
+ * project and a role no wider than the user's membership. See auth/api-tokens.ts.
+ */
+export interface ApiTokenTable {
+	id: string;
+	secret_hash: Uint8Array;
+	user_id: string;
+	project_id: string;
+	role: ProjectRole;
+	name: string;
+	created_at: GeneratedTimestamp;
+	expires_at: Timestamp | null;
+	last_used_at: Timestamp | null;
+	revoked_at: Timestamp | null;
+}

@@ -10,16 +10,18 @@
  *
  * Refusals match `projectProcedure`: 401 without a session, 404 for a
  * non-member (or a malformed project id), 403 for a role without the
- * capability. An `AppError` thrown by the handler becomes its HTTP status
+ * capability. An API token reaches only `project` endpoints of its own project,
+ * with its own role (`projectAccess`); other kinds answer it 403. An `AppError` thrown by the handler becomes its HTTP status
  * (`appErrorMapping`) with `{ error: { message, details } }`; any other error is
  * logged and answered 500 without internals. `policy.test.ts` imports every
  * `+server.ts` and fails on an exported handler that was not built here.
  */
 import { isHttpError, isRedirect, json, type RequestEvent } from '@sveltejs/kit';
 import { z } from 'zod';
-import { requireCapability, type Policy } from '../auth/policy';
+import { projectAccess, TOKEN_REFUSED } from '../auth/api-tokens';
+import type { Policy } from '../auth/policy';
 import type { SessionUser } from '../auth/types';
-import { findMembership, type Membership } from '../db/repositories/members';
+import type { Membership } from '../db/repositories/members';
 import { AppError, appErrorMapping } from '../errors';
 import { logger } from '../logger';
 import { getRuntime } from '../runtime';
@@ -48,6 +50,8 @@ async function grant(policy: Policy, event: RequestEvent): Promise<Granted<Polic
 	const user = event.locals.user;
 	if (policy.kind === 'public' || policy.kind === 'procedures') return { user };
 	if (!user) throw new AppError('UNAUTHORIZED', 'Sign in first.');
+	const apiToken = event.locals.apiToken ?? null;
+	if (policy.kind !== 'project' && apiToken) throw new AppError('FORBIDDEN', TOKEN_REFUSED);
 	if (policy.kind === 'authenticated') return { user };
 	if (policy.kind === 'instanceAdmin') {
 		if (!user.isInstanceAdmin) throw new AppError('FORBIDDEN', 'Instance administrators only.');
@@ -56,9 +60,7 @@ async function grant(policy: Policy, event: RequestEvent): Promise<Granted<Polic
 	const projectId = (event.params as { projectId?: string }).projectId;
 	// Same answer for a malformed id as for a project the caller is not in: ids cannot be probed.
 	if (!ProjectIdSchema.safeParse(projectId).success) throw new AppError('NOT_FOUND', 'Project not found.');
-	const membership = await findMembership((await getRuntime()).db, projectId!, user.id);
-	if (!membership) throw new AppError('NOT_FOUND', 'Project not found.');
-	requireCapability(membership, policy.capability);
+	const membership = await projectAccess((await getRuntime()).db, { user, apiToken }, projectId!, policy.capability);
 	return { user, membership };
 }
 

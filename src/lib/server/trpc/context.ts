@@ -10,6 +10,7 @@ export async function createContext(event: RequestEvent): Promise<Context> {
 		queue: runtime.queue,
 		user: event.locals.user,
 		session: event.locals.session,
+		apiToken: event.locals.apiToken ?? null,
 		request: {
 			clientAddress: event.locals.clientAddress,
 			userAgent: event.request.headers.get('user-agent'),

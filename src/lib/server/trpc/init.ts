@@ -11,9 +11,9 @@ import type { Db } from '../db/client';
 import { env } from '../env';
 import { AppError, appErrorMapping } from '../errors';
 import type { Queue } from '../jobs/queue';
-import type { SessionInfo, SessionUser } from '../auth/types';
-import { findMembership } from '../db/repositories/members';
-import { requireCapability, type Capability, type Policy } from '../auth/policy';
+import type { ApiTokenInfo, SessionInfo, SessionUser } from '../auth/types';
+import { projectAccess, TOKEN_REFUSED } from '../auth/api-tokens';
+import type { Capability, Policy } from '../auth/policy';
 
 export interface RequestInfo {
 	clientAddress: string;
@@ -30,6 +30,8 @@ export interface Context {
 	queue: Queue;
 	user: SessionUser | null;
 	session: SessionInfo | null;
+	/** Set (and `session` null) when the request came with an API token (auth/api-tokens.ts). */
+	apiToken?: ApiTokenInfo | null;
 	request: RequestInfo;
 }
 
@@ -78,6 +80,8 @@ const base = t.procedure.use(mapErrors);
 export const publicProcedure = base.meta({ policy: { kind: 'public' } });
 
 export const authedProcedure = base.meta({ policy: { kind: 'authenticated' } }).use(({ ctx, next }) => {
+	// Account procedures (passwords, sessions, tokens, new projects) are for a signed-in person only.
+	if (ctx.apiToken) throw new TRPCError({ code: 'FORBIDDEN', message: TOKEN_REFUSED });
 	if (!ctx.user || !ctx.session) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in first.' });
 	return next({ ctx: { ...ctx, user: ctx.user, session: ctx.session } });
 });
@@ -92,16 +96,21 @@ export const instanceAdminProcedure = authedProcedure
 /**
  * A procedure on one project's data. Input must carry `projectId`; the caller
  * must be a member whose role grants `capability` (auth/policy.ts). Non-members
- * get NOT_FOUND, not FORBIDDEN, so project ids cannot be probed.
+ * get NOT_FOUND, not FORBIDDEN, so project ids cannot be probed. A signed-in
+ * person or an API token may call it; a token only in its own project and with
+ * its own role (`projectAccess`, auth/api-tokens.ts).
  */
 export function projectProcedure(capability: Capability) {
-	return authedProcedure
+	return base
 		.meta({ policy: { kind: 'project', capability } })
+		.use(({ ctx, next }) => {
+			if (!ctx.user || (!ctx.session && !ctx.apiToken))
+				throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Sign in first.' });
+			return next({ ctx: { ...ctx, user: ctx.user, apiToken: ctx.apiToken ?? null } });
+		})
 		.input(z.object({ projectId: z.string().uuid() }))
 		.use(async ({ ctx, input, next }) => {
-			const membership = await findMembership(ctx.db, input.projectId, ctx.user.id);
-			if (!membership) throw new TRPCError({ code: 'NOT_FOUND', message: 'Project not found.' });
-			requireCapability(membership, capability);
+			const membership = await projectAccess(ctx.db, ctx, input.projectId, capability);
 			return next({ ctx: { ...ctx, membership } });
 		});
 }

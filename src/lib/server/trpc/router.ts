@@ -5,6 +5,7 @@
 import { router } from './init';
 import { accountRouter } from './routers/account';
 import { annotationRouter } from './routers/annotation';
+import { apiTokensRouter } from './routers/api-tokens';
 import { analysisRouter } from './routers/analysis';
 import { authRouter } from './routers/auth';
 import { datasetsRouter } from './routers/datasets';
@@ -29,6 +30,7 @@ export const appRouter = router({
 	annotation: annotationRouter,
 	analysis: analysisRouter,
 	account: accountRouter,
+	apiTokens: apiTokensRouter,
 	projects: projectsRouter,
 	members: membersRouter,
 	auth: authRouter,
