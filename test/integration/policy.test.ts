@@ -15,6 +15,11 @@
  * Refused calls stop before any side effect, so mutations are safe to probe;
  * allowed roles are never called here.
  *
+ * API tokens (auth/api-tokens.ts) are walked the same way: a token reaches only
+ * its own project (another project, even one its owner administers, is NOT_FOUND),
+ * only with its own role (a viewer token of an admin is FORBIDDEN wherever a viewer
+ * is), and never the account procedures or endpoints (FORBIDDEN).
+ *
  * Endpoints: each exported handler must come from `guardedEndpoint` (which
  * records its policy); the check is shown to flag an unguarded fixture. Guarded
  * ones are then called with the same refused callers and must answer 401 / 403
@@ -25,10 +30,11 @@ import type { AnyProcedure, AnyRouter } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROLES, type ProjectRole } from '../../src/lib/schemas/project';
 import { rolesWith, type Policy } from '../../src/lib/server/auth/policy';
-import type { SessionUser } from '../../src/lib/server/auth/types';
+import type { ApiTokenInfo, SessionUser } from '../../src/lib/server/auth/types';
 import { endpointPolicy } from '../../src/lib/server/http/guarded-endpoint';
 import { appRouter } from '../../src/lib/server/trpc/router';
 import { makeProjectWithMembers, makeUser, type ProjectWithMembers } from './projects/factories';
+import { tokenFor } from './exports/support';
 import { createHarness, type Harness } from './support/harness';
 import { installRuntime } from './support/runtime';
 
@@ -79,14 +85,19 @@ async function endpointsOf(modules: Modules): Promise<Endpoint[]> {
 
 const unguarded = (endpoints: Endpoint[]) => endpoints.filter((e) => !endpointPolicy(e.handler)).map((e) => e.name);
 
-/** Calls an endpoint as SvelteKit would, with the session that hooks would have resolved. */
-async function statusOf(handler: unknown, user: SessionUser | null, projectId: string): Promise<number> {
+/** Calls an endpoint as SvelteKit would, with the session (or API token) that hooks would have resolved. */
+async function statusOf(
+	handler: unknown,
+	user: SessionUser | null,
+	projectId: string,
+	apiToken: ApiTokenInfo | null = null
+): Promise<number> {
 	const url = new URL(`http://localhost/policy-probe/${projectId}`);
 	const event = {
 		request: new Request(url, { method: 'POST', body: 'probe' }),
 		url,
 		params: { projectId },
-		locals: { user, session: null, clientAddress: '127.0.0.1' },
+		locals: { user, session: null, apiToken, clientAddress: '127.0.0.1' },
 		route: { id: null }
 	} as unknown as RequestEvent;
 	const res = await (handler as (e: RequestEvent) => Promise<Response>)(event);
@@ -245,6 +256,69 @@ describe('endpoint policy', () => {
 				await expectStatus(name, role, usersByRole[role], 403);
 		}
 		expect(checked).toBeGreaterThan(0);
+		expect(report).toEqual([]);
+	});
+});
+
+describe('API token policy', () => {
+	let foreign: ApiTokenInfo;
+	let narrowed: ApiTokenInfo;
+
+	beforeAll(async () => {
+		// project.admin also administers a third project; a token scoped there must not reach ours.
+		const third = await makeProjectWithMembers(h.db, 'Policy C');
+		await h.db
+			.insertInto('project_member')
+			.values({ project_id: third.projectId, user_id: project.admin.id, role: 'admin' })
+			.execute();
+		foreign = (await tokenFor(h, project.admin, third.projectId, 'admin')).info;
+		// The admin's own viewer token for our project.
+		narrowed = (await tokenFor(h, project.admin, project.projectId, 'viewer')).info;
+	});
+
+	it("answers NOT_FOUND on every project procedure to a token of another project, FORBIDDEN beyond the token's role", async () => {
+		const report: string[] = [];
+		let checked = 0;
+		for (const [path, p] of procedures) {
+			const policy = policyOf(p);
+			if (policy?.kind !== 'project') continue;
+			checked++;
+			const input = { projectId: project.projectId };
+			const other = await codeOf(call(h.caller(project.admin, { apiToken: foreign }), path, input));
+			if (other !== 'NOT_FOUND') report.push(`${path}: token of another project got ${other}`);
+			if (!rolesWith(policy.capability).includes('viewer')) {
+				const code = await codeOf(call(h.caller(project.admin, { apiToken: narrowed }), path, input));
+				if (code !== 'FORBIDDEN') report.push(`${path}: an admin's viewer token got ${code}`);
+			}
+		}
+		expect(checked).toBeGreaterThan(10);
+		expect(report).toEqual([]);
+	});
+
+	it('refuses tokens on every account and instance procedure', async () => {
+		const report: string[] = [];
+		for (const [path, p] of procedures) {
+			const kind = policyOf(p)?.kind;
+			if (kind !== 'authenticated' && kind !== 'instanceAdmin') continue;
+			const code = await codeOf(call(h.caller(project.admin, { apiToken: narrowed }), path, {}));
+			if (code !== 'FORBIDDEN') report.push(`${path}: token got ${code}`);
+		}
+		expect(report).toEqual([]);
+	});
+
+	it("keeps endpoints to the token's project and role", async () => {
+		const report: string[] = [];
+		for (const { name, handler } of endpoints) {
+			const policy = endpointPolicy(handler)!;
+			if (policy.kind === 'public' || policy.kind === 'procedures') continue;
+			const other = await statusOf(handler, project.admin, project.projectId, foreign);
+			const want = policy.kind === 'project' ? 404 : 403;
+			if (other !== want) report.push(`${name}: token of another project got ${other}, expected ${want}`);
+			if (policy.kind === 'project' && !rolesWith(policy.capability).includes('viewer')) {
+				const code = await statusOf(handler, project.admin, project.projectId, narrowed);
+				if (code !== 403) report.push(`${name}: an admin's viewer token got ${code}`);
+			}
+		}
 		expect(report).toEqual([]);
 	});
 });

@@ -1,0 +1,354 @@
+/**
+ * Exports (issue 12, item 8): a run's raw judgments, a dataset's human labels and
+ * the leaderboard, as CSV, JSONL or Parquet, streamed at any size, each with a
+ * provenance manifest.
+ *
+ * Access: results only (`readResults`; the endpoint's policy and this service both
+ * ask), so annotators export nothing: judgments, others' labels and statistics
+ * would all break blinding. Annotators' identities: everyone who reads results gets
+ * a per-project pseudonym (`annotator-…`, stable, so agreement per annotator works);
+ * names and e-mail addresses only admins, who manage the members anyway.
+ *
+ * Big kinds (judgments, labels) read keyset batches (repositories/exports.ts); the
+ * leaderboard is small and comes from the same service the page uses, so the export
+ * and the page can never disagree.
+ */
+import { z } from 'zod';
+import { can } from '../auth/policy';
+import type { Db } from '../db/client';
+import * as repo from '../db/repositories/exports';
+import type { Membership } from '../db/repositories/members';
+import { AppError } from '../errors';
+import { EXPORT_FORMATS, type ExportColumn, type ExportFormat, type RowBatches } from '../exports/columns';
+import { CSV_FORMULA_GUARD } from '../exports/csv';
+import { concordVersion } from '../version';
+import { getLeaderboard, type LeaderboardResult } from './analysis-leaderboard';
+import { getRun } from './judge-runs';
+
+export const EXPORT_KINDS = ['judgments', 'labels', 'leaderboard'] as const;
+export type ExportKind = (typeof EXPORT_KINDS)[number];
+
+const BATCH = 5000;
+
+export const ExportRequestSchema = z.object({
+	kind: z.enum(EXPORT_KINDS),
+	format: z.enum(EXPORT_FORMATS).default('csv'),
+	runId: z.string().uuid().optional(),
+	datasetId: z.string().uuid().optional(),
+	humanSource: z.enum(['all', 'imported', 'ui', 'gold']).default('all')
+});
+export type ExportRequest = z.infer<typeof ExportRequestSchema>;
+
+const col = (name: string, type: ExportColumn['type'] = 'string'): ExportColumn => ({ name, type });
+
+export const JUDGMENT_COLUMNS: ExportColumn[] = [
+	col('judgment_id'),
+	col('run_id'),
+	col('item_id'),
+	col('item_external_id'),
+	col('category'),
+	col('turn', 'int'),
+	col('answer_a_id'),
+	col('system_a'),
+	col('answer_b_id'),
+	col('system_b'),
+	col('presented_order'),
+	col('sample', 'int'),
+	col('status'),
+	col('verdict'),
+	col('score', 'double'),
+	col('preference', 'double'),
+	col('criteria', 'json'),
+	col('flags', 'json'),
+	col('error'),
+	col('input_tokens', 'int'),
+	col('output_tokens', 'int'),
+	col('cost', 'double'),
+	col('latency_ms', 'int'),
+	col('attempts', 'int'),
+	col('cached', 'bool'),
+	col('prompt_hash'),
+	col('raw', 'json'),
+	col('finished_at', 'timestamp')
+];
+
+export const LABEL_COLUMNS: ExportColumn[] = [
+	col('label_id'),
+	col('dataset_id'),
+	col('item_id'),
+	col('item_external_id'),
+	col('category'),
+	col('answer_a_id'),
+	col('system_a'),
+	col('answer_b_id'),
+	col('system_b'),
+	col('source'),
+	col('annotator'),
+	col('annotator_name'),
+	col('annotator_email'),
+	col('external_annotator'),
+	col('queue_id'),
+	col('presented_order'),
+	col('verdict'),
+	col('score', 'double'),
+	col('criteria', 'json'),
+	col('red_lines', 'json'),
+	col('rationale'),
+	col('version', 'int'),
+	col('created_at', 'timestamp'),
+	col('updated_at', 'timestamp')
+];
+
+const estimateColumns = (prefix: string) => [
+	col(`${prefix}_win_rate`, 'double'),
+	col(`${prefix}_ci_low`, 'double'),
+	col(`${prefix}_ci_high`, 'double'),
+	col(`${prefix}_n`, 'int')
+];
+const strengthColumns = (prefix: string) => [
+	col(`${prefix}_rank`, 'int'),
+	col(`${prefix}_tied_rank`, 'int'),
+	col(`${prefix}_rank_ci_low`, 'int'),
+	col(`${prefix}_rank_ci_high`, 'int'),
+	col(`${prefix}_rating`, 'double'),
+	col(`${prefix}_rating_ci_low`, 'double'),
+	col(`${prefix}_rating_ci_high`, 'double'),
+	col(`${prefix}_battles`, 'int')
+];
+
+export const LEADERBOARD_COLUMNS: ExportColumn[] = [
+	col('system'),
+	...estimateColumns('human'),
+	...estimateColumns('judge'),
+	...estimateColumns('ppi'),
+	col('ppi_lambda', 'double'),
+	...strengthColumns('bt_human'),
+	...strengthColumns('bt_judge')
+];
+
+/** Where the rows came from and how: written beside every export (and into Parquet's footer). */
+export interface ExportManifest {
+	concord: { version: string };
+	kind: ExportKind;
+	format: ExportFormat;
+	generatedAt: string;
+	rowCount: number | null;
+	projectId: string;
+	filters: Record<string, string | null>;
+	dataset: { id: string; name: string; revision: number } | null;
+	runs: RunProvenance[];
+	calibration: { set: string | null; method: string | null } | null;
+	access: { role: string; annotatorIdentities: 'pseudonyms' | 'names' | null };
+	columns: ExportColumn[];
+	csv?: { encoding: 'UTF-8'; lineEnd: 'CRLF'; header: true; formulaGuard: string };
+}
+
+export interface RunProvenance {
+	id: string;
+	name: string;
+	source: string;
+	mode: string;
+	status: string;
+	judgeModel: string | null;
+	rubric: { id: string; name: string; version: number; contentHash: string } | null;
+	/** Model and parameters from the run's provider snapshot; never a key (the snapshot never holds one). */
+	provider: Record<string, unknown> | null;
+	options: unknown;
+	createdAt: string;
+	finishedAt: string | null;
+}
+
+/** The provider snapshot's model and parameters, by allow-list. */
+const PROVIDER_FIELDS = [
+	'name',
+	'kind',
+	'baseUrl',
+	'model',
+	'temperature',
+	'maxTokens',
+	'seed',
+	'supportsJsonSchema',
+	'simulation'
+];
+
+async function runProvenance(db: Db, projectId: string, runId: string): Promise<RunProvenance> {
+	const run = await getRun(db, projectId, runId);
+	const snapshot = run.provider as Record<string, unknown> | null;
+	return {
+		id: run.id,
+		name: run.name,
+		source: run.source,
+		mode: run.mode,
+		status: run.status,
+		judgeModel: run.judgeModel,
+		rubric: run.rubricVersion
+			? {
+					id: run.rubricVersion.id,
+					name: run.rubricVersion.rubricName,
+					version: run.rubricVersion.version,
+					contentHash: run.rubricVersion.contentHash
+				}
+			: null,
+		provider: snapshot
+			? Object.fromEntries(PROVIDER_FIELDS.filter((k) => k in snapshot).map((k) => [k, snapshot[k]]))
+			: null,
+		options: run.options,
+		createdAt: run.createdAt.toISOString(),
+		finishedAt: run.finishedAt?.toISOString() ?? null
+	};
+}
+
+export interface PreparedExport {
+	manifest: ExportManifest;
+	columns: ExportColumn[];
+	fileName: string;
+	batches: () => RowBatches;
+	countRows: () => Promise<number>;
+}
+
+async function* keyset(read: (after: string | null) => Promise<repo.Batch>): RowBatches {
+	let after: string | null = null;
+	for (;;) {
+		const batch = await read(after);
+		if (batch.rows.length > 0) yield batch.rows;
+		if (batch.rows.length < BATCH || !batch.last) return;
+		after = batch.last;
+	}
+}
+
+const need = <T>(value: T | undefined, field: string): T => {
+	if (value === undefined) throw new AppError('BAD_REQUEST', `${field} is required for this export.`, { field });
+	return value;
+};
+
+/** Checks access and filters, and returns the export's columns, manifest (row count not yet known) and row source. */
+export async function prepareExport(db: Db, membership: Membership, request: ExportRequest): Promise<PreparedExport> {
+	if (!can(membership, 'readResults')) throw new AppError('FORBIDDEN', 'Exports need the admin or viewer role.');
+	const projectId = membership.projectId;
+	const base = {
+		concord: { version: concordVersion },
+		kind: request.kind,
+		format: request.format,
+		generatedAt: new Date().toISOString(),
+		rowCount: null,
+		projectId,
+		calibration: null,
+		...(request.format === 'csv'
+			? {
+					csv: {
+						encoding: 'UTF-8' as const,
+						lineEnd: 'CRLF' as const,
+						header: true as const,
+						formulaGuard: CSV_FORMULA_GUARD
+					}
+				}
+			: {})
+	};
+	const stamp = base.generatedAt.slice(0, 19).replaceAll(':', '').replace('T', '-');
+
+	if (request.kind === 'judgments') {
+		const runId = need(request.runId, 'runId');
+		const run = await runProvenance(db, projectId, runId);
+		const dataset = await datasetOf(db, projectId, (await getRun(db, projectId, runId)).datasetId);
+		return {
+			manifest: {
+				...base,
+				filters: { runId },
+				dataset,
+				runs: [run],
+				access: { role: membership.role, annotatorIdentities: null },
+				columns: JUDGMENT_COLUMNS
+			},
+			columns: JUDGMENT_COLUMNS,
+			fileName: `judgments-${runId.slice(0, 8)}-${stamp}.${request.format}`,
+			batches: () => keyset((after) => repo.judgmentBatch(db, runId, after, BATCH)),
+			countRows: () => repo.countJudgments(db, runId)
+		};
+	}
+
+	if (request.kind === 'labels') {
+		const dataset = await datasetOf(db, projectId, need(request.datasetId, 'datasetId'));
+		const identities = can(membership, 'admin');
+		const filter = { datasetId: dataset.id, source: request.humanSource, identities };
+		return {
+			manifest: {
+				...base,
+				filters: { datasetId: dataset.id, humanSource: request.humanSource },
+				dataset,
+				runs: [],
+				access: { role: membership.role, annotatorIdentities: identities ? 'names' : 'pseudonyms' },
+				columns: LABEL_COLUMNS
+			},
+			columns: LABEL_COLUMNS,
+			fileName: `labels-${dataset.id.slice(0, 8)}-${stamp}.${request.format}`,
+			batches: () => keyset((after) => repo.labelBatch(db, filter, after, BATCH)),
+			countRows: () => repo.countLabels(db, filter)
+		};
+	}
+
+	const datasetId = need(request.datasetId, 'datasetId');
+	const board = await getLeaderboard(db, membership, {
+		datasetId,
+		judgeRunId: request.runId,
+		humanSource: request.humanSource
+	});
+	const rows = leaderboardRows(board);
+	return {
+		manifest: {
+			...base,
+			filters: { datasetId, runId: board.run?.id ?? null, humanSource: board.humanSource },
+			dataset: await datasetOf(db, projectId, datasetId),
+			runs: board.run ? [await runProvenance(db, projectId, board.run.id)] : [],
+			access: { role: membership.role, annotatorIdentities: null },
+			columns: LEADERBOARD_COLUMNS
+		},
+		columns: LEADERBOARD_COLUMNS,
+		fileName: `leaderboard-${datasetId.slice(0, 8)}-${stamp}.${request.format}`,
+		batches: async function* () {
+			yield rows;
+		},
+		countRows: async () => rows.length
+	};
+}
+
+async function datasetOf(db: Db, projectId: string, datasetId: string) {
+	const dataset = await repo.findProjectDataset(db, projectId, datasetId);
+	if (!dataset) throw new AppError('NOT_FOUND', 'Dataset not found.');
+	return dataset;
+}
+
+/** The leaderboard page's rows, flattened: one row per system, columns as LEADERBOARD_COLUMNS. */
+export function leaderboardRows(board: LeaderboardResult): unknown[][] {
+	const strength = (side: 'human' | 'judge', system: string) => {
+		const s = board.bradleyTerry[side]?.rows.find((r) => r.system === system);
+		return s
+			? [
+					s.rank,
+					s.tiedRank,
+					s.rankCi?.[0] ?? null,
+					s.rankCi?.[1] ?? null,
+					s.rating,
+					s.ratingCi?.[0] ?? null,
+					s.ratingCi?.[1] ?? null,
+					s.battles
+				]
+			: Array(8).fill(null);
+	};
+	const estimate = (e: { estimate: number; ci: [number, number] | null; n: number } | null) =>
+		e ? [e.estimate, e.ci?.[0] ?? null, e.ci?.[1] ?? null, e.n] : [null, null, null, null];
+	return board.rows.map((r) => [
+		r.system,
+		...estimate(r.human),
+		...estimate(r.judge),
+		...estimate(r.ppi),
+		r.ppi?.lambda ?? null,
+		...strength('human', r.system),
+		...strength('judge', r.system)
+	]);
+}
+
+/** The manifest alone, with the number of rows the export would have now (`?manifest=1`). */
+export async function exportManifest(db: Db, membership: Membership, request: ExportRequest): Promise<ExportManifest> {
+	const prepared = await prepareExport(db, membership, request);
+	return { ...prepared.manifest, rowCount: await prepared.countRows() };
+}

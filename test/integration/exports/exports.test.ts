@@ -1,0 +1,300 @@
+/**
+ * Export round trips: each kind in each format is streamed through the real
+ * endpoint handler, parsed back, and must equal what the procedures behind the
+ * pages return (judgeRuns.judgments, analysis.leaderboard). The Parquet files are
+ * read by parquet-wasm (Rust's arrow-rs parquet crate) + apache-arrow, not by the
+ * writer's own library (hyparquet-writer / hyparquet). Annotators export nothing,
+ * and the refusal carries none of the planted judge output.
+ */
+import type { RequestEvent } from '@sveltejs/kit';
+import { tableFromIPC } from 'apache-arrow';
+import { parse } from 'csv-parse/sync';
+import { readParquet } from 'parquet-wasm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { unguardCsvText } from '../../../src/lib/server/exports/csv';
+import { GET } from '../../../src/routes/api/projects/[projectId]/exports/[kind]/+server';
+import { JUDGMENT_COLUMNS, LABEL_COLUMNS, LEADERBOARD_COLUMNS } from '../../../src/lib/server/services/exports';
+import type { ExportColumn } from '../../../src/lib/server/exports/columns';
+import type { SessionUser } from '../../../src/lib/server/auth/types';
+import { createHarness, type Harness } from '../support/harness';
+import { installRuntime } from '../support/runtime';
+import { buildWorld, callEndpoint, CANARY, TRICKY, type ExportWorld } from './support';
+
+let h: Harness;
+let w: ExportWorld;
+let removeRuntime: () => void;
+
+beforeAll(async () => {
+	h = await createHarness();
+	removeRuntime = installRuntime({ db: h.db, queue: h.queue });
+	w = await buildWorld(h, 'Exports');
+});
+afterAll(async () => {
+	removeRuntime();
+	await h.close();
+});
+
+const handler = GET as unknown as (e: RequestEvent) => Promise<Response>;
+
+async function download(kind: string, query: string, user: SessionUser = w.p.admin) {
+	const res = await callEndpoint(handler, {
+		path: `/api/projects/${w.p.projectId}/exports/${kind}?${query}`,
+		params: { projectId: w.p.projectId, kind },
+		user
+	});
+	const bytes = new Uint8Array(await res.arrayBuffer());
+	return { res, bytes, json: () => JSON.parse(new TextDecoder().decode(bytes)) };
+}
+
+type Row = Record<string, unknown>;
+
+/** CSV text back into typed values: numbers, booleans, JSON; the formula guard undone; '' = null. */
+function fromCsv(text: string, columns: ExportColumn[]): Row[] {
+	const records = parse(text, { columns: true, bom: false, relax_column_count: false }) as Record<string, string>[];
+	return records.map((r) =>
+		Object.fromEntries(
+			columns.map((c) => {
+				const cell = r[c.name];
+				if (cell === '') return [c.name, null];
+				if (c.type === 'int' || c.type === 'double') return [c.name, Number(cell)];
+				if (c.type === 'bool') return [c.name, cell === 'true'];
+				if (c.type === 'json') return [c.name, JSON.parse(unguardCsvText(cell))];
+				return [c.name, unguardCsvText(cell)];
+			})
+		)
+	);
+}
+
+function fromJsonl(text: string): Row[] {
+	return text
+		.split('\n')
+		.filter(Boolean)
+		.map((line) => JSON.parse(line));
+}
+
+function fromParquet(bytes: Uint8Array, columns: ExportColumn[]): { rows: Row[]; metadata: Map<string, string> } {
+	const table = tableFromIPC(readParquet(bytes).intoIPCStream());
+	const rows = table.toArray().map((r) => {
+		const o = r.toJSON() as Row;
+		return Object.fromEntries(
+			columns.map((c) => {
+				const v = o[c.name] ?? null;
+				if (v === null) return [c.name, null];
+				if (c.type === 'json') return [c.name, JSON.parse(String(v))];
+				if (c.type === 'timestamp') return [c.name, new Date(Number(v)).toISOString()];
+				if (c.type === 'int') return [c.name, Number(v)];
+				return [c.name, v];
+			})
+		);
+	});
+	return { rows, metadata: table.schema.metadata };
+}
+
+/** The judgments as judgeRuns.judgments pages them (what the run page shows), in export columns (the page leaves out `raw`). */
+async function judgmentsFromProcedure(): Promise<Row[]> {
+	const caller = h.caller(w.p.viewer);
+	const out: Row[] = [];
+	let cursor: string | null = null;
+	for (;;) {
+		const page = await caller.judgeRuns.judgments({ projectId: w.p.projectId, runId: w.runId, cursor, limit: 500 });
+		for (const j of page.judgments) {
+			out.push({
+				judgment_id: j.id,
+				item_id: j.itemId,
+				item_external_id: j.itemExternalId,
+				answer_a_id: j.answerAId,
+				system_a: j.systemAName,
+				answer_b_id: j.answerBId,
+				system_b: j.systemBName,
+				presented_order: j.order,
+				sample: j.sample,
+				turn: j.turn,
+				status: j.status,
+				verdict: j.verdict,
+				score: j.score,
+				preference: j.preference,
+				criteria: j.criteria,
+				flags: j.flags,
+				error: j.error,
+				input_tokens: j.inputTokens,
+				output_tokens: j.outputTokens,
+				cost: j.cost,
+				latency_ms: j.latencyMs,
+				attempts: j.attempts,
+				cached: j.cached,
+				prompt_hash: j.promptHash,
+				finished_at: j.finishedAt ? new Date(j.finishedAt).toISOString() : null
+			});
+		}
+		if (!page.nextCursor) return out;
+		cursor = page.nextCursor;
+	}
+}
+
+const pick = (rows: Row[], keys: string[]) => rows.map((r) => Object.fromEntries(keys.map((k) => [k, r[k] ?? null])));
+/** Microsecond ISO text (PostgreSQL) and millisecond ISO text (JS) name the same instant. */
+const sameInstants = (rows: Row[]) =>
+	rows.map((r) => ({ ...r, finished_at: r.finished_at ? new Date(String(r.finished_at)).toISOString() : null }));
+
+describe('judgments export', () => {
+	it('round-trips CSV, JSONL and Parquet to what the run page procedure returns', async () => {
+		const expected = await judgmentsFromProcedure();
+		expect(expected.length).toBeGreaterThan(20);
+		const keys = Object.keys(expected[0]);
+
+		const csv = await download('judgments', `format=csv&runId=${w.runId}`);
+		expect(csv.res.status).toBe(200);
+		expect(csv.res.headers.get('content-type')).toMatch(/^text\/csv; charset=utf-8/);
+		expect(csv.res.headers.get('content-disposition')).toMatch(/^attachment; filename="judgments-.*\.csv"$/);
+		expect(csv.res.headers.get('link')).toContain('manifest=1');
+		const csvText = new TextDecoder().decode(csv.bytes);
+		expect(csvText.startsWith('judgment_id,run_id,')).toBe(true);
+		expect(csvText).toContain('\r\n');
+		// Formula guard: no text cell may start a formula (numbers such as -2 in number columns stay).
+		for (const record of parse(csvText, { columns: false }) as string[][])
+			for (const cell of record) expect(cell, cell).not.toMatch(/^[=+\-@]/);
+		expect(sameInstants(pick(fromCsv(csvText, JUDGMENT_COLUMNS), keys))).toEqual(
+			sameInstants(pick(expected, keys).map((r) => ({ ...r, error: r.error ?? null })))
+		);
+
+		const jsonl = await download('judgments', `format=jsonl&runId=${w.runId}`);
+		expect(jsonl.res.headers.get('content-type')).toMatch(/^application\/x-ndjson/);
+		expect(sameInstants(pick(fromJsonl(new TextDecoder().decode(jsonl.bytes)), keys))).toEqual(
+			sameInstants(pick(expected, keys))
+		);
+
+		const pq = await download('judgments', `format=parquet&runId=${w.runId}`);
+		const { rows, metadata } = fromParquet(pq.bytes, JUDGMENT_COLUMNS);
+		expect(sameInstants(pick(rows, keys))).toEqual(sameInstants(pick(expected, keys)));
+		const embedded = JSON.parse(metadata.get('concord.manifest')!);
+		expect(embedded).toMatchObject({ kind: 'judgments', format: 'parquet', rowCount: expected.length });
+	});
+
+	it('keeps the texts exact: quotes, commas, line breaks, Chinese and formula starters', async () => {
+		const csv = fromCsv(
+			new TextDecoder().decode((await download('judgments', `format=csv&runId=${w.runId}`)).bytes),
+			JUDGMENT_COLUMNS
+		);
+		const ids = new Set(csv.map((r) => r.item_external_id));
+		for (const t of TRICKY) expect(ids.has(t), t).toBe(true);
+		expect(csv.some((r) => String(r.category) === 'code, "quoted"')).toBe(true);
+		expect(csv.some((r) => String(r.category) === '数学')).toBe(true);
+	});
+
+	it('describes itself: rubric version and hash, model and parameters (no key), run, version, rows, filters', async () => {
+		const { res, json } = await download('judgments', `format=csv&runId=${w.runId}&manifest=1`);
+		expect(res.status).toBe(200);
+		const manifest = json();
+		const version = await h.db
+			.selectFrom('rubric_version')
+			.select(['content_hash', 'version'])
+			.where('id', '=', w.rubricVersionId)
+			.executeTakeFirstOrThrow();
+		expect(manifest).toMatchObject({
+			concord: { version: expect.stringMatching(/^\d+\.\d+\.\d+/) },
+			kind: 'judgments',
+			format: 'csv',
+			rowCount: (await judgmentsFromProcedure()).length,
+			filters: { runId: w.runId },
+			runs: [
+				{
+					id: w.runId,
+					rubric: { id: w.rubricVersionId, version: version.version, contentHash: version.content_hash },
+					provider: { model: 'simulated-judge', kind: 'simulated', temperature: 0.2 }
+				}
+			],
+			calibration: null,
+			csv: { lineEnd: 'CRLF', encoding: 'UTF-8' }
+		});
+		expect(new Date(manifest.generatedAt).getTime()).toBeGreaterThan(Date.now() - 60_000);
+		expect(JSON.stringify(manifest)).not.toMatch(/apiKey|api_key|keySource|secret/i);
+	});
+
+	it('names a bad filter', async () => {
+		const bad = await download('judgments', `format=xlsx&runId=${w.runId}`);
+		expect(bad.res.status).toBe(400);
+		expect(bad.json().error.details.field).toBe('format');
+		const missing = await download('judgments', 'format=csv');
+		expect(missing.res.status).toBe(400);
+		expect(missing.json().error.details.field).toBe('runId');
+	});
+});
+
+describe('labels export', () => {
+	it('marks the source and shows annotators as pseudonyms to viewers, by name to admins', async () => {
+		const viewer = fromJsonl(
+			new TextDecoder().decode(
+				(await download('labels', `format=jsonl&datasetId=${w.data.datasetId}`, w.p.viewer)).bytes
+			)
+		);
+		expect(viewer).toHaveLength(24);
+		expect(new Set(viewer.map((r) => r.source))).toEqual(new Set(['ui', 'imported']));
+		const ui = viewer.filter((r) => r.source === 'ui');
+		expect(new Set(ui.map((r) => r.annotator)).size).toBe(1);
+		expect(ui[0].annotator).toMatch(/^annotator-[0-9a-f]{10}$/);
+		expect(viewer.every((r) => r.annotator_name === null && r.annotator_email === null)).toBe(true);
+
+		const admin = fromCsv(
+			new TextDecoder().decode(
+				(await download('labels', `format=csv&datasetId=${w.data.datasetId}&humanSource=ui`)).bytes
+			),
+			LABEL_COLUMNS
+		);
+		expect(admin).toHaveLength(12);
+		expect(admin.every((r) => r.annotator_email === w.p.annotator.email)).toBe(true);
+		expect(admin.some((r) => String(r.rationale).startsWith('=HYPERLINK'))).toBe(true);
+
+		const pq = fromParquet(
+			(await download('labels', `format=parquet&datasetId=${w.data.datasetId}&humanSource=imported`)).bytes,
+			LABEL_COLUMNS
+		);
+		expect(pq.rows).toHaveLength(12);
+		expect(pq.rows.every((r) => r.external_annotator === '=rater-7' && r.annotator === null)).toBe(true);
+	});
+});
+
+describe('leaderboard export', () => {
+	it('equals analysis.leaderboard, row by row, in every format', async () => {
+		const board = await h
+			.caller(w.p.viewer)
+			.analysis.leaderboard({ projectId: w.p.projectId, datasetId: w.data.datasetId, judgeRunId: w.runId });
+		expect(board.rows.length).toBe(3);
+		const query = `datasetId=${w.data.datasetId}&runId=${w.runId}`;
+		const csv = fromCsv(
+			new TextDecoder().decode((await download('leaderboard', `format=csv&${query}`)).bytes),
+			LEADERBOARD_COLUMNS
+		);
+		const jsonl = fromJsonl(new TextDecoder().decode((await download('leaderboard', `format=jsonl&${query}`)).bytes));
+		const pq = fromParquet((await download('leaderboard', `format=parquet&${query}`)).bytes, LEADERBOARD_COLUMNS).rows;
+		for (const rows of [csv, jsonl, pq]) {
+			expect(rows.map((r) => r.system)).toEqual(board.rows.map((r) => r.system));
+			rows.forEach((r, i) => {
+				const b = board.rows[i];
+				expect(r.judge_win_rate).toBeCloseTo(b.judge!.estimate, 12);
+				expect(r.judge_n).toBe(b.judge!.n);
+				expect(r.human_win_rate).toBeCloseTo(b.human!.estimate, 12);
+				expect(r.ppi_win_rate ?? null).toEqual(b.ppi ? expect.closeTo(b.ppi.estimate, 12) : null);
+				const bt = board.bradleyTerry.judge?.rows.find((s) => s.system === r.system);
+				expect(r.bt_judge_rating).toBeCloseTo(bt!.rating, 12);
+				expect(r.bt_judge_tied_rank).toBe(bt!.tiedRank);
+			});
+		}
+	});
+});
+
+describe('blinding', () => {
+	it('gives annotators no export of any kind or format, and no manifest', async () => {
+		for (const kind of ['judgments', 'labels', 'leaderboard'])
+			for (const query of ['format=csv', 'format=jsonl', 'format=parquet', 'format=csv&manifest=1']) {
+				const { res, bytes } = await download(
+					kind,
+					`${query}&runId=${w.runId}&datasetId=${w.data.datasetId}`,
+					w.p.annotator
+				);
+				expect(res.status, `${kind} ${query}`).toBe(403);
+				const body = new TextDecoder().decode(bytes);
+				expect(body).not.toContain(CANARY);
+				expect(body).not.toContain('alpha');
+			}
+	});
+});
