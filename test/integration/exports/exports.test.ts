@@ -13,7 +13,15 @@ import { readParquet } from 'parquet-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unguardCsvText } from '../../../src/lib/server/exports/csv';
 import { GET } from '../../../src/routes/api/projects/[projectId]/exports/[kind]/+server';
-import { JUDGMENT_COLUMNS, LABEL_COLUMNS, LEADERBOARD_COLUMNS } from '../../../src/lib/server/services/exports';
+import {
+	JUDGMENT_COLUMNS,
+	LABEL_COLUMNS,
+	LEADERBOARD_COLUMNS,
+	SCORE_COLUMNS
+} from '../../../src/lib/server/services/exports';
+import { calibratedScores } from '../../../src/lib/server/services/analysis-calibration';
+import { findMembership } from '../../../src/lib/server/db/repositories/members';
+import { plantPointwise } from '../analysis/support/pointwise-planted';
 import type { ExportColumn } from '../../../src/lib/server/exports/columns';
 import type { SessionUser } from '../../../src/lib/server/auth/types';
 import { createHarness, type Harness } from '../support/harness';
@@ -282,9 +290,57 @@ describe('leaderboard export', () => {
 	});
 });
 
+describe('calibrated scores export', () => {
+	it("streams the calibration service's rows, whose scores match the calibration page, with the set and method in the manifest", async () => {
+		const planted = await plantPointwise(h.db, {
+			projectId: w.p.projectId,
+			items: 60,
+			goldItems: 40,
+			labelledItems: 50
+		});
+		const query = `datasetId=${planted.datasetId}&runId=${planted.runId}`;
+		const page = await h
+			.caller(w.p.viewer)
+			.analysis.calibration({ projectId: w.p.projectId, datasetId: planted.datasetId, judgeRunId: planted.runId });
+		const membership = (await findMembership(h.db, w.p.projectId, w.p.viewer.id))!;
+		const service: Row[] = [];
+		for await (const r of calibratedScores(h.db, membership, {
+			datasetId: planted.datasetId,
+			judgeRunId: planted.runId
+		}))
+			service.push({
+				answer_id: r.answerId,
+				system: r.system,
+				raw_score: r.rawScore,
+				calibrated_score: r.calibratedScore
+			});
+		expect(service.length).toBe(240);
+		const keys = ['answer_id', 'system', 'raw_score', 'calibrated_score'];
+		const csv = fromCsv(
+			new TextDecoder().decode((await download('scores', `format=csv&${query}`, w.p.viewer)).bytes),
+			SCORE_COLUMNS
+		);
+		const pq = fromParquet((await download('scores', `format=parquet&${query}`, w.p.viewer)).bytes, SCORE_COLUMNS);
+		for (const rows of [csv, pq.rows]) {
+			expect(pick(rows, keys)).toEqual(pick(service, keys));
+			for (const r of rows) {
+				const point = page.reliability.find((p) => p.x === r.raw_score);
+				if (point) expect(r.calibrated_score).toBeCloseTo(point.calibrated, 12);
+				expect(Number(r.ci_low)).toBeLessThanOrEqual(Number(r.calibrated_score) + 1e-12);
+			}
+		}
+		const manifest = JSON.parse(pq.metadata.get('concord.manifest')!);
+		expect(manifest).toMatchObject({
+			kind: 'scores',
+			rowCount: 240,
+			calibration: { set: page.target, answers: page.counts.calibration, method: expect.stringContaining('isotonic') }
+		});
+	});
+});
+
 describe('blinding', () => {
 	it('gives annotators no export of any kind or format, and no manifest', async () => {
-		for (const kind of ['judgments', 'labels', 'leaderboard'])
+		for (const kind of ['judgments', 'labels', 'scores', 'leaderboard'])
 			for (const query of ['format=csv', 'format=jsonl', 'format=parquet', 'format=csv&manifest=1']) {
 				const { res, bytes } = await download(
 					kind,

@@ -22,10 +22,11 @@ import { AppError } from '../errors';
 import { EXPORT_FORMATS, type ExportColumn, type ExportFormat, type RowBatches } from '../exports/columns';
 import { CSV_FORMULA_GUARD } from '../exports/csv';
 import { concordVersion } from '../version';
+import { calibratedScores, getCalibration } from './analysis-calibration';
 import { getLeaderboard, type LeaderboardResult } from './analysis-leaderboard';
 import { getRun } from './judge-runs';
 
-export const EXPORT_KINDS = ['judgments', 'labels', 'leaderboard'] as const;
+export const EXPORT_KINDS = ['judgments', 'labels', 'scores', 'leaderboard'] as const;
 export type ExportKind = (typeof EXPORT_KINDS)[number];
 
 const BATCH = 5000;
@@ -35,7 +36,9 @@ export const ExportRequestSchema = z.object({
 	format: z.enum(EXPORT_FORMATS).default('csv'),
 	runId: z.string().uuid().optional(),
 	datasetId: z.string().uuid().optional(),
-	humanSource: z.enum(['all', 'imported', 'ui', 'gold']).default('all')
+	humanSource: z.enum(['all', 'imported', 'ui', 'gold']).default('all'),
+	/** Calibrated scores: the labels the map is fitted on (auto: gold when there are enough, else consensus). */
+	target: z.enum(['auto', 'gold', 'consensus']).default('auto')
 });
 export type ExportRequest = z.infer<typeof ExportRequestSchema>;
 
@@ -99,6 +102,21 @@ export const LABEL_COLUMNS: ExportColumn[] = [
 	col('updated_at', 'timestamp')
 ];
 
+/** Calibrated per-answer scores of a pointwise run (analysis-calibration.ts `calibratedScores`). */
+export const SCORE_COLUMNS: ExportColumn[] = [
+	col('answer_id'),
+	col('item_id'),
+	col('item_external_id'),
+	col('system'),
+	col('category'),
+	col('raw_score', 'double'),
+	col('calibrated_score', 'double'),
+	col('ci_low', 'double'),
+	col('ci_high', 'double'),
+	col('samples', 'int'),
+	col('sample_sd', 'double')
+];
+
 const estimateColumns = (prefix: string) => [
 	col(`${prefix}_win_rate`, 'double'),
 	col(`${prefix}_ci_low`, 'double'),
@@ -137,7 +155,13 @@ export interface ExportManifest {
 	filters: Record<string, string | null>;
 	dataset: { id: string; name: string; revision: number } | null;
 	runs: RunProvenance[];
-	calibration: { set: string | null; method: string | null } | null;
+	calibration: {
+		set: 'gold' | 'consensus' | 'none';
+		method: string;
+		answers: number;
+		items: number;
+		warnings: string[];
+	} | null;
 	access: { role: string; annotatorIdentities: 'pseudonyms' | 'names' | null };
 	columns: ExportColumn[];
 	csv?: { encoding: 'UTF-8'; lineEnd: 'CRLF'; header: true; formulaGuard: string };
@@ -286,6 +310,43 @@ export async function prepareExport(db: Db, membership: Membership, request: Exp
 		};
 	}
 
+	if (request.kind === 'scores') {
+		const dataset = await datasetOf(db, projectId, need(request.datasetId, 'datasetId'));
+		const runId = need(request.runId, 'runId');
+		const run = await runProvenance(db, projectId, runId);
+		if (run.mode !== 'pointwise')
+			throw new AppError('BAD_REQUEST', 'Calibrated scores need a pointwise run.', { field: 'runId' });
+		const input = { datasetId: dataset.id, judgeRunId: runId, target: request.target };
+		// The same fit the calibration page shows (cached by its inputs), for the manifest.
+		const fit = await getCalibration(db, membership, input);
+		return {
+			manifest: {
+				...base,
+				filters: { datasetId: dataset.id, runId, target: request.target },
+				dataset,
+				runs: [run],
+				calibration: {
+					set: fit.target ?? 'none',
+					method:
+						'isotonic regression judge → human (PAVA) on one point per answer; interval: 95% item-cluster bootstrap of the map (500 refits)',
+					answers: fit.counts.calibration,
+					items: fit.counts.items,
+					warnings: fit.warnings.map((w) => w.key)
+				},
+				access: { role: membership.role, annotatorIdentities: null },
+				columns: SCORE_COLUMNS
+			},
+			columns: SCORE_COLUMNS,
+			fileName: `scores-${runId.slice(0, 8)}-${stamp}.${request.format}`,
+			batches: () => scoreBatches(db, membership, input),
+			countRows: async () => {
+				let n = 0;
+				for await (const batch of scoreBatches(db, membership, input)) n += batch.length;
+				return n;
+			}
+		};
+	}
+
 	const datasetId = need(request.datasetId, 'datasetId');
 	const board = await getLeaderboard(db, membership, {
 		datasetId,
@@ -309,6 +370,35 @@ export async function prepareExport(db: Db, membership: Membership, request: Exp
 		},
 		countRows: async () => rows.length
 	};
+}
+
+/** The calibration service's rows, in batches (it reads the judge's scores page by page itself). */
+async function* scoreBatches(
+	db: Db,
+	membership: Membership,
+	input: { datasetId: string; judgeRunId: string; target: 'auto' | 'gold' | 'consensus' }
+): RowBatches {
+	let batch: unknown[][] = [];
+	for await (const r of calibratedScores(db, membership, input)) {
+		batch.push([
+			r.answerId,
+			r.itemId,
+			r.externalId,
+			r.system,
+			r.category,
+			r.rawScore,
+			r.calibratedScore,
+			r.ci?.[0] ?? null,
+			r.ci?.[1] ?? null,
+			r.samples,
+			r.sampleSd
+		]);
+		if (batch.length === BATCH) {
+			yield batch;
+			batch = [];
+		}
+	}
+	if (batch.length) yield batch;
 }
 
 async function datasetOf(db: Db, projectId: string, datasetId: string) {
