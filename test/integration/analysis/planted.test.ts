@@ -29,6 +29,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from '../support/harness';
 import { makeProjectWithMembers, type ProjectWithMembers } from '../projects/factories';
 import { seedDataset } from '../datasets/support/seed';
+import { inside, rng } from './support/planted-tools';
 
 const N = 900;
 const H = 0.85;
@@ -41,31 +42,10 @@ const P: Record<string, Record<string, number>> = {
 	weak: { strong: 0.2, mid: 0.35 }
 };
 
-/** mulberry32: a tiny seeded generator for the simulation. */
-function rng(seed: number) {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
-
 let h: Harness;
 let p: ProjectWithMembers;
 let datasetId: string;
 let runId: string;
-
-const WIDEN_TO_999 = 3.2905 / 1.96;
-const inside = (value: number, ci: [number, number] | null | undefined) => {
-	expect(ci).toBeTruthy();
-	const centre = (ci![0] + ci![1]) / 2;
-	const half = ((ci![1] - ci![0]) / 2) * WIDEN_TO_999;
-	expect(value).toBeGreaterThanOrEqual(centre - half);
-	expect(value).toBeLessThanOrEqual(centre + half);
-};
 
 beforeAll(async () => {
 	h = await createHarness();

@@ -8,6 +8,7 @@ import * as agreement from '../../services/analysis-agreement';
 import * as bias from '../../services/analysis-bias';
 import * as calibration from '../../services/analysis-calibration';
 import * as leaderboard from '../../services/analysis-leaderboard';
+import * as scoreAgreement from '../../services/analysis-score-agreement';
 import { projectProcedure, router } from '../init';
 
 const HumanSourceSchema = z.enum(['all', 'imported', 'ui', 'gold']).default('all');
@@ -22,6 +23,11 @@ export const analysisRouter = router({
 	agreement: projectProcedure('readResults')
 		.input(DatasetRunSchema)
 		.query(({ ctx, input }) => agreement.getAgreement(ctx.db, ctx.membership, input)),
+
+	/** Pointwise runs: judge ↔ human and human ↔ human score agreement per criterion, with the statistics of the scale. */
+	scoreAgreement: projectProcedure('readResults')
+		.input(DatasetRunSchema)
+		.query(({ ctx, input }) => scoreAgreement.getScoreAgreement(ctx.db, ctx.membership, input)),
 
 	/** Position and length bias of one judge run, with plain-language verdicts. */
 	bias: projectProcedure('readResults')

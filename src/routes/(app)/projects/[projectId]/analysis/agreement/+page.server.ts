@@ -15,5 +15,23 @@ export const load: PageServerLoad = async (event) => {
 	const result = dataset
 		? await loadOrThrow(event.url, () => ask(chooseRun(event.url)).catch(() => ask(undefined)))
 		: null;
-	return { datasets: datasets.map((d) => ({ id: d.id, name: d.name })), result, humanSource };
+	// A pointwise run (chosen, or the only kind with results) is analysed as scores.
+	const pointwise =
+		result?.run?.mode === 'pointwise'
+			? result.run
+			: !result?.run
+				? result?.runs.find((r) => r.mode === 'pointwise' && r.okCount > 0)
+				: undefined;
+	const scores =
+		result && pointwise
+			? await loadOrThrow(event.url, () =>
+					caller.analysis.scoreAgreement({
+						projectId: project.id,
+						datasetId: result.dataset.id,
+						judgeRunId: pointwise.id,
+						humanSource
+					})
+				)
+			: null;
+	return { datasets: datasets.map((d) => ({ id: d.id, name: d.name })), result, scores, humanSource };
 };
