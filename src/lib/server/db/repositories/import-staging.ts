@@ -59,10 +59,32 @@ const STAGE_TABLE = [
 export const STAGE_COLUMNS = STAGE_TABLE.map(([name]) => name);
 export type StageColumn = (typeof STAGE_TABLE)[number][0];
 
+/** The staged kinds; each has its own partition of the staging table. */
+const STAGE_KINDS = ['i', 'a', 'r', 'j', 'n'] as const;
+
+/**
+ * The staging table is partitioned by `kind`: every check and merge statement reads rows of
+ * one or two kinds, so partition pruning makes it scan only those (a vote file stages an item,
+ * two answers and the vote per line; scanning all four kinds for each statement dominated).
+ */
 export async function createStage(client: pg.ClientBase): Promise<void> {
+	// The checks and the merge sort and hash a whole file's rows: in memory rather than spilled to disk.
+	await client.query(`set local work_mem = '64MB'`);
 	await client.query(
-		`create temp table import_stage (${STAGE_TABLE.map(([c, t]) => `${c} ${t}`).join(', ')}) on commit drop`
+		`create temp table import_stage (${STAGE_TABLE.map(([c, t]) => `${c} ${t}`).join(', ')}) partition by list (kind) on commit drop`
 	);
+	for (const kind of STAGE_KINDS)
+		await client.query(
+			`create temp table import_stage_${kind} partition of import_stage for values in ('${kind}') on commit drop`
+		);
+}
+
+/**
+ * Statistics of the staged rows, per partition (the statements filter by kind, so the
+ * planner reads the partitions' statistics; the parent's would cost a second sample).
+ */
+export async function analyzeStage(client: pg.ClientBase): Promise<void> {
+	await client.query(`analyze ${STAGE_KINDS.map((k) => `import_stage_${k}`).join(', ')}`);
 }
 
 export const stageCopySql = `copy import_stage (${STAGE_COLUMNS.join(', ')}) from stdin`;
@@ -85,14 +107,19 @@ export async function dropIdenticalRepeats(client: pg.ClientBase): Promise<numbe
 	return res.rowCount ?? 0;
 }
 
-/** Imported verdicts without an explicit sample: the k-th repeat of a key in the file is sample k. */
+/**
+ * Imported verdicts without an explicit sample: the k-th repeat of a key in the file is sample k.
+ * Only the repeats (k ≥ 1) are written; a verdict whose sample stays null is sample 0, so every
+ * reader of the staged sample says `coalesce(sample, 0)` (rewriting every staged verdict cost
+ * as much as staging it).
+ */
 export async function assignJudgmentSamples(client: pg.ClientBase): Promise<void> {
 	await client.query(`
-		update import_stage s set sample = x.rn - 1
+		update import_stage_j s set sample = x.rn - 1
 		from (select ctid, row_number() over (partition by run_name, run_mode, item_key, sys_a, sys_b, presented_order order by line) as rn
-		      from import_stage where kind = 'j' and sample is null) x
-		where s.ctid = x.ctid`);
-	await client.query('analyze import_stage');
+		      from import_stage_j where sample is null) x
+		where s.ctid = x.ctid and x.rn > 1`);
+	await analyzeStage(client);
 }
 
 /**
@@ -207,7 +234,7 @@ const CHECKS: { key: string; sql: string }[] = [
 		key: 'import_err_duplicate_verdict',
 		sql: `select line, src_field, format('Duplicate verdict of judge "%s" on item "%s" (same answers, order and sample as line %s).', run_name, item_key, first_line),
 		        jsonb_build_object('judge', run_name, 'item', item_key, 'first', first_line)
-	 from (select line, src_field, run_name, item_key, min(line) over (partition by run_name, run_mode, item_key, sys_a, sys_b, presented_order, sample) as first_line
+	 from (select line, src_field, run_name, item_key, min(line) over (partition by run_name, run_mode, item_key, sys_a, sys_b, presented_order, coalesce(sample, 0)) as first_line
 	       from import_stage where kind = 'j') x
 	 where line > first_line`
 	},
@@ -232,7 +259,7 @@ const CHECKS: { key: string; sql: string }[] = [
 	 left join system yb on yb.project_id = $2 and yb.name = s.sys_b
 	 left join candidate_answer cb on cb.item_id = d.id and cb.system_id = yb.id
 	 join judgment j on j.run_id = r.id and j.item_id = d.id and j.answer_a_id = ca.id
-	   and j.answer_b_id is not distinct from cb.id and j.presented_order is not distinct from s.presented_order and j.sample = s.sample
+	   and j.answer_b_id is not distinct from cb.id and j.presented_order is not distinct from s.presented_order and j.sample = coalesce(s.sample, 0)
 	 where s.kind = 'j' and (j.verdict is distinct from s.verdict or j.score is distinct from s.score or j.preference is distinct from s.preference)`
 	},
 	{
@@ -305,34 +332,47 @@ const DIGEST = `count(*)::int as n, coalesce(sum(('x' || substr(content_hash, 1,
 
 /**
  * Rows added to a table in this transaction after which its statistics are refreshed
- * before the next statement joins it. The planner otherwise plans the verdict and label
- * inserts with the statistics of before the import: a new dataset's (or project's) rows
- * look like one row, so it picks nested loops over scans of them, and the merge grows
- * with the square of the file (26,919 Arena votes: minutes). ANALYZE counts and samples
- * the rows this transaction wrote. It holds a lock that makes another import's ANALYZE
- * of the same table wait until this one commits, hence only for bulk imports.
+ * before the next statement joins it. The planner otherwise plans with the statistics of
+ * before the import: a new dataset's (or project's) rows look like one row, so it picks
+ * nested loops over scans of them, and the merge grows with the square of the file
+ * (26,919 Arena votes: minutes). ANALYZE counts and samples the rows this transaction
+ * wrote. It holds a lock that makes another import's ANALYZE of the same table wait until
+ * this one commits, hence only for bulk imports.
  */
 const REFRESH_STATS_AFTER = 1000;
 
+/**
+ * The merge resolves names to row ids once, into small analyzed temp tables (systems of the
+ * project, the items and answers the staged rows name, the imported judge runs), and every
+ * insert hash-joins the staged rows with them. Joining the shared tables directly made each
+ * verdict and label a chain of index probes planned on stale estimates (a judge run or system
+ * inserted a moment ago counts as one row), several times the cost of writing the row.
+ */
 export async function mergeStage(
 	client: pg.ClientBase,
 	ctx: { datasetId: string; projectId: string; importId: string; revision: number; userId: string | null }
 ): Promise<MergeCounts> {
 	const { datasetId: ds, projectId: pj, importId: imp, revision: rev } = ctx;
+	// Every system a verdict or label names has an answer in the file or the dataset (checked), so the answers name them all.
 	const systems = await client.query(
 		`insert into system (project_id, name)
-		 select $1, name from (select sys_a as name from import_stage where sys_a is not null
-		                       union select sys_b from import_stage where sys_b is not null) n
+		 select distinct $1::uuid, sys_a from import_stage where kind = 'a'
 		 on conflict (project_id, name) do nothing`,
+		[pj]
+	);
+	await client.query(
+		`create temp table import_system on commit drop as select name, id from system where project_id = $1`,
 		[pj]
 	);
 	const items = await client.query<{ n: number; digest: string; refs: number }>(
 		`with ins as (
 		   insert into dataset_item (dataset_id, external_id, prompt_text, conversation, prompt_available, turn_count,
 		                             reference_text, reference_turns, category, tags, metadata, content_hash, import_id, revision)
-		   select $1, item_key, prompt_text, conversation, prompt_available, turn_count, ref_text, ref_turns,
-		          category, coalesce(tags, '{}'), coalesce(metadata, '{}'), hash, $2, $3
-		   from import_stage where kind = 'i'
+		   select distinct on (item_key) $1::uuid, item_key, prompt_text, conversation, prompt_available, turn_count, ref_text, ref_turns,
+		          category, coalesce(tags, '{}'), coalesce(metadata, '{}'), hash, $2::uuid, $3::int
+		   from import_stage s
+		   where kind = 'i' and not exists (select 1 from dataset_item d where d.dataset_id = $1 and d.external_id = s.item_key)
+		   order by item_key, line
 		   on conflict (dataset_id, external_id) do nothing
 		   returning content_hash, (reference_text is not null or reference_turns is not null) as has_ref)
 		 select ${DIGEST}, (count(*) filter (where has_ref))::int as refs from ins`,
@@ -348,21 +388,28 @@ export async function mergeStage(
 		[ds]
 	);
 	if (items.rows[0].n >= REFRESH_STATS_AFTER) await client.query('analyze dataset_item');
+	await client.query(
+		`create temp table import_item on commit drop as
+		 select d.external_id as item_key, d.id from dataset_item d
+		 where d.dataset_id = $1 and d.external_id in (select item_key from import_stage where kind in ('a', 'j', 'n'))`,
+		[ds]
+	);
+	await client.query('analyze import_system, import_item');
 	const answers = await client.query<{ n: number; digest: string }>(
 		`with ins as (
 		   insert into candidate_answer (item_id, dataset_id, system_id, content, turns, available, metadata, content_hash,
 		                                 char_count, approx_tokens, import_id, revision)
-		   select d.id, $1, y.id, s.content, s.turns, s.available, coalesce(s.metadata, '{}'), s.hash, s.char_count, s.approx_tokens, $3, $4
+		   select i.id, $1, y.id, s.content, s.turns, s.available, coalesce(s.metadata, '{}'), s.hash, s.char_count, s.approx_tokens, $2, $3
 		   from import_stage s
-		   join dataset_item d on d.dataset_id = $1 and d.external_id = s.item_key
-		   join system y on y.project_id = $2 and y.name = s.sys_a
+		   join import_item i on i.item_key = s.item_key
+		   join import_system y on y.name = s.sys_a
 		   where s.kind = 'a'
 		   on conflict (item_id, system_id) do nothing
 		   returning content_hash)
 		 select ${DIGEST} from ins`,
-		[ds, pj, imp, rev]
+		[ds, imp, rev]
 	);
-	if (answers.rows[0].n >= REFRESH_STATS_AFTER) await client.query('analyze system, candidate_answer');
+	if (answers.rows[0].n >= REFRESH_STATS_AFTER) await client.query('analyze candidate_answer');
 	const runs = await client.query(
 		`insert into judge_run (project_id, dataset_id, source, name, judge_model, mode, import_id, created_by)
 		 select distinct on (run_name, run_mode) $2, $1, 'imported', run_name, run_model, run_mode, $3, $4
@@ -370,26 +417,36 @@ export async function mergeStage(
 		 on conflict (dataset_id, name, mode) where source = 'imported' do nothing`,
 		[ds, pj, imp, ctx.userId]
 	);
+	await client.query(
+		`create temp table import_run on commit drop as
+		 select name, mode, id from judge_run where dataset_id = $1 and source = 'imported'`,
+		[ds]
+	);
+	// Every answer of the items that verdicts and labels name, by item key and system name.
+	await client.query(
+		`create temp table import_answer on commit drop as
+		 select i.item_key, y.name as sys, i.id as item_id, a.id
+		 from import_item i join candidate_answer a on a.item_id = i.id join import_system y on y.id = a.system_id
+		 where i.item_key in (select item_key from import_stage where kind in ('j', 'n'))`
+	);
+	await client.query('analyze import_run, import_answer');
 	const answerJoins = `
-		 join dataset_item d on d.dataset_id = $1 and d.external_id = s.item_key
-		 join system ya on ya.project_id = $2 and ya.name = s.sys_a
-		 join candidate_answer ca on ca.item_id = d.id and ca.system_id = ya.id
-		 left join system yb on yb.project_id = $2 and yb.name = s.sys_b
-		 left join candidate_answer cb on cb.item_id = d.id and cb.system_id = yb.id`;
+		 join import_answer ca on ca.item_key = s.item_key and ca.sys = s.sys_a
+		 left join import_answer cb on cb.item_key = s.item_key and cb.sys = s.sys_b`;
 	const judgments = await client.query(
 		`insert into judgment (run_id, item_id, answer_a_id, answer_b_id, presented_order, sample, verdict, score, preference, raw, import_id, revision)
-		 select r.id, d.id, ca.id, cb.id, s.presented_order, s.sample, s.verdict, s.score, s.preference, s.raw, $3, $4
+		 select r.id, ca.item_id, ca.id, cb.id, s.presented_order, coalesce(s.sample, 0), s.verdict, s.score, s.preference, s.raw, $1, $2
 		 from import_stage s
-		 join judge_run r on r.dataset_id = $1 and r.source = 'imported' and r.name = s.run_name and r.mode = s.run_mode
+		 join import_run r on r.name = s.run_name and r.mode = s.run_mode
 		 ${answerJoins}
 		 where s.kind = 'j'
 		 on conflict do nothing`,
-		[ds, pj, imp, rev]
+		[imp, rev]
 	);
 	const annotations = await client.query(
 		`insert into annotation (project_id, dataset_id, item_id, answer_a_id, answer_b_id, presented_order, external_annotator,
 		                         external_key, source, verdict, score, metadata, import_id, revision)
-		 select $2, $1, d.id, ca.id, cb.id, s.presented_order, s.annotator, s.external_key, 'imported', s.verdict, s.score,
+		 select $2, $1, ca.item_id, ca.id, cb.id, s.presented_order, s.annotator, s.external_key, 'imported', s.verdict, s.score,
 		        coalesce(s.metadata, '{}'), $3, $4
 		 from import_stage s
 		 ${answerJoins}
