@@ -4,7 +4,7 @@
  * each import wizard step, members, rubrics (list, new, editor, prompt preview),
  * providers (list, new, one), account, demo, the annotation pages: my queues, the
  * workspace, queues, a queue's progress, adjudication; judge runs: list, new, a finished
- * run and one judgment's prompt; analysis: agreement, bias, leaderboard, calibration), the signed-out pages
+ * run and one judgment's prompt; analysis: agreement (pairwise and pointwise), bias, leaderboard, calibration), the signed-out pages
  * (sign-in, sign-up, an invitation) and the error pages (404, and 403 for a
  * viewer opening the import wizard). Any violation fails the test; every page
  * is checked before it fails, so one run lists them all.
@@ -34,6 +34,7 @@ let inviteLink = '';
 let viewerState = '';
 let queueUrl = '';
 let runUrl = '';
+let pointwiseAgreementUrl = '';
 
 async function audit(page: Page, name: string) {
 	const { violations } = await new AxeBuilder({ page }).withTags(tags).analyze();
@@ -140,6 +141,24 @@ test('setup: a demo project with a dataset, a rubric, a provider, an annotation 
 		})
 		.toBe('completed');
 
+	// The demo's own results include a pointwise run: the agreement page shows it as scores.
+	const demoDatasetId = datasetUrl.split('/').pop();
+	let pointwiseRun: string | undefined;
+	await expect
+		.poll(
+			async () => {
+				const a = await api.query<{ runs: { id: string; mode: string; okCount: number }[] }>('analysis.agreement', {
+					projectId,
+					datasetId: demoDatasetId
+				});
+				pointwiseRun = a.runs.find((r) => r.mode === 'pointwise' && r.okCount > 0)?.id;
+				return pointwiseRun !== undefined;
+			},
+			{ timeout: 180_000 }
+		)
+		.toBe(true);
+	pointwiseAgreementUrl = `${projectUrl}/analysis/agreement?dataset=${demoDatasetId}&run=${pointwiseRun}`;
+
 	inviteLink = await createInvitation(page, projectId, 'viewer');
 	const viewerLink = await createInvitation(page, projectId, 'viewer');
 	const viewerPage = await acceptBySigningUp(browser, viewerLink, newPerson('Axe viewer'));
@@ -177,6 +196,7 @@ for (const language of languages) {
 				['new judge run', `${projectUrl}/runs/new`],
 				['judge run', runUrl],
 				['analysis: agreement', `${projectUrl}/analysis/agreement`],
+				['analysis: agreement on a pointwise run', pointwiseAgreementUrl],
 				['analysis: bias', `${projectUrl}/analysis/bias`],
 				['analysis: leaderboard', `${projectUrl}/analysis/leaderboard`],
 				['analysis: calibration', `${projectUrl}/analysis/calibration`],
