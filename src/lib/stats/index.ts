@@ -21,3 +21,4 @@ export * from './kappa-interval';
 export * from './calibration-map';
 export * from './rogan-gladen';
 export * from './style-control';
+export * from './item-quality';

@@ -142,17 +142,21 @@ function breakdown(jh: Rows, hh: Rows, names: string[], member: (c: Comparison, 
 
 const POSITION: Record<PairwiseVote, number> = { A: 0, tie: 1, B: 2 };
 
+/** Mean distance of the human labels from the judge's verdict on A < tie < B (0 = all agree, 1 = all opposite). */
+export function judgeHumanDistance(judge: PairwiseVote, humans: readonly { verdict: PairwiseVote }[]): number {
+	let distance = 0;
+	for (const h of humans) distance += Math.abs(POSITION[h.verdict] - POSITION[judge]) / 2;
+	return humans.length ? distance / humans.length : 0;
+}
+
 export function largestDisagreements(comparisons: readonly Comparison[], limit = 20): Disagreement[] {
 	const list: Disagreement[] = [];
 	for (const c of comparisons) {
 		const j = c.judge?.verdict;
 		if (!j || c.humans.length === 0) continue;
 		const humans: Record<PairwiseVote, number> = { A: 0, tie: 0, B: 0 };
-		let distance = 0;
-		for (const h of c.humans) {
-			humans[h.verdict]++;
-			distance += Math.abs(POSITION[h.verdict] - POSITION[j]) / 2;
-		}
+		for (const h of c.humans) humans[h.verdict]++;
+		const distance = judgeHumanDistance(j, c.humans);
 		if (distance === 0) continue;
 		list.push({
 			itemId: c.itemId,
@@ -161,7 +165,7 @@ export function largestDisagreements(comparisons: readonly Comparison[], limit =
 			systemB: c.systemB,
 			judge: j,
 			humans,
-			distance: distance / c.humans.length
+			distance
 		});
 	}
 	// Most confident disagreement first: distance, then how many humans said so.

@@ -90,7 +90,7 @@ export interface PairLabelRow {
 	kind: LabelKind;
 }
 
-const labelKind = sql<LabelKind>`case when n.source = 'gold' or n.external_annotator ilike '%gold%' then 'gold' else n.source end`;
+export const labelKind = sql<LabelKind>`case when n.source = 'gold' or n.external_annotator ilike '%gold%' then 'gold' else n.source end`;
 
 /** A dataset's pairwise human labels, optionally of one kind. */
 export async function listPairLabels(db: Db, datasetId: string, kind: LabelKind | 'all'): Promise<PairLabelRow[]> {

@@ -8,6 +8,8 @@ import * as agreement from '../../services/analysis-agreement';
 import * as bias from '../../services/analysis-bias';
 import * as calibration from '../../services/analysis-calibration';
 import * as leaderboard from '../../services/analysis-leaderboard';
+import * as quality from '../../services/analysis-quality';
+import * as card from '../../services/judge-card';
 import * as scoreAgreement from '../../services/analysis-score-agreement';
 import { projectProcedure, router } from '../init';
 
@@ -51,5 +53,15 @@ export const analysisRouter = router({
 	/** Per-system human, judge and PPI++ win rates; Bradley–Terry with rank intervals. */
 	leaderboard: projectProcedure('readResults')
 		.input(DatasetRunSchema)
-		.query(({ ctx, input }) => leaderboard.getLeaderboard(ctx.db, ctx.membership, input))
+		.query(({ ctx, input }) => leaderboard.getLeaderboard(ctx.db, ctx.membership, input)),
+
+	/** Per-item separation, human disagreement, skips/flags and judge–human split; the questions to fix or drop. */
+	quality: projectProcedure('readResults')
+		.input(DatasetRunSchema)
+		.query(({ ctx, input }) => quality.getQuality(ctx.db, ctx.membership, input)),
+
+	/** The judge card of one run (rubric version × model): rubric, model, bias, agreement vs the human ceiling, cost, data. */
+	judgeCard: projectProcedure('readResults')
+		.input(z.object({ judgeRunId: z.string().uuid(), humanSource: HumanSourceSchema }))
+		.query(({ ctx, input }) => card.judgeCard(ctx.db, ctx.membership, input))
 });
