@@ -149,6 +149,27 @@ describe('pointwise agreement', () => {
 		expect(s.disagreements[0].distance).toBeGreaterThanOrEqual(s.disagreements.at(-1)!.distance);
 	});
 
+	it('bias on a pointwise run: Spearman ρ(length, score) of judge and people equal lib/stats', async () => {
+		const b = await h.caller(p.admin).analysis.bias({ projectId: p.projectId, judgeRunId: runId });
+		const length = planted.map((_, i) => `answer ${i}`.length);
+		expect(b.scoreLength!.judge!.estimate).toBeCloseTo(
+			spearman(
+				length,
+				planted.map((a) => a.judge)
+			),
+			12
+		);
+		expect(b.scoreLength!.humans!.estimate).toBeCloseTo(
+			spearman(
+				planted.flatMap((a, i) => a.humans.map(() => length[i])),
+				planted.flatMap((a) => a.humans)
+			),
+			12
+		);
+		expect(b.scoreLength!.scatter).toHaveLength(N);
+		expect(b.sentences.map((s) => s.key)).toContain('analysis_bias_sentence_score_length');
+	});
+
 	it('annotators and outsiders get none of it', async () => {
 		for (const user of [p.annotator, p.outsider]) {
 			await expect(h.caller(user).analysis.scoreAgreement({ projectId: p.projectId, datasetId })).rejects.toThrow();

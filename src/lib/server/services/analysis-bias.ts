@@ -31,7 +31,8 @@ import {
 	type ShareWithCi
 } from './analysis-common';
 import { loadComparisons, type Comparison } from './analysis-data';
-import { styleReport, type StyleReport } from './analysis-style';
+import { pointwiseLength, styleReport, type PointwiseLength, type StyleReport } from './analysis-style';
+import { loadPointwiseScores } from './analysis-scores';
 import { requireDataset } from './dataset-browse';
 
 export interface BiasSentence {
@@ -43,7 +44,8 @@ export interface BiasSentence {
 		| 'analysis_bias_sentence_position_humans'
 		| 'analysis_bias_sentence_lists'
 		| 'analysis_bias_sentence_style'
-		| 'analysis_bias_sentence_flagged';
+		| 'analysis_bias_sentence_flagged'
+		| 'analysis_bias_sentence_score_length';
 	params: Record<string, string>;
 }
 
@@ -73,6 +75,8 @@ export interface BiasResult {
 	};
 	/** Lists/headers/bold, style-controlled Bradley–Terry, the length scatter, flagged answers (analysis-style.ts). */
 	style: StyleReport;
+	/** Pointwise runs: length against score, judge and people. */
+	scoreLength: PointwiseLength | null;
 	sentences: BiasSentence[];
 }
 
@@ -217,6 +221,16 @@ function sentences(r: Omit<BiasResult, 'sentences'>): BiasSentence[] {
 		});
 	}
 	out.push(...styleSentences(r.style));
+	if (r.scoreLength?.judge) {
+		const f = (x: number) => (Math.round(x * 100) / 100).toFixed(2);
+		out.push({
+			key: 'analysis_bias_sentence_score_length',
+			params: {
+				judge: f(r.scoreLength.judge.estimate),
+				humans: r.scoreLength.humans ? f(r.scoreLength.humans.estimate) : '—'
+			}
+		});
+	}
 	return out;
 }
 
@@ -280,7 +294,14 @@ export async function getBias(db: Db, membership: Membership, input: { judgeRunI
 			firstShown: firstShownShares(comparisons),
 			length: lengthReport(comparisons),
 			lengthControlled: lengthControlled(comparisons),
-			style: styleReport(comparisons, texts, flagged)
+			style: styleReport(comparisons, texts, flagged),
+			scoreLength:
+				found.mode === 'pointwise'
+					? pointwiseLength(
+							await loadPointwiseScores(db, { datasetId: dataset.id, runId: found.id, humanSource: 'all' }),
+							new Map((await repo.listAnswerInfo(db, dataset.id)).map((a) => [a.id, a.charCount]))
+						)
+					: null
 		};
 		return { ...partial, sentences: sentences(partial) };
 	});

@@ -9,6 +9,7 @@
  */
 import {
 	bradleyTerry,
+	lengthBias,
 	markdownStyle,
 	styleControlledBradleyTerry,
 	type MarkdownStyle,
@@ -19,6 +20,7 @@ import { judgeHumanRows } from './analysis-agreement';
 import {
 	agreementWithIntervals,
 	lengthShare,
+	RESAMPLES,
 	share,
 	type AgreementFigures,
 	type Estimate,
@@ -230,4 +232,52 @@ export function styleReport(
 		scatter: scatter(comparisons),
 		flagged: flaggedEffect(comparisons, new Set(flagged))
 	};
+}
+
+export interface PointwiseLength {
+	/** Spearman ρ(answer length, score) with its item-cluster interval (`lengthBias`), judge and people. */
+	judge: ShareWithCi | null;
+	humans: ShareWithCi | null;
+	/** Answer length (characters) against the judge's score and the people's mean score. */
+	scatter: { length: number; judge: number | null; humans: number | null }[];
+}
+
+/** Length against score on a pointwise run: does the judge score longer answers higher, and do people? */
+export function pointwiseLength(
+	answers: { itemId: string; answerId: string; judge: { score: number } | null; humans: { score: number | null }[] }[],
+	lengths: Map<string, number>
+): PointwiseLength | null {
+	const judgeRows: { length: number; score: number; item: string }[] = [];
+	const humanRows: { length: number; score: number; item: string }[] = [];
+	const points: PointwiseLength['scatter'] = [];
+	for (const a of answers) {
+		const length = lengths.get(a.answerId);
+		if (length === undefined) continue;
+		const scores = a.humans.flatMap((h) => (h.score === null ? [] : [h.score]));
+		if (a.judge) judgeRows.push({ length, score: a.judge.score, item: a.itemId });
+		for (const score of scores) humanRows.push({ length, score, item: a.itemId });
+		if (a.judge || scores.length)
+			points.push({
+				length,
+				judge: a.judge?.score ?? null,
+				humans: scores.length ? scores.reduce((s, v) => s + v, 0) / scores.length : null
+			});
+	}
+	if (points.length === 0) return null;
+	const rho = (rows: typeof judgeRows): ShareWithCi | null => {
+		if (rows.length < 3) return null;
+		try {
+			const r = lengthBias({ scores: rows, resamples: RESAMPLES, seed: 1 }).scoreCorrelation;
+			return r ? { estimate: r.estimate, ci: r.ci, n: r.n } : null;
+		} catch (e) {
+			if (e instanceof RangeError) return null;
+			throw e;
+		}
+	};
+	const step = Math.max(1, points.length / SCATTER_LIMIT);
+	const scatter = Array.from(
+		{ length: Math.min(points.length, SCATTER_LIMIT) },
+		(_, i) => points[Math.floor(i * step)]
+	);
+	return { judge: rho(judgeRows), humans: rho(humanRows), scatter };
 }
