@@ -9,6 +9,7 @@ import * as m0003 from './0003-datasets';
 import * as m0004 from './0004-dataset-search';
 import * as m0005 from './0005-import-write-path';
 import * as m0006 from './0006-worker-heartbeat';
+import * as m0009 from './0009-item-position';
 import * as m0010 from './0010-judges';
 import * as m0019 from './0019-llm-rate-buckets';
 import * as m0020 from './0020-annotation-queues';
@@ -20,6 +21,7 @@ export const migrations: Record<string, Migration> = {
 	'0004-dataset-search': m0004,
 	'0005-import-write-path': m0005,
 	'0006-worker-heartbeat': m0006,
+	'0009-item-position': m0009,
 	'0010-judges': m0010,
 	'0019-llm-rate-buckets': m0019,
 	'0020-annotation-queues': m0020,

@@ -139,7 +139,7 @@ describe('datasets.items', () => {
 	const page = (input: Record<string, unknown>) =>
 		h.caller(p.viewer).datasets.items({ projectId: p.projectId, datasetId: ds.datasetId, ...input });
 
-	it('walks every item once, in natural id order, forwards and backwards', async () => {
+	it('walks every item once, in the order written, forwards and backwards', async () => {
 		const seen: string[] = [];
 		let cursor: string | undefined;
 		for (;;) {
@@ -150,9 +150,9 @@ describe('datasets.items', () => {
 			cursor = res.items.at(-1)!.externalId;
 		}
 		expect(seen).toHaveLength(27);
-		// Shorter ids first, then text order: "q9" < "q10", and numeric ids sort as numbers.
+		// The order the rows were written in (the seed writes them in array order), not id order.
 		expect(seen.slice(8, 11)).toEqual(['q9', 'q10', 'q11']);
-		expect(seen.slice(-3)).toEqual(['q25', 'zh-1', 'chat-1']);
+		expect(seen.slice(-3)).toEqual(['q25', 'chat-1', 'zh-1']);
 		const first = await page({ limit: 10 });
 		expect(first.hasPrevious).toBe(false);
 		const second = await page({ limit: 10, after: first.items.at(-1)!.externalId });

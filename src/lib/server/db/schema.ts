@@ -267,6 +267,8 @@ export interface DatasetItemTable {
 	content_hash: string;
 	import_id: string | null;
 	revision: Generated<number>;
+	/** File order within the dataset (migration 0009); bigint, read as a string. */
+	position: ColumnType<string, string | number | undefined, never>;
 	created_at: GeneratedTimestamp;
 }
 

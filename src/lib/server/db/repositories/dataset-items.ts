@@ -3,9 +3,11 @@
  * under filters and search, capped counts, previous/next neighbours, and one
  * item with all candidate answers. No judgments here (see dataset-browse.ts).
  *
- * Item order is (length(external_id), external_id) — see migration
- * 0004-dataset-search — and pages are keyset pages on that order, so page 5,000
- * of a 250k-item dataset costs the same as page 1.
+ * Items list in file order: (position, id) — see migration 0009-item-position —
+ * and pages are keyset pages on that order (index dataset_item_position_idx), so
+ * page 5,000 of a 250k-item dataset costs the same as page 1. Cursors stay
+ * external ids (they appear in URLs); the cursor row's key is looked up by the
+ * dataset's unique (dataset_id, external_id) index.
  */
 import { sql, type Expression, type SqlBool } from 'kysely';
 import type { Db } from '../client';
@@ -57,7 +59,7 @@ export interface ItemPageQuery extends ItemFilter {
 }
 
 /**
- * One page in external-id order. `before` reads backwards and flips the rows
+ * One page in file order. `before` reads backwards and flips the rows
  * back, so the caller always gets ascending order. One extra row is fetched
  * to tell whether another page exists in the reading direction.
  */
@@ -69,7 +71,7 @@ export async function listItems(db: Db, q: ItemPageQuery): Promise<{ rows: ItemL
 	const cursorCond =
 		cursor === undefined
 			? sql`true`
-			: sql`(length(i.external_id), i.external_id) ${cmp} (length(${cursor}::text), ${cursor}::text)`;
+			: sql`(i.position, i.id) ${cmp} (select c.position, c.id from dataset_item c where c.dataset_id = ${q.datasetId} and c.external_id = ${cursor}::text)`;
 	const result = await sql<ItemListRow>`
 		select i.id, i.external_id as "externalId",
 			left(i.prompt_text, 400) as "promptText",
@@ -80,7 +82,7 @@ export async function listItems(db: Db, q: ItemPageQuery): Promise<{ rows: ItemL
 			(select count(*)::int from candidate_answer a where a.item_id = i.id) as "answerCount"
 		from dataset_item i
 		where ${filterCondition(q)} and ${cursorCond}
-		order by length(i.external_id) ${dir}, i.external_id ${dir}
+		order by i.position ${dir}, i.id ${dir}
 		limit ${q.limit + 1}
 	`.execute(db);
 	const more = result.rows.length > q.limit;

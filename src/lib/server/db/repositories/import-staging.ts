@@ -367,12 +367,14 @@ export async function mergeStage(
 	const items = await client.query<{ n: number; digest: string; refs: number }>(
 		`with ins as (
 		   insert into dataset_item (dataset_id, external_id, prompt_text, conversation, prompt_available, turn_count,
-		                             reference_text, reference_turns, category, tags, metadata, content_hash, import_id, revision)
-		   select distinct on (item_key) $1::uuid, item_key, prompt_text, conversation, prompt_available, turn_count, ref_text, ref_turns,
-		          category, coalesce(tags, '{}'), coalesce(metadata, '{}'), hash, $2::uuid, $3::int
-		   from import_stage s
-		   where kind = 'i' and not exists (select 1 from dataset_item d where d.dataset_id = $1 and d.external_id = s.item_key)
-		   order by item_key, line
+		                             reference_text, reference_turns, category, tags, metadata, content_hash, import_id, revision, position)
+		   select $1::uuid, item_key, prompt_text, conversation, prompt_available, turn_count, ref_text, ref_turns,
+		          category, coalesce(tags, '{}'), coalesce(metadata, '{}'), hash, $2::uuid, $3::int,
+		          -- File order: the new items follow the dataset's existing ones, by their first line (migration 0009).
+		          (select coalesce(max(position), 0) from dataset_item where dataset_id = $1) + row_number() over (order by line)
+		   from (select distinct on (item_key) * from import_stage s
+		         where kind = 'i' and not exists (select 1 from dataset_item d where d.dataset_id = $1 and d.external_id = s.item_key)
+		         order by item_key, line) first_rows
 		   on conflict (dataset_id, external_id) do nothing
 		   returning content_hash, (reference_text is not null or reference_turns is not null) as has_ref)
 		 select ${DIGEST}, (count(*) filter (where has_ref))::int as refs from ins`,
