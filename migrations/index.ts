@@ -13,6 +13,7 @@ import * as m0009 from './0009-item-position';
 import * as m0010 from './0010-judges';
 import * as m0019 from './0019-llm-rate-buckets';
 import * as m0020 from './0020-annotation-queues';
+import * as m0021 from './0021-annotation-hot-path';
 import * as m0031 from './0031-exports-api';
 
 export const migrations: Record<string, Migration> = {
@@ -25,5 +26,6 @@ export const migrations: Record<string, Migration> = {
 	'0010-judges': m0010,
 	'0019-llm-rate-buckets': m0019,
 	'0020-annotation-queues': m0020,
+	'0021-annotation-hot-path': m0021,
 	'0031-exports-api': m0031
 };

@@ -1,4 +1,5 @@
 import type { ApiTokenInfo, SessionInfo, SessionUser } from '$lib/server/auth/types';
+import type { PrefetchedMemberships } from '$lib/server/db/repositories/members';
 
 declare global {
 	namespace App {
@@ -7,6 +8,8 @@ declare global {
 			session: SessionInfo | null;
 			/** Set instead of `session` when the request authenticated with an API token. */
 			apiToken?: ApiTokenInfo | null;
+			/** Memberships read with the session for the projects this request names (trpc/project-ids.ts). */
+			memberships: PrefetchedMemberships | null;
 			/** The client's address, honouring X-Forwarded-For only from trusted proxies. */
 			clientAddress: string;
 		}

@@ -11,6 +11,7 @@ import { logger } from '$lib/server/logger';
 import { bootRuntime, getRuntime } from '$lib/server/runtime';
 import { logDemoHintIfEmpty } from '$lib/server/services/demo';
 import { paraglideMiddleware } from '$lib/paraglide/server';
+import { projectIdsOfRequest } from '$lib/server/trpc/project-ids';
 
 export const init: ServerInit = async () => {
 	const config = env();
@@ -39,6 +40,7 @@ const handleClientAddress: Handle = ({ event, resolve }) => {
 	);
 	event.locals.user = null;
 	event.locals.session = null;
+	event.locals.memberships = null;
 	return resolve(event);
 };
 
@@ -48,8 +50,12 @@ const handleLocale: Handle = ({ event, resolve }) =>
 		return resolve(event, { transformPageChunk: ({ html }) => html.replace('%lang%', locale) });
 	});
 
-// Resolves the session cookie into event.locals.user / session.
-const handleSession = createSessionHandle({ getDb: async () => (await getRuntime()).db });
+// Resolves the session cookie into event.locals.user / session, with the memberships of the
+// projects the request names in the same query (projectProcedure then needs no lookup of its own).
+const handleSession = createSessionHandle({
+	getDb: async () => (await getRuntime()).db,
+	projectIdsOf: projectIdsOfRequest
+});
 
 // The Origin check comes first: a cross-site state-changing request is refused before anything runs.
 export const handle: Handle = sequence(

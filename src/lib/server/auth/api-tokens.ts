@@ -63,10 +63,13 @@ export async function projectAccess(
 	db: Db,
 	caller: { user: SessionUser; apiToken: ApiTokenInfo | null },
 	projectId: string,
-	capability: Capability
+	capability: Capability,
+	/** Read along with the session (undefined: look it up; null: not a member). */
+	prefetched?: Membership | null
 ): Promise<Membership> {
 	if (caller.apiToken && caller.apiToken.projectId !== projectId) throw new AppError('NOT_FOUND', 'Project not found.');
-	const membership = await findMembership(db, projectId, caller.user.id);
+	const found = prefetched !== undefined ? prefetched : await findMembership(db, projectId, caller.user.id);
+	const membership = found ? { ...found } : undefined;
 	if (!membership) throw new AppError('NOT_FOUND', 'Project not found.');
 	if (caller.apiToken) {
 		if (!roleWithin(caller.apiToken.role, membership.role))

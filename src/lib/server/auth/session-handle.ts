@@ -8,16 +8,23 @@
  * decides (`locals.apiToken`), cookies are neither read nor set, and a token that
  * does not validate is answered 401 at once rather than falling back to a session.
  */
-import type { Handle } from '@sveltejs/kit';
+import type { Handle, RequestEvent } from '@sveltejs/kit';
 import type { Db } from '../db/client';
 import { deleteSessionCookie, readSessionCookie, setSessionCookie } from './cookies';
 import { bearerToken, validateApiToken } from './api-tokens';
 import { validateSessionToken, type SessionOptions } from './sessions';
 
-export function createSessionHandle(deps: { getDb: () => Promise<Db> } & SessionOptions): Handle {
+export function createSessionHandle(
+	deps: {
+		getDb: () => Promise<Db>;
+		/** Projects the request will ask about: their memberships come with the session (one query). */
+		projectIdsOf?: (event: RequestEvent) => Promise<string[]>;
+	} & SessionOptions
+): Handle {
 	return async ({ event, resolve }) => {
 		event.locals.user = null;
 		event.locals.session = null;
+		event.locals.memberships = null;
 		event.locals.apiToken = null;
 		const bearer = bearerToken(event.request.headers.get('authorization'));
 		if (bearer !== null) {
@@ -35,10 +42,12 @@ export function createSessionHandle(deps: { getDb: () => Promise<Db> } & Session
 		const token = readSessionCookie(event.cookies, event.url);
 		if (token) {
 			const db = await deps.getDb();
-			const result = await validateSessionToken(db, token, deps);
+			const projectIds = deps.projectIdsOf ? await deps.projectIdsOf(event) : [];
+			const result = await validateSessionToken(db, token, { ...deps, projectIds });
 			if (result) {
 				event.locals.user = result.user;
 				event.locals.session = result.session;
+				event.locals.memberships = result.memberships ?? null;
 				if (result.extended) setSessionCookie(event.cookies, event.url, token, result.expiresAt);
 			} else {
 				deleteSessionCookie(event.cookies, event.url);

@@ -14,6 +14,7 @@
  */
 import type { Db } from '../db/client';
 import * as sessionsRepo from '../db/repositories/sessions';
+import type { PrefetchedMemberships } from '../db/repositories/members';
 import type { UserRow } from '../db/repositories/users';
 import { env } from '../env';
 import { generateSessionToken, hashSecret, parseSessionToken, secretMatches } from './tokens';
@@ -58,6 +59,8 @@ export function sessionExpiresAt(session: { createdAt: Date; lastVerifiedAt: Dat
 export interface ValidSession {
 	session: SessionInfo;
 	user: SessionUser;
+	/** The user's memberships in the `projectIds` asked for (null: not a member), read with the session. */
+	memberships?: PrefetchedMemberships;
 	expiresAt: Date;
 	/** True when this validation extended the session: the cookie should be re-sent with the new expiry. */
 	extended: boolean;
@@ -95,12 +98,12 @@ export async function createSession(
 export async function validateSessionToken(
 	db: Db,
 	token: string,
-	options?: SessionOptions
+	options?: SessionOptions & { projectIds?: string[] }
 ): Promise<ValidSession | null> {
 	const { now, policy } = resolve(options);
 	const parts = parseSessionToken(token);
 	if (!parts) return null;
-	const found = await sessionsRepo.findSessionWithUser(db, parts.id);
+	const found = await sessionsRepo.findSessionWithUser(db, parts.id, options?.projectIds);
 	// A wrong secret does not delete the row: knowing an id alone must not let anyone sign a user out.
 	if (!found || !secretMatches(parts.secret, found.session.secretHash)) return null;
 
@@ -117,7 +120,7 @@ export async function validateSessionToken(
 		await sessionsRepo.touchSession(db, session.id, at);
 	}
 	const info = { id: session.id, createdAt: session.createdAt, lastVerifiedAt };
-	return { session: info, user, expiresAt: sessionExpiresAt(info, policy), extended };
+	return { session: info, user, memberships: found.memberships, expiresAt: sessionExpiresAt(info, policy), extended };
 }
 
 /**

@@ -41,7 +41,10 @@ const flipVerdict = (v: Verdict | null): Verdict | null => (v === 'A' ? 'B' : v 
 
 /** Rubric versions never change (a trigger refuses updates), so their parsed content is cached. */
 const rubricCache = new Map<string, RubricContent>();
-async function rubricOfQueue(db: Db, q: queues.QueueRow): Promise<RubricContent> {
+async function rubricOfQueue(
+	db: Db,
+	q: Pick<queues.QueueRow, 'projectId' | 'rubricVersionId'>
+): Promise<RubricContent> {
 	const hit = rubricCache.get(q.rubricVersionId);
 	if (hit) return hit;
 	const row = await queues.findRubricVersion(db, q.projectId, q.rubricVersionId);
@@ -165,20 +168,43 @@ export interface TaskView {
 	revealed: RevealedView | null;
 }
 
+/** The queue fields a task view needs (`next` reads them in its one statement). */
+type ViewQueue = Pick<
+	queues.QueueRow,
+	'id' | 'projectId' | 'datasetId' | 'rubricVersionId' | 'name' | 'mode' | 'revealAfterSubmit' | 'taskCount'
+>;
+
 async function buildView(
 	db: Db,
 	membership: Membership,
-	q: queues.QueueRow,
+	q: ViewQueue,
 	a: assignments.AssignmentRow
 ): Promise<TaskView> {
 	const answerIds = a.answerBId ? [a.answerAId, a.answerBId] : [a.answerAId];
-	const [rubric, item, answerRows, label, stats] = await Promise.all([
-		rubricOfQueue(db, q),
+	const [item, answerRows, label, stats] = await Promise.all([
 		labels.taskItem(db, a.itemId),
 		labels.taskAnswers(db, answerIds),
 		labels.findLabelByAssignment(db, a.id),
 		queues.workerStats(db, q.id, membership.userId)
 	]);
+	return assembleView(db, membership, q, a, { item, answerRows, label, done: stats.done });
+}
+
+/** The task view from its parts; reads more only for a cold rubric cache or a revealed item. */
+async function assembleView(
+	db: Db,
+	membership: Membership,
+	q: ViewQueue,
+	a: assignments.AssignmentRow,
+	parts: {
+		item: labels.TaskItemRow | undefined | null;
+		answerRows: labels.TaskAnswerRow[];
+		label: labels.LabelState | undefined | null;
+		done: number;
+	}
+): Promise<TaskView> {
+	const { item, answerRows, label } = parts;
+	const rubric = await rubricOfQueue(db, q);
 	if (!item) throw new AppError('NOT_FOUND', 'Item not found.');
 	const byId = new Map(answerRows.map((r) => [r.id, r]));
 	const answerView = (id: string, position: TaskAnswer['position']): TaskAnswer => {
@@ -262,7 +288,7 @@ async function buildView(
 					flagReason: a.flagReason
 				}
 			: null,
-		position: { done: stats.done, total: q.taskCount },
+		position: { done: parts.done, total: q.taskCount },
 		revealed
 	};
 }
@@ -272,21 +298,25 @@ async function buildView(
  * is left for them. Paused and closed queues refuse.
  */
 export async function next(db: Db, membership: Membership, queueId: string): Promise<TaskView | null> {
-	const q = await requireWorkQueue(db, membership, queueId);
-	if (q.status !== 'open') throw new AppError('CONFLICT', `This queue is ${q.status}.`, { status: q.status });
-	const assignment = await db.transaction().execute(async (trx) => {
-		await assignments.lockAnnotator(trx, q.id, membership.userId);
-		await assignments.reclaimExpired(trx, q.id);
-		const live = await assignments.findLiveReservation(trx, q.id, membership.userId);
-		if (live) return live;
-		return assignments.reserveNextTask(trx, {
-			queueId: q.id,
-			userId: membership.userId,
-			reservationSeconds: q.reservationSeconds,
-			pairwise: q.mode === 'pairwise'
-		});
+	if (!can(membership, 'annotate')) throw new AppError('NOT_FOUND', 'Queue not found.');
+	const take = () => assignments.takeNext(db, { ...membership, queueId });
+	let row = await take();
+	if (!row || !row.mayWork) throw new AppError('NOT_FOUND', 'Queue not found.');
+	if (row.status !== 'open') throw new AppError('CONFLICT', `This queue is ${row.status}.`, { status: row.status });
+	if (row.hasExpired) await assignments.reclaimExpired(db, queueId, membership.userId);
+	// Nothing for me, but reservations were reclaimed, or a simultaneous call of mine won: read again.
+	if (!row.assignment && (row.hasExpired || row.picked)) {
+		row = await take();
+		if (!row) throw new AppError('NOT_FOUND', 'Queue not found.');
+	}
+	if (!row.assignment) return null;
+	const q: ViewQueue = { ...row, id: row.queueId };
+	return assembleView(db, membership, q, row.assignment, {
+		item: row.item,
+		answerRows: row.answers,
+		label: null, // a reservation has no label yet: submitting turns it into 'submitted'
+		done: row.done
 	});
-	return assignment ? buildView(db, membership, q, assignment) : null;
 }
 
 /** Loads one of the caller's own assignments with its queue (NOT_FOUND for anyone else's). */
@@ -368,49 +398,114 @@ export interface SubmitResult {
  * the label it made. Every write appends its before/after to the audit.
  */
 export async function submit(db: Db, membership: Membership, input: SubmitInput): Promise<SubmitResult> {
+	// Fast path: one read, one write statement. The write re-checks under its row lock what the
+	// read saw; when it lost a race (a double click, a concurrent revision, an expiry) it wrote
+	// nothing and the locked path below decides (replay, CONFLICT, or retake).
+	const ctx = await labels.findSubmitContext(db, { ...membership, ...input });
+	if (!ctx) throw new AppError('NOT_FOUND', 'Task not found.');
+	if (ctx.queueStatus === 'closed')
+		throw new AppError('CONFLICT', 'This queue is closed.', { status: ctx.queueStatus });
+	const current = ctx.label ?? undefined;
+	if (current && ctx.replayed)
+		return { assignmentId: ctx.assignmentId, labelId: current.id, version: current.version, replayed: true };
+	const rubric = await rubricOfQueue(db, ctx);
+	const prepared = prepareLabel(membership, rubric, input, {
+		a: { ...ctx, id: ctx.assignmentId },
+		q: { id: ctx.queueId, projectId: ctx.projectId, datasetId: ctx.datasetId },
+		current
+	});
+	const written = await labels
+		.writeSubmission(db, {
+			userId: membership.userId,
+			state: prepared.state,
+			before: current ?? null,
+			seenStatus: ctx.status,
+			retakeSlot: prepared.retake,
+			activeSeconds: input.activeSeconds,
+			flagged: input.flag !== undefined,
+			flagReason: input.flag?.reason ?? null,
+			idempotencyKey: input.idempotencyKey
+		})
+		.catch((error: unknown) => {
+			// A unique index met a concurrent writer (same key, same label): the locked path decides.
+			if ((error as { code?: string }).code === '23505') return false;
+			throw error;
+		});
+	if (written)
+		return {
+			assignmentId: ctx.assignmentId,
+			labelId: prepared.state.id,
+			version: prepared.state.version,
+			replayed: false
+		};
+	return submitLocked(db, membership, input);
+}
+
+/**
+ * Checks the version and the label against the rubric and builds the new label state. `retake`:
+ * a first label on an expired, skipped or released assignment must take a slot back.
+ */
+function prepareLabel(
+	membership: Membership,
+	rubric: RubricContent,
+	input: SubmitInput,
+	from: {
+		a: Pick<
+			assignments.AssignmentRow,
+			'id' | 'taskId' | 'itemId' | 'answerAId' | 'answerBId' | 'presentedOrder' | 'status'
+		>;
+		q: { id: string; projectId: string; datasetId: string };
+		current: labels.LabelState | undefined;
+	}
+): { state: labels.LabelState; retake: boolean } {
+	const { a, q, current } = from;
+	const have = current?.version ?? 0;
+	const expected = input.expectedVersion ?? 0;
+	if (have !== expected)
+		throw new AppError(
+			'CONFLICT',
+			have === 0
+				? 'This label no longer exists in the version you edited.'
+				: `This label was changed since you opened it (now version ${have}). Reload it before saving.`,
+			{ currentVersion: have }
+		);
+	const values = labelValues(rubric, input.label, a.presentedOrder);
+	const state: labels.LabelState = {
+		id: current?.id ?? randomUUID(),
+		projectId: q.projectId,
+		datasetId: q.datasetId,
+		itemId: a.itemId,
+		answerAId: a.answerAId,
+		answerBId: a.answerBId,
+		presentedOrder: a.presentedOrder,
+		annotatorUserId: membership.userId,
+		source: 'ui',
+		queueId: q.id,
+		taskId: a.taskId,
+		assignmentId: a.id,
+		...values,
+		rationale: input.rationale.trim() === '' ? null : input.rationale,
+		version: have + 1
+	};
+	return { state, retake: !current && a.status !== 'reserved' && a.status !== 'submitted' };
+}
+
+/** The submit under a row lock on my assignment, statement by statement: the path for lost races. */
+async function submitLocked(db: Db, membership: Membership, input: SubmitInput): Promise<SubmitResult> {
 	return db.transaction().execute(async (trx) => {
 		const { a, q } = await requireMine(trx, membership, input.assignmentId, true);
 		if (q.status === 'closed') throw new AppError('CONFLICT', 'This queue is closed.', { status: q.status });
 		const current = await labels.findLabelByAssignment(trx, a.id);
 		if (current && (await labels.auditHasKey(trx, current.id, input.idempotencyKey)))
 			return { assignmentId: a.id, labelId: current.id, version: current.version, replayed: true };
-		const have = current?.version ?? 0;
-		const expected = input.expectedVersion ?? 0;
-		if (have !== expected)
-			throw new AppError(
-				'CONFLICT',
-				have === 0
-					? 'This label no longer exists in the version you edited.'
-					: `This label was changed since you opened it (now version ${have}). Reload it before saving.`,
-				{ currentVersion: have }
-			);
 		const rubric = await rubricOfQueue(trx, q);
-		const values = labelValues(rubric, input.label, a.presentedOrder);
+		const { state, retake } = prepareLabel(membership, rubric, input, { a, q, current });
 		const first = !current;
-		if (first && a.status !== 'reserved' && a.status !== 'submitted') {
-			// Expired, skipped or released: the slot went back to the pool; take one if any is left.
-			if (!(await assignments.retakeSlot(trx, a.taskId)))
-				throw new AppError('CONFLICT', 'Your reservation ran out and this item went to other annotators.', {
-					status: a.status
-				});
-		}
-		const state: labels.LabelState = {
-			id: current?.id ?? randomUUID(),
-			projectId: q.projectId,
-			datasetId: q.datasetId,
-			itemId: a.itemId,
-			answerAId: a.answerAId,
-			answerBId: a.answerBId,
-			presentedOrder: a.presentedOrder,
-			annotatorUserId: membership.userId,
-			source: 'ui',
-			queueId: q.id,
-			taskId: a.taskId,
-			assignmentId: a.id,
-			...values,
-			rationale: input.rationale.trim() === '' ? null : input.rationale,
-			version: have + 1
-		};
+		// Expired, skipped or released: the slot went back to the pool; take one if any is left.
+		if (retake && !(await assignments.retakeSlot(trx, a.taskId)))
+			throw new AppError('CONFLICT', 'Your reservation ran out and this item went to other annotators.', {
+				status: a.status
+			});
 		await labels.writeLabel(trx, state);
 		await labels.appendAudit(trx, {
 			projectId: q.projectId,

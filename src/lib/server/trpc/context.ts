@@ -11,6 +11,7 @@ export async function createContext(event: RequestEvent): Promise<Context> {
 		user: event.locals.user,
 		session: event.locals.session,
 		apiToken: event.locals.apiToken ?? null,
+		memberships: event.locals.memberships ?? undefined,
 		request: {
 			clientAddress: event.locals.clientAddress,
 			userAgent: event.request.headers.get('user-agent'),

@@ -14,6 +14,7 @@ import type { Queue } from '../jobs/queue';
 import type { ApiTokenInfo, SessionInfo, SessionUser } from '../auth/types';
 import { projectAccess, TOKEN_REFUSED } from '../auth/api-tokens';
 import type { Capability, Policy } from '../auth/policy';
+import type { PrefetchedMemberships } from '../db/repositories/members';
 
 export interface RequestInfo {
 	clientAddress: string;
@@ -32,6 +33,8 @@ export interface Context {
 	session: SessionInfo | null;
 	/** Set (and `session` null) when the request came with an API token (auth/api-tokens.ts). */
 	apiToken?: ApiTokenInfo | null;
+	/** Memberships read with the session for the projects the request names (this request only). */
+	memberships?: PrefetchedMemberships;
 	request: RequestInfo;
 }
 
@@ -110,7 +113,12 @@ export function projectProcedure(capability: Capability) {
 		})
 		.input(z.object({ projectId: z.string().uuid() }))
 		.use(async ({ ctx, input, next }) => {
-			const membership = await projectAccess(ctx.db, ctx, input.projectId, capability);
+			// Prefetched with the session, and only for the same user (a page that signs someone in mid-request has another).
+			const prefetched =
+				ctx.memberships?.userId === ctx.user.id
+					? ctx.memberships.byProject.get(input.projectId.toLowerCase())
+					: undefined;
+			const membership = await projectAccess(ctx.db, ctx, input.projectId, capability, prefetched);
 			return next({ ctx: { ...ctx, membership } });
 		});
 }

@@ -5,23 +5,26 @@
  *   concurrent callers never push a task past k and never wait on each other;
  * - (task, user) is unique in annotation_assignment, so nobody gets a task twice;
  * - "next" walks the partial index of open tasks in `seq` order, skipping tasks the caller
- *   already had (the unique key answers that probe), so its cost does not grow with the queue.
+ *   already had (the unique key answers that probe), so its cost does not grow with the queue;
+ * - an annotator holds at most one live reservation per queue (unique partial index, 0021).
  * All functions run inside the caller's transaction.
  */
 import { sql } from 'kysely';
 import type { Db } from '../client';
-import type { AssignmentStatus, PresentedOrder } from '../schema';
-
-/** Serialises one annotator's calls on one queue (a double-clicked "next" gets one reservation). */
-export async function lockAnnotator(db: Db, queueId: string, userId: string): Promise<void> {
-	await sql`select pg_advisory_xact_lock(hashtextextended(${`annotation:${queueId}:${userId}`}, 0))`.execute(db);
-}
+import type { AssignmentStatus, PresentedOrder, ProjectRole, QueueStatus } from '../schema';
+import type { TaskAnswerRow, TaskItemRow } from './annotation-labels';
 
 /**
  * Returns expired reservations of a queue to the pool: a bounded batch, skipping rows another
  * transaction holds (it is submitting or reclaiming them).
  */
-export async function reclaimExpired(db: Db, queueId: string): Promise<number> {
+export async function reclaimExpired(db: Db, queueId: string, userId?: string): Promise<number> {
+	// The caller's own stale reservation always goes (the one-live-reservation index waits on it).
+	const mine = userId
+		? sql`or id in (select id from annotation_assignment
+				where queue_id = ${queueId} and user_id = ${userId} and status = 'reserved' and reserved_until < now()
+				for update skip locked)`
+		: sql``;
 	const result = await sql<{ n: number }>`
 		with expired as (
 			update annotation_assignment set status = 'expired'
@@ -29,7 +32,7 @@ export async function reclaimExpired(db: Db, queueId: string): Promise<number> {
 				select id from annotation_assignment
 				where queue_id = ${queueId} and status = 'reserved' and reserved_until < now()
 				order by reserved_until limit 500
-				for update skip locked)
+				for update skip locked) ${mine}
 			returning task_id
 		), per_task as (select task_id, count(*)::int as n from expired group by task_id),
 		freed as (
@@ -88,37 +91,114 @@ export async function findAssignment(
 	return r.rows[0];
 }
 
+/** What "next" needs in one row: the queue, may I work on it, my reservation and its item and answers. */
+export interface NextRow {
+	queueId: string;
+	projectId: string;
+	datasetId: string;
+	rubricVersionId: string;
+	name: string;
+	mode: 'pointwise' | 'pairwise';
+	status: QueueStatus;
+	revealAfterSubmit: boolean;
+	taskCount: number;
+	mayWork: boolean;
+	/** An open task was locked for me but the insert met a reservation of mine (a concurrent call, or a stale one). */
+	picked: boolean;
+	/** The queue holds reservations past their time (to reclaim). */
+	hasExpired: boolean;
+	done: number;
+	assignment: AssignmentRow | null;
+	item: TaskItemRow | null;
+	answers: TaskAnswerRow[];
+}
+
 /**
- * Takes one slot of the first open task (in `seq` order) that `userId` never had, and records
- * the assignment with a random left/right placement for pairwise tasks, in one statement.
- * Undefined when no such task is left.
+ * "Next item" in ONE statement: checks the queue (this project, may I work on it, open), returns
+ * my live reservation if I have one, else takes one slot of the first open task (in `seq` order)
+ * that I never had, under FOR UPDATE SKIP LOCKED, records the assignment (random left/right
+ * placement for pairs) and returns it with its item, answers (texts only: no system) and my done
+ * count. Two simultaneous calls of one annotator: the unique index on live reservations
+ * (migration 0021) lets one insert through; the other's slot is never taken (the decrement reads
+ * the insert's RETURNING), and it reports `picked` without an assignment so the caller reads again.
+ * Reclaiming expired reservations is NOT done here (an UPDATE of the same task row twice in one
+ * statement would lose one change): `hasExpired` tells the caller to run `reclaimExpired`.
+ * Undefined when the queue is not in the project.
  */
-export async function reserveNextTask(
+export async function takeNext(
 	db: Db,
-	opts: { queueId: string; userId: string; reservationSeconds: number; pairwise: boolean }
-): Promise<AssignmentRow | undefined> {
-	const r = await sql<AssignmentRow>`
-		with picked as (
-			select t.id from annotation_task t
-			where t.queue_id = ${opts.queueId} and t.open_slots > 0
-				and not exists (select 1 from annotation_assignment a where a.task_id = t.id and a.user_id = ${opts.userId})
+	opts: { projectId: string; queueId: string; userId: string; role: ProjectRole }
+): Promise<NextRow | undefined> {
+	const { queueId, userId } = opts;
+	const r = await sql<NextRow>`
+		with q as (
+			select q.id, q.project_id, q.dataset_id, q.rubric_version_id, q.name, q.mode, q.status,
+				q.reveal_after_submit, q.task_count, q.reservation_seconds,
+				(exists (select 1 from annotation_queue_member m where m.queue_id = q.id and m.user_id = ${userId})
+					or (${opts.role} = 'annotator'
+						and not exists (select 1 from annotation_queue_member m where m.queue_id = q.id))) as may_work
+			from annotation_queue q where q.id = ${queueId} and q.project_id = ${opts.projectId}
+		), live as (
+			select a.* from annotation_assignment a
+			where a.queue_id = ${queueId} and a.user_id = ${userId} and a.status = 'reserved' and a.reserved_until > now()
+			order by a.started_at limit 1
+		), picked as (
+			select t.id, t.answer_b_id from annotation_task t
+			where t.queue_id = ${queueId} and t.open_slots > 0
+				and exists (select 1 from q where q.may_work and q.status = 'open')
+				and not exists (select 1 from live)
+				and not exists (select 1 from annotation_assignment a where a.task_id = t.id and a.user_id = ${userId})
 			order by t.seq
 			limit 1
 			for update of t skip locked
-		), taken as (
-			update annotation_task t set open_slots = t.open_slots - 1
-			from picked where t.id = picked.id and t.open_slots > 0
-			returning t.id, t.item_id, t.answer_a_id, t.answer_b_id
-		), a as (
+		), ins as (
 			insert into annotation_assignment (queue_id, task_id, user_id, status, presented_order, reserved_until)
-			select ${opts.queueId}, taken.id, ${opts.userId}, 'reserved',
-				${opts.pairwise ? sql`case when random() < 0.5 then 'ab' else 'ba' end` : sql`null`},
-				now() + make_interval(secs => ${opts.reservationSeconds})
-			from taken
+			select ${queueId}, p.id, ${userId}, 'reserved',
+				case when p.answer_b_id is null then null when random() < 0.5 then 'ab' else 'ba' end,
+				now() + make_interval(secs => q.reservation_seconds)
+			from picked p cross join q
+			on conflict (queue_id, user_id) where status = 'reserved' do nothing
 			returning *
+		), taken as (
+			update annotation_task t set open_slots = t.open_slots - 1 from ins where t.id = ins.task_id returning t.id
+		), mine as (
+			select * from live union all select * from ins
 		)
-		select ${assignmentColumns} from a join taken t on t.id = a.task_id`.execute(db);
-	return r.rows[0];
+		select q.id as "queueId", q.project_id as "projectId", q.dataset_id as "datasetId",
+			q.rubric_version_id as "rubricVersionId", q.name, q.mode, q.status, q.reveal_after_submit as "revealAfterSubmit",
+			q.task_count as "taskCount", q.may_work as "mayWork",
+			exists (select 1 from picked) and not exists (select 1 from taken) as picked,
+			exists (select 1 from annotation_assignment x
+				where x.queue_id = ${queueId} and x.status = 'reserved' and x.reserved_until <= now()) as "hasExpired",
+			coalesce(s.done, 0) as done,
+			case when a.id is null then null else json_build_object(
+				'id', a.id, 'queueId', a.queue_id, 'taskId', a.task_id, 'userId', a.user_id, 'status', a.status,
+				'presentedOrder', a.presented_order, 'reservedUntil', a.reserved_until, 'activeSeconds', a.active_seconds,
+				'skipReason', a.skip_reason, 'flagged', a.flagged, 'flagReason', a.flag_reason, 'startedAt', a.started_at,
+				'submittedAt', a.submitted_at, 'itemId', t.item_id, 'answerAId', t.answer_a_id, 'answerBId', t.answer_b_id)
+			end as assignment,
+			case when i.id is null then null else json_build_object(
+				'itemId', i.id, 'datasetId', i.dataset_id, 'externalId', i.external_id, 'promptText', i.prompt_text,
+				'conversation', i.conversation, 'promptAvailable', i.prompt_available, 'turnCount', i.turn_count,
+				'referenceText', i.reference_text, 'referenceTurns', i.reference_turns, 'category', i.category)
+			end as item,
+			coalesce((select json_agg(json_build_object('id', c.id, 'content', c.content, 'turns', c.turns,
+					'available', c.available))
+				from candidate_answer c where c.id in (t.answer_a_id, t.answer_b_id)), '[]') as answers
+		from q
+		left join mine a on true
+		left join annotation_task t on t.id = a.task_id
+		left join dataset_item i on i.id = t.item_id
+		left join annotation_worker_stats s on s.queue_id = q.id and s.user_id = ${userId}`.execute(db);
+	const row = r.rows[0];
+	if (row?.assignment) {
+		// Timestamps travel as JSON text inside the row.
+		const a = row.assignment;
+		a.reservedUntil = new Date(a.reservedUntil);
+		a.startedAt = new Date(a.startedAt);
+		a.submittedAt = a.submittedAt === null ? null : new Date(a.submittedAt);
+	}
+	return row;
 }
 
 /** Takes a slot back for an assignment that lost its own (expired, skipped, released). */

@@ -4,7 +4,16 @@
  */
 import { sql } from 'kysely';
 import type { Db } from '../client';
-import type { AnnotationSource, AuditAction, ChatMessage, JsonObject, PresentedOrder, Verdict } from '../schema';
+import type {
+	AnnotationSource,
+	AssignmentStatus,
+	AuditAction,
+	ChatMessage,
+	JsonObject,
+	PresentedOrder,
+	QueueStatus,
+	Verdict
+} from '../schema';
 
 /** A label as stored and as the audit records it (`after`): enough to rebuild the row. */
 export interface LabelState {
@@ -49,9 +58,9 @@ export async function findGoldLabel(db: Db, taskId: string): Promise<LabelState 
 	return r.rows[0];
 }
 
-/** Inserts or overwrites the row with `state` (the caller checked the version under a lock). */
-export async function writeLabel(db: Db, state: LabelState): Promise<void> {
-	const values = {
+/** The `annotation` row for a label state (the columns Concord writes). */
+function labelRow(state: LabelState) {
+	return {
 		id: state.id,
 		project_id: state.projectId,
 		dataset_id: state.datasetId,
@@ -76,6 +85,11 @@ export async function writeLabel(db: Db, state: LabelState): Promise<void> {
 		rationale: state.rationale,
 		version: state.version
 	};
+}
+
+/** Inserts or overwrites the row with `state` (the caller checked the version under a lock). */
+export async function writeLabel(db: Db, state: LabelState): Promise<void> {
+	const values = labelRow(state);
 	await db
 		.insertInto('annotation')
 		.values(values)
@@ -92,6 +106,123 @@ export async function writeLabel(db: Db, state: LabelState): Promise<void> {
 			})
 		)
 		.execute();
+}
+
+/** What submit reads before writing, in one statement: my assignment, its queue, my label, a replayed key. */
+export interface SubmitContext {
+	assignmentId: string;
+	taskId: string;
+	itemId: string;
+	answerAId: string;
+	answerBId: string | null;
+	status: AssignmentStatus;
+	presentedOrder: PresentedOrder | null;
+	queueId: string;
+	projectId: string;
+	datasetId: string;
+	rubricVersionId: string;
+	queueStatus: QueueStatus;
+	label: LabelState | null;
+	/** The idempotency key is already in this label's audit. */
+	replayed: boolean;
+}
+
+export async function findSubmitContext(
+	db: Db,
+	opts: { projectId: string; userId: string; assignmentId: string; idempotencyKey: string }
+): Promise<SubmitContext | undefined> {
+	const r = await sql<SubmitContext>`
+		select a.id as "assignmentId", a.task_id as "taskId", t.item_id as "itemId", t.answer_a_id as "answerAId",
+			t.answer_b_id as "answerBId", a.status, a.presented_order as "presentedOrder", q.id as "queueId",
+			q.project_id as "projectId", q.dataset_id as "datasetId", q.rubric_version_id as "rubricVersionId",
+			q.status as "queueStatus", case when l.id is null then null else to_jsonb(l) end as label,
+			exists (select 1 from annotation_audit x where x.annotation_id = l.id
+				and x.idempotency_key = ${opts.idempotencyKey}) as replayed
+		from annotation_assignment a
+		join annotation_task t on t.id = a.task_id
+		join annotation_queue q on q.id = a.queue_id and q.project_id = ${opts.projectId}
+		left join lateral (select ${labelColumns} from annotation n where n.assignment_id = a.id) l on true
+		where a.id = ${opts.assignmentId} and a.user_id = ${opts.userId}`.execute(db);
+	return r.rows[0];
+}
+
+/**
+ * Writes a submit in ONE statement: the label (insert, or update of the version the caller
+ * read), its audit row, the assignment (submitted, active time, flag), and for a first label
+ * the task's counters (submitted_count; open_slots when the slot must be taken back) and my
+ * done/skipped counters. Every write hangs off the label write's RETURNING, and the label write
+ * re-checks under the row lock what the caller read (a first label: the assignment still in
+ * `seenStatus`, a free slot when retaking; a revision: the version unchanged), so a lost race
+ * writes nothing and returns false; the caller then takes the locked path.
+ */
+export async function writeSubmission(
+	db: Db,
+	w: {
+		userId: string;
+		state: LabelState;
+		before: LabelState | null;
+		seenStatus: AssignmentStatus;
+		retakeSlot: boolean;
+		activeSeconds: number;
+		flagged: boolean;
+		flagReason: string | null;
+		idempotencyKey: string;
+	}
+): Promise<boolean> {
+	const { state } = w;
+	const assignmentId = state.assignmentId as string;
+	// JSON columns as JSON values, not strings, for jsonb_populate_record.
+	const row = JSON.stringify({ ...labelRow(state), metadata: {}, criteria: state.criteria, red_lines: state.redLines });
+	const cols = sql.join(Object.keys(labelRow(state)).map((c) => sql.id(c)));
+	const first = w.before === null;
+	const label = first
+		? sql`
+			a as (
+				select id, task_id from annotation_assignment
+				where id = ${assignmentId} and user_id = ${w.userId} and status = ${w.seenStatus}
+				for update
+			), tsk as (
+				update annotation_task t set submitted_count = t.submitted_count + 1
+					${w.retakeSlot ? sql`, open_slots = t.open_slots - 1` : sql``}
+				from a where t.id = a.task_id ${w.retakeSlot ? sql`and t.open_slots > 0` : sql``}
+				returning t.id
+			), lbl as (
+				insert into annotation (${cols})
+				select ${cols} from jsonb_populate_record(null::annotation, ${row}::jsonb)
+				where exists (select 1 from tsk)
+				returning id
+			), st as (
+				insert into annotation_worker_stats (queue_id, user_id, done, skipped)
+				select ${state.queueId}, ${w.userId}, 1, ${w.seenStatus === 'skipped' ? -1 : 0} from lbl
+				on conflict (queue_id, user_id) do update
+				set done = annotation_worker_stats.done + excluded.done,
+					skipped = annotation_worker_stats.skipped + excluded.skipped
+			)`
+		: sql`
+			lbl as (
+				update annotation n set verdict = r.verdict, score = r.score, criteria = r.criteria,
+					red_lines = r.red_lines, rationale = r.rationale, version = r.version, updated_at = now()
+				from jsonb_populate_record(null::annotation, ${row}::jsonb) r
+				where n.assignment_id = ${assignmentId} and n.version = ${state.version - 1}
+				returning n.id
+			)`;
+	const r = await sql<{ written: number }>`
+		with ${label}, aud as (
+			insert into annotation_audit
+				(project_id, queue_id, annotation_id, assignment_id, actor_user_id, action, before, after, idempotency_key)
+			select ${state.projectId}, ${state.queueId}, lbl.id, ${assignmentId}, ${w.userId},
+				${first ? 'create' : 'revise'}, ${w.before ? JSON.stringify(w.before) : null}::jsonb,
+				${JSON.stringify(state)}::jsonb, ${w.idempotencyKey}
+			from lbl
+		), asg as (
+			update annotation_assignment x set status = 'submitted',
+				active_seconds = coalesce(x.active_seconds, 0) + ${w.activeSeconds},
+				flagged = ${w.flagged}, flag_reason = ${w.flagReason},
+				submitted_at = coalesce(x.submitted_at, date_trunc('milliseconds', now()))
+			from lbl where x.id = ${assignmentId}
+		)
+		select count(*)::int as written from lbl`.execute(db);
+	return (r.rows[0]?.written ?? 0) === 1;
 }
 
 export async function auditHasKey(db: Db, annotationId: string, key: string): Promise<boolean> {
@@ -201,11 +332,15 @@ export async function taskItem(db: Db, itemId: string): Promise<TaskItemRow | un
 		.executeTakeFirst();
 }
 
+export interface TaskAnswerRow {
+	id: string;
+	content: string | null;
+	turns: string[] | null;
+	available: boolean;
+}
+
 /** Answer texts only: no system, no metadata (the workspace is blind to who answered). */
-export async function taskAnswers(
-	db: Db,
-	answerIds: string[]
-): Promise<{ id: string; content: string | null; turns: string[] | null; available: boolean }[]> {
+export async function taskAnswers(db: Db, answerIds: string[]): Promise<TaskAnswerRow[]> {
 	return db
 		.selectFrom('candidate_answer')
 		.select(['id', 'content', 'turns', 'available'])

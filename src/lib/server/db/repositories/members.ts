@@ -7,6 +7,12 @@ import type { ProjectRole } from '../schema';
 
 export type Membership = { projectId: string; userId: string; role: ProjectRole };
 
+/** One user's memberships in some projects (null: not a member), read along with their session. */
+export interface PrefetchedMemberships {
+	userId: string;
+	byProject: ReadonlyMap<string, Membership | null>;
+}
+
 export async function findMembership(db: Db, projectId: string, userId: string): Promise<Membership | undefined> {
 	return db
 		.selectFrom('project_member')

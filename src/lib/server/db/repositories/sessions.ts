@@ -2,7 +2,10 @@
  * Queries on `auth_session`. Only SHA-256 of a session's secret is stored;
  * checking it and the expiry rules live in `auth/sessions.ts`.
  */
+import { sql } from 'kysely';
 import type { Db } from '../client';
+import type { ProjectRole } from '../schema';
+import type { Membership, PrefetchedMemberships } from './members';
 import type { UserRow } from './users';
 
 export interface SessionRow {
@@ -31,10 +34,15 @@ export async function insertSession(
 		.execute();
 }
 
+/**
+ * The session and its user; with `projectIds`, also the user's memberships in those projects
+ * (null where not a member), in the same query.
+ */
 export async function findSessionWithUser(
 	db: Db,
-	id: string
-): Promise<{ session: SessionRow; user: UserRow } | undefined> {
+	id: string,
+	projectIds: string[] = []
+): Promise<{ session: SessionRow; user: UserRow; memberships: PrefetchedMemberships } | undefined> {
 	const row = await db
 		.selectFrom('auth_session as s')
 		.innerJoin('app_user as u', 'u.id', 's.user_id')
@@ -49,9 +57,19 @@ export async function findSessionWithUser(
 			'u.is_instance_admin as isInstanceAdmin',
 			'u.locale'
 		])
+		.select(
+			projectIds.length === 0
+				? sql<null>`null`.as('roles')
+				: sql<{ projectId: string; role: ProjectRole }[] | null>`(
+					select json_agg(json_build_object('projectId', m.project_id, 'role', m.role))
+					from project_member m where m.user_id = s.user_id and m.project_id = any(${projectIds}::uuid[]))`.as('roles')
+		)
 		.where('s.id', '=', id)
 		.executeTakeFirst();
 	if (!row) return undefined;
+	const byProject = new Map<string, Membership | null>(projectIds.map((p) => [p, null]));
+	for (const m of row.roles ?? [])
+		byProject.set(m.projectId, { projectId: m.projectId, userId: row.userId, role: m.role });
 	return {
 		session: {
 			id: row.id,
@@ -66,7 +84,8 @@ export async function findSessionWithUser(
 			displayName: row.displayName,
 			isInstanceAdmin: row.isInstanceAdmin,
 			locale: row.locale
-		}
+		},
+		memberships: { userId: row.userId, byProject }
 	};
 }
 
