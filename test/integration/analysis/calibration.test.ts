@@ -79,6 +79,30 @@ describe('calibration on a planted distortion', () => {
 		inside(TRUE_MAP(9), at9.ci);
 	});
 
+	it('leaderboard: people, raw, calibrated and PPI++ means per system, tied ranks and red lines', async () => {
+		const l = await h.caller(p.viewer).analysis.leaderboard({ projectId: p.projectId, datasetId: planted.datasetId });
+		expect(l.run?.id).toBe(planted.runId);
+		const board = l.pointwise!;
+		expect(board.calibratedOn).toBe('gold');
+		const row = (s: string) => board.rows.find((r) => r.system === s)!;
+		const truth = (s: string, items = 300) =>
+			planted.judgeScores[s].slice(0, items).reduce((a, j) => a + TRUE_MAP(j), 0) / items;
+		for (const s of ['strong', 'mid', 'weak']) {
+			inside(truth(s, 200), row(s).human!.ci);
+			inside(truth(s), row(s).ppi!.ci);
+			expect(Math.abs(row(s).judgeCalibrated!.estimate - truth(s))).toBeLessThan(0.3);
+			const raw = planted.judgeScores[s].reduce((a, j) => a + j, 0) / 300;
+			expect(row(s).judgeRaw!.estimate).toBeCloseTo(raw, 10);
+		}
+		// Never labelled: no people, no PPI++; ranked by its calibrated mean.
+		expect(row('unseen')).toMatchObject({ human: null, ppi: null });
+		expect(board.rows.slice(0, 1).map((r) => r.system)).toEqual(['strong']);
+		expect(row('strong')).toMatchObject({ rank: 1, tiedRank: 1, tied: false });
+		expect(row('weak').rank).toBe(4);
+		expect(row('weak').redLines).toEqual({ judge: 0, human: 40 });
+		expect(row('mid').redLines.human).toBe(0);
+	});
+
 	it('annotators and outsiders get none of it', async () => {
 		for (const user of [p.annotator, p.outsider])
 			await expect(

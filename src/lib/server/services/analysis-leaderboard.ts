@@ -18,7 +18,10 @@ import {
 import type { Db } from '../db/client';
 import type { Membership } from '../db/repositories/members';
 import { cached, resolveDatasetRun, RESAMPLES, type Estimate, type RunSummary } from './analysis-common';
+import { calibrationMapFor } from './analysis-calibration';
 import { loadComparisons, type Comparison, type HumanSource } from './analysis-data';
+import { pointwiseBoard, type PointwiseBoard } from './analysis-leaderboard-pointwise';
+import { loadPointwiseScores } from './analysis-scores';
 
 export interface BoardRow {
 	system: string;
@@ -53,6 +56,8 @@ export interface LeaderboardResult {
 	humanSource: HumanSource;
 	rows: BoardRow[];
 	bradleyTerry: { human: BradleyTerryBoard | null; judge: BradleyTerryBoard | null };
+	/** Pointwise runs (and datasets with only pointwise labels): mean scores instead of win rates. */
+	pointwise: PointwiseBoard | null;
 }
 
 const scoreFor = (v: PairwiseVote, side: 'A' | 'B') => (v === 'tie' ? 0.5 : v === side ? 1 : 0);
@@ -190,7 +195,28 @@ export async function getLeaderboard(
 	input: { datasetId: string; judgeRunId?: string; humanSource?: HumanSource }
 ): Promise<LeaderboardResult> {
 	const humanSource = input.humanSource ?? 'all';
-	const { dataset, runs, run } = await resolveDatasetRun(db, membership, input.datasetId, input.judgeRunId);
+	const resolved = await resolveDatasetRun(db, membership, input.datasetId, input.judgeRunId);
+	const { dataset, runs } = resolved;
+	// No pairwise run to default to: a pointwise one, when the dataset has it.
+	const run =
+		resolved.run ?? (input.judgeRunId ? null : (runs.find((r) => r.mode === 'pointwise' && r.okCount > 0) ?? null));
+	if (run?.mode === 'pointwise') {
+		return cached(db, 'leaderboard-pointwise', dataset.id, run.id, humanSource, async () => {
+			const [answers, fit] = await Promise.all([
+				loadPointwiseScores(db, { datasetId: dataset.id, runId: run.id, humanSource }),
+				calibrationMapFor(db, dataset.id, run.id)
+			]);
+			return {
+				dataset,
+				runs,
+				run,
+				humanSource,
+				rows: [],
+				bradleyTerry: { human: null, judge: null },
+				pointwise: pointwiseBoard(answers, fit)
+			};
+		});
+	}
 	return cached(db, 'leaderboard', dataset.id, run?.id ?? null, humanSource, async () => {
 		const comparisons = await loadComparisons(db, { datasetId: dataset.id, runId: run?.id ?? null, humanSource });
 		const systems = [...new Set(comparisons.flatMap((c) => [c.systemA, c.systemB]))].sort();
@@ -220,7 +246,8 @@ export async function getLeaderboard(
 			run,
 			humanSource,
 			rows,
-			bradleyTerry: { human: board(humanBattles, humanClusters), judge: board(judgeBattles, judgeClusters) }
+			bradleyTerry: { human: board(humanBattles, humanClusters), judge: board(judgeBattles, judgeClusters) },
+			pointwise: null
 		};
 	});
 }
