@@ -68,8 +68,8 @@ class CopyToQuery {
 	}
 }
 
-/** Raw CopyData messages of a COPY … TO STDOUT, with backpressure. */
-async function* copyOutMessages(client: pg.ClientBase, text: string): AsyncGenerator<Buffer> {
+/** Raw CopyData messages of a COPY … TO STDOUT, with backpressure (also bench:export's baseline). */
+export async function* copyOutMessages(client: pg.ClientBase, text: string): AsyncGenerator<Buffer> {
 	const q = new CopyToQuery(text);
 	client.query(q as unknown as pg.QueryConfig);
 	try {

@@ -10,6 +10,8 @@ import { sql } from 'kysely';
 import type { Db } from '../client';
 import type { AnnotationSource } from '../schema';
 
+/** The smallest uuid: the first batch starts after it. A plain `id > x` keeps the (run, id) index range scan (an `x is null or …` would not). */
+const NIL = '00000000-0000-0000-0000-000000000000';
 const ISO = `'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'`;
 const iso = (column: string) => sql.raw(`to_char(${column} at time zone 'UTC', ${ISO})`);
 
@@ -41,7 +43,7 @@ export function judgmentBatch(db: Db, runId: string, after: string | null, limit
 			join system sa on sa.id = a.system_id
 			left join candidate_answer b on b.id = j.answer_b_id
 			left join system sb on sb.id = b.system_id
-			where j.run_id = ${runId} and (${after}::uuid is null or j.id > ${after}::uuid)
+			where j.run_id = ${runId} and j.id > coalesce(${after}::uuid, ${NIL}::uuid)
 			order by j.id
 			limit ${limit}`
 	);
@@ -88,7 +90,7 @@ export function labelBatch(db: Db, f: LabelFilter, after: string | null, limit: 
 			left join app_user u on u.id = l.annotator_user_id
 			where l.dataset_id = ${f.datasetId}
 				and (${f.source}::text = 'all' or l.source = ${f.source})
-				and (${after}::uuid is null or l.id > ${after}::uuid)
+				and l.id > coalesce(${after}::uuid, ${NIL}::uuid)
 			order by l.id
 			limit ${limit}`
 	);

@@ -1,0 +1,254 @@
+/**
+ * `npm run bench:export`: a 1,000,000-row export streamed as CSV through the HTTP
+ * endpoint of the BUILT server, against PostgreSQL `COPY … TO STDOUT (FORMAT csv)` of
+ * the same rows (same joins, same order) in the same run.
+ *
+ * Rows: raw judgments of one run (250,000 items × 2 pairs × both orders), seeded with SQL
+ * into a fresh database. Calibrated scores (`kind=scores`) are not benchmarked at this size:
+ * their fit loads the whole calibration set into memory first (analysis-calibration.ts).
+ * The request authenticates with an API token (Bearer), as a pipeline would.
+ * Prints progress on stderr and ONE JSON line last on stdout:
+ *   {"rows":…,"export_s":…,"copy_s":…,"ratio":…,"peak_rss_mb":…}   (peak RSS: the server's VmHWM)
+ * Target: ratio ≤ 2, peak RSS ≤ 300 MB. Options: --items N, --keep, --no-build, --port N.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import pg from 'pg';
+import { generateApiToken } from '../../src/lib/server/auth/api-tokens';
+import { copyOutMessages } from '../../src/lib/server/db/bulk/copy-to';
+import { createDb, createPool, type Db } from '../../src/lib/server/db/client';
+import { migrateToLatest } from '../../src/lib/server/db/migrate';
+import { insertApiToken } from '../../src/lib/server/db/repositories/api-tokens';
+import { judgmentCopySql } from '../../src/lib/server/db/repositories/exports';
+
+const args = process.argv.slice(2);
+const opt = (name: string, dflt: number) => {
+	const i = args.indexOf(`--${name}`);
+	return i >= 0 ? Number(args[i + 1]) : dflt;
+};
+const ITEMS = opt('items', 250_000);
+const KEEP = args.includes('--keep');
+const BUILD = !args.includes('--no-build');
+const PORT = opt('port', 4392);
+const server = process.env.DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const base = `http://127.0.0.1:${PORT}`;
+const buildDir = 'node_modules/.cache/concord-bench/build';
+const kitDir = '.svelte-kit/bench';
+
+const say = (msg: string, fields: Record<string, unknown> = {}) =>
+	process.stderr.write(`${JSON.stringify({ bench: 'export', msg, ...fields })}\n`);
+
+async function freshDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+	const name = `concord_bench_export_${Date.now()}_${process.pid}`;
+	const admin = new pg.Client({ connectionString: server });
+	await admin.connect();
+	await admin.query(`create database ${name}`);
+	await admin.end();
+	const u = new URL(server);
+	u.pathname = `/${name}`;
+	return {
+		url: u.toString(),
+		async drop() {
+			if (KEEP) {
+				say('kept database', { name });
+				return;
+			}
+			const c = new pg.Client({ connectionString: server });
+			await c.connect();
+			await c.query(`drop database if exists ${name} with (force)`);
+			await c.end();
+		}
+	};
+}
+
+async function seed(db: Db) {
+	const user = await db
+		.insertInto('app_user')
+		.values({ email: `bench-${randomUUID()}@example.test`, display_name: 'bench', password_hash: 'x', locale: null })
+		.returning('id')
+		.executeTakeFirstOrThrow();
+	const project = await db
+		.insertInto('project')
+		.values({ name: 'Export bench', created_by: user.id })
+		.returning('id')
+		.executeTakeFirstOrThrow();
+	await db.insertInto('project_member').values({ project_id: project.id, user_id: user.id, role: 'viewer' }).execute();
+	const dataset = await db
+		.insertInto('dataset')
+		.values({ project_id: project.id, name: 'bench', created_by: user.id })
+		.returning('id')
+		.executeTakeFirstOrThrow();
+	const t0 = Date.now();
+	await sql`insert into dataset_item (dataset_id, external_id, prompt_text, content_hash, category)
+		select ${dataset.id}, 'q' || g, 'Question ' || g, md5(g::text), (array['math', 'writing', 'coding'])[1 + g % 3]
+		from generate_series(1, ${ITEMS}) g`.execute(db);
+	await sql`insert into system (project_id, name) select ${project.id}, 'system-' || s from generate_series(0, 2) s`.execute(
+		db
+	);
+	await sql`insert into candidate_answer (item_id, dataset_id, system_id, content, content_hash, char_count, approx_tokens)
+		select i.id, ${dataset.id}, s.id, 'Answer', md5(i.id::text || s.id::text), 6, 2
+		from dataset_item i cross join system s where i.dataset_id = ${dataset.id} and s.project_id = ${project.id}`.execute(
+		db
+	);
+	const run = await db
+		.insertInto('judge_run')
+		.values({
+			project_id: project.id,
+			dataset_id: dataset.id,
+			source: 'imported',
+			name: 'bench run',
+			mode: 'pairwise',
+			judge_model: 'bench-judge',
+			created_by: null,
+			import_id: null
+		})
+		.returning('id')
+		.executeTakeFirstOrThrow();
+	// system-0 against system-1 and system-2, both orders: 4 rows per item.
+	await sql`insert into judgment (run_id, item_id, answer_a_id, answer_b_id, presented_order, sample, status, verdict,
+			input_tokens, output_tokens, cost, latency_ms, attempts, cached, prompt_hash, finished_at)
+		select ${run.id}, a.item_id, a.id, b.id, o.ord, 0, 'ok', (array['A', 'B', 'tie'])[1 + (abs(hashtext(b.id::text)) % 3)],
+			812, 64, 0.000943, 1200, 1, false, md5(a.id::text || o.ord), now()
+		from candidate_answer a
+		join system sa on sa.id = a.system_id and sa.name = 'system-0'
+		join candidate_answer b on b.item_id = a.item_id and b.system_id <> a.system_id
+		cross join (values ('ab'), ('ba')) o(ord)
+		where a.dataset_id = ${dataset.id}`.execute(db);
+	await sql`analyze`.execute(db);
+	const rows = Number(
+		(
+			await db
+				.selectFrom('judgment')
+				.select((eb) => eb.fn.countAll<string>().as('n'))
+				.where('run_id', '=', run.id)
+				.executeTakeFirstOrThrow()
+		).n
+	);
+	const { id, secretHash, token } = generateApiToken();
+	await insertApiToken(db, {
+		id,
+		secretHash,
+		userId: user.id,
+		projectId: project.id,
+		role: 'viewer',
+		name: 'bench',
+		expiresAt: null
+	});
+	say('seeded', { rows, ms: Date.now() - t0 });
+	return { projectId: project.id, runId: run.id, rows, token };
+}
+
+function build() {
+	say('building (vite build)');
+	const r = spawnSync('npx', ['vite', 'build'], {
+		stdio: ['ignore', 'ignore', 'inherit'],
+		env: { ...process.env, CONCORD_BUILD_DIR: buildDir, CONCORD_KIT_DIR: kitDir, NODE_ENV: 'production' }
+	});
+	if (r.status !== 0) throw new Error('vite build failed');
+}
+
+async function startServer(url: string): Promise<ChildProcess> {
+	const child = spawn('node', [`${buildDir}/index.js`], {
+		stdio: ['ignore', 'ignore', 'inherit'],
+		env: {
+			...process.env,
+			NODE_ENV: 'production',
+			PORT: String(PORT),
+			HOST: '127.0.0.1',
+			ORIGIN: base,
+			DATABASE_URL: url,
+			CONCORD_LOG_LEVEL: 'warn',
+			CONCORD_INPROCESS_WORKER: 'false'
+		}
+	});
+	const deadline = Date.now() + 120_000;
+	for (;;) {
+		if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+		try {
+			if ((await fetch(`${base}/api/health`)).ok) return child;
+		} catch {
+			/* not up yet */
+		}
+		if (Date.now() > deadline) throw new Error('server did not start');
+		await new Promise((r) => setTimeout(r, 300));
+	}
+}
+
+/** Peak resident set of a process (Linux VmHWM), in MB. */
+function peakRssMb(pid: number): number {
+	const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+		.split('\n')
+		.find((l) => l.startsWith('VmHWM:'));
+	return Math.round(Number(line?.match(/(\d+)/)?.[1] ?? 0) / 1024);
+}
+
+const newlines = (chunk: Uint8Array) => {
+	let n = 0;
+	for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) n++;
+	return n;
+};
+
+async function main() {
+	if (BUILD) build();
+	const database = await freshDatabase();
+	const pool = createPool(database.url, 4);
+	const db = createDb(pool);
+	let child: ChildProcess | undefined;
+	try {
+		await migrateToLatest(db);
+		const { projectId, runId, rows, token } = await seed(db);
+		child = await startServer(database.url);
+		say('server up', { rss_mb: peakRssMb(child.pid!) });
+
+		const t0 = performance.now();
+		const res = await fetch(`${base}/api/projects/${projectId}/exports/judgments?format=csv&runId=${runId}`, {
+			headers: { authorization: `Bearer ${token}` }
+		});
+		if (res.status !== 200) throw new Error(`export answered ${res.status}: ${await res.text()}`);
+		let exportBytes = 0;
+		let exportLines = 0;
+		for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+			exportBytes += chunk.byteLength;
+			exportLines += newlines(chunk);
+		}
+		const exportS = (performance.now() - t0) / 1000;
+		const peak = peakRssMb(child.pid!);
+		say('export done', { s: exportS, mb: Math.round(exportBytes / 1024 ** 2), lines: exportLines });
+
+		const client = await pool.connect();
+		const t1 = performance.now();
+		let copyBytes = 0;
+		let copyLines = 0;
+		try {
+			for await (const msg of copyOutMessages(client, judgmentCopySql(runId))) {
+				copyBytes += msg.byteLength;
+				copyLines += newlines(msg);
+			}
+		} finally {
+			client.release();
+		}
+		const copyS = (performance.now() - t1) / 1000;
+		say('copy done', { s: copyS, mb: Math.round(copyBytes / 1024 ** 2), lines: copyLines });
+		// Header + one line per row (no text in these rows holds a line break).
+		if (exportLines !== rows + 1 || copyLines !== rows + 1)
+			throw new Error(`row count mismatch: export ${exportLines - 1}, copy ${copyLines - 1}, rows ${rows}`);
+		const round = (x: number) => Math.round(x * 1000) / 1000;
+		process.stdout.write(
+			`${JSON.stringify({ rows, export_s: round(exportS), copy_s: round(copyS), ratio: round(exportS / copyS), peak_rss_mb: peak })}\n`
+		);
+	} finally {
+		if (child && child.exitCode === null) {
+			child.kill('SIGTERM');
+			await new Promise((r) => child!.once('exit', r));
+		}
+		await db.destroy();
+		await database.drop();
+	}
+}
+
+main().catch((error) => {
+	say('failed', { error: String(error?.stack ?? error) });
+	process.exit(1);
+});
