@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, contentHash, sha256Hex } from './content-hash';
+import { canonicalJson, contentHash, portableSha256Hex, sha256Hex } from './content-hash';
 
 describe('canonicalJson and contentHash', () => {
 	it('ignores key order and undefined properties, keeps array order', () => {
@@ -14,6 +14,12 @@ describe('canonicalJson and contentHash', () => {
 		expect(sha256Hex('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
 		expect(contentHash('abc')).toBe(`sha256:${sha256Hex('"abc"')}`);
 		expect(canonicalJson('评分')).toBe('"评分"');
+	});
+
+	it("gives the same digest through the runtime's SHA-256 as in plain JS (browser)", () => {
+		for (const text of ['', 'abc', '评分 ✓', 'a\uD800b', 'x'.repeat(70_000), '\u{1F600}']) {
+			expect(sha256Hex(text)).toBe(portableSha256Hex(text));
+		}
 	});
 
 	it('refuses values JSON would silently change', () => {

@@ -4,12 +4,21 @@
  * strings may hold braces.
  */
 
-/** The whole reply as JSON, allowing one surrounding code fence. Undefined when it is not JSON. */
+/** JSON text starts with one of these (RFC 8259 §2–§7; whitespace already trimmed). */
+const JSON_START = /^[{["\-0-9tfn]/;
+
+/**
+ * The whole reply as JSON, allowing one surrounding code fence. Undefined when it is not JSON.
+ * Prose is turned away by its first character before JSON.parse sees it: a thrown SyntaxError
+ * (with its stack) costs far more than the parse, and most text replies are not JSON.
+ */
 export function wholeJson(reply: string): unknown {
 	const text = reply.trim();
-	const fenced = /^```[a-zA-Z]*\s*\n?([\s\S]*?)\n?```$/.exec(text);
+	const fenced = text.startsWith('```') ? /^```[a-zA-Z]*\s*\n?([\s\S]*?)\n?```$/.exec(text) : null;
+	const body = fenced ? fenced[1].trim() : text;
+	if (!JSON_START.test(body)) return undefined;
 	try {
-		return JSON.parse(fenced ? fenced[1] : text);
+		return JSON.parse(body);
 	} catch {
 		return undefined;
 	}

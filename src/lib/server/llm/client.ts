@@ -1,6 +1,8 @@
 /**
  * The OpenAI-compatible client: one provider, through the `openai` SDK with a
- * base URL. The SDK's own retries are off (maxRetries 0): the policy is ours —
+ * base URL, except plain chat completions (not streamed, not Azure), which are
+ * one POST on node:http (node-fetch.ts) and fail with the SDK's own error classes.
+ * The SDK's own retries are off (maxRetries 0): the policy is ours —
  * a per-call timeout that covers reading the whole reply, retries with
  * exponential backoff and full jitter on 429, 5xx, timeouts, dropped connections
  * and malformed replies, honouring Retry-After; 400/401/403/404 fail at once in
@@ -9,12 +11,13 @@
  *   const client = createLlmClient(provider, { limiter, logger });
  *   const { text, usage, cost, latencyMs } = await client.chat({ messages, temperature, maxTokens, seed, responseFormat });
  */
-import OpenAI, { AzureOpenAI } from 'openai';
-import type { ChatCompletionCreateParamsBase } from 'openai/resources/chat/completions';
+import OpenAI, { APIConnectionError, APIError, AzureOpenAI } from 'openai';
+import type { ChatCompletion, ChatCompletionCreateParamsBase } from 'openai/resources/chat/completions';
 import { logger as rootLogger, type Logger } from '../logger';
 import { backoffDelay } from './backoff';
 import { costOf } from './cost';
 import { classifyError, LlmError, redact, type ErrorContext } from './errors';
+import { headersOf, nodeRequest, type NodeReply } from './node-fetch';
 import { abortableSleep, noRateLimit, type RateLimiter, type RateLimits } from './rate-limiter';
 import { decryptSecret } from './secrets';
 import type { ChatRequest, ChatResult, ProviderConfig, Usage } from './types';
@@ -27,7 +30,10 @@ export interface LlmClientDeps {
 	random?: () => number;
 	/** Where `{ env: NAME }` keys are read. Default process.env. */
 	environment?: NodeJS.ProcessEnv;
-	/** The SDK's fetch; the judge-run executor passes `nodeFetch` (node-fetch.ts: far less CPU per call). */
+	/**
+	 * The SDK's fetch (streamed and Azure calls, the model list); the judge-run executor passes
+	 * `nodeFetch` (node-fetch.ts: far less CPU per call). Plain chat completions never use the SDK.
+	 */
 	fetch?: (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 }
 
@@ -114,6 +120,45 @@ export function createLlmClient(config: ProviderConfig, deps: LlmClientDeps = {}
 				})
 			: new OpenAI({ ...common, baseURL: config.baseUrl });
 
+	// Plain (not streamed, not Azure) chat completions go straight to node:http: the SDK's
+	// request building, Response and body streams cost more CPU than the rest of a judgment.
+	const direct = config.kind !== 'azure' && !config.stream;
+	const completionsUrl = new URL(`${config.baseUrl.replace(/\/+$/, '')}/chat/completions`);
+	const directHeaders = {
+		'content-type': 'application/json',
+		accept: 'application/json',
+		authorization: `Bearer ${key}`,
+		'user-agent': 'Concord'
+	};
+
+	/** One chat completion without the SDK; failures are thrown as the SDK would throw them (errors.ts reads those). */
+	async function postCompletion(params: ChatCompletionCreateParamsBase, signal: AbortSignal): Promise<ChatCompletion> {
+		let reply: NodeReply;
+		try {
+			reply = await nodeRequest(completionsUrl, {
+				method: 'POST',
+				headers: directHeaders,
+				body: JSON.stringify(params),
+				signal
+			});
+		} catch (error) {
+			if (error instanceof Error && error.name === 'AbortError') throw error;
+			throw new APIConnectionError({ cause: error as Error });
+		}
+		const text = reply.body ? reply.body.toString('utf8') : '';
+		if (reply.status < 200 || reply.status > 299) {
+			let body: object | undefined;
+			try {
+				body = JSON.parse(text) as object;
+			} catch {
+				body = undefined;
+			}
+			throw APIError.generate(reply.status, body, body ? undefined : text, headersOf(reply.headers));
+		}
+		// A body that is not JSON throws a SyntaxError: a malformed reply (retried).
+		return JSON.parse(text) as ChatCompletion;
+	}
+
 	const context = (timedOut: boolean): ErrorContext => ({
 		providerId: config.id,
 		model: config.model,
@@ -157,7 +202,9 @@ export function createLlmClient(config: ProviderConfig, deps: LlmClientDeps = {}
 		};
 		const started = performance.now();
 		if (!config.stream) {
-			const completion = await sdk.chat.completions.create({ ...params, stream: false }, { signal });
+			const completion = direct
+				? await postCompletion(params, signal)
+				: await sdk.chat.completions.create({ ...params, stream: false }, { signal });
 			const choice = completion?.choices?.[0];
 			if (!choice || !choice.message)
 				throw new LlmError('malformed', `${config.id} sent a reply without choices (not a chat completion).`);
