@@ -1,19 +1,22 @@
 /**
  * `npm run bench:judge` — a live judge run through the real path: judgeRuns' start service
  * inserts the units and queues the `judge.run` jobs, real `npm run worker` processes run them
- * against the fake OpenAI-compatible server (in this process) with a fixed latency, and write the
- * results to PostgreSQL. The judge is the built-in single-answer 1–10 judge (English).
+ * against the fake OpenAI-compatible server (a process of its own: fake-openai-process.ts) with a
+ * fixed latency, and write the results to PostgreSQL. The judge is the built-in single-answer
+ * 1–10 judge (English).
  *
  * efficiency = ideal / wall, with ideal = judgments × latency / concurrency: what a perfect
  * executor would take with `concurrency` calls always in flight. wall runs from the start call to
  * the run's completion. cpu_ms_per_judgment is the worker processes' CPU time (user + system,
- * from /proc, start-up excluded) per judgment.
+ * from /proc, start-up excluded) per judgment. db_xacts_per_judgment: transactions committed or
+ * rolled back in the bench's database during the run (pg_stat_database, i.e. round trips of
+ * single statements), less the bench's own polling, per judgment.
  *
  * Options: --judgments N (10000), --latency MS (200), --concurrency C (64, the provider's limit,
  * shared by all workers), --workers W (1), --keep (keep the database).
  * Server: DATABASE_URL, else TEST_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/test;
  * a database concord_bench_judge_* is created on it. Prints progress on stderr, then ONE JSON
- * line last: {"judgments","wall_s","ideal_s","efficiency","cpu_ms_per_judgment","workers"}.
+ * line last: {"judgments","wall_s","ideal_s","efficiency","cpu_ms_per_judgment","db_xacts_per_judgment","workers"}.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -27,7 +30,6 @@ import { migrateToLatest } from '../../src/lib/server/db/migrate';
 import { createQueue } from '../../src/lib/server/jobs/queue';
 import { loadBuiltinJudges } from '../../src/lib/server/judging/builtin-judges';
 import { startRun } from '../../src/lib/server/services/judge-runs';
-import { startFakeOpenAi } from '../support/fake-openai-server';
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: number) => {
@@ -53,6 +55,40 @@ function cpuMs(pid: number): number {
 	// utime and stime are fields 14 and 15 of the whole line (11 and 12 after the command).
 	return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
 }
+
+/** The fake server's process; resolves with its base URL once it listens. */
+function startFake(): Promise<{ child: ChildProcess; baseUrl: string; lines: string[] }> {
+	const child = spawn(
+		process.execPath,
+		[
+			'--import',
+			'tsx',
+			'test/bench/fake-openai-process.ts',
+			'--latency',
+			String(LATENCY_MS),
+			'--reply',
+			'A clear, correct answer. Rating: [[7]]'
+		],
+		{ cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] }
+	);
+	const lines: string[] = [];
+	let buffered = '';
+	return new Promise((resolve, reject) => {
+		child.stdout!.on('data', (chunk: Buffer) => {
+			buffered += chunk.toString();
+			for (let nl = buffered.indexOf('\n'); nl >= 0; nl = buffered.indexOf('\n')) {
+				lines.push(buffered.slice(0, nl));
+				buffered = buffered.slice(nl + 1);
+				const { baseUrl } = JSON.parse(lines[lines.length - 1]) as { baseUrl?: string };
+				if (baseUrl) resolve({ child, baseUrl, lines });
+			}
+		});
+		child.on('exit', (code) => reject(new Error(`the fake server exited (${code}) before it listened`)));
+	});
+}
+
+const exited = (child: ChildProcess) =>
+	new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r(null) : child.on('exit', r)));
 
 function startWorker(url: string, i: number): Promise<ChildProcess> {
 	const child = spawn(
@@ -106,7 +142,19 @@ async function main() {
 	const pool = createPool(url, 8);
 	const db = createDb(pool);
 	const workers: ChildProcess[] = [];
-	const fake = await startFakeOpenAi({ latencyMs: LATENCY_MS, reply: () => 'A clear, correct answer. Rating: [[7]]' });
+	const fake = await startFake();
+	let stopped = false;
+	/** Workers drained and the fake server closed (before the last line, so it stays last). */
+	const stopProcesses = async () => {
+		if (stopped) return;
+		stopped = true;
+		for (const w of workers) w.kill('SIGTERM');
+		await Promise.all(workers.map(exited));
+		fake.child.kill('SIGTERM');
+		await exited(fake.child);
+		const calls = fake.lines.map((l) => JSON.parse(l) as { calls?: number }).find((l) => l.calls !== undefined);
+		say('fake server stopped', { calls: calls?.calls ?? null });
+	};
 	try {
 		await migrateToLatest(db);
 		const queue = await createQueue(pool);
@@ -193,6 +241,16 @@ async function main() {
 			await new Promise((r) => setTimeout(r, 100));
 		}
 		say('ready', { judgments: JUDGMENTS, latency_ms: LATENCY_MS, concurrency: CONCURRENCY, workers: WORKERS });
+		const xacts = async () => {
+			const { rows } = await pool.query<{ n: string }>(
+				'select xact_commit + xact_rollback as n from pg_stat_database where datname = current_database()'
+			);
+			return Number(rows[0].n);
+		};
+		// Backends flush their statistics at most once a second: let the start-up's settle first.
+		await new Promise((r) => setTimeout(r, 1500));
+		const xactsBefore = await xacts();
+		let ownQueries = 1;
 		const cpuBefore = workers.map((w) => cpuMs(w.pid!));
 
 		const t0 = performance.now();
@@ -205,11 +263,13 @@ async function main() {
 		if (total !== JUDGMENTS) throw new Error(`expected ${JUDGMENTS} units, got ${total}`);
 		let lastReport = t0;
 		for (;;) {
+			ownQueries++;
 			const { rows } = await pool.query('select status from judge_run where id = $1', [runId]);
 			if (rows[0].status === 'completed') break;
 			if (rows[0].status !== 'running' && rows[0].status !== 'queued') throw new Error(`run ${rows[0].status}`);
 			if (performance.now() - lastReport > 5000) {
 				lastReport = performance.now();
+				ownQueries++;
 				const { rows: c } = await pool.query(
 					`select count(*) filter (where status not in ('pending', 'running'))::int as done from judgment where run_id = $1`,
 					[runId]
@@ -220,6 +280,9 @@ async function main() {
 		}
 		const wall = (performance.now() - t0) / 1000;
 		const cpu = workers.reduce((sum, w, i) => sum + cpuMs(w.pid!) - cpuBefore[i], 0);
+		// The workers' last statements are flushed to the statistics within a second (bench's own: excluded).
+		await new Promise((r) => setTimeout(r, 1500));
+		const dbXacts = (await xacts()) - xactsBefore - ownQueries;
 		const { rows: check } = await pool.query(
 			`select count(*)::int as n, count(*) filter (where status = 'ok')::int as ok, count(distinct answer_a_id)::int as answers
 			 from judgment where run_id = $1`,
@@ -227,9 +290,9 @@ async function main() {
 		);
 		if (check[0].ok !== JUDGMENTS || check[0].answers !== JUDGMENTS)
 			throw new Error(`run incomplete: ${JSON.stringify(check[0])}`);
-		const calls = fake.log.filter((l) => l.outcome === 200).length;
-		say('done', { wall_s: wall, calls, judgments_ok: check[0].ok });
+		say('done', { wall_s: wall, judgments_ok: check[0].ok });
 		await queue.release();
+		await stopProcesses();
 		const ideal = (JUDGMENTS * LATENCY_MS) / 1000 / CONCURRENCY;
 		const round = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
 		process.stdout.write(
@@ -239,13 +302,12 @@ async function main() {
 				ideal_s: round(ideal),
 				efficiency: round(ideal / wall),
 				cpu_ms_per_judgment: round(cpu / JUDGMENTS),
+				db_xacts_per_judgment: round(dbXacts / JUDGMENTS),
 				workers: WORKERS
 			})}\n`
 		);
 	} finally {
-		for (const w of workers) w.kill('SIGTERM');
-		await Promise.all(workers.map((w) => new Promise((r) => (w.exitCode !== null ? r(null) : w.on('exit', r)))));
-		await fake.close();
+		await stopProcesses();
 		await db.destroy();
 		if (!KEEP) {
 			const c = new pg.Client({ connectionString: server });

@@ -72,7 +72,24 @@ interface Prepared {
 }
 
 const DEFAULT_RETRIES = 6;
+/** Results are written every FLUSH_MS, or at once when FLUSH_ROWS are waiting. */
 const FLUSH_ROWS = 200;
+const FLUSH_MS = 250;
+
+/**
+ * The run's null-model flags: computed by the first of its jobs (the others wait on the lock) and
+ * kept in the run's metadata, so a run spread over several workers scans the dataset once.
+ */
+async function nullModelFlags(db: Db, runId: string, datasetId: string): Promise<Map<string, AnswerFlag>> {
+	return db.transaction().execute(async (trx) => {
+		await repo.lockRunSetup(trx, runId);
+		const stored = (await repo.runMetadataKey(trx, runId, 'nullModelFlags')) as Record<string, AnswerFlag> | undefined;
+		if (stored) return new Map(Object.entries(stored));
+		const flags = flagNullModel(await repo.nullModelCandidates(trx, datasetId, 3, 20));
+		await repo.setRunMetadata(trx, runId, { nullModelFlags: Object.fromEntries(flags) });
+		return flags;
+	});
+}
 
 export const claimantOf = (jobId: string, workerName: string) => `job:${jobId}@${workerName}`;
 const claimPrefixOf = (jobId: string) => `job:${jobId}@`;
@@ -170,8 +187,10 @@ export async function executeRun(deps: ExecutorDeps, runId: string, options: Exe
 	const staleMs = (provider.timeout_ms + 60_000) * ((deps.llm?.maxRetries ?? DEFAULT_RETRIES) + 1);
 	const slots = Math.max(1, Math.ceil(provider.concurrency / Math.max(1, options.shards)));
 
-	// The null-model attack is a property of the dataset (one answer under many prompts): read once.
-	const nullModel: Map<string, AnswerFlag> = flagNullModel(await repo.nullModelCandidates(db, run.dataset_id, 3, 20));
+	// The null-model attack is a property of the dataset (one answer under many prompts): found once
+	// per run, while the first calls are already out; results wait for it only when they are written.
+	const nullModel = nullModelFlags(db, runId, run.dataset_id);
+	nullModel.catch(() => {});
 
 	const abort = new AbortController();
 	// Every call in flight listens to it.
@@ -196,7 +215,8 @@ export async function executeRun(deps: ExecutorDeps, runId: string, options: Exe
 
 	/* ---------------------------------------------------------------- writes, batched */
 	const storedPrompts = new Set<string>();
-	let results: UnitResult[] = [];
+	/** Results to write; those of a reply take the null-model flags when written. */
+	let results: (UnitResult | ((flags: Map<string, AnswerFlag>) => UnitResult))[] = [];
 	let prompts: PromptRow[] = [];
 	let cacheRows: CacheRow[] = [];
 	let writing: Promise<void> = Promise.resolve();
@@ -212,14 +232,9 @@ export async function executeRun(deps: ExecutorDeps, runId: string, options: Exe
 		cacheRows = [];
 		writing = writing.then(async () => {
 			try {
-				const written = await repo.writeResults(
-					db,
-					run.project_id,
-					options.claimant,
-					batch.results,
-					batch.prompts,
-					batch.cache
-				);
+				const flags = await nullModel;
+				const rows = batch.results.map((r) => (typeof r === 'function' ? r(flags) : r));
+				const written = await repo.writeResults(db, run.project_id, options.claimant, rows, batch.prompts, batch.cache);
 				if (written < batch.results.length)
 					log.warn('results dropped: their claims were taken over', { dropped: batch.results.length - written });
 			} catch (error) {
@@ -229,7 +244,7 @@ export async function executeRun(deps: ExecutorDeps, runId: string, options: Exe
 		});
 		return writing;
 	};
-	const record = (result: UnitResult, prompt: PromptRow | null, cache: CacheRow | null) => {
+	const record = (result: (typeof results)[number], prompt: PromptRow | null, cache: CacheRow | null) => {
 		results.push(result);
 		if (prompt && !storedPrompts.has(prompt.hash)) {
 			storedPrompts.add(prompt.hash);
@@ -237,7 +252,7 @@ export async function executeRun(deps: ExecutorDeps, runId: string, options: Exe
 		}
 		if (cache) cacheRows.push(cache);
 		if (results.length >= FLUSH_ROWS) void flush();
-		else if (!flushTimer) flushTimer = setTimeout(() => void flush(), options.flushMs ?? 100);
+		else if (!flushTimer) flushTimer = setTimeout(() => void flush(), options.flushMs ?? FLUSH_MS);
 	};
 
 	/* ---------------------------------------------------------------- claims */
@@ -246,7 +261,12 @@ export async function executeRun(deps: ExecutorDeps, runId: string, options: Exe
 	let inFlight = 0;
 	let exhausted = false;
 	let refilling: Promise<void> | null = null;
-	const target = slots + Math.ceil(slots / 4);
+	// Claims come in batches of about half the slots, asked for while a quarter of the slots' worth
+	// is still waiting: a claim (two statements) costs a round trip per batch, not per judgment, a
+	// slot that frees never waits on one, and at the end of a run no job holds more than a batch
+	// that others could have judged.
+	const lowWater = Math.max(2, Math.ceil(slots / 4));
+	const target = slots + lowWater + Math.max(4, Math.ceil(slots / 2));
 	const refill = async () => {
 		const want = target - inFlight - queue.length;
 		if (want <= 0) return;
@@ -275,8 +295,7 @@ export async function executeRun(deps: ExecutorDeps, runId: string, options: Exe
 	};
 	const ensureRefill = (): Promise<void> | null => {
 		if (refilling || exhausted || stopReason) return refilling;
-		const want = target - inFlight - queue.length;
-		if (want < Math.max(1, Math.ceil(slots / 8)) && queue.length > 0) return null;
+		if (queue.length > lowWater) return null;
 		refilling = refill()
 			.catch((error) => {
 				log.error('claiming judgments failed', { error });
@@ -364,7 +383,8 @@ export async function executeRun(deps: ExecutorDeps, runId: string, options: Exe
 				rendered: p.rendered
 			});
 			// A cache hit's prompt was stored with the call that filled the cache.
-			record(resultOf(unit, result, meta, p.replyKey, nullModel), p.cached ? null : prompt, fresh);
+			const callMeta = meta as CallMeta | null;
+			record((flags) => resultOf(unit, result, callMeta, p.replyKey, flags), p.cached ? null : prompt, fresh);
 		} catch (error) {
 			if (stopReason && (abort.signal.aborted || (error instanceof LlmError && error.kind === 'aborted'))) {
 				released.push(unit.id);

@@ -193,6 +193,8 @@ export async function resumeRun(db: Db, queue: Queue, projectId: string, runId: 
 		finishedAt: null,
 		error: null
 	});
+	// Answers may have been added to the dataset since: the null-model flags are found again.
+	await repo.setRunMetadata(db, runId, { nullModelFlags: null });
 	await enqueueRun(db, queue, runId);
 	return { runId, requeued, remaining: progress.pending + progress.running };
 }

@@ -77,6 +77,18 @@ export async function setRunMetadata(db: Db, runId: string, fields: JsonObject):
 	);
 }
 
+/** Serialises the jobs of one run around the work they share once (the null-model flags), for a transaction. */
+export async function lockRunSetup(db: Db, runId: string): Promise<void> {
+	await sql`select pg_advisory_xact_lock(hashtextextended(${`judge-run-setup:${runId}`}, 0))`.execute(db);
+}
+
+/** One key of the run's metadata (undefined when absent). */
+export async function runMetadataKey(db: Db, runId: string, key: string): Promise<unknown> {
+	const { rows } = await sql<{ value: unknown }>`
+		select metadata -> ${key} as value from judge_run where id = ${runId}`.execute(db);
+	return rows[0]?.value ?? undefined;
+}
+
 export async function setRunTotal(db: Db, runId: string, total: number): Promise<void> {
 	await db.updateTable('judge_run').set({ total }).where('id', '=', runId).execute();
 }
@@ -457,9 +469,23 @@ export async function findCachedReplies(db: Db, projectId: string, keys: string[
 }
 
 /**
+ * Every character `\s` may match (ASCII and Unicode spaces, line and paragraph separators) and a
+ * few invisible ones: removed entirely by the coarse key below. More than `\s` matches only makes
+ * that key coarser, never wrong.
+ */
+const WHITESPACE =
+	' \t\n\r\f\v\u0085\u00a0\u1680\u180e\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u200b\u2028\u2029\u202f\u205f\u3000\ufeff';
+
+/**
  * Candidates for the null-model attack: answers of the dataset whose normalised text (NFKC,
  * lower case, collapsed whitespace, ≥ `minChars`) is shared by answers to ≥ `minItems` items.
  * The pure flagNullModel then words the flag; this only narrows the answers it has to read.
+ *
+ * NFKC and two regular expressions over every answer cost seconds on a large dataset, and every
+ * job of a run asks at its start. So a cheap coarse key comes first: lower case of the NFKC form
+ * (taken only for non-ASCII texts, which NFKC leaves alone otherwise) with all whitespace removed
+ * rather than collapsed. Texts equal after the exact normalisation have equal keys, so only the
+ * answers whose key is shared by ≥ `minItems` items (usually none) are normalised exactly.
  */
 export async function nullModelCandidates(db: Db, datasetId: string, minItems: number, minChars: number) {
 	const { rows } = await sql<{ id: string; itemId: string; text: string }>`
@@ -467,9 +493,16 @@ export async function nullModelCandidates(db: Db, datasetId: string, minItems: n
 			select a.id, a.item_id,
 				coalesce(a.content, array_to_string(array(select jsonb_array_elements_text(a.turns)), E'\n')) as text
 			from candidate_answer a where a.dataset_id = ${datasetId} and a.available
+		), k as (
+			select id, item_id, text,
+				md5(translate(lower(case when text ~ '[^\\x01-\\x7f]' then normalize(text, NFKC) else text end),
+					${WHITESPACE}, '')) as ck
+			from t
+		), kc as (
+			select ck from k group by ck having count(distinct item_id) >= ${minItems}
 		), n as (
 			select id, item_id, text, md5(btrim(regexp_replace(lower(normalize(text, NFKC)), '\\s+', ' ', 'g'))) as h
-			from t where length(btrim(regexp_replace(text, '\\s+', ' ', 'g'))) >= ${minChars}
+			from k join kc using (ck) where length(btrim(regexp_replace(text, '\\s+', ' ', 'g'))) >= ${minChars}
 		), g as (
 			select h from n group by h having count(distinct item_id) >= ${minItems}
 		)
