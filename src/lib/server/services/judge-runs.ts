@@ -233,6 +233,7 @@ export async function cloneRun(
 		await repo.setRunTotal(trx, runId, total);
 		return { runId, total };
 	});
+	await enqueueRun(db, queue, runId);
 	return { runId, total };
 }
 
