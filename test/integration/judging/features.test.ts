@@ -4,6 +4,7 @@
  * replies kept with their raw text and reason, abstentions as their own outcome, the reply cache
  * (a clone calls nothing; tokens equal what the server reported), cancel (stops at once) and resume.
  */
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { criteria5, score10 } from '../../../src/lib/judging/test-rubrics';
 import type { FakeChatRequest, FakeOpenAiServer, RequestContext } from '../../support/fake-openai-server';
@@ -218,8 +219,9 @@ describe('cancel and resume', () => {
 			await env.admin().judgeRuns.cancel({ projectId: projectId(), runId });
 			const stopped = await until(async () => {
 				const p = await env.admin().judgeRuns.progress({ projectId: projectId(), runId });
-				return p.running === 0 ? p : undefined;
+				return p.status === 'cancelled' ? p : undefined;
 			}, 'the claims to be handed back');
+			expect(stopped.running).toBe(0);
 			expect(Date.now() - cancelledAt).toBeLessThan(2000);
 			expect(stopped.status).toBe('cancelled');
 			expect(stopped.pending).toBeGreaterThan(0);
@@ -240,11 +242,89 @@ describe('cancel and resume', () => {
 		}
 	});
 
+	it('shows cancelling while claims are still held, then cancelled; resume still finishes the run', async () => {
+		const slow = await startJudgeServer({ latencyMs: 3000, models: JUDGE_MODELS });
+		try {
+			const { versionId } = await makeRubricVersion(env.db, projectId(), score10);
+			const providerId = await makeProvider(env.db, projectId(), {
+				baseUrl: slow.baseUrl,
+				model: 'judge-six',
+				concurrency: 4
+			});
+			const { runId, total } = await env.admin().judgeRuns.start({
+				projectId: projectId(),
+				datasetId: data.datasetId,
+				rubricVersionId: versionId,
+				providerId,
+				options: { bothOrders: false, samples: 1, pairing: 'all-pairs', systemIds: [data.systems.good] }
+			});
+			await until(async () => {
+				const p = await env.admin().judgeRuns.progress({ projectId: projectId(), runId });
+				return p.running >= 4 ? p : undefined;
+			}, 'calls in flight');
+			// Hold one claimed row: the job cannot hand its claims back until this transaction ends,
+			// as if its last call were still on its way back.
+			let releaseHold!: () => void;
+			const held = new Promise<void>((r) => (releaseHold = r));
+			let locked!: () => void;
+			const isLocked = new Promise<void>((r) => (locked = r));
+			const holder = env.db.transaction().execute(async (trx) => {
+				await sql`select id from judgment where run_id = ${runId} and status = 'running' limit 1 for update`.execute(
+					trx
+				);
+				locked();
+				await held;
+			});
+			await isLocked;
+			const cancelledAt = Date.now();
+			const cancelled = await env.admin().judgeRuns.cancel({ projectId: projectId(), runId });
+			expect(cancelled.status).toBe('cancelling');
+			await new Promise((r) => setTimeout(r, 1200));
+			const during = await env.admin().judgeRuns.progress({ projectId: projectId(), runId });
+			expect(during.status).toBe('cancelling');
+			expect(during.running).toBeGreaterThan(0);
+			await expect(env.admin().judgeRuns.resume({ projectId: projectId(), runId })).rejects.toMatchObject({
+				code: 'CONFLICT'
+			});
+			const listed = await env.admin().judgeRuns.list({ projectId: projectId(), datasetId: data.datasetId });
+			expect(listed.find((r) => r.id === runId)?.status).toBe('cancelling');
+			releaseHold();
+			await holder;
+			const stopped = await until(async () => {
+				const p = await env.admin().judgeRuns.progress({ projectId: projectId(), runId });
+				return p.status === 'cancelled' ? p : undefined;
+			}, 'the run to be cancelled');
+			// The calls were aborted, not waited out (each takes 3 s).
+			expect(Date.now() - cancelledAt).toBeLessThan(3000);
+			expect(stopped).toMatchObject({ running: 0, ok: 0, pending: total });
+
+			await env.admin().judgeRuns.resume({ projectId: projectId(), runId });
+			const done = await finished(runId);
+			expect(done).toMatchObject({ status: 'completed', ok: total, pending: 0, running: 0 });
+		} finally {
+			await slow.close();
+		}
+	}, 30_000);
+
 	it('refuses to cancel a finished run', async () => {
 		const { runId } = await startRun('judge-five', score10, { systemIds: [data.systems.good] });
 		await finished(runId);
 		await expect(env.admin().judgeRuns.cancel({ projectId: projectId(), runId })).rejects.toMatchObject({
 			code: 'CONFLICT'
 		});
+	});
+});
+
+describe('the dataset judgment count', () => {
+	it('equals the ok verdicts of every run on the dataset, after runs, a clone, a cancel and a resume', async () => {
+		// Every run above (cancelled, resumed, cloned, with failures and abstentions) wrote through
+		// the executor; the card's count must still equal what the judgment rows say.
+		const { rows } = await sql<{ n: number }>`
+			select count(*)::int as n from judgment j join judge_run r on r.id = j.run_id
+			where r.dataset_id = ${data.datasetId} and j.status = 'ok'`.execute(env.db);
+		expect(rows[0].n).toBeGreaterThan(0);
+		const datasets = await env.admin().datasets.list({ projectId: projectId() });
+		const card = datasets.find((d) => d.id === data.datasetId)!;
+		expect(card.results?.judgmentCount).toBe(rows[0].n);
 	});
 });

@@ -11,7 +11,8 @@
  *   finish  the last job out (no pending or running row left) completes the run
  *
  * Several jobs (`judge-run:<run>:<shard>`) may work one run on several worker processes. A cancel
- * is seen within `cancelPollMs`: calls in flight are aborted and their rows go back to pending. A
+ * (status `cancelling`) is seen within `cancelPollMs`: calls in flight are aborted, their rows go
+ * back to pending, and the last job to hand its claims back makes the run `cancelled`. A
  * stopping worker does the same and fails the job attempt, so graphile-worker runs it again
  * elsewhere. A killed worker's claims are handed back by the release hook (jobs/liveness.ts), and
  * claims older than (timeout + 60 s) × (retries + 1) may be taken over by any job.
@@ -107,6 +108,8 @@ export async function runJudgeRunJob(
 		shards: payload.shards,
 		signal: ctx.signal
 	});
+	// A retried attempt of a cancelled run only had its old claims to hand back (just done above).
+	if (outcome === 'not-runnable') await repo.settleCancel(deps.db, payload.runId);
 	// graphile-worker retries a failed attempt later, on any worker: that is how a drained run continues.
 	if (outcome === 'interrupted') throw new Error('The worker is stopping; the run continues on the next attempt.');
 }
@@ -118,6 +121,7 @@ export async function onJudgeRunJobReleased(
 	job: ReleasedJob
 ): Promise<'retry' | 'drop'> {
 	await repo.releaseClaimsByPrefix(trx, payload.runId, claimPrefixOf(job.jobId));
+	await repo.settleCancel(trx, payload.runId);
 	const status = await repo.runStatus(trx, payload.runId);
 	if (status !== 'running' && status !== 'queued') return 'drop';
 	if (job.final) {
@@ -234,7 +238,15 @@ export async function executeRun(deps: ExecutorDeps, runId: string, options: Exe
 			try {
 				const flags = await nullModel;
 				const rows = batch.results.map((r) => (typeof r === 'function' ? r(flags) : r));
-				const written = await repo.writeResults(db, run.project_id, options.claimant, rows, batch.prompts, batch.cache);
+				const written = await repo.writeResults(
+					db,
+					run.project_id,
+					run.dataset_id,
+					options.claimant,
+					rows,
+					batch.prompts,
+					batch.cache
+				);
 				if (written < batch.results.length)
 					log.warn('results dropped: their claims were taken over', { dropped: batch.results.length - written });
 			} catch (error) {
@@ -424,6 +436,8 @@ export async function executeRun(deps: ExecutorDeps, runId: string, options: Exe
 		// Units claimed but never judged, and calls aborted midway, are pending again.
 		released.push(...queue.splice(0).map((p) => p.unit.id));
 		if (released.length > 0) await repo.releaseClaims(db, runId, options.claimant, released);
+		// A cancel waits in `cancelling` until the last job holding claims has handed them back.
+		await repo.settleCancel(db, runId);
 	}
 	if (writeError) throw writeError;
 	if (stopReason === 'cancelled') {

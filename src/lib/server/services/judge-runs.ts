@@ -162,28 +162,45 @@ export async function createRun(
 }
 
 /**
- * Stops a run: it is `cancelled` at once; running jobs see it within half a second, abort their
- * calls and hand their claims back (pending rows stay pending). Jobs not yet started are removed;
- * claims of jobs nobody runs any more go back to pending here.
+ * Stops a run. It is `cancelling` at once: running jobs see it within half a second, abort their
+ * calls and hand their claims back (pending rows stay pending), and the last of them to do so makes
+ * it `cancelled` (repositories settleCancel). Jobs not yet started are removed; when no job is
+ * running, the claims go back to pending here and the run is `cancelled` before this returns.
  */
 export async function cancelRun(db: Db, projectId: string, runId: string) {
 	const run = liveRun(await loadRun(db, projectId, runId));
-	if (!(await repo.transitionRun(db, runId, ['queued', 'running'], 'cancelled', { finishedAt: true })))
+	if (!(await repo.transitionRun(db, runId, ['queued', 'running'], 'cancelling')))
 		throw new AppError('CONFLICT', `This run is ${run.status}; only a queued or running run can be cancelled.`);
+	await settleIfStopped(db, { ...run, status: 'cancelling' }, true);
+	return getRun(db, projectId, runId);
+}
+
+/**
+ * A `cancelling` run whose jobs are all gone (finished, never started, or dead) is `cancelled`
+ * here: no job is left to do it. Cancel calls it, and so do the reads the run page polls, which
+ * covers a job that ended just as the cancel came in. `remove` also takes the jobs not running
+ * off the queue (a dead worker's job then only has its claims released by the sweeper's hook).
+ */
+async function settleIfStopped(db: Db, run: JudgeRun, remove = false): Promise<JudgeRun> {
+	if (run.status !== 'cancelling') return run;
 	const shards = (run.metadata as RunMetadata).shards ?? 1;
 	let running = 0;
 	for (let shard = 0; shard < shards; shard++) {
-		const key = judgeRunJobKey(runId, shard);
+		const key = judgeRunJobKey(run.id, shard);
 		if ((await jobLiveness(db, key)) === 'running') running++;
-		else await removeJob(db, key);
+		else if (remove) await removeJob(db, key);
 	}
-	if (running === 0) await repo.releaseAllClaims(db, runId);
-	return getRun(db, projectId, runId);
+	if (running > 0) return run;
+	await repo.releaseAllClaims(db, run.id);
+	await repo.settleCancel(db, run.id);
+	return (await repo.findRunById(db, run.id)) ?? run;
 }
 
 /** Queues what is left: pending rows, and failed ones a later try may cure (rate limits, timeouts …). */
 export async function resumeRun(db: Db, queue: Queue, projectId: string, runId: string) {
 	const run = liveRun(await loadRun(db, projectId, runId));
+	if (run.status === 'cancelling')
+		throw new AppError('CONFLICT', 'This run is still stopping its calls in flight; resume it once it is cancelled.');
 	if (!run.status || !['cancelled', 'failed', 'completed'].includes(run.status))
 		throw new AppError('CONFLICT', `This run is ${run.status}; it is still going.`);
 	const requeued = await repo.requeueRetryableFailures(db, runId);
@@ -269,7 +286,7 @@ export async function listRuns(db: Db, projectId: string, datasetId?: string) {
 }
 
 export async function getRun(db: Db, projectId: string, runId: string) {
-	const run = await loadRun(db, projectId, runId);
+	const run = await settleIfStopped(db, await loadRun(db, projectId, runId));
 	const version = run.rubric_version_id ? await repo.findRubricVersion(db, projectId, run.rubric_version_id) : null;
 	return {
 		id: run.id,
@@ -307,7 +324,7 @@ export async function getRun(db: Db, projectId: string, runId: string) {
 async function progressOf(db: Db, run: JudgeRun) {
 	const p = await repo.runProgress(db, run.id);
 	const done = p.ok + p.abstained + p.unparseable + p.failed;
-	const end = run.finished_at ?? (run.status === 'running' ? new Date() : null);
+	const end = run.finished_at ?? (run.status === 'running' || run.status === 'cancelling' ? new Date() : null);
 	const elapsedMs = run.started_at && end ? Math.max(0, end.getTime() - run.started_at.getTime()) : 0;
 	const remaining = p.pending + p.running;
 	const etaMs =
@@ -332,7 +349,7 @@ async function progressOf(db: Db, run: JudgeRun) {
 }
 
 export async function runProgress(db: Db, projectId: string, runId: string) {
-	return progressOf(db, await loadRun(db, projectId, runId));
+	return progressOf(db, await settleIfStopped(db, await loadRun(db, projectId, runId)));
 }
 
 export async function runSummary(db: Db, projectId: string, runId: string) {

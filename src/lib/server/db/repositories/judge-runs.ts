@@ -130,6 +130,19 @@ export async function completeRunIfDone(db: Db, runId: string): Promise<boolean>
 	return Number(result.numAffectedRows ?? 0) > 0;
 }
 
+/**
+ * A `cancelling` run becomes `cancelled` once none of its judgments is held by a call any more
+ * (every job has aborted its calls and handed its claims back). Safe to call from every job's
+ * end, the release hook and reads: only the call that finds no claim left moves it.
+ */
+export async function settleCancel(db: Db, runId: string): Promise<boolean> {
+	const result = await sql`
+		update judge_run set status = 'cancelled', finished_at = now()
+		where id = ${runId} and status = 'cancelling'
+			and not exists (select 1 from judgment where run_id = ${runId} and status = 'running')`.execute(db);
+	return Number(result.numAffectedRows ?? 0) > 0;
+}
+
 export async function findProvider(db: Db, projectId: string, providerId: string): Promise<LlmProvider | undefined> {
 	return db
 		.selectFrom('llm_provider')
@@ -413,6 +426,7 @@ export interface CacheRow {
 export async function writeResults(
 	db: Db,
 	projectId: string,
+	datasetId: string,
 	claimant: string,
 	results: UnitResult[],
 	prompts: PromptRow[],
@@ -442,7 +456,17 @@ export async function writeResults(
 				"replyKey" text, "inputTokens" int, "outputTokens" int, cost numeric, "latencyMs" int, attempts int,
 				cached boolean)
 			where j.id = r.id and j.status = 'running' and j.claimed_by = ${claimant}
-			returning 1
+			returning j.status
+		), d as (
+			-- The dataset's judgment count (its card) counts 'ok' verdicts, imported or live. It moves
+			-- in the statement that makes them 'ok', from the rows this statement really changed: a row
+			-- turns 'ok' only here, once (only from 'running' under this claim), and nothing turns an
+			-- 'ok' row back (cancel and a dead worker's release touch 'running' rows, resume 'failed'
+			-- ones, a clone inserts 'pending' ones). So concurrent jobs, cancel, resume and clone keep
+			-- it exact, and a statement that rolls back takes its increment with it. Counting at read
+			-- time instead would scan every judgment of a dataset for each card of the datasets list.
+			update dataset set judgment_count = judgment_count + (select count(*) from w where status = 'ok')
+			where id = ${datasetId} and exists (select 1 from w where status = 'ok')
 		)
 		select count(*)::int as n from w`.execute(db);
 	return rows[0]?.n ?? 0;
