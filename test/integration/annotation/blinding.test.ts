@@ -1,7 +1,9 @@
 /**
  * Blinding canaries. Unique strings are planted in a judge's output (run name, judgment raw
  * reply and error, the reply cache), in another annotator's label (rationale, metadata, flag
- * reason), in an imported label and in a skip reason, all on the task the blind annotator holds.
+ * reason), in an imported label and in a skip reason, all on the task the blind annotator holds,
+ * and as the name of a system that answered it (annotators see answers as "Answer 1/2", never
+ * by system: the dataset and item pages included).
  * Then, as that annotator, EVERY procedure of the whole router is called (walked like
  * policy.test.ts does, so a procedure added later is covered) and no canary may appear in any
  * response or error. Again after the annotator submits in a queue that does not reveal. Pages
@@ -302,6 +304,9 @@ beforeAll(async () => {
 	expect(otherTask.task_id).toBe(task.id); // same task: the other's label is on the blind annotator's item
 	taskItemId = task.item_id;
 	await plantJudgeOutput(task);
+	// The system that wrote answer A of the task gets a canary name (a fresh revision, so no cache keeps the old name).
+	await sql`update system set name = ${canary('SYSTEM')}
+		where id = (select system_id from candidate_answer where id = ${task.answer_a_id})`.execute(h.db);
 });
 afterAll(async () => {
 	removeRuntime();
@@ -320,6 +325,12 @@ describe('blinding', () => {
 		expect(adjudication).toContain(canary('RATIONALE'));
 		expect(adjudication).toContain(canary('RAW'));
 		expect(adjudication).toContain(canary('POOL'));
+		const item = text(
+			await admin.datasets.item({ projectId: f.projectId, datasetId: f.datasetId, itemId: taskItemId })
+		);
+		expect(item).toContain(canary('SYSTEM'));
+		const systems = text(await admin.datasets.systems({ projectId: f.projectId, datasetId: f.datasetId }));
+		expect(systems).toContain(canary('SYSTEM'));
 	});
 
 	it('shows no canary to an annotator who has not submitted, in any procedure of the router', async () => {
@@ -352,6 +363,29 @@ describe('blinding', () => {
 		expect(submitted.revealed).toBeNull();
 		const { leaks } = await sweep(blind, view.assignmentId);
 		expect(leaks).toEqual([]);
+	});
+
+	it('shows annotators answers without systems, in one order per item, and no system filter', async () => {
+		const ref = { projectId: f.projectId, datasetId: f.datasetId, itemId: taskItemId };
+		const first = await h.caller(blind).datasets.item(ref);
+		const again = await h.caller(revealer).datasets.item(ref);
+		expect(first.answers).toHaveLength(3);
+		expect(first.answers.every((a) => a.systemId === null && a.systemName === null && a.metadata.length === 0)).toBe(
+			true
+		);
+		expect(again.answers.map((a) => a.id)).toEqual(first.answers.map((a) => a.id));
+		const admin = await h.caller(f.admin).datasets.item(ref);
+		expect(admin.answers.map((a) => a.systemName)).not.toContain(null);
+		expect(await h.caller(blind).datasets.systems({ projectId: f.projectId, datasetId: f.datasetId })).toEqual([]);
+		// A system filter would tell which items a system answered: ignored for blind members.
+		const filtered = await h
+			.caller(blind)
+			.datasets.items({ projectId: f.projectId, datasetId: f.datasetId, systemId: randomUUID() });
+		expect(filtered.items.length).toBe(3);
+		const adminFiltered = await h
+			.caller(f.admin)
+			.datasets.items({ projectId: f.projectId, datasetId: f.datasetId, systemId: randomUUID() });
+		expect(adminFiltered.items.length).toBe(0);
 	});
 
 	it('reveals judge output and others’ labels after submitting when the queue says so', async () => {

@@ -85,7 +85,7 @@ describe('datasets.list / get', () => {
 	});
 
 	it('lists systems, categories and tags with counts', async () => {
-		const c = h.caller(p.annotator);
+		const c = h.caller(p.viewer);
 		const systems = await c.datasets.systems({ projectId: p.projectId, datasetId: ds.datasetId });
 		expect(systems.map((s) => [s.name, s.answerCount])).toEqual([
 			['sys-a', 26],
@@ -101,7 +101,8 @@ describe('datasets.list / get', () => {
 	});
 
 	it('counts each facet under the other active filters, leaving its own choice out', async () => {
-		const c = h.caller(p.annotator);
+		// A viewer: annotators get no systems and no system filter (blinding.test.ts).
+		const c = h.caller(p.viewer);
 		const ref = { projectId: p.projectId, datasetId: ds.datasetId };
 		const systems = await c.datasets.systems(ref);
 		const sysB = systems.find((s) => s.name === 'sys-b')!.id;
@@ -205,7 +206,7 @@ describe('datasets.items', () => {
 describe('datasets.item', () => {
 	it('returns the conversation, per-turn references and every answer with lengths', async () => {
 		const item = await h
-			.caller(p.annotator)
+			.caller(p.viewer)
 			.datasets.item({ projectId: p.projectId, datasetId: ds.datasetId, itemId: ds.items['chat-1'] });
 		expect(item.prompt).toEqual({
 			kind: 'conversation',

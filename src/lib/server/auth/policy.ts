@@ -90,6 +90,16 @@ export function requireCapability(member: RoleHolder, capability: Capability): v
 }
 
 /**
+ * Whether the member may learn which system wrote an answer. Members who read results may;
+ * annotators never do (not even after submitting in a revealing queue): the dataset and item
+ * pages show them answers as "Answer 1, 2, …" in an order drawn per item, without system names,
+ * ids or answer metadata, and offer no filter by system.
+ */
+export function seesSystemNames(member: RoleHolder): boolean {
+	return can(member, 'readResults');
+}
+
+/**
  * What the member may see of one item: THE per-item blinding rule. Members who read results
  * (admins, viewers) see everything. An annotator sees the judges' output and other people's
  * labels for an item only once they have submitted their own label on it AND the queue they

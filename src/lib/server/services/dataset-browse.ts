@@ -6,7 +6,7 @@
  * blind, so even the count of verdicts and labels goes only to members with
  * the readResults capability (auth/policy.ts). Items are in services/dataset-items.ts.
  */
-import { can } from '../auth/policy';
+import { can, seesSystemNames } from '../auth/policy';
 import type { Db } from '../db/client';
 import * as browse from '../db/repositories/dataset-browse';
 import type { ItemFilter } from '../db/repositories/dataset-items';
@@ -72,7 +72,9 @@ export async function requireDataset(db: Db, membership: Membership, datasetId: 
 export async function getDataset(db: Db, membership: Membership, datasetId: string): Promise<DatasetDetail> {
 	const row = await requireDataset(db, membership, datasetId);
 	const revisions = await browse.listRevisions(db, datasetId);
-	return { ...toSummary(row, membership), fieldMapping: row.fieldMapping, revisions };
+	// The mapping may carry a fixed system name (one file per system): not for blind members.
+	const fieldMapping = seesSystemNames(membership) ? row.fieldMapping : null;
+	return { ...toSummary(row, membership), fieldMapping, revisions };
 }
 
 export interface SystemOption {
@@ -87,8 +89,10 @@ export interface SystemOption {
 const systemsCache = new RevisionCache<SystemOption[]>(200);
 const facetsCache = new RevisionCache<{ categories: browse.FacetRow[]; tags: browse.FacetRow[] }>(200);
 
+/** The dataset's systems; none for a member who may not see systems (annotators, `seesSystemNames`). */
 export async function listSystems(db: Db, membership: Membership, datasetId: string): Promise<SystemOption[]> {
 	const dataset = await requireDataset(db, membership, datasetId);
+	if (!seesSystemNames(membership)) return [];
 	return systemsCache.get(dataset.id, dataset.currentRevision, async () => {
 		if (dataset.answerCount > SYSTEM_COUNT_MAX_ANSWERS) {
 			const names = await browse.listDatasetSystemNames(db, membership.projectId, dataset.id);

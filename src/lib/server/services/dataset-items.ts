@@ -2,8 +2,12 @@
  * The read side of datasets, item level: the items table (keyset pages,
  * search, filters, capped counts) and the item view (prompt or conversation,
  * reference, every candidate answer with its lengths, previous/next). No judge
- * output here: annotators read items through these functions.
+ * output here: annotators read items through these functions, and they see answers without
+ * their systems (`seesSystemNames`, auth/policy.ts): no names, ids or answer metadata, in an
+ * order drawn per item, and no filter by system.
  */
+import { createHash } from 'node:crypto';
+import { seesSystemNames } from '../auth/policy';
 import type { Db } from '../db/client';
 import { resolveSearch, SEARCH_CANDIDATE_CAP, type ResolvedSearch } from '../db/repositories/dataset-item-search';
 import * as items from '../db/repositories/dataset-items';
@@ -56,9 +60,16 @@ function previewOf(row: items.ItemListRow): string | null {
 	return flat.length > PREVIEW_CHARS ? `${flat.slice(0, PREVIEW_CHARS)}…` : flat;
 }
 
-async function buildFilter(db: Db, datasetId: string, f: ItemFilterInput): Promise<items.ItemFilter> {
+async function buildFilter(
+	db: Db,
+	membership: Membership,
+	datasetId: string,
+	f: ItemFilterInput
+): Promise<items.ItemFilter> {
 	const search: ResolvedSearch | undefined = f.search ? await resolveSearch(db, datasetId, f.search) : undefined;
-	return { datasetId, search, systemId: f.systemId, category: f.category, tag: f.tag };
+	// A blind member filtering by system would learn which items a system answered: ignored.
+	const systemId = seesSystemNames(membership) ? f.systemId : undefined;
+	return { datasetId, search, systemId, category: f.category, tag: f.tag };
 }
 
 async function countMatches(
@@ -83,7 +94,7 @@ async function countMatches(
  */
 export async function listItemFacets(db: Db, membership: Membership, input: ItemFilterInput & { datasetId: string }) {
 	const dataset = await requireDataset(db, membership, input.datasetId);
-	const filter = await buildFilter(db, dataset.id, input);
+	const filter = await buildFilter(db, membership, dataset.id, input);
 	if (filter.search && filter.search.kind !== 'ids') filter.search = undefined;
 	return listFacets(db, membership, filter);
 }
@@ -94,7 +105,7 @@ export async function listItems(
 	input: ItemFilterInput & { datasetId: string; after?: string; before?: string; limit: number }
 ): Promise<ItemPage> {
 	const dataset = await requireDataset(db, membership, input.datasetId);
-	const filter = await buildFilter(db, dataset.id, input);
+	const filter = await buildFilter(db, membership, dataset.id, input);
 	const [page, count] = await Promise.all([
 		items.listItems(db, { ...filter, after: input.after, before: input.before, limit: input.limit }),
 		countMatches(db, filter, dataset.itemCount)
@@ -124,8 +135,9 @@ export type ReferenceView = { kind: 'text'; text: string } | { kind: 'turns'; tu
 
 export interface AnswerView {
 	id: string;
-	systemId: string;
-	systemName: string;
+	/** Null for a member who may not see systems (annotators): the page says "Answer n" instead. */
+	systemId: string | null;
+	systemName: string | null;
 	available: boolean;
 	/** A single response, or null when the answer has one response per user turn. */
 	content: string | null;
@@ -156,6 +168,19 @@ export interface ItemView {
 	nextId: string | null;
 }
 
+/**
+ * Answers as a blind member sees them: no system, no metadata (it may name the model), ordered
+ * by a hash of item and answer id. The order is the same on every visit to the item, and it is
+ * not the systems' name order, so "Answer 1" does not stand for the same system on every item.
+ */
+export function blindAnswers(itemId: string, answers: items.AnswerRow[]): AnswerView[] {
+	const rank = (id: string) => createHash('sha256').update(`${itemId}:${id}`).digest('hex');
+	return answers
+		.map((a) => ({ a, r: rank(a.id) }))
+		.sort((x, y) => (x.r < y.r ? -1 : x.r > y.r ? 1 : 0))
+		.map(({ a }) => ({ ...a, systemId: null, systemName: null, metadata: [] }));
+}
+
 export async function getItem(
 	db: Db,
 	membership: Membership,
@@ -164,7 +189,7 @@ export async function getItem(
 	const dataset = await requireDataset(db, membership, input.datasetId);
 	const item = await items.findItem(db, dataset.id, input.itemId);
 	if (!item) throw new AppError('NOT_FOUND', 'Item not found.');
-	const filter = await buildFilter(db, dataset.id, input);
+	const filter = await buildFilter(db, membership, dataset.id, input);
 	const [answers, neighbours] = await Promise.all([
 		items.listItemAnswers(db, item.id),
 		items.findNeighbours(db, filter, item.externalId)
@@ -193,7 +218,9 @@ export async function getItem(
 		metadata: jsonEntries(item.metadata),
 		contentHash: item.contentHash,
 		revision: item.revision,
-		answers: answers.map((a) => ({ ...a, metadata: jsonEntries(a.metadata) })),
+		answers: seesSystemNames(membership)
+			? answers.map((a) => ({ ...a, metadata: jsonEntries(a.metadata) }))
+			: blindAnswers(item.id, answers),
 		previousId: neighbours.previousId,
 		nextId: neighbours.nextId
 	};

@@ -66,7 +66,12 @@ export const load: PageServerLoad = async (event) => {
 			datasetId: dataset?.id ?? null,
 			items: items.map((i) => ({ id: i.id, externalId: i.externalId, preview: i.preview })),
 			itemId: item?.id ?? null,
-			answers: item ? item.answers.filter((a) => a.available).map((a) => ({ id: a.id, systemName: a.systemName })) : [],
+			// The preview is for admins, who always get system names; the id stands in only to satisfy the type.
+			answers: item
+				? item.answers
+						.filter((a) => a.available)
+						.map((a) => ({ id: a.id, systemName: a.systemName ?? a.id.slice(0, 8) }))
+				: [],
 			answerIds,
 			order,
 			rendered,
