@@ -11,6 +11,7 @@ import type { FakeChatRequest, FakeOpenAiServer, RequestContext } from '../../su
 import { createJudgingEnv, until, type JudgingEnv } from './support/env';
 import { makeProvider, makeRubricVersion, seedAnswers, type SeededDataset } from './support/factory';
 import { JUDGE_MODELS, sensibleReply, startJudgeServer, userText } from './support/judge-server';
+import { expectSqlSummaryMatchesRows } from './support/summary-oracle';
 
 let env: JudgingEnv;
 let server: FakeOpenAiServer;
@@ -132,6 +133,8 @@ describe('a pointwise run with three samples', () => {
 		expect(summary.unitsWithSamples).toBe(ITEMS * 4);
 		expect(summary.determinism).toBe(0.5);
 		expect(by.shy).toMatchObject({ abstained: ITEMS * 3, meanScore: null });
+		const { runId: _runId, mode: _mode, status: _status, ...figures } = summary;
+		await expectSqlSummaryMatchesRows(env.db, runId, score10, figures);
 	});
 
 	it('flags answers aimed at the judge and one answer given to every prompt (null model)', async () => {
@@ -186,6 +189,8 @@ describe('red-line criteria', () => {
 		// A failed red line puts the answer at the scale's minimum.
 		expect(by.poor.meanScore).toBe(1);
 		expect(by.good.meanScore).toBeGreaterThan(4);
+		const { runId: _runId, mode: _mode, status: _status, ...figures } = summary;
+		await expectSqlSummaryMatchesRows(env.db, runId, criteria5, figures);
 		const page = await env
 			.admin()
 			.judgeRuns.judgments({ projectId: projectId(), runId, limit: 1, systemId: data.systems.poor });

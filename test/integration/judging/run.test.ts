@@ -5,11 +5,12 @@
  * the exact prompt of a judgment read them back.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pairwise, score10 } from '../../../src/lib/judging/test-rubrics';
+import { criteria5, pairwise, passFail, score10 } from '../../../src/lib/judging/test-rubrics';
 import type { FakeOpenAiServer } from '../../support/fake-openai-server';
 import { createJudgingEnv, until, type JudgingEnv } from './support/env';
 import { makeProvider, makeRubricVersion, seedAnswers, type SeededDataset } from './support/factory';
 import { startJudgeServer } from './support/judge-server';
+import { expectSqlSummaryMatchesRows } from './support/summary-oracle';
 
 let env: JudgingEnv;
 let server: FakeOpenAiServer;
@@ -132,6 +133,8 @@ describe('a pairwise run in both orders', () => {
 		expect(by.weak).toMatchObject({ wins: 0, losses: 10, ties: 10, inconsistentPairs: 10 });
 		expect(summary.inconsistentPairs).toBe(10);
 		expect(summary.pairsJudgedBothOrders).toBe(30);
+		const { runId: _r, mode: _m, status: _s, ...figures } = summary;
+		await expectSqlSummaryMatchesRows(env.db, runId, pairwise, figures);
 
 		// The stored verdict is in answer terms: a `ba` call answered [[B]] (second shown = answer A) means A.
 		const page = await env.admin().judgeRuns.judgments({ projectId, runId, limit: 500, systemId: data.systems.strong });
@@ -191,6 +194,37 @@ describe('the simulated judge', () => {
 		expect(run.simulated).toBe(true);
 		const listed = await env.admin().judgeRuns.list({ projectId });
 		expect(listed.find((r) => r.id === runId)).toMatchObject({ simulated: true });
+	});
+});
+
+describe('the summary computed in SQL', () => {
+	it('equals the in-memory rules on noisy runs: k samples, both orders, scores, criteria, categories', async () => {
+		const projectId = env.project.projectId;
+		const providerId = await makeProvider(env.db, projectId, {
+			kind: 'simulated',
+			model: 'simulated-judge',
+			name: 'Noisy offline judge',
+			simulation: { seed: 11, positionBias: 0.4, lengthBias: 0.3, noise: 0.9 }
+		});
+		for (const [rubric, options] of [
+			[pairwise, { bothOrders: true, samples: 3, pairing: 'all-pairs' }],
+			[score10, { bothOrders: false, samples: 3, pairing: 'all-pairs' }],
+			[criteria5, { bothOrders: false, samples: 2, pairing: 'all-pairs' }],
+			[passFail, { bothOrders: false, samples: 3, pairing: 'all-pairs' }]
+		] as const) {
+			const { versionId } = await makeRubricVersion(env.db, projectId, rubric);
+			const { runId } = await env.admin().judgeRuns.start({
+				projectId,
+				datasetId: data.datasetId,
+				rubricVersionId: versionId,
+				providerId,
+				options: { ...options }
+			});
+			await finished(runId);
+			const { runId: _r, mode: _m, status: _s, ...figures } = await env.admin().judgeRuns.summary({ projectId, runId });
+			expect(figures.systems).toHaveLength(3);
+			await expectSqlSummaryMatchesRows(env.db, runId, rubric, figures);
+		}
 	});
 });
 

@@ -22,7 +22,7 @@ import { AppError } from '../errors';
 import { jobLiveness, livenessConfig, removeJob } from '../jobs/liveness';
 import type { Queue } from '../jobs/queue';
 import { publicProviderSettings, simulationFromRow } from './provider-config';
-import { summariseRun } from './judge-summary';
+import { summaryFromAggregates, summarySpecOf } from './judge-summary';
 
 const MAX_SHARDS = 8;
 /** Attempts of a `judge.run` job: each stop or death of its worker uses one. */
@@ -354,10 +354,7 @@ export async function runProgress(db: Db, projectId: string, runId: string) {
 
 export async function runSummary(db: Db, projectId: string, runId: string) {
 	const run = await loadRun(db, projectId, runId);
-	const rows = await repo.summaryRows(db, runId);
 	const version = run.rubric_version_id ? await loadVersion(db, projectId, run.rubric_version_id) : null;
-	const ids = [...new Set(rows.flatMap((r) => (r.systemB ? [r.systemA, r.systemB] : [r.systemA])))];
-	const names = await repo.systemNames(db, ids);
 	// Imported runs have no rubric: a minimal one of their mode (no criteria, no red lines).
 	const rubric =
 		version?.rubric ??
@@ -369,11 +366,15 @@ export async function runSummary(db: Db, projectId: string, runId: string) {
 					? { kind: 'categories', categories: ['A', 'B', 'tie'] }
 					: { kind: 'score', scale: { min: 0, max: 10 } }
 		} as unknown as RubricContent);
+	const [rows, flagged] = await Promise.all([
+		repo.summaryAggregates(db, runId, summarySpecOf(rubric)),
+		repo.flaggedAnswerCount(db, runId)
+	]);
 	return {
 		runId,
 		mode: run.mode,
 		status: run.status ?? 'completed',
-		...summariseRun(rubric, rows, names, await repo.flaggedAnswerCount(db, runId))
+		...summaryFromAggregates(rubric.mode === 'pairwise', rows, flagged)
 	};
 }
 

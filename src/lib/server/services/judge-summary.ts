@@ -1,14 +1,42 @@
 /**
- * A live run's summary per system, from its judgment rows (pure; services/judge-runs.ts reads the
- * rows). Samples of one unit are aggregated with aggregateSamples (majority / mean, red lines);
- * the two orders of a pair with combineOrders (Zheng et al. 2023, §3.4: a verdict that does not
- * survive the swap is a tie, marked inconsistent). Determinism is the share of units with k ≥ 2
- * samples whose samples all agree. Judge seconds per item = the judge's call time spent on the
- * system's items (cached replies count their original latency) / the number of those items.
+ * A live run's summary per system. The run page reads it from PostgreSQL
+ * (repositories/judge-runs.ts summaryAggregates: GROUP BY, so a run of a million judgments never
+ * comes into Node); `summariseRun` below is the same summary over judgment rows in memory, kept as
+ * the plain statement of the rules that the SQL is tested against (test/integration/judging).
+ *
+ * Samples of one unit are aggregated with aggregateSamples (majority / mean, red lines); the two
+ * orders of a pair with combineOrders (Zheng et al. 2023, §3.4: a verdict that does not survive
+ * the swap is a tie, marked inconsistent). Determinism is the share of units with k ≥ 2 samples
+ * whose samples all agree. Judge seconds per item = the judge's call time spent on the system's
+ * items (cached replies count their original latency) / the number of those items.
  */
 import { aggregateSamples, combineOrders, type Aggregate, type SampleOutcome } from '../../judging/aggregate';
 import type { PairwiseWinner, RubricContent } from '../../judging/types';
-import type { SummaryRow } from '../db/repositories/judge-runs';
+import type { PresentedOrder, JudgmentStatus, Verdict } from '../db/schema';
+import type { SummarySpec, SummarySystemRow } from '../db/repositories/judge-runs';
+
+/** One judgment row with the systems judged: what `summariseRun` aggregates in memory. */
+export interface SummaryRow {
+	itemId: string;
+	answerAId: string;
+	answerBId: string | null;
+	systemA: string;
+	systemB: string | null;
+	order: PresentedOrder | null;
+	sample: number;
+	turn: number;
+	status: JudgmentStatus;
+	verdict: Verdict | null;
+	score: number | null;
+	criteria: Record<string, number> | null;
+	category: string | null;
+	flagged: boolean;
+	inputTokens: number | null;
+	outputTokens: number | null;
+	cost: number | null;
+	latencyMs: number | null;
+	cached: boolean | null;
+}
 
 export interface SystemSummary {
 	systemId: string;
@@ -200,5 +228,59 @@ export function summariseRun(
 		flaggedAnswers,
 		inconsistentPairs: inconsistent,
 		pairsJudgedBothOrders: bothOrders
+	};
+}
+
+/** The rubric facts the SQL summary needs (aggregateScores' and overallFromCriteria's inputs). */
+export function summarySpecOf(rubric: RubricContent): SummarySpec {
+	return {
+		pairwise: rubric.mode === 'pairwise',
+		categories: rubric.output.kind === 'categories' ? rubric.output.categories : [],
+		criteria: rubric.criteria.map((c) => ({
+			id: c.id,
+			min: c.scale.min,
+			max: c.scale.max,
+			redLine: c.redLine === true,
+			passMin: c.passMin ?? null
+		})),
+		scale: rubric.output.kind === 'score' ? rubric.output.scale : { min: 0, max: 1 },
+		redLineFloor: rubric.output.kind === 'score' ? rubric.output.scale.min : null
+	};
+}
+
+/** The SQL rows (one per system, run-level figures on each) as the summary the pages show. */
+export function summaryFromAggregates(pairwise: boolean, rows: SummarySystemRow[], flaggedAnswers: number): RunSummary {
+	const systems = rows
+		.filter((r): r is SummarySystemRow & { systemId: string } => r.systemId !== null)
+		.map((r): SystemSummary => ({
+			systemId: r.systemId,
+			systemName: r.systemName ?? r.systemId,
+			judgments: r.judgments,
+			ok: r.ok,
+			abstained: r.abstained,
+			unparseable: r.unparseable,
+			failed: r.failed,
+			pending: r.pending,
+			meanScore: r.meanScore,
+			categories: r.categories,
+			wins: pairwise ? r.wins : null,
+			losses: pairwise ? r.losses : null,
+			ties: pairwise ? r.ties : null,
+			inconsistentPairs: pairwise ? r.inconsistentPairs : null,
+			redLineFailures: r.redLineFailures,
+			inputTokens: r.inputTokens,
+			outputTokens: r.outputTokens,
+			cost: r.cost,
+			judgeSecondsPerItem: r.timedItems > 0 && r.latencyMs !== null ? r.latencyMs / 1000 / r.timedItems : null
+		}))
+		.sort((x, y) => x.systemName.localeCompare(y.systemName));
+	const run = rows[0];
+	return {
+		systems,
+		determinism: run && run.sampledUnits > 0 ? run.unanimousUnits / run.sampledUnits : null,
+		unitsWithSamples: run?.sampledUnits ?? 0,
+		flaggedAnswers,
+		inconsistentPairs: pairwise ? (run?.runInconsistentPairs ?? 0) : null,
+		pairsJudgedBothOrders: pairwise ? (run?.pairsBothOrders ?? 0) : null
 	};
 }

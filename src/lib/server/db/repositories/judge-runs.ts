@@ -615,40 +615,201 @@ export async function listRuns(db: Db, projectId: string, datasetId?: string): P
 	return rows;
 }
 
-/** One row per judgment of a run, with the systems judged: what the summary aggregates. */
-export interface SummaryRow {
-	itemId: string;
-	answerAId: string;
-	answerBId: string | null;
-	systemA: string;
-	systemB: string | null;
-	order: PresentedOrder | null;
-	sample: number;
-	turn: number;
-	status: JudgmentStatus;
-	verdict: Verdict | null;
-	score: number | null;
-	criteria: Record<string, number> | null;
-	category: string | null;
-	flagged: boolean;
-	inputTokens: number | null;
-	outputTokens: number | null;
-	cost: number | null;
-	latencyMs: number | null;
-	cached: boolean | null;
+/** What the summary needs to know of the rubric to aggregate samples the way lib/judging does. */
+export interface SummarySpec {
+	pairwise: boolean;
+	/** Category rubrics: the categories in rubric order (the tie-break of a split majority). */
+	categories: string[];
+	/** Criteria with their scales and red lines (overall score from criterion means, red-line failures). */
+	criteria: { id: string; min: number; max: number; redLine: boolean; passMin: number | null }[];
+	/** The overall scale of a score rubric; [0, 1] otherwise (as overallFromCriteria maps). */
+	scale: { min: number; max: number };
+	/** Score after a failed red line: the scale minimum on score rubrics, else null (the score stands). */
+	redLineFloor: number | null;
 }
 
-export async function summaryRows(db: Db, runId: string): Promise<SummaryRow[]> {
-	const { rows } = await sql<SummaryRow>`
-		select j.item_id as "itemId", j.answer_a_id as "answerAId", j.answer_b_id as "answerBId",
-			a.system_id as "systemA", b.system_id as "systemB", j.presented_order as "order", j.sample, j.turn,
-			j.status, j.verdict, j.score::float8 as score, j.criteria, j.raw ->> 'category' as category,
-			(j.flags is not null) as flagged, j.input_tokens as "inputTokens", j.output_tokens as "outputTokens",
-			j.cost::float8 as cost, j.latency_ms as "latencyMs", j.cached
-		from judgment j
-		join candidate_answer a on a.id = j.answer_a_id
-		left join candidate_answer b on b.id = j.answer_b_id
-		where j.run_id = ${runId}`.execute(db);
+/** Per system: counts, tokens, time, and the aggregated outcomes; run-level figures repeated on each row. */
+export interface SummarySystemRow {
+	systemId: string | null;
+	systemName: string | null;
+	judgments: number;
+	ok: number;
+	abstained: number;
+	unparseable: number;
+	failed: number;
+	pending: number;
+	inputTokens: number;
+	outputTokens: number;
+	cost: number;
+	latencyMs: number | null;
+	timedItems: number;
+	meanScore: number | null;
+	redLineFailures: number;
+	categories: Record<string, number> | null;
+	wins: number;
+	losses: number;
+	ties: number;
+	inconsistentPairs: number;
+	/** Run level: ok units with k ≥ 2 samples, and those whose samples all agree. */
+	sampledUnits: number;
+	unanimousUnits: number;
+	runInconsistentPairs: number;
+	pairsBothOrders: number;
+}
+
+/**
+ * The run summary computed in PostgreSQL (GROUP BY, nothing per judgment leaves the database), with
+ * the semantics of lib/judging's aggregateSamples and combineOrders, which services/judge-summary.ts
+ * applies to the same rows in memory (the integration test holds the two equal):
+ *
+ *   unit = (item, answers, order, turn); its samples are the run's terminal rows of that unit. A
+ *   sample is valid when 'ok' with a verdict, else a score, else a category. A unit is ok when it
+ *   has a valid sample and no more abstentions than valid samples.
+ *   score units: raw = overall from the criterion means (all criteria present: mean over criteria
+ *   of the mean mapped onto the overall scale) or the mean score; a red-line criterion whose mean
+ *   is below passMin fails the unit (score → the scale minimum); unanimous when min = max.
+ *   label units: the majority label; a split is a tie (pairwise) or the first in rubric order;
+ *   unanimous when one label only.
+ *   pairs: the ab and ba labels of one (item, answers, turn); agreeing stand, disagreeing are a tie
+ *   marked inconsistent, one alone stands.
+ */
+export async function summaryAggregates(db: Db, runId: string, spec: SummarySpec): Promise<SummarySystemRow[]> {
+	const NIL = '00000000-0000-0000-0000-000000000000';
+	const { rows } = await sql<SummarySystemRow>`
+		with crit as (
+			select * from jsonb_to_recordset(${JSON.stringify(spec.criteria)}::jsonb)
+				as c(id text, min float8, max float8, "redLine" boolean, "passMin" float8)
+		), r as materialized (
+			select j.item_id, j.answer_a_id, coalesce(j.answer_b_id, ${NIL}::uuid) as answer_b_id,
+				coalesce(j.presented_order, 'ab') as ord, j.turn, j.status, j.verdict, j.score::float8 as score, j.criteria,
+				case when j.status = 'ok' and j.verdict is null and j.score is null then j.raw ->> 'category' end as category,
+				case when j.status <> 'ok' then null when j.verdict is not null then 'v' when j.score is not null then 's'
+					when j.raw ->> 'category' is not null then 'c' end as kind
+			from judgment j
+			where j.run_id = ${runId} and j.status not in ('pending', 'running')
+		), u as (
+			select item_id, answer_a_id, answer_b_id, ord, turn,
+				count(*) as n, count(kind) as valid, count(*) filter (where status = 'abstained') as abstained,
+				count(*) filter (where kind = 's') as nscores,
+				avg(score) filter (where kind = 's') as mean_score,
+				min(score) filter (where kind = 's') = max(score) filter (where kind = 's') as scores_agree
+			from r group by item_id, answer_a_id, answer_b_id, ord, turn
+		), uok as (
+			select * from u where valid > 0 and abstained <= valid
+		), cm as (
+			select r.item_id, r.answer_a_id, r.answer_b_id, r.ord, r.turn, c.id, c.min, c.max, c."redLine", c."passMin",
+				avg((r.criteria ->> c.id)::float8) as mean
+			from r join crit c on r.criteria ? c.id
+			where r.kind = 's'
+			group by r.item_id, r.answer_a_id, r.answer_b_id, r.ord, r.turn, c.id, c.min, c.max, c."redLine", c."passMin"
+		), cu as (
+			select item_id, answer_a_id, answer_b_id, ord, turn, count(*) as ncrit,
+				avg(${spec.scale.min}::float8 + (mean - min) / (max - min) * (${spec.scale.max}::float8 - ${spec.scale.min}::float8))
+					as overall,
+				bool_or("redLine" and "passMin" is not null and mean < "passMin") as red_fail
+			from cm group by item_id, answer_a_id, answer_b_id, ord, turn
+		), su as (
+			select uok.answer_a_id, uok.n, uok.scores_agree as unanimous, coalesce(cu.red_fail, false) as red_fail,
+				case when ${spec.criteria.length}::int > 0 and coalesce(cu.ncrit, 0) = ${spec.criteria.length}::int
+					then cu.overall else uok.mean_score end as raw_score
+			from uok left join cu using (item_id, answer_a_id, answer_b_id, ord, turn)
+			where uok.nscores > 0
+		), v as (
+			select item_id, answer_a_id, answer_b_id, ord, turn, coalesce(verdict, category) as label, count(*) as votes
+			from r where kind in ('v', 'c')
+			group by item_id, answer_a_id, answer_b_id, ord, turn, coalesce(verdict, category)
+		), vr as (
+			select v.*, max(votes) over w as top, count(*) over w as nlabels
+			from v window w as (partition by item_id, answer_a_id, answer_b_id, ord, turn)
+		), lu as (
+			select vr.item_id, vr.answer_a_id, vr.answer_b_id, vr.ord, vr.turn, max(uok.n) as n,
+				case when count(*) = 1 then min(vr.label) when ${spec.pairwise} then 'tie'
+					else (array_agg(vr.label order by coalesce(array_position(${spec.categories}::text[], vr.label), 0)))[1]
+				end as label,
+				count(*) = 1 and max(vr.nlabels) = 1 as unanimous
+			from vr join uok using (item_id, answer_a_id, answer_b_id, ord, turn)
+			where vr.votes = vr.top and uok.nscores = 0
+			group by vr.item_id, vr.answer_a_id, vr.answer_b_id, vr.ord, vr.turn
+		), pairs as (
+			select item_id, answer_a_id, answer_b_id, turn,
+				max(label) filter (where ord = 'ab') as f, max(label) filter (where ord = 'ba') as b
+			from lu where ${spec.pairwise} and answer_b_id <> ${NIL}::uuid
+			group by item_id, answer_a_id, answer_b_id, turn
+		), pv as (
+			select answer_a_id, answer_b_id,
+				case when f is not null and b is not null and f <> b then 'tie' else coalesce(f, b) end as verdict,
+				(f is not null and b is not null and f <> b) as inconsistent,
+				(f is not null and b is not null) as both_orders
+			from pairs
+		), pt as (
+			select s.system_id,
+				count(*) filter (where s.side = pv.verdict) as wins,
+				count(*) filter (where pv.verdict in ('A', 'B') and s.side <> pv.verdict) as losses,
+				count(*) filter (where pv.verdict = 'tie') as ties,
+				count(*) filter (where pv.inconsistent) as inconsistent
+			from pv
+			join candidate_answer a on a.id = pv.answer_a_id
+			join candidate_answer b on b.id = pv.answer_b_id
+			cross join lateral (values (a.system_id, 'A'), (b.system_id, 'B')) as s(system_id, side)
+			where pv.verdict is not null
+			group by s.system_id
+		), ps as (
+			select a.system_id,
+				avg(case when su.red_fail then coalesce(${spec.redLineFloor}::float8, su.raw_score) else su.raw_score end)
+					as mean_score,
+				count(*) filter (where su.red_fail) as red_line_failures
+			from su join candidate_answer a on a.id = su.answer_a_id
+			where not ${spec.pairwise}
+			group by a.system_id
+		), pc as (
+			select system_id, jsonb_object_agg(label, n) as categories from (
+				select a.system_id, lu.label, count(*) as n
+				from lu join candidate_answer a on a.id = lu.answer_a_id
+				where not ${spec.pairwise}
+				group by a.system_id, lu.label
+			) x group by system_id
+		), sc as (
+			select s.system_id, count(*) as judgments,
+				count(*) filter (where j.status = 'ok') as ok,
+				count(*) filter (where j.status = 'abstained') as abstained,
+				count(*) filter (where j.status = 'unparseable') as unparseable,
+				count(*) filter (where j.status = 'failed') as failed,
+				count(*) filter (where j.status in ('pending', 'running')) as pending,
+				coalesce(sum(j.input_tokens), 0) as input_tokens, coalesce(sum(j.output_tokens), 0) as output_tokens,
+				coalesce(sum(j.cost), 0) as cost, sum(j.latency_ms) as latency_ms,
+				count(distinct j.item_id) filter (where j.latency_ms is not null) as timed_items
+			from judgment j
+			join candidate_answer a on a.id = j.answer_a_id
+			left join candidate_answer b on b.id = j.answer_b_id
+			cross join lateral (values (a.system_id), (b.system_id)) as s(system_id)
+			where j.run_id = ${runId} and s.system_id is not null
+			group by s.system_id
+		), rl as (
+			select
+				(select count(*) from su where n >= 2) + (select count(*) from lu where n >= 2) as sampled,
+				(select count(*) from su where n >= 2 and unanimous) + (select count(*) from lu where n >= 2 and unanimous)
+					as unanimous,
+				(select count(*) from pv where inconsistent) as inconsistent,
+				(select count(*) from pv where both_orders) as both_orders
+		)
+		select sc.system_id as "systemId", y.name as "systemName",
+			coalesce(sc.judgments, 0)::int as judgments, coalesce(sc.ok, 0)::int as ok,
+			coalesce(sc.abstained, 0)::int as abstained, coalesce(sc.unparseable, 0)::int as unparseable,
+			coalesce(sc.failed, 0)::int as failed, coalesce(sc.pending, 0)::int as pending,
+			coalesce(sc.input_tokens, 0)::float8 as "inputTokens", coalesce(sc.output_tokens, 0)::float8 as "outputTokens",
+			coalesce(sc.cost, 0)::float8 as cost, sc.latency_ms::float8 as "latencyMs",
+			coalesce(sc.timed_items, 0)::int as "timedItems",
+			ps.mean_score::float8 as "meanScore", coalesce(ps.red_line_failures, 0)::int as "redLineFailures",
+			pc.categories, coalesce(pt.wins, 0)::int as wins, coalesce(pt.losses, 0)::int as losses,
+			coalesce(pt.ties, 0)::int as ties, coalesce(pt.inconsistent, 0)::int as "inconsistentPairs",
+			rl.sampled::int as "sampledUnits", rl.unanimous::int as "unanimousUnits",
+			rl.inconsistent::int as "runInconsistentPairs", rl.both_orders::int as "pairsBothOrders"
+		from rl
+		left join sc on true
+		left join system y on y.id = sc.system_id
+		left join ps on ps.system_id = sc.system_id
+		left join pc on pc.system_id = sc.system_id
+		left join pt on pt.system_id = sc.system_id`.execute(db);
 	return rows;
 }
 
@@ -662,12 +823,6 @@ export async function flaggedAnswerCount(db: Db, runId: string): Promise<number>
 				where run_id = ${runId} and answer_b_id is not null and jsonb_array_length(coalesce(flags -> 1, '[]'::jsonb)) > 0
 		) x`.execute(db);
 	return rows[0]?.n ?? 0;
-}
-
-export async function systemNames(db: Db, ids: string[]): Promise<Map<string, string>> {
-	if (ids.length === 0) return new Map();
-	const rows = await db.selectFrom('system').select(['id', 'name']).where('id', 'in', ids).execute();
-	return new Map(rows.map((r) => [r.id, r.name]));
 }
 
 export interface JudgmentPageRow {
