@@ -107,6 +107,9 @@ export interface Database {
 	annotation_worker_stats: AnnotationWorkerStatsTable;
 	annotation_audit: AnnotationAuditTable;
 	api_token: ApiTokenTable;
+	calibration_set: CalibrationSetTable;
+	calibration_set_item: CalibrationSetItemTable;
+	certification: CertificationTable;
 }
 
 export type AppUser = Selectable<AppUserTable>;
@@ -325,6 +328,8 @@ export interface JudgeRunTable {
 	cloned_from: string | null;
 	started_at: Timestamp | null;
 	finished_at: Timestamp | null;
+	/** A run restricted to a calibration set's answers (migration 0030-gate-certification). */
+	calibration_set_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export type JudgeRunStatus = 'queued' | 'running' | 'cancelling' | 'cancelled' | 'completed' | 'failed';
@@ -619,5 +624,55 @@ export interface ApiTokenTable {
 	created_at: GeneratedTimestamp;
 	expires_at: Timestamp | null;
 	last_used_at: Timestamp | null;
+	revoked_at: Timestamp | null;
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * Gate and certification (migration 0030-gate-certification): frozen calibration sets pinned to
+ * a rubric, and certifications of a rubric version × model on one. See services/gate.ts.
+ */
+export interface CalibrationSetTable {
+	id: Generated<string>;
+	project_id: string;
+	rubric_id: string;
+	dataset_id: string;
+	name: string;
+	content_hash: string;
+	answer_count: number;
+	item_count: number;
+	gold_count: number;
+	created_by: string | null;
+	created_at: GeneratedTimestamp;
+}
+
+/** Never updated (a trigger refuses it). */
+export interface CalibrationSetItemTable {
+	set_id: string;
+	answer_id: string;
+	item_id: string;
+	system_name: string;
+	reference: 'gold' | 'consensus';
+	labels: number;
+	score: number | null;
+	passes: NullableJsonColumn<Record<string, boolean>>;
+}
+
+export interface CertificationTable {
+	id: Generated<string>;
+	project_id: string;
+	rubric_id: string;
+	use: string;
+	rubric_version_id: string;
+	rubric_hash: string;
+	calibration_set_id: string;
+	calibration_set_hash: string;
+	judge_run_id: string | null;
+	provider_id: string | null;
+	model: JsonColumn<JsonObject>;
+	model_hash: string;
+	thresholds: JsonColumn<JsonObject>;
+	results: JsonColumn<JsonObject>;
+	certified_by: string | null;
+	created_at: GeneratedTimestamp;
 	revoked_at: Timestamp | null;
 }

@@ -53,6 +53,8 @@ export interface HumanScore {
 	criteria: Record<string, number>;
 	/** Any red line marked not passed. */
 	redLineFailed: boolean;
+	/** Red-line criterion id → passed, as marked (the gate's pass/fail reference). */
+	redLines: Record<string, boolean>;
 }
 
 export interface ScoredAnswer {
@@ -128,7 +130,8 @@ export function humanScore(label: scores.PointwiseLabelRow, rubric: RubricConten
 		kind: label.kind,
 		score,
 		criteria,
-		redLineFailed: Object.values(label.redLines ?? {}).some((passed) => passed === false)
+		redLineFailed: Object.values(label.redLines ?? {}).some((passed) => passed === false),
+		redLines: label.redLines ?? {}
 	};
 }
 

@@ -92,11 +92,20 @@ export async function startRun(
 	queue: Queue,
 	projectId: string,
 	userId: string | null,
-	input: StartJudgeRunInput
+	input: StartJudgeRunInput,
+	restrict: RunRestriction = {}
 ): Promise<{ runId: string; total: number }> {
-	const created = await createRun(db, projectId, userId, input);
+	const created = await createRun(db, projectId, userId, input, restrict);
 	await enqueueRun(db, queue, created.runId);
 	return created;
+}
+
+/**
+ * An item filter that is not part of the public run form: a gate evaluation (services/gate.ts)
+ * judges only the answers of a calibration set, and the run remembers the set.
+ */
+export interface RunRestriction {
+	calibrationSetId?: string;
 }
 
 /**
@@ -107,7 +116,8 @@ export async function createRun(
 	db: Db,
 	projectId: string,
 	userId: string | null,
-	input: StartJudgeRunInput
+	input: StartJudgeRunInput,
+	restrict: RunRestriction = {}
 ): Promise<{ runId: string; total: number }> {
 	const dataset = await repo.findDataset(db, projectId, input.datasetId);
 	if (!dataset) throw new AppError('NOT_FOUND', 'Dataset not found.');
@@ -138,7 +148,8 @@ export async function createRun(
 			providerId: provider.id,
 			providerSnapshot: { ...publicProviderSettings(provider) },
 			options: { ...stored },
-			createdBy: userId
+			createdBy: userId,
+			calibrationSetId: restrict.calibrationSetId ?? null
 		});
 		const total = await repo.insertUnits(trx, {
 			runId,
@@ -152,7 +163,8 @@ export async function createRun(
 			systemIds: stored.systemIds ?? null,
 			categories: stored.categories ?? null,
 			sampleItems: stored.sampleItems ?? null,
-			sampleSeed: stored.sampleSeed ?? 1
+			sampleSeed: stored.sampleSeed ?? 1,
+			calibrationSetId: restrict.calibrationSetId ?? null
 		});
 		if (total === 0) throw new AppError('BAD_REQUEST', 'Nothing to judge: no answers (or pairs) match these choices.');
 		await repo.setRunTotal(trx, runId, total);
@@ -244,7 +256,9 @@ export async function cloneRun(
 			providerSnapshot: { ...publicProviderSettings(provider) },
 			options: source.options,
 			clonedFrom: source.id,
-			createdBy: userId
+			createdBy: userId,
+			// A clone of a gate evaluation judges the same calibration answers: it is one too.
+			calibrationSetId: source.calibration_set_id
 		});
 		const total = await repo.copyUnits(trx, source.id, runId);
 		await repo.setRunTotal(trx, runId, total);

@@ -10,6 +10,7 @@ import { analysisRouter } from './routers/analysis';
 import { authRouter } from './routers/auth';
 import { datasetsRouter } from './routers/datasets';
 import { demoRouter } from './routers/demo';
+import { gateRouter } from './routers/gate';
 import { importsRouter } from './routers/imports';
 import { judgeRunsRouter } from './routers/judge-runs';
 import { invitationsRouter } from './routers/invitations';
@@ -29,6 +30,7 @@ export const appRouter = router({
 	providers: providersRouter,
 	annotation: annotationRouter,
 	analysis: analysisRouter,
+	gate: gateRouter,
 	account: accountRouter,
 	apiTokens: apiTokensRouter,
 	projects: projectsRouter,

@@ -32,6 +32,8 @@ export interface NewLiveRun {
 	options: JsonObject;
 	clonedFrom?: string | null;
 	createdBy: string | null;
+	/** Set on a gate evaluation: the run judges only this calibration set's answers. */
+	calibrationSetId?: string | null;
 }
 
 export async function insertLiveRun(db: Db, run: NewLiveRun): Promise<string> {
@@ -50,7 +52,8 @@ export async function insertLiveRun(db: Db, run: NewLiveRun): Promise<string> {
 			options: JSON.stringify(run.options),
 			status: 'queued',
 			cloned_from: run.clonedFrom ?? null,
-			created_by: run.createdBy
+			created_by: run.createdBy,
+			calibration_set_id: run.calibrationSetId ?? null
 		})
 		.returning('id')
 		.executeTakeFirstOrThrow();
@@ -199,6 +202,8 @@ export interface UnitSelection {
 	categories: string[] | null;
 	sampleItems: number | null;
 	sampleSeed: number;
+	/** Only the answers of this calibration set (gate evaluations, services/gate.ts). */
+	calibrationSetId?: string | null;
 }
 
 /**
@@ -216,11 +221,14 @@ export async function insertUnits(db: Db, s: UnitSelection): Promise<number> {
 			and (${categories}::text[] is null or i.category = any(${categories}::text[]))
 		order by md5(${String(s.sampleSeed)} || i.id::text)
 		limit ${s.sampleItems ?? null}::bigint`;
+	const setId = s.calibrationSetId ?? null;
 	const answers = sql`
 		select a.id, a.item_id, a.system_id, y.name as system_name from candidate_answer a
 		join system y on y.id = a.system_id
 		where a.dataset_id = ${s.datasetId} and a.available
-			and (${systems}::uuid[] is null or a.system_id = any(${systems}::uuid[]))`;
+			and (${systems}::uuid[] is null or a.system_id = any(${systems}::uuid[]))
+			and (${setId}::uuid is null
+				or exists (select 1 from calibration_set_item c where c.set_id = ${setId}::uuid and c.answer_id = a.id))`;
 	const turns =
 		s.turns === 'every'
 			? sql`generate_series(0, greatest(it.turn_count, 1) - 1)`
