@@ -2,10 +2,12 @@
  * Annotation end to end (issue 11): an annotator labels a small PAIRWISE queue with the keyboard
  * only, in Chinese (a / b to choose, Enter to submit, Ctrl+Enter from the rationale, ? for help,
  * the single-key switch); a second annotator (through tRPC) disagrees on every item; the admin
- * then sees the disagreements side by side in the adjudication view and sets a gold label.
+ * then sees the disagreements side by side in the adjudication view and sets a gold label. Last,
+ * a category rubric (pass / fail) by keyboard: digits pick the category, Enter submits.
  */
 import { randomUUID } from 'node:crypto';
 import { expect, test, type Page } from '@playwright/test';
+import { passFail } from '../../src/lib/judging/test-rubrics';
 import { adminStatePath, newPerson } from './support/accounts';
 import { trpcAs } from './support/trpc';
 import { acceptBySigningUp, chooseLanguage, createInvitation, open } from './support/ui';
@@ -188,6 +190,48 @@ test('an annotator finishes a pairwise queue by keyboard in Chinese; the admin a
 	await gold.getByRole('button', { name: 'Save gold label' }).click();
 	await expect(item.getByText('Gold label saved.')).toBeVisible();
 	await expect(item.getByText('gold label v1')).toBeVisible();
+
+	// ---- A category rubric (pass / fail): 2 picks the second category, 1 the first; Enter submits.
+	const { versionId: categoryRubric } = await admin.mutate<{ versionId: string }>('rubrics.create', {
+		projectId,
+		name: 'Pass or fail',
+		fromScratch: { ...passFail, judgeId: null, judgeVersion: null }
+	});
+	const { id: categoryQueue } = await admin.mutate<{ id: string }>('annotation.createQueue', {
+		projectId,
+		datasetId,
+		rubricVersionId: categoryRubric,
+		name: 'Pass or fail',
+		overlapK: 1,
+		selection: { kind: 'random', n: 1, seed: 'e2e' }
+	});
+	await open(first, `/projects/${projectId}/annotate/${categoryQueue}`);
+	for (const [digit, category] of [
+		['2', 'fail'],
+		['1', 'pass']
+	]) {
+		await onTask(first, categoryQueue);
+		const option = first.getByRole('radio', { name: category, exact: true });
+		await expect(option).toHaveAttribute('aria-keyshortcuts', digit);
+		if (digit === '2') await narrow(first, 'workspace-categories');
+		await first.keyboard.press(digit);
+		await expect(option).toBeChecked();
+		const before = first.url();
+		await first.keyboard.press('Enter');
+		await expect(first).not.toHaveURL(before);
+	}
+	await expect(first.getByText('这里没有待你标注的条目了')).toBeVisible();
+	const mine = trpcAs(first, baseURL!);
+	const done = await mine.query<{ entries: { assignmentId: string }[] }>('annotation.history', {
+		projectId,
+		queueId: categoryQueue
+	});
+	const chosen = await Promise.all(
+		done.entries.map((e) =>
+			mine.query<{ label: { category: string | null } }>('annotation.task', { projectId, assignmentId: e.assignmentId })
+		)
+	);
+	expect(chosen.map((t) => t.label.category).sort()).toEqual(['fail', 'pass']);
 
 	await first.context().close();
 	await second.context().close();

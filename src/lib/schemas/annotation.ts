@@ -53,6 +53,8 @@ export const PointwiseLabelSchema = z
 		/** Criterion id → score on its scale; a rubric without criteria uses `score` alone. */
 		scores: z.record(z.string().max(100), z.number()).default({}),
 		score: z.number().optional(),
+		/** Category rubrics: one of the rubric's categories (stored as its index, the nominal scale's value). */
+		category: z.string().max(500).optional(),
 		/** Red-line criterion id → passed. */
 		redLines: z.record(z.string().max(100), z.boolean()).default({})
 	})

@@ -120,6 +120,8 @@ export interface MyLabel {
 	version: number;
 	verdict: SideVerdict | null;
 	score: number | null;
+	/** Category rubrics: the chosen category (`score` holds its index). */
+	category: string | null;
 	scores: Record<string, number>;
 	redLines: Record<string, boolean>;
 	rationale: string;
@@ -132,6 +134,7 @@ export interface RevealedView {
 	otherLabels: {
 		verdict: SideVerdict | null;
 		score: number | null;
+		category: string | null;
 		scores: Record<string, number>;
 		rationale: string | null;
 	}[];
@@ -254,6 +257,7 @@ async function assembleView(
 			otherLabels: others.map((l) => ({
 				verdict: l.verdict ? toScreenTerms(l.verdict, a.presentedOrder) : null,
 				score: l.score,
+				category: categoryOf(rubric, l.score),
 				scores: l.criteria ?? {},
 				rationale: l.rationale
 			}))
@@ -281,6 +285,7 @@ async function assembleView(
 					version: label.version,
 					verdict: label.verdict ? toScreenTerms(label.verdict, a.presentedOrder) : null,
 					score: label.score,
+					category: categoryOf(rubric, label.score),
 					scores: label.criteria ?? {},
 					redLines: label.redLines ?? {},
 					rationale: label.rationale ?? '',
@@ -338,26 +343,12 @@ export async function task(db: Db, membership: Membership, assignmentId: string)
 	return buildView(db, membership, q, a);
 }
 
-/** Checks a label against the rubric and returns it in answer terms. */
-function labelValues(
+/** Checks each criterion's score (and red-line pass/fail) against the rubric. */
+function criterionValues(
 	rubric: RubricContent,
-	input: LabelInput,
-	order: PresentedOrder | null
-): Pick<labels.LabelState, 'verdict' | 'score' | 'criteria' | 'redLines'> {
-	if (rubric.mode === 'pairwise') {
-		if (!('verdict' in input)) throw new AppError('BAD_REQUEST', 'Choose left, right or tie.', { field: 'label' });
-		return { verdict: toAnswerTerms(input.verdict, order), score: null, criteria: null, redLines: null };
-	}
-	if ('verdict' in input) throw new AppError('BAD_REQUEST', 'Give scores for this rubric.', { field: 'label' });
-	if (rubric.output.kind !== 'score')
-		throw new AppError('BAD_REQUEST', 'Category rubrics cannot be labelled here yet.', { field: 'label' });
-	const out = rubric.output.scale;
+	input: Extract<LabelInput, { scores: unknown }>
+): { criteria: Record<string, number>; redLines: Record<string, boolean>; normalisedMean: number } {
 	const inScale = (v: number, s: { min: number; max: number }) => Number.isInteger(v) && v >= s.min && v <= s.max;
-	if (rubric.criteria.length === 0) {
-		if (input.score === undefined || !inScale(input.score, out))
-			throw new AppError('BAD_REQUEST', `Give a whole score from ${out.min} to ${out.max}.`, { field: 'score' });
-		return { verdict: null, score: input.score, criteria: null, redLines: null };
-	}
 	const criteria: Record<string, number> = {};
 	const redLines: Record<string, boolean> = {};
 	let sum = 0;
@@ -379,8 +370,49 @@ function labelValues(
 	const unknown = Object.keys(input.scores).filter((k) => !(k in criteria));
 	if (unknown.length > 0)
 		throw new AppError('BAD_REQUEST', `Unknown criteria: ${unknown.join(', ')}.`, { field: 'label' });
+	return { criteria, redLines, normalisedMean: rubric.criteria.length ? sum / rubric.criteria.length : 0 };
+}
+
+/** A category label's stored score → its category (null when it is not one of the rubric's). */
+export function categoryOf(rubric: Pick<RubricContent, 'output'>, score: number | null): string | null {
+	if (rubric.output.kind !== 'categories' || score === null) return null;
+	return rubric.output.categories[score] ?? null;
+}
+
+/**
+ * Checks a label against the rubric and returns it in answer terms. A category rubric's label is
+ * stored as the category's index in the rubric's list (`score`): the nominal scale the analysis
+ * services read (analysis-score-agreement.ts `scoreScale`), with its criteria, if any, beside it.
+ */
+function labelValues(
+	rubric: RubricContent,
+	input: LabelInput,
+	order: PresentedOrder | null
+): Pick<labels.LabelState, 'verdict' | 'score' | 'criteria' | 'redLines'> {
+	if (rubric.mode === 'pairwise') {
+		if (!('verdict' in input)) throw new AppError('BAD_REQUEST', 'Choose left, right or tie.', { field: 'label' });
+		return { verdict: toAnswerTerms(input.verdict, order), score: null, criteria: null, redLines: null };
+	}
+	if ('verdict' in input) throw new AppError('BAD_REQUEST', 'Give scores for this rubric.', { field: 'label' });
+	if (rubric.output.kind === 'categories') {
+		const index = input.category === undefined ? -1 : rubric.output.categories.indexOf(input.category);
+		if (index < 0)
+			throw new AppError('BAD_REQUEST', `Choose one of: ${rubric.output.categories.join(', ')}.`, {
+				field: 'category'
+			});
+		if (rubric.criteria.length === 0) return { verdict: null, score: index, criteria: null, redLines: null };
+		const { criteria, redLines } = criterionValues(rubric, input);
+		return { verdict: null, score: index, criteria, redLines };
+	}
+	const out = rubric.output.scale;
+	if (rubric.criteria.length === 0) {
+		if (input.score === undefined || !Number.isInteger(input.score) || input.score < out.min || input.score > out.max)
+			throw new AppError('BAD_REQUEST', `Give a whole score from ${out.min} to ${out.max}.`, { field: 'score' });
+		return { verdict: null, score: input.score, criteria: null, redLines: null };
+	}
+	const { criteria, redLines, normalisedMean } = criterionValues(rubric, input);
 	// Overall: the mean of the criteria, each normalised to [0, 1], mapped onto the output scale.
-	const score = out.min + (sum / rubric.criteria.length) * (out.max - out.min);
+	const score = out.min + normalisedMean * (out.max - out.min);
 	return { verdict: null, score: Math.round(score * 1000) / 1000, criteria, redLines };
 }
 
