@@ -37,6 +37,7 @@ import { makeProjectWithMembers, makeUser, type ProjectWithMembers } from './pro
 import { tokenFor } from './exports/support';
 import { createHarness, type Harness } from './support/harness';
 import { installRuntime } from './support/runtime';
+import { codeOf } from './support/app-error';
 
 async function allProcedures(root: AnyRouter): Promise<[string, AnyProcedure][]> {
 	// Lazy sub-routers register their procedures only once loaded.
@@ -52,15 +53,6 @@ const policyOf = (procedure: AnyProcedure) => (procedure._def.meta as { policy?:
 function call(caller: unknown, path: string, input: unknown): Promise<unknown> {
 	const fn = path.split('.').reduce<any>((node, key) => node[key], caller);
 	return Promise.resolve().then(() => fn(input));
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-	try {
-		await promise;
-		return 'OK';
-	} catch (error) {
-		return (error as { code?: string }).code ?? String(error);
-	}
 }
 
 type Modules = Record<string, () => Promise<unknown>>;

@@ -15,6 +15,7 @@ import { makeRubricVersion as insertRubricVersion } from '../judging/support/fac
 import { createCallerFactory } from '../../../src/lib/server/trpc/init';
 import { appRouter } from '../../../src/lib/server/trpc/router';
 import type { Harness } from '../support/harness';
+export { codeOf } from '../support/app-error';
 
 /** A version-1 rubric made from a built-in judge (English), written straight into the tables. */
 export async function makeRubricVersion(db: Db, projectId: string, judgeId: string): Promise<string> {
@@ -65,15 +66,6 @@ export async function makeAnnotationFixture(
 }
 
 export const key = () => randomUUID();
-
-export async function codeOf(promise: Promise<unknown>): Promise<string> {
-	try {
-		await promise;
-		return 'OK';
-	} catch (error) {
-		return (error as { code?: string }).code ?? String(error);
-	}
-}
 
 /**
  * Callers on a pool of their own: the harness pool has 5 connections, and the concurrency tests

@@ -16,6 +16,7 @@ import { buildWorld, callEndpoint, tokenFor, type ExportWorld } from '../exports
 import { makeProjectWithMembers } from '../projects/factories';
 import { createHarness, type Harness } from '../support/harness';
 import { installRuntime } from '../support/runtime';
+import { codeOf } from '../support/app-error';
 
 let h: Harness;
 let w: ExportWorld;
@@ -30,15 +31,6 @@ afterAll(async () => {
 	removeRuntime();
 	await h.close();
 });
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-	try {
-		await promise;
-		return 'OK';
-	} catch (error) {
-		return (error as { code?: string }).code ?? String(error);
-	}
-}
 
 const startInput = () => ({
 	projectId: w.p.projectId,

@@ -11,6 +11,7 @@ import { insertUser, type UserRow } from '../../../../src/lib/server/db/reposito
 import { createCallerFactory, type Context } from '../../../../src/lib/server/trpc/init';
 import { appRouter } from '../../../../src/lib/server/trpc/router';
 import { uniqueEmail, type Harness } from '../../support/harness';
+export { codeOf } from '../../support/app-error';
 
 export const HOUR = 60 * 60 * 1000;
 export const DAY = 24 * HOUR;
@@ -83,14 +84,4 @@ export function anonymousCaller(h: Harness, request: Partial<Context['request']>
 		session: null,
 		request: { clientAddress: uniqueAddress(), userAgent: 'vitest', ...request }
 	});
-}
-
-export async function codeOf(promise: Promise<unknown>): Promise<string> {
-	try {
-		await promise;
-		return 'OK';
-	} catch (error) {
-		const e = error as { code?: string };
-		return e.code ?? String(error);
-	}
 }
