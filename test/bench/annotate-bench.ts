@@ -13,10 +13,8 @@
  *   {"annotators":50,"requests":…,"p50_ms":…,"p95_ms":…,"p99_ms":…,"errors":…}
  * Target: p95 ≤ 25 ms, 0 errors. Options: --annotators N, --rounds N, --seconds N, --keep, --no-build.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { hashPassword } from '../../src/lib/server/auth/password';
 import { createDb, createPool, type Db } from '../../src/lib/server/db/client';
 import { migrateToLatest } from '../../src/lib/server/db/migrate';
@@ -24,51 +22,21 @@ import { contentHash } from '../../src/lib/judging/content-hash';
 import { rubricFromJudge } from '../../src/lib/judging/judge-files';
 import { loadBuiltinJudges } from '../../src/lib/server/judging/builtin-judges';
 import { createQueue } from '../../src/lib/server/services/annotation-queues';
+import { benchArgs, buildApp, freshDatabase, progress, startServer, type BenchServer } from './support/bench-server';
 
-const args = process.argv.slice(2);
-const opt = (name: string, dflt: number) => {
-	const i = args.indexOf(`--${name}`);
-	return i >= 0 ? Number(args[i + 1]) : dflt;
-};
-const ANNOTATORS = opt('annotators', 50);
-const ROUNDS = opt('rounds', 40);
-const SECONDS = opt('seconds', 120);
-const ITEMS = opt('items', 250_000);
+const args = benchArgs();
+const ANNOTATORS = args.number('annotators', 50);
+const ROUNDS = args.number('rounds', 40);
+const SECONDS = args.number('seconds', 120);
+const ITEMS = args.number('items', 250_000);
 const SYSTEMS = 5;
-const KEEP = args.includes('--keep');
-const BUILD = !args.includes('--no-build');
-const PORT = opt('port', 4391);
-const server = process.env.DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const KEEP = args.flag('keep');
+const BUILD = !args.flag('no-build');
+const PORT = args.number('port', 4391);
 const base = `http://127.0.0.1:${PORT}`;
-const buildDir = 'node_modules/.cache/concord-bench/build';
-const kitDir = '.svelte-kit/bench';
 const PASSWORD = 'bench-password-123';
 
-const say = (msg: string, fields: Record<string, unknown> = {}) =>
-	process.stderr.write(`${JSON.stringify({ bench: 'annotate', msg, ...fields })}\n`);
-
-async function freshDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-	const name = `concord_bench_annotate_${Date.now()}_${process.pid}`;
-	const admin = new pg.Client({ connectionString: server });
-	await admin.connect();
-	await admin.query(`create database ${name}`);
-	await admin.end();
-	const u = new URL(server);
-	u.pathname = `/${name}`;
-	return {
-		url: u.toString(),
-		async drop() {
-			if (KEEP) {
-				say('kept database', { name });
-				return;
-			}
-			const c = new pg.Client({ connectionString: server });
-			await c.connect();
-			await c.query(`drop database if exists ${name} with (force)`);
-			await c.end();
-		}
-	};
-}
+const say = progress('annotate');
 
 async function seed(db: Db): Promise<{ projectId: string; queueId: string; emails: string[] }> {
 	const hash = await hashPassword(PASSWORD);
@@ -178,45 +146,6 @@ async function seed(db: Db): Promise<{ projectId: string; queueId: string; email
 	return { projectId: project.id, queueId: queue.id, emails };
 }
 
-function build() {
-	say('building (vite build)');
-	const r = spawnSync('npx', ['vite', 'build'], {
-		stdio: ['ignore', 'ignore', 'inherit'],
-		env: { ...process.env, CONCORD_BUILD_DIR: buildDir, CONCORD_KIT_DIR: kitDir, NODE_ENV: 'production' }
-	});
-	if (r.status !== 0) throw new Error('vite build failed');
-}
-
-async function startServer(url: string): Promise<ChildProcess> {
-	const child = spawn('node', [`${buildDir}/index.js`], {
-		stdio: ['ignore', 'ignore', 'inherit'],
-		env: {
-			...process.env,
-			NODE_ENV: 'production',
-			PORT: String(PORT),
-			HOST: '127.0.0.1',
-			ORIGIN: base,
-			DATABASE_URL: url,
-			CONCORD_LOG_LEVEL: 'warn',
-			BODY_SIZE_LIMIT: 'Infinity',
-			// Sign-ins are throttled per client address: each simulated annotator names its own
-			// (documentation range, a header value only) through the trusted loopback proxy.
-			CONCORD_TRUSTED_PROXIES: '127.0.0.1'
-		}
-	});
-	const deadline = Date.now() + 120_000;
-	for (;;) {
-		if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
-		try {
-			if ((await fetch(`${base}/api/health`)).ok) return child;
-		} catch {
-			/* not up yet */
-		}
-		if (Date.now() > deadline) throw new Error('server did not start');
-		await new Promise((r) => setTimeout(r, 300));
-	}
-}
-
 async function signIn(email: string, i: number): Promise<string> {
 	const res = await fetch(`${base}/sign-in`, {
 		method: 'POST',
@@ -272,15 +201,24 @@ const percentile = (sorted: number[], p: number) =>
 	sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : 0;
 
 async function main() {
-	if (BUILD) build();
-	const database = await freshDatabase();
+	if (BUILD) buildApp(say);
+	const database = await freshDatabase('annotate', { keep: KEEP, say });
 	const pool = createPool(database.url, 4);
 	const db = createDb(pool);
-	let child: ChildProcess | undefined;
+	let server: BenchServer | undefined;
 	try {
 		await migrateToLatest(db);
 		const { projectId, queueId, emails } = await seed(db);
-		child = await startServer(database.url);
+		server = await startServer({
+			databaseUrl: database.url,
+			port: PORT,
+			env: {
+				BODY_SIZE_LIMIT: 'Infinity',
+				// Sign-ins are throttled per client address: each simulated annotator names its own
+				// (documentation range, a header value only) through the trusted loopback proxy.
+				CONCORD_TRUSTED_PROXIES: '127.0.0.1'
+			}
+		});
 		say('server up');
 		const cookies = await Promise.all(emails.map((email, i) => signIn(email, i)));
 		say('signed in', { annotators: cookies.length });
@@ -329,10 +267,7 @@ async function main() {
 			})}\n`
 		);
 	} finally {
-		if (child && child.exitCode === null) {
-			child.kill('SIGTERM');
-			await new Promise((r) => child!.once('exit', r));
-		}
+		await server?.stop();
 		await db.destroy();
 		await database.drop();
 	}

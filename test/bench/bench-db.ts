@@ -5,7 +5,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
+import type pg from 'pg';
 import { createDb, createPool, type Db } from '../../src/lib/server/db/client';
 import { copyFrom } from '../../src/lib/server/db/bulk/copy-from';
 import { migrateToLatest } from '../../src/lib/server/db/migrate';
@@ -14,6 +14,7 @@ import type { FormatId } from '../../src/lib/server/importers/formats/types';
 import { createJobHandlers } from '../../src/lib/server/jobs/handlers';
 import { createQueue } from '../../src/lib/server/jobs/queue';
 import { receiveUpload, startImport } from '../../src/lib/server/services/imports';
+import { freshDatabase } from './support/bench-server';
 
 export interface BenchDb {
 	db: Db;
@@ -28,26 +29,6 @@ export function benchEnv(options: { server: string; keep: boolean }) {
 		process.stderr.write(
 			`${JSON.stringify({ bench: 'import', msg, ...fields, rss_mb: Math.round(process.memoryUsage().rss / 1024 ** 2), peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024) })}\n`
 		);
-
-	async function freshDatabase(label: string): Promise<{ url: string; drop(): Promise<void> }> {
-		const name = `concord_bench_${label}_${Date.now()}_${process.pid}`;
-		const admin = new pg.Client({ connectionString: options.server });
-		await admin.connect();
-		await admin.query(`create database ${name}`);
-		await admin.end();
-		const u = new URL(options.server);
-		u.pathname = `/${name}`;
-		return {
-			url: u.toString(),
-			async drop() {
-				if (options.keep) return;
-				const c = new pg.Client({ connectionString: options.server });
-				await c.connect();
-				await c.query(`drop database if exists ${name} with (force)`);
-				await c.end();
-			}
-		};
-	}
 
 	async function seedProject(db: Db): Promise<{ projectId: string; userId: string }> {
 		const user = await db
@@ -70,7 +51,7 @@ export function benchEnv(options: { server: string; keep: boolean }) {
 
 	/** A fresh, migrated database with one project; dropped afterwards unless --keep. */
 	async function withDatabase<T>(label: string, fn: (b: BenchDb) => Promise<T>): Promise<T> {
-		const database = await freshDatabase(label);
+		const database = await freshDatabase(label, { server: options.server, keep: options.keep });
 		const pool = createPool(database.url, 8);
 		const db = createDb(pool);
 		try {

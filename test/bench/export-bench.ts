@@ -11,57 +11,31 @@
  *   {"rows":…,"export_s":…,"copy_s":…,"ratio":…,"peak_rss_mb":…}   (peak RSS: the server's VmHWM)
  * Target: ratio ≤ 2, peak RSS ≤ 300 MB. Options: --items N, --keep, --no-build, --port N.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { generateApiToken } from '../../src/lib/server/auth/api-tokens';
 import { copyOutMessages } from '../../src/lib/server/db/bulk/copy-to';
 import { createDb, createPool, type Db } from '../../src/lib/server/db/client';
 import { migrateToLatest } from '../../src/lib/server/db/migrate';
 import { insertApiToken } from '../../src/lib/server/db/repositories/api-tokens';
 import { judgmentCopySql } from '../../src/lib/server/db/repositories/exports';
+import {
+	benchArgs,
+	buildApp,
+	freshDatabase,
+	progress,
+	round3,
+	startServer,
+	type BenchServer
+} from './support/bench-server';
 
-const args = process.argv.slice(2);
-const opt = (name: string, dflt: number) => {
-	const i = args.indexOf(`--${name}`);
-	return i >= 0 ? Number(args[i + 1]) : dflt;
-};
-const ITEMS = opt('items', 250_000);
-const KEEP = args.includes('--keep');
-const BUILD = !args.includes('--no-build');
-const PORT = opt('port', 4392);
-const server = process.env.DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const base = `http://127.0.0.1:${PORT}`;
-const buildDir = 'node_modules/.cache/concord-bench/build';
-const kitDir = '.svelte-kit/bench';
+const args = benchArgs();
+const ITEMS = args.number('items', 250_000);
+const KEEP = args.flag('keep');
+const BUILD = !args.flag('no-build');
+const PORT = args.number('port', 4392);
 
-const say = (msg: string, fields: Record<string, unknown> = {}) =>
-	process.stderr.write(`${JSON.stringify({ bench: 'export', msg, ...fields })}\n`);
-
-async function freshDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-	const name = `concord_bench_export_${Date.now()}_${process.pid}`;
-	const admin = new pg.Client({ connectionString: server });
-	await admin.connect();
-	await admin.query(`create database ${name}`);
-	await admin.end();
-	const u = new URL(server);
-	u.pathname = `/${name}`;
-	return {
-		url: u.toString(),
-		async drop() {
-			if (KEEP) {
-				say('kept database', { name });
-				return;
-			}
-			const c = new pg.Client({ connectionString: server });
-			await c.connect();
-			await c.query(`drop database if exists ${name} with (force)`);
-			await c.end();
-		}
-	};
-}
+const say = progress('export');
 
 async function seed(db: Db) {
 	const user = await db
@@ -140,50 +114,6 @@ async function seed(db: Db) {
 	return { projectId: project.id, runId: run.id, rows, token };
 }
 
-function build() {
-	say('building (vite build)');
-	const r = spawnSync('npx', ['vite', 'build'], {
-		stdio: ['ignore', 'ignore', 'inherit'],
-		env: { ...process.env, CONCORD_BUILD_DIR: buildDir, CONCORD_KIT_DIR: kitDir, NODE_ENV: 'production' }
-	});
-	if (r.status !== 0) throw new Error('vite build failed');
-}
-
-async function startServer(url: string): Promise<ChildProcess> {
-	const child = spawn('node', [`${buildDir}/index.js`], {
-		stdio: ['ignore', 'ignore', 'inherit'],
-		env: {
-			...process.env,
-			NODE_ENV: 'production',
-			PORT: String(PORT),
-			HOST: '127.0.0.1',
-			ORIGIN: base,
-			DATABASE_URL: url,
-			CONCORD_LOG_LEVEL: 'warn',
-			CONCORD_INPROCESS_WORKER: 'false'
-		}
-	});
-	const deadline = Date.now() + 120_000;
-	for (;;) {
-		if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
-		try {
-			if ((await fetch(`${base}/api/health`)).ok) return child;
-		} catch {
-			/* not up yet */
-		}
-		if (Date.now() > deadline) throw new Error('server did not start');
-		await new Promise((r) => setTimeout(r, 300));
-	}
-}
-
-/** Peak resident set of a process (Linux VmHWM), in MB. */
-function peakRssMb(pid: number): number {
-	const line = readFileSync(`/proc/${pid}/status`, 'utf8')
-		.split('\n')
-		.find((l) => l.startsWith('VmHWM:'));
-	return Math.round(Number(line?.match(/(\d+)/)?.[1] ?? 0) / 1024);
-}
-
 const newlines = (chunk: Uint8Array) => {
 	let n = 0;
 	for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) n++;
@@ -191,19 +121,23 @@ const newlines = (chunk: Uint8Array) => {
 };
 
 async function main() {
-	if (BUILD) build();
-	const database = await freshDatabase();
+	if (BUILD) buildApp(say);
+	const database = await freshDatabase('export', { keep: KEEP, say });
 	const pool = createPool(database.url, 4);
 	const db = createDb(pool);
-	let child: ChildProcess | undefined;
+	let server: BenchServer | undefined;
 	try {
 		await migrateToLatest(db);
 		const { projectId, runId, rows, token } = await seed(db);
-		child = await startServer(database.url);
-		say('server up', { rss_mb: peakRssMb(child.pid!) });
+		server = await startServer({
+			databaseUrl: database.url,
+			port: PORT,
+			env: { CONCORD_INPROCESS_WORKER: 'false' }
+		});
+		say('server up', { rss_mb: server.peakRssMb() });
 
 		const t0 = performance.now();
-		const res = await fetch(`${base}/api/projects/${projectId}/exports/judgments?format=csv&runId=${runId}`, {
+		const res = await fetch(`${server.base}/api/projects/${projectId}/exports/judgments?format=csv&runId=${runId}`, {
 			headers: { authorization: `Bearer ${token}` }
 		});
 		if (res.status !== 200) throw new Error(`export answered ${res.status}: ${await res.text()}`);
@@ -214,7 +148,7 @@ async function main() {
 			exportLines += newlines(chunk);
 		}
 		const exportS = (performance.now() - t0) / 1000;
-		const peak = peakRssMb(child.pid!);
+		const peak = server.peakRssMb();
 		say('export done', { s: exportS, mb: Math.round(exportBytes / 1024 ** 2), lines: exportLines });
 
 		const client = await pool.connect();
@@ -234,15 +168,11 @@ async function main() {
 		// Header + one line per row (no text in these rows holds a line break).
 		if (exportLines !== rows + 1 || copyLines !== rows + 1)
 			throw new Error(`row count mismatch: export ${exportLines - 1}, copy ${copyLines - 1}, rows ${rows}`);
-		const round = (x: number) => Math.round(x * 1000) / 1000;
 		process.stdout.write(
-			`${JSON.stringify({ rows, export_s: round(exportS), copy_s: round(copyS), ratio: round(exportS / copyS), peak_rss_mb: peak })}\n`
+			`${JSON.stringify({ rows, export_s: round3(exportS), copy_s: round3(copyS), ratio: round3(exportS / copyS), peak_rss_mb: peak })}\n`
 		);
 	} finally {
-		if (child && child.exitCode === null) {
-			child.kill('SIGTERM');
-			await new Promise((r) => child!.once('exit', r));
-		}
+		await server?.stop();
 		await db.destroy();
 		await database.drop();
 	}

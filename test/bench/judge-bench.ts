@@ -22,7 +22,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import { contentHash } from '../../src/lib/judging/content-hash';
 import { rubricFromJudge } from '../../src/lib/judging/judge-files';
 import { createDb, createPool } from '../../src/lib/server/db/client';
@@ -30,23 +29,18 @@ import { migrateToLatest } from '../../src/lib/server/db/migrate';
 import { createQueue } from '../../src/lib/server/jobs/queue';
 import { loadBuiltinJudges } from '../../src/lib/server/judging/builtin-judges';
 import { startRun } from '../../src/lib/server/services/judge-runs';
+import { benchArgs, freshDatabase, progress } from './support/bench-server';
 
-const args = process.argv.slice(2);
-const arg = (name: string, fallback: number) => {
-	const i = args.indexOf(`--${name}`);
-	return i >= 0 ? Number(args[i + 1]) : fallback;
-};
-const JUDGMENTS = arg('judgments', 10_000);
-const LATENCY_MS = arg('latency', 200);
-const CONCURRENCY = arg('concurrency', 64);
-const WORKERS = arg('workers', 1);
-const KEEP = args.includes('--keep');
-const server = process.env.DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const args = benchArgs();
+const JUDGMENTS = args.number('judgments', 10_000);
+const LATENCY_MS = args.number('latency', 200);
+const CONCURRENCY = args.number('concurrency', 64);
+const WORKERS = args.number('workers', 1);
+const KEEP = args.flag('keep');
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const CLK_TCK = 100;
 
-const say = (msg: string, fields: Record<string, unknown> = {}) =>
-	process.stderr.write(`${JSON.stringify({ bench: 'judge', msg, ...fields })}\n`);
+const say = progress('judge');
 
 /** user + system CPU of a process so far, in ms (Linux /proc). */
 function cpuMs(pid: number): number {
@@ -131,14 +125,8 @@ function startWorker(url: string, i: number): Promise<ChildProcess> {
 }
 
 async function main() {
-	const name = `concord_bench_judge_${Date.now()}_${process.pid}`;
-	const admin = new pg.Client({ connectionString: server });
-	await admin.connect();
-	await admin.query(`create database ${name}`);
-	await admin.end();
-	const u = new URL(server);
-	u.pathname = `/${name}`;
-	const url = u.toString();
+	const database = await freshDatabase('judge', { keep: KEEP, say });
+	const url = database.url;
 	const pool = createPool(url, 8);
 	const db = createDb(pool);
 	const workers: ChildProcess[] = [];
@@ -309,12 +297,7 @@ async function main() {
 	} finally {
 		await stopProcesses();
 		await db.destroy();
-		if (!KEEP) {
-			const c = new pg.Client({ connectionString: server });
-			await c.connect();
-			await c.query(`drop database if exists ${name} with (force)`);
-			await c.end();
-		}
+		await database.drop();
 	}
 }
 

@@ -1,0 +1,218 @@
+/**
+ * `npm run bench:agreement`: the agreement page's server work for 100,000 human labels, every
+ * interval included, through the BUILT server: `analysis.agreement` over HTTP with an API token
+ * (the procedure the page's load calls; its figures, breakdowns and intervals are all computed
+ * there, the page only formats them).
+ *
+ * Data (seeded with SQL into a fresh database): ITEMS items in 4 categories × 3 systems, so
+ * 3 pairs per item; a pairwise judge run of every pair in both orders; human labels from 8
+ * imported annotators spread over the pairs until LABELS labels (default 10,000 items →
+ * 30,000 pairs, 60,000 judgments, 100,000 labels). Verdicts follow a hidden truth per pair
+ * with noise, so the agreement figures are ordinary ones (κ ≈ 0.3–0.5), not degenerate.
+ *
+ * server_ms: the first request on a fresh server (empty result cache), which computes
+ * everything: the judge ↔ human and human ↔ human figures with 1,000 item-cluster bootstrap
+ * resamples each, per system and per category (500 each), the confusion matrix and the
+ * largest disagreements. cached_ms: the same request again (the result cache, keyed by the
+ * inputs' fingerprint). other_source_ms: another label source (imported only: the same
+ * labels here), which misses the cache and computes again.
+ * Prints progress on stderr and ONE JSON line last on stdout:
+ *   {"labels":…,"judgments":…,"server_ms":…,"cached_ms":…,"other_source_ms":…,"limit_ms":1000,"peak_rss_mb":…}
+ * Options: --items N, --labels N, --keep, --no-build, --port N.
+ */
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import { generateApiToken } from '../../src/lib/server/auth/api-tokens';
+import { createDb, createPool, type Db } from '../../src/lib/server/db/client';
+import { migrateToLatest } from '../../src/lib/server/db/migrate';
+import { insertApiToken } from '../../src/lib/server/db/repositories/api-tokens';
+import { benchArgs, buildApp, freshDatabase, progress, startServer, type BenchServer } from './support/bench-server';
+
+const args = benchArgs();
+const ITEMS = args.number('items', 10_000);
+const LABELS = args.number('labels', 100_000);
+const KEEP = args.flag('keep');
+const BUILD = !args.flag('no-build');
+const PORT = args.number('port', 4394);
+const LIMIT_MS = 1000;
+
+const say = progress('agreement');
+
+async function seed(db: Db) {
+	const user = await db
+		.insertInto('app_user')
+		.values({ email: `bench-${randomUUID()}@example.test`, display_name: 'bench', password_hash: 'x', locale: null })
+		.returning('id')
+		.executeTakeFirstOrThrow();
+	const project = await db
+		.insertInto('project')
+		.values({ name: 'Agreement bench', created_by: user.id })
+		.returning('id')
+		.executeTakeFirstOrThrow();
+	await db.insertInto('project_member').values({ project_id: project.id, user_id: user.id, role: 'viewer' }).execute();
+	const dataset = await db
+		.insertInto('dataset')
+		.values({ project_id: project.id, name: 'bench', created_by: user.id })
+		.returning('id')
+		.executeTakeFirstOrThrow();
+	const t0 = Date.now();
+	await sql`insert into dataset_item (dataset_id, external_id, prompt_text, content_hash, category)
+		select ${dataset.id}, 'q' || g, 'Question ' || g, md5(g::text),
+			(array['math', 'writing', 'coding', 'reasoning'])[1 + g % 4]
+		from generate_series(1, ${ITEMS}) g`.execute(db);
+	await sql`insert into system (project_id, name) select ${project.id}, 'system-' || s from generate_series(0, 2) s`.execute(
+		db
+	);
+	await sql`insert into candidate_answer (item_id, dataset_id, system_id, content, content_hash, char_count, approx_tokens)
+		select i.id, ${dataset.id}, s.id, repeat('Answer. ', 5 + abs(hashtext(i.id::text || s.name)) % 60),
+			md5(i.id::text || s.id::text), 0, 0
+		from dataset_item i cross join system s where i.dataset_id = ${dataset.id} and s.project_id = ${project.id}`.execute(
+		db
+	);
+	await sql`update candidate_answer set char_count = length(content), approx_tokens = length(content) / 4
+		where dataset_id = ${dataset.id}`.execute(db);
+	await sql`update dataset set item_count = ${ITEMS}, answer_count = ${ITEMS * 3}, current_revision = 1
+		where id = ${dataset.id}`.execute(db);
+	// Every unordered pair of answers on an item, with a hidden truth (0 = A, 1 = tie, 2 = B) from its ids.
+	await sql`create table bench_pair as
+		select a.item_id, a.id as answer_a_id, b.id as answer_b_id,
+			row_number() over (order by a.item_id, a.id, b.id) as n,
+			(abs(hashtext(a.id::text || b.id::text)) % 10) as truth
+		from candidate_answer a join candidate_answer b on b.item_id = a.item_id and a.id < b.id
+		where a.dataset_id = ${dataset.id}`.execute(db);
+	const run = await db
+		.insertInto('judge_run')
+		.values({
+			project_id: project.id,
+			dataset_id: dataset.id,
+			source: 'imported',
+			name: 'bench run',
+			mode: 'pairwise',
+			judge_model: 'bench-judge',
+			created_by: null,
+			import_id: null
+		})
+		.returning('id')
+		.executeTakeFirstOrThrow();
+	// verdict(truth, noise): truth 0–3 → A, 4–5 → tie, 6–9 → B; with noise the verdict is drawn from the hash.
+	const verdict = (truth: string, noise: string, salt: string) =>
+		sql.raw(`case when abs(hashtext(${noise} || '${salt}')) % 100 < 30
+			then (array['A', 'tie', 'B'])[1 + abs(hashtext(${noise} || '${salt}x')) % 3]
+			else (case when ${truth} < 4 then 'A' when ${truth} < 6 then 'tie' else 'B' end) end`);
+	await sql`insert into judgment (run_id, item_id, answer_a_id, answer_b_id, presented_order, sample, status, verdict,
+			input_tokens, output_tokens, cost, latency_ms, attempts, cached, prompt_hash, finished_at)
+		select ${run.id}, p.item_id, p.answer_a_id, p.answer_b_id, o.ord, 0, 'ok', ${verdict('p.truth', 'p.n::text || o.ord', 'j')},
+			812, 64, 0.000943, 1200, 1, false, md5(p.n::text || o.ord), now()
+		from bench_pair p cross join (values ('ab'), ('ba')) o(ord)`.execute(db);
+	// Labels: annotator k labels pair n when (n + k) % 8 < 3, plus a fourth label on every third pair, up to LABELS.
+	await sql`insert into annotation (project_id, dataset_id, item_id, answer_a_id, answer_b_id, presented_order,
+			external_annotator, external_key, source, verdict)
+		select ${project.id}, ${dataset.id}, p.item_id, p.answer_a_id, p.answer_b_id,
+			(array['ab', 'ba'])[1 + (p.n + k) % 2], 'annotator-' || k, 'bench:' || p.n || ':' || k, 'imported',
+			${verdict('p.truth', 'p.n::text || k::text', 'h')}
+		from bench_pair p cross join generate_series(0, 7) k
+		where (p.n + k) % 8 < 3 or ((p.n + k) % 8 = 3 and p.n % 3 = 0)
+		order by p.n, k
+		limit ${LABELS}`.execute(db);
+	await sql`drop table bench_pair`.execute(db);
+	await sql`analyze`.execute(db);
+	const count = async (table: 'judgment' | 'annotation') =>
+		Number(
+			(
+				await db
+					.selectFrom(table)
+					.select((eb) => eb.fn.countAll<string>().as('n'))
+					.executeTakeFirstOrThrow()
+			).n
+		);
+	const labels = await count('annotation');
+	const judgments = await count('judgment');
+	const { id, secretHash, token } = generateApiToken();
+	await insertApiToken(db, {
+		id,
+		secretHash,
+		userId: user.id,
+		projectId: project.id,
+		role: 'viewer',
+		name: 'bench',
+		expiresAt: null
+	});
+	say('seeded', { items: ITEMS, labels, judgments, ms: Date.now() - t0 });
+	return { projectId: project.id, datasetId: dataset.id, runId: run.id, labels, judgments, token };
+}
+
+interface AgreementReply {
+	counts: { both: number; humanPairs: number };
+	judgeHuman: { n: number; kappa: { estimate: number; ci: [number, number] | null } | null } | null;
+	humanHuman: { kappa: { estimate: number; ci: [number, number] | null } | null } | null;
+	bySystem: unknown[];
+	byCategory: unknown[];
+}
+
+async function main() {
+	if (BUILD) buildApp(say);
+	const database = await freshDatabase('agreement', { keep: KEEP, say });
+	const pool = createPool(database.url, 4);
+	const db = createDb(pool);
+	let server: BenchServer | undefined;
+	try {
+		await migrateToLatest(db);
+		const s = await seed(db);
+		server = await startServer({
+			databaseUrl: database.url,
+			port: PORT,
+			env: { CONCORD_INPROCESS_WORKER: 'false' }
+		});
+		const ask = async (humanSource: string) => {
+			const input = { projectId: s.projectId, datasetId: s.datasetId, judgeRunId: s.runId, humanSource };
+			const t = performance.now();
+			const res = await fetch(
+				`${server!.base}/api/trpc/analysis.agreement?input=${encodeURIComponent(JSON.stringify({ json: input }))}`,
+				{ headers: { authorization: `Bearer ${s.token}` } }
+			);
+			const body = (await res.json()) as { result?: { data: { json: AgreementReply } }; error?: unknown };
+			const ms = performance.now() - t;
+			if (!res.ok || !body.result)
+				throw new Error(`analysis.agreement answered ${res.status}: ${JSON.stringify(body)}`);
+			return { ms, reply: body.result.data.json };
+		};
+		// One small request first, so the server's own start-up (first connections, code paths) is not counted.
+		await fetch(`${server.base}/api/health`);
+		const cold = await ask('all');
+		const r = cold.reply;
+		say('computed', {
+			ms: Math.round(cold.ms),
+			both: r.counts.both,
+			humanPairs: r.counts.humanPairs,
+			judgeHumanN: r.judgeHuman?.n,
+			kappa: r.judgeHuman?.kappa,
+			humanKappa: r.humanHuman?.kappa,
+			bySystem: r.bySystem.length,
+			byCategory: r.byCategory.length
+		});
+		if (r.judgeHuman?.n !== s.labels || !r.judgeHuman.kappa?.ci || !r.humanHuman?.kappa?.ci)
+			throw new Error('the agreement figures do not cover every label with intervals');
+		const cached = await ask('all');
+		const other = await ask('imported');
+		process.stdout.write(
+			`${JSON.stringify({
+				labels: s.labels,
+				judgments: s.judgments,
+				server_ms: Math.round(cold.ms),
+				cached_ms: Math.round(cached.ms),
+				other_source_ms: Math.round(other.ms),
+				limit_ms: LIMIT_MS,
+				peak_rss_mb: server.peakRssMb()
+			})}\n`
+		);
+	} finally {
+		await server?.stop();
+		await db.destroy();
+		await database.drop();
+	}
+}
+
+main().catch((error) => {
+	say('failed', { error: String(error?.stack ?? error) });
+	process.exit(1);
+});
