@@ -10,14 +10,16 @@
  * 30,000 pairs, 60,000 judgments, 100,000 labels). Verdicts follow a hidden truth per pair
  * with noise, so the agreement figures are ordinary ones (κ ≈ 0.3–0.5), not degenerate.
  *
- * server_ms: the first request on a fresh server (empty result cache), which computes
+ * server_ms: wall time of the first request on a fresh server (empty result cache), which computes
  * everything: the judge ↔ human and human ↔ human figures with 1,000 item-cluster bootstrap
  * resamples each, per system and per category (500 each), the confusion matrix and the
  * largest disagreements. cached_ms: the same request again (the result cache, keyed by the
  * inputs' fingerprint). other_source_ms: another label source (imported only: the same
- * labels here), which misses the cache and computes again.
+ * labels here), which misses the cache and computes again. server_cpu_ms: the server process's
+ * CPU time (user + system) during the first request: on a shared, loaded machine the wall time
+ * also counts the time other processes held the cores.
  * Prints progress on stderr and ONE JSON line last on stdout:
- *   {"labels":…,"judgments":…,"server_ms":…,"cached_ms":…,"other_source_ms":…,"limit_ms":1000,"peak_rss_mb":…}
+ *   {"labels":…,"judgments":…,"server_ms":…,"server_cpu_ms":…,"cached_ms":…,"other_source_ms":…,"limit_ms":1000,"peak_rss_mb":…}
  * Options: --items N, --labels N, --keep, --no-build, --port N.
  */
 import { randomUUID } from 'node:crypto';
@@ -26,7 +28,15 @@ import { generateApiToken } from '../../src/lib/server/auth/api-tokens';
 import { createDb, createPool, type Db } from '../../src/lib/server/db/client';
 import { migrateToLatest } from '../../src/lib/server/db/migrate';
 import { insertApiToken } from '../../src/lib/server/db/repositories/api-tokens';
-import { benchArgs, buildApp, freshDatabase, progress, startServer, type BenchServer } from './support/bench-server';
+import {
+	benchArgs,
+	buildApp,
+	cpuMs,
+	freshDatabase,
+	progress,
+	startServer,
+	type BenchServer
+} from './support/bench-server';
 
 const args = benchArgs();
 const ITEMS = args.number('items', 10_000);
@@ -165,6 +175,7 @@ async function main() {
 		});
 		const ask = async (humanSource: string) => {
 			const input = { projectId: s.projectId, datasetId: s.datasetId, judgeRunId: s.runId, humanSource };
+			const cpu = cpuMs(server!.child.pid!);
 			const t = performance.now();
 			const res = await fetch(
 				`${server!.base}/api/trpc/analysis.agreement?input=${encodeURIComponent(JSON.stringify({ json: input }))}`,
@@ -172,9 +183,10 @@ async function main() {
 			);
 			const body = (await res.json()) as { result?: { data: { json: AgreementReply } }; error?: unknown };
 			const ms = performance.now() - t;
+			const cpuUsed = cpuMs(server!.child.pid!) - cpu;
 			if (!res.ok || !body.result)
 				throw new Error(`analysis.agreement answered ${res.status}: ${JSON.stringify(body)}`);
-			return { ms, reply: body.result.data.json };
+			return { ms, cpuMs: cpuUsed, reply: body.result.data.json };
 		};
 		// One small request first, so the server's own start-up (first connections, code paths) is not counted.
 		await fetch(`${server.base}/api/health`);
@@ -199,6 +211,7 @@ async function main() {
 				labels: s.labels,
 				judgments: s.judgments,
 				server_ms: Math.round(cold.ms),
+				server_cpu_ms: cold.cpuMs,
 				cached_ms: Math.round(cached.ms),
 				other_source_ms: Math.round(other.ms),
 				limit_ms: LIMIT_MS,

@@ -157,4 +157,12 @@ export function peakRssMb(pid: number): number {
 	return Math.round(Number(line?.match(/(\d+)/)?.[1] ?? 0) / 1024);
 }
 
+/** user + system CPU time of a process so far, in ms (Linux /proc; clock ticks of 10 ms). */
+export function cpuMs(pid: number): number {
+	const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+	const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+	// utime and stime are fields 14 and 15 of the whole line (11 and 12 after the command).
+	return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 export const round3 = (x: number) => Math.round(x * 1000) / 1000;

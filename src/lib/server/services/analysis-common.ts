@@ -10,7 +10,6 @@ import {
 	cohenKappaFromTable,
 	kappaWeightMatrix,
 	lengthBias,
-	pairwiseAgreement,
 	PAIRWISE_SCALE,
 	type PairwiseVote
 } from '../../stats';
@@ -98,12 +97,17 @@ const LINEAR = kappaWeightMatrix('linear', [0, 1, 2]);
 const NOMINAL = kappaWeightMatrix('none', [0, 1, 2]);
 
 /**
- * Pairwise agreement of two raters (`pairwiseAgreement`) with 95% percentile
- * bootstrap intervals over item clusters (Efron & Tibshirani 1993; items, not
- * labels, are resampled because an item's labels are not independent). The
- * resample statistic works on the 3 × 3 table with the library's table forms
- * (`cohenKappaFromTable`, `alphaFromCoincidence`), which equal κ and α of the
- * full function on the same pairs. Null when no pair has both verdicts.
+ * Pairwise agreement of two raters with 95% percentile bootstrap intervals over item
+ * clusters (Efron & Tibshirani 1993; items, not labels, are resampled because an item's
+ * labels are not independent). Every figure is a function of the 3 × 3 table of the two
+ * raters' verdicts: agreement with and without ties (MT-Bench, Zheng et al. 2023), linear and
+ * nominal κ (`cohenKappaFromTable`, Cohen 1968) and ordinal and nominal α
+ * (`alphaFromCoincidence`, Krippendorff 2011), the library's table forms, which equal
+ * `pairwiseAgreement` on the same pairs (real-data.test.ts checks it). So each item is
+ * reduced to its own table once, and a resample of items adds up the drawn items' tables:
+ * the same draw of whole clusters as `bootstrapIndexCIs` with `clusters`, at a cost per
+ * resample of the number of items rather than of labels (100,000 labels: bench:agreement).
+ * Null when no pair has both verdicts.
  */
 export function agreementWithIntervals(
 	x: readonly PairwiseVote[],
@@ -112,67 +116,94 @@ export function agreementWithIntervals(
 	{ resamples = RESAMPLES, seed = 1 }: { resamples?: number; seed?: number } = {}
 ): AgreementFigures | null {
 	if (x.length === 0) return null;
-	const point = pairwiseAgreement(x, y, { scale: 'nominal' });
-	const cx = Int8Array.from(x, (v) => CODE[v]);
-	const cy = Int8Array.from(y, (v) => CODE[v]);
+	if (y.length !== x.length || clusters.length !== x.length)
+		throw new RangeError('agreementWithIntervals: x, y and clusters must have one entry per pair');
+	// Item → its table, kept sparse (cell, count) since an item fills few of the 9 cells.
+	const itemOf = new Map<string, number>();
+	const dense: number[] = [];
+	for (let i = 0; i < x.length; i++) {
+		let k = itemOf.get(clusters[i]);
+		if (k === undefined) {
+			k = itemOf.size;
+			itemOf.set(clusters[i], k);
+			for (let c = 0; c < 9; c++) dense.push(0);
+		}
+		dense[k * 9 + CODE[x[i]] * 3 + CODE[y[i]]]++;
+	}
+	const items = itemOf.size;
+	const start = new Int32Array(items + 1);
+	const cells: number[] = [];
+	const counts: number[] = [];
+	for (let k = 0; k < items; k++) {
+		for (let c = 0; c < 9; c++) {
+			const n = dense[k * 9 + c];
+			if (n > 0) {
+				cells.push(c);
+				counts.push(n);
+			}
+		}
+		start[k + 1] = cells.length;
+	}
+	const cell = Int8Array.from(cells);
+	const count = Float64Array.from(counts);
+
 	const table = new Float64Array(9);
 	const coincidence = new Float64Array(9);
-	const all = new Float64Array(6);
-	const points = [
-		point.withTies,
-		point.withoutTies,
-		point.ordinal.kappa,
-		point.ordinal.alpha,
-		point.nominal!.kappa,
-		point.nominal!.alpha
-	];
+	/** The six figures of a table (NaN where undefined), in AgreementFigures order. */
+	const figuresOf = (out: Float64Array | number[]) => {
+		const n = table[0] + table[1] + table[2] + table[3] + table[4] + table[5] + table[6] + table[7] + table[8];
+		const same = table[0] + table[4] + table[8];
+		// Without ties: both raters decisive (A or B).
+		const noTie = table[0] + table[2] + table[6] + table[8];
+		out[0] = same / n;
+		out[1] = noTie > 0 ? (table[0] + table[8]) / noTie : Number.NaN;
+		// Two coders per unit: each pair adds one to o[a][b] and one to o[b][a] (Krippendorff 2011).
+		for (let a = 0; a < 3; a++)
+			for (let b = 0; b < 3; b++) coincidence[a * 3 + b] = table[a * 3 + b] + table[b * 3 + a];
+		out[2] = safe(() => cohenKappaFromTable(table, LINEAR, 3));
+		out[3] = safe(() => alphaFromCoincidence(coincidence, PAIRWISE_SCALE, 'ordinal').alpha);
+		out[4] = safe(() => cohenKappaFromTable(table, NOMINAL, 3));
+		out[5] = safe(() => alphaFromCoincidence(coincidence, PAIRWISE_SCALE, 'nominal').alpha);
+		return n;
+	};
+	const addItem = (k: number) => {
+		for (let j = start[k]; j < start[k + 1]; j++) table[cell[j]] += count[j];
+	};
+
+	table.fill(0);
+	for (let k = 0; k < items; k++) addItem(k);
+	const points = new Float64Array(6);
+	figuresOf(points);
+	const n = x.length;
+	const nWithoutTies = table[0] + table[2] + table[6] + table[8];
 	// bootstrapIndexCIs refuses an output undefined on the full data: resample only the defined ones.
-	const dims = points.flatMap((p, d) => (p === null ? [] : [d]));
+	const dims = [...points.keys()].filter((d) => Number.isFinite(points[d]));
+	const all = new Float64Array(6);
 	const results = safeIntervals(() =>
 		bootstrapIndexCIs(
 			(idx, len, out) => {
 				table.fill(0);
-				let same = 0;
-				let noTie = 0;
-				let sameNoTie = 0;
-				for (let t = 0; t < len; t++) {
-					const a = cx[idx[t]];
-					const b = cy[idx[t]];
-					table[a * 3 + b]++;
-					if (a === b) same++;
-					if (a !== 1 && b !== 1) {
-						noTie++;
-						if (a === b) sameNoTie++;
-					}
-				}
-				// Two coders per unit: each pair adds one to o[a][b] and one to o[b][a] (Krippendorff 2011).
-				for (let a = 0; a < 3; a++)
-					for (let b = 0; b < 3; b++) coincidence[a * 3 + b] = table[a * 3 + b] + table[b * 3 + a];
-				all[0] = same / len;
-				all[1] = noTie > 0 ? sameNoTie / noTie : Number.NaN;
-				all[2] = safe(() => cohenKappaFromTable(table, LINEAR, 3));
-				all[3] = safe(() => alphaFromCoincidence(coincidence, PAIRWISE_SCALE, 'ordinal').alpha);
-				all[4] = safe(() => cohenKappaFromTable(table, NOMINAL, 3));
-				all[5] = safe(() => alphaFromCoincidence(coincidence, PAIRWISE_SCALE, 'nominal').alpha);
+				for (let t = 0; t < len; t++) addItem(idx[t]);
+				figuresOf(all);
 				for (let k = 0; k < dims.length; k++) out[k] = all[dims[k]];
 			},
 			dims.length,
-			x.length,
-			{ clusters, resamples, seed }
+			items,
+			{ resamples, seed }
 		)
 	);
 	const intervals = new Map(dims.map((d, k) => [d, results[k]]));
-	const est = (value: number | null, d: number): Estimate | null =>
-		value === null ? null : { estimate: value, ci: intervals.get(d)?.ci ?? null };
+	const est = (d: number): Estimate | null =>
+		Number.isFinite(points[d]) ? { estimate: points[d], ci: intervals.get(d)?.ci ?? null } : null;
 	return {
-		n: point.n,
-		nWithoutTies: point.nWithoutTies,
-		withTies: est(point.withTies, 0)!,
-		withoutTies: est(point.withoutTies, 1),
-		kappa: est(point.ordinal.kappa, 2),
-		alpha: est(point.ordinal.alpha, 3),
-		nominalKappa: est(point.nominal!.kappa, 4),
-		nominalAlpha: est(point.nominal!.alpha, 5)
+		n,
+		nWithoutTies,
+		withTies: est(0)!,
+		withoutTies: est(1),
+		kappa: est(2),
+		alpha: est(3),
+		nominalKappa: est(4),
+		nominalAlpha: est(5)
 	};
 }
 
