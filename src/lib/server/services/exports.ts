@@ -9,7 +9,9 @@
  * a per-project pseudonym (`annotator-…`, stable, so agreement per annotator works);
  * names and e-mail addresses only admins, who manage the members anyway.
  *
- * Big kinds (judgments, labels) read keyset batches (repositories/exports.ts); the
+ * Big kinds (judgments, labels) read keyset batches (repositories/exports.ts), one batch
+ * read ahead; as CSV, PostgreSQL writes their lines (the rules of exports/csv.ts), so the
+ * server only passes text on. The
  * leaderboard is small and comes from the same service the page uses, so the export
  * and the page can never disagree.
  */
@@ -227,18 +229,42 @@ export interface PreparedExport {
 	columns: ExportColumn[];
 	fileName: string;
 	batches: () => RowBatches;
+	/** CSV only, for the big kinds: the rows' lines as the database wrote them (the header is the stream's). */
+	csvText?: () => AsyncIterable<string>;
 	countRows: () => Promise<number>;
 }
 
-async function* keyset(read: (after: string | null) => Promise<repo.Batch>): RowBatches {
-	let after: string | null = null;
-	for (;;) {
-		const batch = await read(after);
-		if (batch.rows.length > 0) yield batch.rows;
-		if (batch.rows.length < BATCH || !batch.last) return;
-		after = batch.last;
+/**
+ * Keyset batches, one read ahead: the next batch is asked for as soon as this one is handed on,
+ * so the database works while the response writes (memory: two batches). A consumer that stops
+ * early leaves at most that one read, whose result is dropped.
+ */
+async function* keyset<B extends { rows: unknown; last: string | null }>(
+	read: (after: string | null) => Promise<B>,
+	size: (batch: B) => number
+): AsyncGenerator<B> {
+	let next: Promise<B> | null = read(null);
+	try {
+		while (next) {
+			const batch: B = await next;
+			const n = size(batch);
+			next = n === BATCH && batch.last ? read(batch.last) : null;
+			if (n > 0) yield batch;
+		}
+	} finally {
+		next?.catch(() => undefined);
 	}
 }
+
+async function* rowsOf(batches: AsyncIterable<repo.Batch>): RowBatches {
+	for await (const b of batches) yield b.rows;
+}
+
+async function* textOf(batches: AsyncIterable<repo.CsvBatch>): AsyncIterable<string> {
+	for await (const b of batches) yield b.text;
+}
+
+const csvTypes = (columns: readonly ExportColumn[]) => columns.map((c) => c.type);
 
 const need = <T>(value: T | undefined, field: string): T => {
 	if (value === undefined) throw new AppError('BAD_REQUEST', `${field} is required for this export.`, { field });
@@ -285,7 +311,20 @@ export async function prepareExport(db: Db, membership: Membership, request: Exp
 			},
 			columns: JUDGMENT_COLUMNS,
 			fileName: `judgments-${runId.slice(0, 8)}-${stamp}.${request.format}`,
-			batches: () => keyset((after) => repo.judgmentBatch(db, runId, after, BATCH)),
+			batches: () =>
+				rowsOf(
+					keyset(
+						(after) => repo.judgmentBatch(db, runId, after, BATCH),
+						(b) => b.rows.length
+					)
+				),
+			csvText: () =>
+				textOf(
+					keyset(
+						(after) => repo.judgmentCsvBatch(db, runId, after, BATCH, csvTypes(JUDGMENT_COLUMNS)),
+						(b) => b.rows
+					)
+				),
 			countRows: () => repo.countJudgments(db, runId)
 		};
 	}
@@ -305,7 +344,20 @@ export async function prepareExport(db: Db, membership: Membership, request: Exp
 			},
 			columns: LABEL_COLUMNS,
 			fileName: `labels-${dataset.id.slice(0, 8)}-${stamp}.${request.format}`,
-			batches: () => keyset((after) => repo.labelBatch(db, filter, after, BATCH)),
+			batches: () =>
+				rowsOf(
+					keyset(
+						(after) => repo.labelBatch(db, filter, after, BATCH),
+						(b) => b.rows.length
+					)
+				),
+			csvText: () =>
+				textOf(
+					keyset(
+						(after) => repo.labelCsvBatch(db, filter, after, BATCH, csvTypes(LABEL_COLUMNS)),
+						(b) => b.rows
+					)
+				),
 			countRows: () => repo.countLabels(db, filter)
 		};
 	}

@@ -44,6 +44,7 @@ export const GET = guardedEndpoint({
 			format: request.format,
 			columns: prepared.columns,
 			batches: prepared.batches(),
+			csvText: prepared.csvText?.(),
 			footer: (rowCount) => ({ 'concord.manifest': JSON.stringify({ ...prepared.manifest, rowCount }) })
 		});
 		const manifestUrl = new URL(url);
