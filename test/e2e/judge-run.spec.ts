@@ -44,8 +44,12 @@ test('an admin runs a both-order pairwise simulated judge on the demo project an
 	}).toPass({ timeout: 60_000 });
 	await dataset.selectOption({ label: 'Demo questions (40 items, 3 systems)' });
 	await page
-		.getByRole('combobox', { name: 'Rubric version' })
-		.selectOption({ label: `Pairwise ${suffix} v1 · pairwise` });
+		.getByRole('combobox', { name: 'Rubric', exact: true })
+		.selectOption({ label: `Pairwise ${suffix} · pairwise` });
+	// Its versions, the latest preselected and told apart by hash prefix and date.
+	const version = page.getByRole('combobox', { name: 'Version', exact: true });
+	await expect(version.locator('option:checked')).toHaveText(/^v1 · [0-9a-f]{8} · .+ \(latest\)$/);
+	const hash = (await version.locator('option:checked').textContent())!.split(' · ')[1];
 	const provider = page.getByRole('combobox', { name: 'Provider' });
 	await provider.selectOption({ label: `Offline ${suffix} (simulated) · simulated-judge` });
 	await expect(page.getByRole('checkbox', { name: 'Judge each pair in both orders' })).toBeChecked();
@@ -64,6 +68,8 @@ test('an admin runs a both-order pairwise simulated judge on the demo project an
 	const bar = page.getByRole('progressbar', { name: 'Progress' });
 	await expect(bar).toBeVisible();
 	await expect(page.getByText(/simulated/).first()).toBeVisible();
+	// The run shows the version it used, with its content hash.
+	await expect(page.locator(`span[title^="sha256:${hash}"]`)).toBeVisible();
 	await expect(page.getByTestId('run-progress-counts')).toContainText('240 of 240 judgments done', {
 		timeout: 120_000
 	});

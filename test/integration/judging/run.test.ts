@@ -197,6 +197,58 @@ describe('the simulated judge', () => {
 	});
 });
 
+describe('a run on an older rubric version', () => {
+	it('offers every version newest first, runs the one chosen and records it', async () => {
+		const projectId = env.project.projectId;
+		const { rubricId, versionId: v1 } = await makeRubricVersion(
+			env.db,
+			projectId,
+			{ ...score10, rubricText: 'First wording: judge carefully.' },
+			'Versioned rubric'
+		);
+		const saved = await env.admin().rubrics.saveVersion({
+			projectId,
+			rubricId,
+			baseVersion: 1,
+			note: 'second wording',
+			content: { ...score10, rubricText: 'Second wording: judge strictly.' }
+		});
+		const choices = await env.admin().rubrics.versionChoices({ projectId });
+		const mine = choices.find((c) => c.rubricId === rubricId)!;
+		expect(mine.name).toBe('Versioned rubric');
+		expect(mine.versions.map((v) => v.version)).toEqual([2, 1]);
+		expect(mine.versions[0]).toMatchObject({ id: saved.versionId, contentHash: saved.contentHash });
+		expect(mine.versions[1]).toMatchObject({ id: v1, mode: 'pointwise' });
+		expect(mine.versions[1].contentHash).toMatch(/^sha256:[0-9a-f]{64}$/);
+		expect(mine.versions[1].contentHash).not.toBe(mine.versions[0].contentHash);
+		expect(mine.versions[1].createdAt).toBeInstanceOf(Date);
+		// Annotators start no runs: the choices are for admins.
+		await expect(env.caller(env.project.annotator).rubrics.versionChoices({ projectId })).rejects.toMatchObject({
+			code: 'FORBIDDEN'
+		});
+
+		const providerId = await makeProvider(env.db, projectId, { baseUrl: server.baseUrl, model: 'judge-four' });
+		const { runId } = await env.admin().judgeRuns.start({
+			projectId,
+			datasetId: data.datasetId,
+			rubricVersionId: v1,
+			providerId,
+			options: { bothOrders: false, samples: 1, pairing: 'all-pairs', systemIds: [data.systems.strong] }
+		});
+		await finished(runId);
+		const run = await env.admin().judgeRuns.get({ projectId, runId });
+		expect(run.rubricVersion).toMatchObject({ id: v1, version: 1, contentHash: mine.versions[1].contentHash });
+		const list = await env.admin().judgeRuns.list({ projectId });
+		expect(list.find((r) => r.id === runId)?.rubric).toEqual({ name: 'Versioned rubric', version: 1 });
+		// The judge saw version 1's wording, not the latest.
+		const page = await env.admin().judgeRuns.judgments({ projectId, runId, limit: 1 });
+		const prompt = await env.admin().judgeRuns.prompt({ projectId, runId, judgmentId: page.judgments[0].id });
+		const sent = prompt.messages.map((m) => m.content).join('\n');
+		expect(sent).toContain('First wording');
+		expect(sent).not.toContain('Second wording');
+	});
+});
+
 describe('the summary computed in SQL', () => {
 	it('equals the in-memory rules on noisy runs: k samples, both orders, scores, criteria, categories', async () => {
 		const projectId = env.project.projectId;

@@ -108,6 +108,42 @@ export async function listRubrics(
 	}));
 }
 
+export interface VersionChoices {
+	rubricId: string;
+	name: string;
+	/** Newest first: the first is the rubric's current version. */
+	versions: {
+		id: string;
+		version: number;
+		contentHash: string;
+		mode: RubricContent['mode'];
+		note: string;
+		createdAt: Date;
+	}[];
+}
+
+/**
+ * What a judge run can be started with: every version of every rubric that is not archived (a run
+ * on an older version reproduces an earlier result or compares two versions), newest first.
+ */
+export async function listVersionChoices(db: Db, membership: Membership): Promise<VersionChoices[]> {
+	const rows = await repo.listVersionChoices(db, membership.projectId);
+	const byRubric = new Map<string, VersionChoices>();
+	for (const r of rows) {
+		let entry = byRubric.get(r.rubricId);
+		if (!entry) byRubric.set(r.rubricId, (entry = { rubricId: r.rubricId, name: r.rubricName, versions: [] }));
+		entry.versions.push({
+			id: r.id,
+			version: r.version,
+			contentHash: r.contentHash,
+			mode: r.mode,
+			note: r.note,
+			createdAt: r.createdAt
+		});
+	}
+	return [...byRubric.values()];
+}
+
 export interface VersionView {
 	id: string;
 	rubricId: string;

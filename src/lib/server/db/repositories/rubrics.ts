@@ -132,6 +132,40 @@ export async function listRubrics(db: Db, projectId: string, includeArchived: bo
 	}));
 }
 
+export interface VersionChoiceRow {
+	rubricId: string;
+	rubricName: string;
+	id: string;
+	version: number;
+	contentHash: string;
+	mode: 'pairwise' | 'pointwise';
+	note: string;
+	createdAt: Date;
+}
+
+/** Every version of the project's rubrics that are not archived: rubric by name, newest version first. */
+export async function listVersionChoices(db: Db, projectId: string): Promise<VersionChoiceRow[]> {
+	return db
+		.selectFrom('rubric_version as v')
+		.innerJoin('rubric as r', 'r.id', 'v.rubric_id')
+		.select([
+			'r.id as rubricId',
+			'r.name as rubricName',
+			'v.id',
+			'v.version',
+			'v.content_hash as contentHash',
+			'v.mode',
+			'v.note',
+			'v.created_at as createdAt'
+		])
+		.where('r.project_id', '=', projectId)
+		.where('r.archived_at', 'is', null)
+		.orderBy('r.name')
+		.orderBy('r.id')
+		.orderBy('v.version', 'desc')
+		.execute();
+}
+
 export interface VersionSummaryRow {
 	id: string;
 	version: number;

@@ -29,6 +29,9 @@ export const rubricsRouter = router({
 		.input(RubricRefSchema)
 		.query(({ ctx, input }) => rubrics.getRubric(ctx.db, ctx.membership, input.rubricId)),
 
+	/** Every version of every rubric in use (not archived), newest first: the new-run form's choices. */
+	versionChoices: projectProcedure('admin').query(({ ctx }) => rubrics.listVersionChoices(ctx.db, ctx.membership)),
+
 	version: projectProcedure('readItems')
 		.input(RubricVersionRefSchema)
 		.query(({ ctx, input }) => rubrics.getVersion(ctx.db, ctx.membership, input.versionId)),

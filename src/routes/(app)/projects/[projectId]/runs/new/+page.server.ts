@@ -8,7 +8,7 @@ import type { Actions, PageServerLoad } from './$types';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
- * Admins only. The datasets, current rubric versions and providers to choose from, and the
+ * Admins only. The datasets, rubric versions (every version, newest first) and providers to choose from, and the
  * systems and categories of the preselected dataset (`?dataset=<id>`, else the first); the
  * page fetches them again through the tRPC client when another dataset is picked.
  */
@@ -20,7 +20,7 @@ export const load: PageServerLoad = async (event) => {
 	const [datasets, rubrics, providers] = await loadOrThrow(event.url, () =>
 		Promise.all([
 			caller.datasets.list({ projectId }),
-			caller.rubrics.list({ projectId, includeArchived: false }),
+			caller.rubrics.versionChoices({ projectId }),
 			caller.providers.list({ projectId, includeArchived: false })
 		])
 	);
@@ -37,9 +37,21 @@ export const load: PageServerLoad = async (event) => {
 		: [[], { categories: [] }];
 	return {
 		datasets: datasets.map((d) => ({ id: d.id, name: d.name, itemCount: d.itemCount, systemCount: d.systemCount })),
-		rubricVersions: rubrics
-			.filter((r) => r.currentVersionId)
-			.map((r) => ({ id: r.currentVersionId!, name: r.name, version: r.currentVersion, mode: r.mode })),
+		// Every version of each rubric, newest first: the latest is preselected, older ones stay
+		// choosable (to reproduce an earlier run or compare versions), told apart by hash and date.
+		rubrics: rubrics
+			.filter((r) => r.versions.length > 0)
+			.map((r) => ({
+				id: r.rubricId,
+				name: r.name,
+				versions: r.versions.map((v) => ({
+					id: v.id,
+					version: v.version,
+					mode: v.mode,
+					hash: v.contentHash.replace(/^sha256:/, '').slice(0, 8),
+					createdAt: v.createdAt.toISOString()
+				}))
+			})),
 		providers: providers.map((p) => ({ id: p.id, name: p.name, model: p.model, simulated: p.simulated })),
 		datasetId,
 		systems: systems.map((s) => ({ id: s.id, name: s.name })),
