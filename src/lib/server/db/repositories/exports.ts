@@ -102,6 +102,8 @@ async function csvLines(db: Db, query: ReturnType<typeof sql>): Promise<CsvBatch
  * back to the same values.
  */
 function csvCell(value: string, type: CsvCellType): string {
+	// Ids and checked labels can hold no comma, quote, line break or formula starter: as they are.
+	if (type === 'string' && PLAIN_TEXT.has(value)) return `coalesce((${value})::text, '')`;
 	switch (type) {
 		case 'int':
 			return `coalesce((${value})::text, '')`;
@@ -123,6 +125,27 @@ function csvCell(value: string, type: CsvCellType): string {
 		}
 	}
 }
+
+/** Values whose text is a uuid or a label the schema's checks limit to letters (see `csvCell`). */
+const PLAIN_TEXT = new Set([
+	'j.id',
+	'j.run_id',
+	'j.item_id',
+	'j.answer_a_id',
+	'j.answer_b_id',
+	'j.presented_order',
+	'j.status',
+	'j.verdict',
+	'l.id',
+	'l.dataset_id',
+	'l.item_id',
+	'l.answer_a_id',
+	'l.answer_b_id',
+	'l.source',
+	'l.queue_id',
+	'l.presented_order',
+	'l.verdict'
+]);
 
 /** A whole CSV line (CRLF at the end) of `values` typed as `types`, for one row. */
 function csvLine(values: readonly string[], types: readonly CsvCellType[]): RawBuilder<string> {
