@@ -222,28 +222,44 @@ export async function runVotesCase(env: BenchEnv, votes: number, dir: string) {
 		const client: pg.PoolClient = await pool.connect();
 		try {
 			const t0 = performance.now();
+			const laps: Record<string, number> = {};
+			const lap = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+				const t = performance.now();
+				const out = await work();
+				laps[name] = Math.round(performance.now() - t);
+				return out;
+			};
 			await client.query('begin');
-			await env.copyFile(
-				client,
-				'copy dataset_item (id, dataset_id, external_id, prompt_available, turn_count, tags, metadata, content_hash, revision) from stdin',
-				files.items
+			await lap('items', () =>
+				env.copyFile(
+					client,
+					'copy dataset_item (id, dataset_id, external_id, prompt_available, turn_count, tags, metadata, content_hash, revision) from stdin',
+					files.items
+				)
 			);
-			await env.copyFile(
-				client,
-				'copy candidate_answer (id, item_id, dataset_id, system_id, available, metadata, content_hash, char_count, approx_tokens, revision) from stdin',
-				files.answers
+			await lap('answers', () =>
+				env.copyFile(
+					client,
+					'copy candidate_answer (id, item_id, dataset_id, system_id, available, metadata, content_hash, char_count, approx_tokens, revision) from stdin',
+					files.answers
+				)
 			);
-			const ann = await env.copyFile(
-				client,
-				'copy annotation (project_id, dataset_id, item_id, answer_a_id, answer_b_id, presented_order, external_annotator, external_key, source, verdict, metadata, revision) from stdin',
-				files.ann
+			const ann = await lap('annotations', () =>
+				env.copyFile(
+					client,
+					'copy annotation (project_id, dataset_id, item_id, answer_a_id, answer_b_id, presented_order, external_annotator, external_key, source, verdict, metadata, revision) from stdin',
+					files.ann
+				)
 			);
-			const jud = await env.copyFile(
-				client,
-				'copy judgment (run_id, item_id, answer_a_id, answer_b_id, presented_order, sample, verdict, raw, revision) from stdin',
-				files.jud
+			const jud = await lap('judgments', () =>
+				env.copyFile(
+					client,
+					'copy judgment (run_id, item_id, answer_a_id, answer_b_id, presented_order, sample, verdict, raw, revision) from stdin',
+					files.jud
+				)
 			);
-			await client.query('commit');
+			await lap('commit', () => client.query('commit'));
+			env.say('votes copy', { ms: laps });
 			return { seconds: (performance.now() - t0) / 1000, rows: ann + jud };
 		} finally {
 			client.release();

@@ -7,10 +7,16 @@
  * - answer: content or per-turn responses (or "unavailable").
  * Keys inside objects are sorted, so field order in the source does not matter.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
+/** One-shot `crypto.hash` (Node ≥ 20.12): no Hash object per call, which cost as much as the digest on short texts. */
 export function sha256Hex(text: string): string {
-	return createHash('sha256').update(text).digest('hex');
+	return hash('sha256', text, 'hex');
+}
+
+/** The same digest as bytes. */
+export function sha256Bytes(text: string): Buffer {
+	return hash('sha256', text, 'buffer');
 }
 
 /** JSON with object keys sorted recursively. */

@@ -127,6 +127,10 @@ function splitTurns(value: string | string[] | null | undefined): { text: string
 	return value.length === 1 ? { text: value[0], turns: null } : { text: null, turns: value };
 }
 
+/** The hash of every item without text, category or tags (vote files name thousands of them). */
+const BARE_ITEM_HASH = sha256Hex(canonicalJson({ p: null, c: null, t: [] }));
+const UNAVAILABLE_HASH = sha256Hex('unavailable');
+
 export function makeItem(input: ItemInput): ItemRecord {
 	const conversation = Array.isArray(input.prompt) ? input.prompt : null;
 	const promptText = typeof input.prompt === 'string' ? input.prompt : null;
@@ -144,7 +148,10 @@ export function makeItem(input: ItemInput): ItemRecord {
 		category,
 		tags,
 		metadata: input.metadata ?? {},
-		contentHash: sha256Hex(canonicalJson({ p: promptText ?? conversation, c: category, t: tags }))
+		contentHash:
+			input.prompt === null && category === null && tags.length === 0
+				? BARE_ITEM_HASH
+				: sha256Hex(canonicalJson({ p: promptText ?? conversation, c: category, t: tags }))
 	};
 }
 
@@ -170,7 +177,7 @@ export function makeAnswer(input: AnswerInput): AnswerRecord {
 			? sha256Hex(`c\u0000${text}`)
 			: turns
 				? sha256Hex(`t\u0000${JSON.stringify(turns)}`)
-				: sha256Hex('unavailable');
+				: UNAVAILABLE_HASH;
 	return {
 		itemExternalId: input.itemExternalId,
 		field: input.field,

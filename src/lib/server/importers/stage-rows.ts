@@ -1,12 +1,15 @@
 /**
  * Normalized records → rows of the import's staging table, as COPY text.
  * The columns and their order belong to the staging table (db/repositories/import-staging.ts).
- * Long-format files repeat an item on every row; a small LRU of recently seen
- * identical items avoids staging the same prompt thousands of times (a repeat
- * with different content is still staged, so the database check reports it).
+ * Long-format and vote files repeat an item (and vote files both answers) on every line:
+ * a bounded set of fingerprints of the rows staged so far (seen-rows.ts) stages each
+ * identical item or answer once. A repeat with different content is still staged, so the
+ * database check reports it, and a record always stages at least one row, which carries
+ * its duplicate-check key.
  */
 import { sha256Hex } from './hashing';
 import type { NormalizedRecord } from './normalized';
+import { SeenRows } from './seen-rows';
 import { copyText, copyTextArray } from '../db/bulk/copy-from';
 import { STAGE_COLUMNS, type StageColumn } from '../db/repositories/import-staging';
 
@@ -33,10 +36,18 @@ const json = (v: unknown) => copyText(v === null || v === undefined ? null : JSO
 const num = (n: number | null) => (n === null ? N : String(n));
 
 export class StageEncoder {
-	private recent = new Map<string, string>();
+	private readonly seen: SeenRows;
 	readonly systems = new Set<string>();
 
-	constructor(private readonly lruSize = 4096) {}
+	constructor(maxRemembered?: number) {
+		this.seen = new SeenRows(maxRemembered);
+	}
+
+	/** True while no answer was staged twice (the merge then needs no de-duplication of answers). */
+	get answersStagedOnce(): boolean {
+		return !this.seen.overflowed && !this.answerRestaged;
+	}
+	private answerRestaged = false;
 
 	/** COPY text for one record (several staging rows). */
 	encode(rec: NormalizedRecord): string {
@@ -55,49 +66,65 @@ export class StageEncoder {
 			keyCols = {};
 			return k;
 		};
+		// A repeated item or answer, skipped unless the record would stage nothing else.
+		let skipped: (() => string) | null = null;
 		const line = String(rec.line);
 		const idField = copyText(rec.idField);
 		const hasOtherRows = rec.answers.length + rec.references.length + rec.judgments.length + rec.annotations.length > 0;
 		const it = rec.item;
-		if (it && !(hasOtherRows && this.seenSame(it.externalId, it.contentHash, it.referenceText, it.referenceTurns))) {
-			out += row({
-				kind: 'i',
-				line,
-				...take(),
-				id_field: idField,
-				src_field: copyText(rec.promptField),
-				item_key: copyText(it.externalId),
-				hash: it.contentHash,
-				prompt_text: copyText(it.promptText),
-				conversation: json(it.conversation),
-				prompt_available: bool(it.promptAvailable),
-				turn_count: String(it.turnCount),
-				ref_text: copyText(it.referenceText),
-				ref_turns: json(it.referenceTurns),
-				category: copyText(it.category),
-				tags: copyTextArray(it.tags),
-				metadata: json(it.metadata)
-			});
+		if (it) {
+			const itemRow = () =>
+				row({
+					kind: 'i',
+					line,
+					...take(),
+					id_field: idField,
+					src_field: copyText(rec.promptField),
+					item_key: copyText(it.externalId),
+					hash: it.contentHash,
+					prompt_text: copyText(it.promptText),
+					conversation: json(it.conversation),
+					prompt_available: bool(it.promptAvailable),
+					turn_count: String(it.turnCount),
+					ref_text: copyText(it.referenceText),
+					ref_turns: json(it.referenceTurns),
+					category: copyText(it.category),
+					tags: copyTextArray(it.tags),
+					metadata: json(it.metadata)
+				});
+			// A line that is only an item keeps its row: its key is what the duplicate check compares.
+			if (hasOtherRows && this.seenItem(it.externalId, it.contentHash, it.referenceText, it.referenceTurns))
+				skipped = itemRow;
+			else out += itemRow();
 		}
 		for (const a of rec.answers) {
 			this.systems.add(a.system);
-			out += row({
-				kind: 'a',
-				line,
-				...take(),
-				id_field: idField,
-				src_field: copyText(a.field),
-				item_key: copyText(a.itemExternalId),
-				sys_a: copyText(a.system),
-				hash: a.contentHash,
-				content: copyText(a.content),
-				turns: json(a.turns),
-				available: bool(a.available),
-				per_turn: bool(a.perTurn),
-				metadata: json(a.metadata),
-				char_count: String(a.charCount),
-				approx_tokens: String(a.approxTokens)
-			});
+			const answerRow = () =>
+				row({
+					kind: 'a',
+					line,
+					...take(),
+					id_field: idField,
+					src_field: copyText(a.field),
+					item_key: copyText(a.itemExternalId),
+					sys_a: copyText(a.system),
+					hash: a.contentHash,
+					content: copyText(a.content),
+					turns: json(a.turns),
+					available: bool(a.available),
+					per_turn: bool(a.perTurn),
+					metadata: json(a.metadata),
+					char_count: String(a.charCount),
+					approx_tokens: String(a.approxTokens)
+				});
+			// Content decides, as in the checks: of two lines with the same text the first one's
+			// metadata and per-turn flag are kept (as with items).
+			if (this.seen.seen(`a\u0000${a.itemExternalId}\u0000${a.system}\u0000${a.contentHash}`))
+				skipped ??= () => {
+					this.answerRestaged = true;
+					return answerRow();
+				};
+			else out += answerRow();
 		}
 		for (const r of rec.references) {
 			out += row({
@@ -150,18 +177,14 @@ export class StageEncoder {
 				metadata: json(n.metadata)
 			});
 		}
+		// Every row was a repeat: stage one anyway, for the record's key.
+		if (out === '' && skipped) out = skipped();
 		return out;
 	}
 
-	private seenSame(id: string, hash: string, refText: string | null, refTurns: string[] | null): boolean {
-		// Hash the reference too: the LRU must stay small whatever the texts' size.
-		const sig =
-			refText === null && refTurns === null ? hash : `${hash}:${sha256Hex(refText ?? JSON.stringify(refTurns))}`;
-		const prev = this.recent.get(id);
-		if (prev === sig) return true;
-		this.recent.delete(id);
-		this.recent.set(id, sig);
-		if (this.recent.size > this.lruSize) this.recent.delete(this.recent.keys().next().value as string);
-		return false;
+	private seenItem(id: string, hash: string, refText: string | null, refTurns: string[] | null): boolean {
+		// The reference is compared on its own (hashing.ts): it is part of what makes a repeat identical.
+		const ref = refText === null && refTurns === null ? '' : sha256Hex(refText ?? JSON.stringify(refTurns));
+		return this.seen.seen(`i\u0000${id}\u0000${hash}\u0000${ref}`);
 	}
 }

@@ -26,6 +26,9 @@ export async function mergeStaged(
 	const revision = (locked?.currentRevision ?? 0) + 1;
 	const merged = await staging.mergeStage(tx.client, {
 		datasetId,
+		datasetExisted: args.target.existingId !== null,
+		stagedOnce: counts.answersStagedOnce,
+		hasVotes: counts.judgments + counts.annotations > 0,
 		projectId: imp.projectId,
 		importId: imp.id,
 		revision,

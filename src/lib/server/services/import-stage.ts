@@ -26,6 +26,8 @@ export interface StagedCounts {
 	answers: number;
 	judgments: number;
 	annotations: number;
+	/** No answer row was staged twice (see StageEncoder.answersStagedOnce). */
+	answersStagedOnce: boolean;
 }
 
 /** The import stopped for a reason the user caused (cancel); not an error to retry. */
@@ -43,7 +45,7 @@ export async function stageUpload(
 	}
 ): Promise<StagedCounts> {
 	const { imp, limits, issues, progress } = args;
-	const counts: StagedCounts = { items: 0, answers: 0, judgments: 0, annotations: 0 };
+	const counts: StagedCounts = { items: 0, answers: 0, judgments: 0, annotations: 0, answersStagedOnce: true };
 	await staging.createStage(tx.client);
 	const copy = await tx.copyIn(staging.stageCopySql);
 	// A second connection streams the upload out while the first streams rows in.
@@ -74,6 +76,7 @@ export async function stageUpload(
 						counts.judgments += rec.judgments.length;
 						counts.annotations += rec.annotations.length;
 					}
+					counts.answersStagedOnce = encoder.answersStagedOnce;
 					if (encoder.systems.size > limits.maxSystems) {
 						throw fileError(
 							`The file names more than ${limits.maxSystems} different systems; split it or check the system column.`

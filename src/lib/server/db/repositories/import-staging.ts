@@ -2,8 +2,8 @@
  * Bulk SQL of the import writer, run on ONE connection inside ONE transaction:
  * a temporary staging table is loaded by COPY, checked (duplicates and conflicts
  * inside the file and against the dataset), then merged into the real tables
- * with ON CONFLICT DO NOTHING, so identical rows are skipped and nothing is ever
- * overwritten. Any problem → the caller rolls back: nothing is written.
+ * (only rows that are not there yet: identical rows are skipped and nothing is ever
+ * overwritten; see mergeStage). Any problem → the caller rolls back: nothing is written.
  * Raw SQL (not Kysely) because these are set-based statements over a temp table.
  */
 import type pg from 'pg';
@@ -84,7 +84,7 @@ export async function createStage(client: pg.ClientBase): Promise<void> {
  * planner reads the partitions' statistics; the parent's would cost a second sample).
  */
 export async function analyzeStage(client: pg.ClientBase): Promise<void> {
-	await client.query(`analyze ${STAGE_KINDS.map((k) => `import_stage_${k}`).join(', ')}`);
+	await analyzeSmall(client, STAGE_KINDS.map((k) => `import_stage_${k}`).join(', '));
 }
 
 export const stageCopySql = `copy import_stage (${STAGE_COLUMNS.join(', ')}) from stdin`;
@@ -347,10 +347,30 @@ const REFRESH_STATS_AFTER = 1000;
  * insert hash-joins the staged rows with them. Joining the shared tables directly made each
  * verdict and label a chain of index probes planned on stale estimates (a judge run or system
  * inserted a moment ago counts as one row), several times the cost of writing the row.
+ *
+ * Rows that cannot exist yet are inserted plainly, the others with ON CONFLICT DO NOTHING
+ * (a speculative insertion that checks every unique index first, about a third more per row):
+ * the answers of items created by this import, the labels of a dataset created by it, the
+ * verdicts of judge runs created by it. Nobody else can see those parents before the commit,
+ * and the checks left no duplicate key among the staged rows. The ids of the new items and
+ * answers come from the inserts themselves (RETURNING), not from looking them up again.
+ * `stagedOnce`: the stage kept no repeated answer (importers/seen-rows.ts never filled up), so
+ * the answers of new items need no ON CONFLICT either (a 1,000,000-answer file fills it: the
+ * repeats of identical answers then fall to ON CONFLICT, as before).
  */
 export async function mergeStage(
 	client: pg.ClientBase,
-	ctx: { datasetId: string; projectId: string; importId: string; revision: number; userId: string | null }
+	ctx: {
+		datasetId: string;
+		/** The dataset existed before this import (else it was created in this transaction). */
+		datasetExisted: boolean;
+		projectId: string;
+		importId: string;
+		revision: number;
+		userId: string | null;
+		stagedOnce: boolean;
+		hasVotes: boolean;
+	}
 ): Promise<MergeCounts> {
 	const { datasetId: ds, projectId: pj, importId: imp, revision: rev } = ctx;
 	// Every system a verdict or label names has an answer in the file or the dataset (checked), so the answers name them all.
@@ -364,6 +384,16 @@ export async function mergeStage(
 		`create temp table import_system on commit drop as select name, id from system where project_id = $1`,
 		[pj]
 	);
+	await client.query(
+		`create temp table import_item (item_key text not null, id uuid not null, is_new boolean not null) on commit drop`
+	);
+	if (ctx.datasetExisted)
+		await client.query(
+			`insert into import_item (item_key, id, is_new)
+			 select d.external_id, d.id, false from dataset_item d
+			 where d.dataset_id = $1 and d.external_id in (select item_key from import_stage)`,
+			[ds]
+		);
 	const items = await client.query<{ n: number; digest: string; refs: number }>(
 		`with ins as (
 		   insert into dataset_item (dataset_id, external_id, prompt_text, conversation, prompt_available, turn_count,
@@ -373,98 +403,143 @@ export async function mergeStage(
 		          -- File order: the new items follow the dataset's existing ones, by their first line (migration 0009).
 		          (select coalesce(max(position), 0) from dataset_item where dataset_id = $1) + row_number() over (order by line)
 		   from (select distinct on (item_key) * from import_stage s
-		         where kind = 'i' and not exists (select 1 from dataset_item d where d.dataset_id = $1 and d.external_id = s.item_key)
+		         where kind = 'i' and not exists (select 1 from import_item d where d.item_key = s.item_key)
 		         order by item_key, line) first_rows
-		   on conflict (dataset_id, external_id) do nothing
-		   returning content_hash, (reference_text is not null or reference_turns is not null) as has_ref)
+		   returning external_id, id, content_hash, (reference_text is not null or reference_turns is not null) as has_ref),
+		 kept as (insert into import_item (item_key, id, is_new) select external_id, id, true from ins)
 		 select ${DIGEST}, (count(*) filter (where has_ref))::int as refs from ins`,
 		[ds, imp, rev]
 	);
 	// A reference only fills an item that has none (conflicts were rejected before).
-	const refs = await client.query(
-		`with refs as (
-		   select distinct on (item_key) item_key, ref_text, ref_turns from import_stage
-		   where kind in ('i', 'r') and (ref_text is not null or ref_turns is not null) order by item_key, line)
-		 update dataset_item d set reference_text = refs.ref_text, reference_turns = refs.ref_turns
-		 from refs where d.dataset_id = $1 and d.external_id = refs.item_key and d.reference_text is null and d.reference_turns is null`,
-		[ds]
-	);
-	if (items.rows[0].n >= REFRESH_STATS_AFTER) await client.query('analyze dataset_item');
+	const refs = ctx.datasetExisted
+		? await client.query(
+				`with refs as (
+				   select distinct on (item_key) item_key, ref_text, ref_turns from import_stage
+				   where kind in ('i', 'r') and (ref_text is not null or ref_turns is not null) order by item_key, line)
+				 update dataset_item d set reference_text = refs.ref_text, reference_turns = refs.ref_turns
+				 from refs where d.dataset_id = $1 and d.external_id = refs.item_key and d.reference_text is null and d.reference_turns is null`,
+				[ds]
+			)
+		: { rowCount: 0 };
+	if (items.rows[0].n >= REFRESH_STATS_AFTER) await analyzeSmall(client, 'dataset_item');
+	await analyzeSmall(client, 'import_system, import_item');
 	await client.query(
-		`create temp table import_item on commit drop as
-		 select d.external_id as item_key, d.id from dataset_item d
-		 where d.dataset_id = $1 and d.external_id in (select item_key from import_stage where kind in ('a', 'j', 'n'))`,
-		[ds]
+		`create temp table import_answer (item_key text not null, sys text not null, item_id uuid not null, id uuid not null) on commit drop`
 	);
-	await client.query('analyze import_system, import_item');
-	const answers = await client.query<{ n: number; digest: string }>(
+	// Every answer of the items that existed, by item key and system name.
+	if (ctx.datasetExisted)
+		await client.query(
+			`insert into import_answer (item_key, sys, item_id, id)
+			 select i.item_key, y.name, i.id, a.id
+			 from import_item i join candidate_answer a on a.item_id = i.id join import_system y on y.id = a.system_id
+			 where not i.is_new`
+		);
+	const answerCols = `(item_id, dataset_id, system_id, content, turns, available, metadata, content_hash, char_count, approx_tokens, import_id, revision)`;
+	const answerValues = `i.id, $1::uuid, y.id, s.content, s.turns, s.available, coalesce(s.metadata, '{}'), s.hash, s.char_count, s.approx_tokens, $2::uuid, $3::int`;
+	// Answers of new items: plain inserts; the ids go to import_answer for the verdicts and labels.
+	const newAnswers = await client.query<{ n: number; digest: string }>(
 		`with ins as (
-		   insert into candidate_answer (item_id, dataset_id, system_id, content, turns, available, metadata, content_hash,
-		                                 char_count, approx_tokens, import_id, revision)
-		   select i.id, $1, y.id, s.content, s.turns, s.available, coalesce(s.metadata, '{}'), s.hash, s.char_count, s.approx_tokens, $2, $3
-		   from import_stage s
-		   join import_item i on i.item_key = s.item_key
+		   insert into candidate_answer ${answerCols}
+		   select ${answerValues}
+		   from import_stage_a s
+		   join import_item i on i.item_key = s.item_key and i.is_new
 		   join import_system y on y.name = s.sys_a
-		   where s.kind = 'a'
-		   on conflict (item_id, system_id) do nothing
-		   returning content_hash)
+		   ${ctx.stagedOnce ? '' : 'on conflict (item_id, system_id) do nothing'}
+		   returning item_id, system_id, id, content_hash),
+		 kept as (
+		   insert into import_answer (item_key, sys, item_id, id)
+		   select i.item_key, y.name, ins.item_id, ins.id from ins join import_item i on i.id = ins.item_id join import_system y on y.id = ins.system_id
+		   where $4)
 		 select ${DIGEST} from ins`,
-		[ds, imp, rev]
+		[ds, imp, rev, ctx.hasVotes]
 	);
-	if (answers.rows[0].n >= REFRESH_STATS_AFTER) await client.query('analyze candidate_answer');
-	const runs = await client.query(
-		`insert into judge_run (project_id, dataset_id, source, name, judge_model, mode, import_id, created_by)
-		 select distinct on (run_name, run_mode) $2, $1, 'imported', run_name, run_model, run_mode, $3, $4
-		 from import_stage where kind = 'j' order by run_name, run_mode, line
-		 on conflict (dataset_id, name, mode) where source = 'imported' do nothing`,
-		[ds, pj, imp, ctx.userId]
-	);
-	await client.query(
-		`create temp table import_run on commit drop as
-		 select name, mode, id from judge_run where dataset_id = $1 and source = 'imported'`,
-		[ds]
-	);
-	// Every answer of the items that verdicts and labels name, by item key and system name.
-	await client.query(
-		`create temp table import_answer on commit drop as
-		 select i.item_key, y.name as sys, i.id as item_id, a.id
-		 from import_item i join candidate_answer a on a.item_id = i.id join import_system y on y.id = a.system_id
-		 where i.item_key in (select item_key from import_stage where kind in ('j', 'n'))`
-	);
-	await client.query('analyze import_run, import_answer');
-	const answerJoins = `
-		 join import_answer ca on ca.item_key = s.item_key and ca.sys = s.sys_a
-		 left join import_answer cb on cb.item_key = s.item_key and cb.sys = s.sys_b`;
-	const judgments = await client.query(
-		`insert into judgment (run_id, item_id, answer_a_id, answer_b_id, presented_order, sample, verdict, score, preference, raw, import_id, revision)
-		 select r.id, ca.item_id, ca.id, cb.id, s.presented_order, coalesce(s.sample, 0), s.verdict, s.score, s.preference, s.raw, $1, $2
-		 from import_stage s
-		 join import_run r on r.name = s.run_name and r.mode = s.run_mode
-		 ${answerJoins}
-		 where s.kind = 'j'
-		 on conflict do nothing`,
-		[imp, rev]
-	);
-	const annotations = await client.query(
-		`insert into annotation (project_id, dataset_id, item_id, answer_a_id, answer_b_id, presented_order, external_annotator,
-		                         external_key, source, verdict, score, metadata, import_id, revision)
-		 select $2, $1, ca.item_id, ca.id, cb.id, s.presented_order, s.annotator, s.external_key, 'imported', s.verdict, s.score,
-		        coalesce(s.metadata, '{}'), $3, $4
-		 from import_stage s
-		 ${answerJoins}
-		 where s.kind = 'n'
-		 on conflict do nothing`,
-		[ds, pj, imp, rev]
-	);
+	// Answers that items which existed do not have yet (identical ones are skipped).
+	const oldAnswers = ctx.datasetExisted
+		? await client.query<{ n: number; digest: string }>(
+				`with ins as (
+				   insert into candidate_answer ${answerCols}
+				   select ${answerValues}
+				   from import_stage_a s
+				   join import_item i on i.item_key = s.item_key and not i.is_new
+				   join import_system y on y.name = s.sys_a
+				   where not exists (select 1 from import_answer x where x.item_key = s.item_key and x.sys = s.sys_a)
+				   on conflict (item_id, system_id) do nothing
+				   returning item_id, system_id, id, content_hash),
+				 kept as (
+				   insert into import_answer (item_key, sys, item_id, id)
+				   select i.item_key, y.name, ins.item_id, ins.id from ins join import_item i on i.id = ins.item_id join import_system y on y.id = ins.system_id)
+				 select ${DIGEST} from ins`,
+				[ds, imp, rev]
+			)
+		: { rows: [{ n: 0, digest: '0' }] };
+	const answersAdded = newAnswers.rows[0].n + oldAnswers.rows[0].n;
+	if (answersAdded >= REFRESH_STATS_AFTER) await analyzeSmall(client, 'candidate_answer');
+	if (ctx.datasetExisted) await analyzeSmall(client, 'import_answer');
+	let runsAdded = 0;
+	let judgmentsAdded = 0;
+	let annotationsAdded = 0;
+	if (ctx.hasVotes) {
+		const runs = await client.query(
+			`insert into judge_run (project_id, dataset_id, source, name, judge_model, mode, import_id, created_by)
+			 select distinct on (run_name, run_mode) $2, $1, 'imported', run_name, run_model, run_mode, $3, $4
+			 from import_stage where kind = 'j' order by run_name, run_mode, line
+			 on conflict (dataset_id, name, mode) where source = 'imported' do nothing`,
+			[ds, pj, imp, ctx.userId]
+		);
+		runsAdded = runs.rowCount ?? 0;
+		await client.query(
+			`create temp table import_run on commit drop as
+			 select name, mode, id, coalesce(import_id = $2, false) as is_new from judge_run where dataset_id = $1 and source = 'imported'`,
+			[ds, imp]
+		);
+		await analyzeSmall(client, ctx.datasetExisted ? 'import_run' : 'import_run, import_answer');
+		const answerJoins = `
+			 join import_answer ca on ca.item_key = s.item_key and ca.sys = s.sys_a
+			 left join import_answer cb on cb.item_key = s.item_key and cb.sys = s.sys_b`;
+		for (const fresh of [true, false]) {
+			const judgments = await client.query(
+				`insert into judgment (run_id, item_id, answer_a_id, answer_b_id, presented_order, sample, verdict, score, preference, raw, import_id, revision)
+				 select r.id, ca.item_id, ca.id, cb.id, s.presented_order, coalesce(s.sample, 0), s.verdict, s.score, s.preference, s.raw, $1, $2
+				 from import_stage_j s
+				 join import_run r on r.name = s.run_name and r.mode = s.run_mode and ${fresh ? '' : 'not'} r.is_new
+				 ${answerJoins}
+				 ${fresh ? '' : 'on conflict do nothing'}`,
+				[imp, rev]
+			);
+			judgmentsAdded += judgments.rowCount ?? 0;
+		}
+		const annotations = await client.query(
+			`insert into annotation (project_id, dataset_id, item_id, answer_a_id, answer_b_id, presented_order, external_annotator,
+			                         external_key, source, verdict, score, metadata, import_id, revision)
+			 select $2, $1, ca.item_id, ca.id, cb.id, s.presented_order, s.annotator, s.external_key, 'imported', s.verdict, s.score,
+			        coalesce(s.metadata, '{}'), $3, $4
+			 from import_stage_n s
+			 ${answerJoins}
+			 ${ctx.datasetExisted ? 'on conflict do nothing' : ''}`,
+			[ds, pj, imp, rev]
+		);
+		annotationsAdded = annotations.rowCount ?? 0;
+	}
 	return {
 		systemsAdded: systems.rowCount ?? 0,
 		itemsAdded: items.rows[0].n,
 		itemsDigest: items.rows[0].digest,
-		answersAdded: answers.rows[0].n,
-		answersDigest: answers.rows[0].digest,
+		answersAdded,
+		answersDigest: (BigInt(newAnswers.rows[0].digest) + BigInt(oldAnswers.rows[0].digest)).toString(),
 		referencesAdded: items.rows[0].refs + (refs.rowCount ?? 0),
-		judgeRunsAdded: runs.rowCount ?? 0,
-		judgmentsAdded: judgments.rowCount ?? 0,
-		annotationsAdded: annotations.rowCount ?? 0
+		judgeRunsAdded: runsAdded,
+		judgmentsAdded,
+		annotationsAdded
 	};
+}
+
+/**
+ * ANALYZE with a small sample (3,000 rows rather than 30,000): the merge's plans only need
+ * the row counts and rough distinct counts (hash join or not), and the full sample of the
+ * staging table cost seconds per million staged rows.
+ */
+async function analyzeSmall(client: pg.ClientBase, tables: string): Promise<void> {
+	await client.query(`set local default_statistics_target = 10`);
+	await client.query(`analyze ${tables}`);
+	await client.query(`reset default_statistics_target`);
 }
