@@ -127,6 +127,11 @@ export async function createQueue(
 	});
 }
 
+/** The queue's stored pairing (queues made before pairings were stored: all pairs). */
+function pairingOf(q: queues.QueueRow): queues.Pairing | null {
+	return (q.pairing as queues.Pairing | null) ?? (q.mode === 'pairwise' ? { kind: 'all-pairs' } : null);
+}
+
 /** Adds the tasks a selection picks that the queue does not have yet; finished work is untouched. */
 export async function addItems(
 	db: Db,
@@ -137,17 +142,21 @@ export async function addItems(
 	const q = await requireQueue(db, membership, queueId);
 	if (q.status === 'closed') throw new AppError('BAD_REQUEST', 'This queue is closed.');
 	await checkSelection(db, membership, q, selection);
-	const added = await db
-		.transaction()
-		.execute((trx) =>
-			queues.insertTasks(
-				trx,
-				q,
-				selection,
-				(q.pairing as queues.Pairing | null) ?? (q.mode === 'pairwise' ? { kind: 'all-pairs' } : null)
-			)
-		);
+	const added = await db.transaction().execute((trx) => queues.insertTasks(trx, q, selection, pairingOf(q)));
 	return { added, taskCount: q.taskCount + added };
+}
+
+/** How many tasks `addItems` would add now for this selection: the count the form previews. */
+export async function previewItems(
+	db: Db,
+	membership: Membership,
+	queueId: string,
+	selection: SelectionInput
+): Promise<{ count: number }> {
+	const q = await requireQueue(db, membership, queueId);
+	await checkSelection(db, membership, q, selection);
+	const count = await queues.countNewTasks(db, q, selection, pairingOf(q));
+	return { count };
 }
 
 export async function setStatus(db: Db, membership: Membership, queueId: string, status: QueueStatus): Promise<void> {

@@ -272,18 +272,18 @@ function judgeUnsure(runId: string, mode: JudgeMode): RawBuilder<unknown> {
 }
 
 /**
- * Inserts the tasks a selection picks, skipping units the queue already has (so adding items
- * later never touches finished work). Random and category-stratified selections sample ITEMS
+ * The units a selection picks that the queue does not have yet, as the CTEs `src`, `fresh` and
+ * `chosen` plus their insert order: shared by insertTasks and countNewTasks (the preview), so the
+ * preview counts exactly what an insert would add. Random and category-stratified selections sample ITEMS
  * (all of a sampled item's answers or pairs come along); system-stratified selections sample
  * tasks per system (of answer_a). Stratified samples allocate n proportionally to the strata,
  * at least one each. Sampling is deterministic for a seed: rank by md5(seed || key).
  */
-export async function insertTasks(
-	db: Db,
-	queue: { id: string; datasetId: string; mode: JudgeMode; overlapK: number },
+function selectedUnits(
+	queue: { id: string; datasetId: string; mode: JudgeMode },
 	selection: Selection,
 	pairing: Pairing | null
-): Promise<number> {
+): { ctes: RawBuilder<unknown>; order: RawBuilder<unknown> } {
 	const source =
 		selection.kind === 'judge-unsure'
 			? judgeUnsure(selection.judgeRunId, queue.mode)
@@ -317,7 +317,7 @@ export async function insertTasks(
 		selection.kind === 'random' || selection.kind === 'stratified'
 			? sql`md5(${seed} || s.unit_key)`
 			: sql`length(s.external_id), s.external_id, s.unit_key`;
-	const result = await sql`
+	const ctes = sql`
 		with src as (${source}),
 		fresh as (
 			select * from src c where not exists (
@@ -325,7 +325,23 @@ export async function insertTasks(
 				where t.queue_id = ${queue.id} and t.item_id = c.item_id and t.answer_a_id = c.answer_a_id
 					and t.answer_b_id is not distinct from c.answer_b_id)
 		),
-		chosen as (${chosen})
+		chosen as (${chosen})`;
+	return { ctes, order };
+}
+
+/**
+ * Inserts the tasks a selection picks, skipping units the queue already has (so adding items
+ * later never touches finished work).
+ */
+export async function insertTasks(
+	db: Db,
+	queue: { id: string; datasetId: string; mode: JudgeMode; overlapK: number },
+	selection: Selection,
+	pairing: Pairing | null
+): Promise<number> {
+	const { ctes, order } = selectedUnits(queue, selection, pairing);
+	const result = await sql`
+		${ctes}
 		insert into annotation_task (queue_id, item_id, answer_a_id, answer_b_id, open_slots)
 		select ${queue.id}, s.item_id, s.answer_a_id, s.answer_b_id, ${queue.overlapK} from chosen s
 		order by ${order}
@@ -338,6 +354,21 @@ export async function insertTasks(
 			.where('id', '=', queue.id)
 			.execute();
 	return added;
+}
+
+/** How many tasks insertTasks would add now for this selection (the "add items" preview). */
+export async function countNewTasks(
+	db: Db,
+	queue: { id: string; datasetId: string; mode: JudgeMode },
+	selection: Selection,
+	pairing: Pairing | null
+): Promise<number> {
+	const { ctes } = selectedUnits(queue, selection, pairing);
+	// Distinct units: insertTasks' "on conflict do nothing" drops duplicates the same way.
+	const { rows } = await sql<{ n: number }>`
+		${ctes}
+		select count(*)::int as n from (select distinct item_id, answer_a_id, answer_b_id from chosen) u`.execute(db);
+	return rows[0]?.n ?? 0;
 }
 
 export interface WorkerProgressRow {

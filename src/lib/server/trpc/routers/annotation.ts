@@ -33,6 +33,11 @@ export const annotationRouter = router({
 		.input(QueueRefSchema.extend({ selection: SelectionSchema }))
 		.mutation(({ ctx, input }) => queues.addItems(ctx.db, ctx.membership, input.queueId, input.selection)),
 
+	/** How many tasks addItems would add now for a selection (the form's preview). */
+	previewItems: projectProcedure('admin')
+		.input(QueueRefSchema.extend({ selection: SelectionSchema }))
+		.query(({ ctx, input }) => queues.previewItems(ctx.db, ctx.membership, input.queueId, input.selection)),
+
 	/** open ↔ paused, or closed for good. */
 	setStatus: projectProcedure('admin')
 		.input(QueueRefSchema.extend({ status: QueueStatusSchema }))

@@ -16,9 +16,17 @@ export const load: PageServerLoad = async (event) => {
 		loadOrThrow(event.url, () => caller.members.list({ projectId })),
 		loadOrThrow(event.url, () => caller.judgeRuns.list({ projectId }))
 	]);
+	// Systems per dataset, for the baseline of a pairwise queue (cached per dataset revision).
+	const systems = await Promise.all(
+		datasets.map((d) =>
+			loadOrThrow(event.url, () => caller.datasets.systems({ projectId, datasetId: d.id })).then((list) =>
+				list.map((s) => ({ id: s.id, name: s.name }))
+			)
+		)
+	);
 	return {
 		queues,
-		datasets: datasets.map((d) => ({ id: d.id, name: d.name })),
+		datasets: datasets.map((d, i) => ({ id: d.id, name: d.name, systems: systems[i] })),
 		rubrics: rubrics.map((r) => ({
 			versionId: r.currentVersionId,
 			name: r.name,

@@ -11,18 +11,23 @@ const num = (value: FormDataEntryValue | null, fallback: number) => {
 	return text === '' ? fallback : Number(text);
 };
 
-export function readQueueForm(form: FormData): { input: QueueFormInput; values: Record<string, string> } {
+/** The selection fields (selection-fields.svelte) → a selection; shared with the "add items" form. */
+export function readSelection(form: FormData): CreateQueueInput['selection'] {
 	const str = (key: string) => String(form.get(key) ?? '').trim();
 	const kind = str('selection');
 	const n = num(form.get('n'), 0);
-	const selection: CreateQueueInput['selection'] =
-		kind === 'random'
-			? { kind, n, seed: '' }
-			: kind === 'stratified'
-				? { kind, n, by: str('by') === 'category' ? 'category' : 'system', seed: '' }
-				: kind === 'judge-unsure'
-					? { kind, judgeRunId: str('judgeRunId') }
-					: { kind: 'all' };
+	return kind === 'random'
+		? { kind, n, seed: '' }
+		: kind === 'stratified'
+			? { kind, n, by: str('by') === 'category' ? 'category' : 'system', seed: '' }
+			: kind === 'judge-unsure'
+				? { kind, judgeRunId: str('judgeRunId') }
+				: { kind: 'all' };
+}
+
+export function readQueueForm(form: FormData): { input: QueueFormInput; values: Record<string, string> } {
+	const str = (key: string) => String(form.get(key) ?? '').trim();
+	const selection = readSelection(form);
 	const members = form.getAll('memberUserIds').map(String);
 	const input: QueueFormInput = {
 		name: str('name'),
@@ -31,8 +36,9 @@ export function readQueueForm(form: FormData): { input: QueueFormInput; values: 
 		overlapK: num(form.get('overlapK'), 1),
 		memberUserIds: members.length > 0 ? members : undefined,
 		selection,
-		// Pairwise queues compare every pair of systems per item; a baseline pairing is API-only for now.
-		pairing: 'all-pairs',
+		// Pairwise: every pair of systems per item, or each system against the chosen baseline.
+		pairing: str('pairing') === 'baseline' ? 'baseline' : 'all-pairs',
+		baselineSystemId: str('pairing') === 'baseline' && str('baselineSystemId') ? str('baselineSystemId') : undefined,
 		revealAfterSubmit: form.get('revealAfterSubmit') === 'on',
 		reservationSeconds: Math.round(num(form.get('reservationMinutes'), 30) * 60),
 		disagreementThreshold: num(form.get('disagreementThreshold'), 0)

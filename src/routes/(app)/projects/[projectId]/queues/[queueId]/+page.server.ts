@@ -2,6 +2,7 @@ import { failAction, loadOrThrow } from '$lib/server/http/route-errors';
 import { serverCaller } from '$lib/server/trpc/caller';
 import { m } from '$lib/paraglide/messages.js';
 import { QueueStatusSchema } from '$lib/schemas/annotation';
+import { readSelection } from '../queue-form';
 import type { Actions, PageServerLoad } from './$types';
 
 /** One queue's progress per annotator; the page polls it (`depends`) while visible. */
@@ -9,10 +10,15 @@ export const load: PageServerLoad = async (event) => {
 	event.depends('annotation:progress');
 	const { project } = await event.parent();
 	const caller = await serverCaller(event);
-	const progress = await loadOrThrow(event.url, () =>
-		caller.annotation.progress({ projectId: project.id, queueId: event.params.queueId })
-	);
-	return { progress };
+	const [progress, runs] = await Promise.all([
+		loadOrThrow(event.url, () => caller.annotation.progress({ projectId: project.id, queueId: event.params.queueId })),
+		loadOrThrow(event.url, () => caller.judgeRuns.list({ projectId: project.id }))
+	]);
+	// The judge runs "add items" may select by (runs of the queue's dataset).
+	const datasetRuns = runs
+		.filter((r) => r.datasetId === progress.queue.datasetId)
+		.map((r) => ({ id: r.id, name: r.name }));
+	return { progress, runs: datasetRuns };
 };
 
 export const actions: Actions = {
@@ -28,12 +34,13 @@ export const actions: Actions = {
 		return { form: 'status', success: m.queue_status_saved() };
 	},
 	addItems: async (event) => {
+		const form = await event.request.formData();
 		try {
 			const caller = await serverCaller(event);
 			const added = await caller.annotation.addItems({
 				projectId: event.params.projectId,
 				queueId: event.params.queueId,
-				selection: { kind: 'all' }
+				selection: readSelection(form)
 			});
 			return { form: 'add', success: m.queue_items_added({ count: added.added }) };
 		} catch (err) {
