@@ -126,10 +126,10 @@ describe('judge card', () => {
 
 		if (!card.bias.available) throw new Error('bias expected');
 		expect(card.bias.position!.consistency.estimate).toBeLessThan(1);
-		if (!card.agreement.available) throw new Error('agreement expected');
+		if (!card.agreement.available || card.agreement.kind !== 'pairwise') throw new Error('pairwise agreement expected');
 		expect(card.agreement.judgeHuman!.kappa!.ci).not.toBeNull();
 		expect(card.agreement.humanHuman!.kappa!.estimate).toBeGreaterThan(0);
-		expect(card.calibration).toEqual({ available: false, reason: 'not-calibrated' });
+		expect(card.calibration).toEqual({ available: false, reason: 'pairwise' });
 
 		expect(card.costAndTime).toMatchObject({ items: 40, judgments: 240, ok: expect.any(Number), cost: 0 });
 		// Simulated active seconds of the simulated annotators (gold labels carry none).
@@ -141,14 +141,27 @@ describe('judge card', () => {
 		expect(card.data.labels.find((l) => l.kind === 'imported')).toMatchObject({ annotators: 3, labels: 40 * 6 * 3 });
 	});
 
-	it('says what a pointwise run lacks instead of inventing it, and refuses a run of another project', async () => {
+	it('describes a pointwise run with the score agreement, length bias and calibration map of its pages, and refuses a run of another project', async () => {
 		const c = h.caller(admin);
 		const runs = await c.judgeRuns.list({ projectId });
 		const run = runs.find((r) => r.datasetId === datasetIds.zh && r.mode === 'pointwise')!;
 		const card = await c.analysis.judgeCard({ projectId, judgeRunId: run.id });
 		expect(card.rubric).toMatchObject({ locale: 'zh-CN', mode: 'pointwise' });
-		expect(card.bias).toEqual({ available: false, reason: 'pointwise' });
 		expect(card.costAndTime.items).toBe(16);
+		const where = { projectId, datasetId: datasetIds.zh, judgeRunId: run.id };
+		// The same figures as the agreement, bias and calibration pages.
+		const scores = await c.analysis.scoreAgreement(where);
+		if (!card.agreement.available || card.agreement.kind !== 'pointwise')
+			throw new Error('pointwise agreement expected');
+		expect(card.agreement.judgeHuman).toEqual(scores.judgeHuman);
+		expect(card.agreement.humanHuman).toEqual(scores.humanHuman);
+		const bias = await c.analysis.bias({ projectId, judgeRunId: run.id });
+		if (!card.bias.available) throw new Error('bias expected');
+		expect(card.bias.scoreLength).toEqual(bias.scoreLength);
+		const calibration = await c.analysis.calibration(where);
+		if (!card.calibration.available) throw new Error('calibration expected');
+		expect(card.calibration.target).toBe(calibration.target);
+		expect(card.calibration.reliability).toEqual(calibration.reliability);
 
 		const other = await h.caller(admin).projects.create({ name: 'other' });
 		await expect(h.caller(admin).analysis.judgeCard({ projectId: other.id, judgeRunId: run.id })).rejects.toMatchObject(

@@ -1,7 +1,8 @@
 /**
  * Exports (issue 12, item 8): a run's raw judgments, a dataset's human labels and
  * the leaderboard, as CSV, JSONL or Parquet, streamed at any size, each with a
- * provenance manifest.
+ * provenance manifest; and the judge card of a run (item 6), a document rather than
+ * rows, as JSON or Markdown with the same manifest inside.
  *
  * Access: results only (`readResults`; the endpoint's policy and this service both
  * ask), so annotators export nothing: judgments, others' labels and statistics
@@ -22,26 +23,46 @@ import * as repo from '../db/repositories/exports';
 import type { Membership } from '../db/repositories/members';
 import { AppError } from '../errors';
 import { EXPORT_FORMATS, type ExportColumn, type ExportFormat, type RowBatches } from '../exports/columns';
+import { cardMarkdown } from '../exports/card-markdown';
 import { CSV_FORMULA_GUARD } from '../exports/csv';
 import { concordVersion } from '../version';
 import { calibratedScores, getCalibration } from './analysis-calibration';
 import { getLeaderboard, type LeaderboardResult } from './analysis-leaderboard';
+import { CALIBRATION_METHOD, judgeCard } from './judge-card';
 import { getRun } from './judge-runs';
 
-export const EXPORT_KINDS = ['judgments', 'labels', 'scores', 'leaderboard'] as const;
+export const EXPORT_KINDS = ['judgments', 'labels', 'scores', 'leaderboard', 'card'] as const;
 export type ExportKind = (typeof EXPORT_KINDS)[number];
+/** The judge card is one document: JSON ({ manifest, card }) or Markdown. */
+export const CARD_FORMATS = ['json', 'md'] as const;
+export type CardFormat = (typeof CARD_FORMATS)[number];
+const isCardFormat = (f: string): f is CardFormat => (CARD_FORMATS as readonly string[]).includes(f);
 
 const BATCH = 5000;
 
-export const ExportRequestSchema = z.object({
-	kind: z.enum(EXPORT_KINDS),
-	format: z.enum(EXPORT_FORMATS).default('csv'),
-	runId: z.string().uuid().optional(),
-	datasetId: z.string().uuid().optional(),
-	humanSource: z.enum(['all', 'imported', 'ui', 'gold']).default('all'),
-	/** Calibrated scores: the labels the map is fitted on (auto: gold when there are enough, else consensus). */
-	target: z.enum(['auto', 'gold', 'consensus']).default('auto')
-});
+export const ExportRequestSchema = z
+	.object({
+		kind: z.enum(EXPORT_KINDS),
+		/** Default: csv for the tables, json for the card. */
+		format: z.enum([...EXPORT_FORMATS, ...CARD_FORMATS]).optional(),
+		/** The card's Markdown: the language of its headings and sentences. */
+		lang: z.enum(['en', 'zh-CN']).default('en'),
+		runId: z.string().uuid().optional(),
+		datasetId: z.string().uuid().optional(),
+		humanSource: z.enum(['all', 'imported', 'ui', 'gold']).default('all'),
+		/** Calibrated scores: the labels the map is fitted on (auto: gold when there are enough, else consensus). */
+		target: z.enum(['auto', 'gold', 'consensus']).default('auto')
+	})
+	.transform((r) => ({ ...r, format: r.format ?? (r.kind === 'card' ? 'json' : 'csv') }))
+	.superRefine((r, ctx) => {
+		if ((r.kind === 'card') !== isCardFormat(r.format))
+			ctx.addIssue({
+				code: 'custom',
+				path: ['format'],
+				message:
+					r.kind === 'card' ? 'the card is exported as json or md' : 'tables are exported as csv, jsonl or parquet'
+			});
+	});
 export type ExportRequest = z.infer<typeof ExportRequestSchema>;
 
 const col = (name: string, type: ExportColumn['type'] = 'string'): ExportColumn => ({ name, type });
@@ -150,8 +171,9 @@ export const LEADERBOARD_COLUMNS: ExportColumn[] = [
 export interface ExportManifest {
 	concord: { version: string };
 	kind: ExportKind;
-	format: ExportFormat;
+	format: ExportFormat | CardFormat;
 	generatedAt: string;
+	/** Null for the card (a document, not rows). */
 	rowCount: number | null;
 	projectId: string;
 	filters: Record<string, string | null>;
@@ -225,6 +247,7 @@ async function runProvenance(db: Db, projectId: string, runId: string): Promise<
 }
 
 export interface PreparedExport {
+	format: ExportFormat;
 	manifest: ExportManifest;
 	columns: ExportColumn[];
 	fileName: string;
@@ -274,16 +297,19 @@ const need = <T>(value: T | undefined, field: string): T => {
 /** Checks access and filters, and returns the export's columns, manifest (row count not yet known) and row source. */
 export async function prepareExport(db: Db, membership: Membership, request: ExportRequest): Promise<PreparedExport> {
 	if (!can(membership, 'readResults')) throw new AppError('FORBIDDEN', 'Exports need the admin or viewer role.');
+	const format = request.format;
+	if (isCardFormat(format) || request.kind === 'card')
+		throw new AppError('BAD_REQUEST', 'The judge card is a document: see prepareCardExport.', { field: 'kind' });
 	const projectId = membership.projectId;
 	const base = {
 		concord: { version: concordVersion },
 		kind: request.kind,
-		format: request.format,
+		format,
 		generatedAt: new Date().toISOString(),
 		rowCount: null,
 		projectId,
 		calibration: null,
-		...(request.format === 'csv'
+		...(format === 'csv'
 			? {
 					csv: {
 						encoding: 'UTF-8' as const,
@@ -301,6 +327,7 @@ export async function prepareExport(db: Db, membership: Membership, request: Exp
 		const run = await runProvenance(db, projectId, runId);
 		const dataset = await datasetOf(db, projectId, (await getRun(db, projectId, runId)).datasetId);
 		return {
+			format,
 			manifest: {
 				...base,
 				filters: { runId },
@@ -310,7 +337,7 @@ export async function prepareExport(db: Db, membership: Membership, request: Exp
 				columns: JUDGMENT_COLUMNS
 			},
 			columns: JUDGMENT_COLUMNS,
-			fileName: `judgments-${runId.slice(0, 8)}-${stamp}.${request.format}`,
+			fileName: `judgments-${runId.slice(0, 8)}-${stamp}.${format}`,
 			batches: () =>
 				rowsOf(
 					keyset(
@@ -334,6 +361,7 @@ export async function prepareExport(db: Db, membership: Membership, request: Exp
 		const identities = can(membership, 'admin');
 		const filter = { datasetId: dataset.id, source: request.humanSource, identities };
 		return {
+			format,
 			manifest: {
 				...base,
 				filters: { datasetId: dataset.id, humanSource: request.humanSource },
@@ -343,7 +371,7 @@ export async function prepareExport(db: Db, membership: Membership, request: Exp
 				columns: LABEL_COLUMNS
 			},
 			columns: LABEL_COLUMNS,
-			fileName: `labels-${dataset.id.slice(0, 8)}-${stamp}.${request.format}`,
+			fileName: `labels-${dataset.id.slice(0, 8)}-${stamp}.${format}`,
 			batches: () =>
 				rowsOf(
 					keyset(
@@ -372,6 +400,7 @@ export async function prepareExport(db: Db, membership: Membership, request: Exp
 		// The same fit the calibration page shows (cached by its inputs), for the manifest.
 		const fit = await getCalibration(db, membership, input);
 		return {
+			format,
 			manifest: {
 				...base,
 				filters: { datasetId: dataset.id, runId, target: request.target },
@@ -379,8 +408,7 @@ export async function prepareExport(db: Db, membership: Membership, request: Exp
 				runs: [run],
 				calibration: {
 					set: fit.target ?? 'none',
-					method:
-						'isotonic regression judge → human (PAVA) on one point per answer; interval: 95% item-cluster bootstrap of the map (500 refits)',
+					method: CALIBRATION_METHOD,
 					answers: fit.counts.calibration,
 					items: fit.counts.items,
 					warnings: fit.warnings.map((w) => w.key)
@@ -389,7 +417,7 @@ export async function prepareExport(db: Db, membership: Membership, request: Exp
 				columns: SCORE_COLUMNS
 			},
 			columns: SCORE_COLUMNS,
-			fileName: `scores-${runId.slice(0, 8)}-${stamp}.${request.format}`,
+			fileName: `scores-${runId.slice(0, 8)}-${stamp}.${format}`,
 			batches: () => scoreBatches(db, membership, input),
 			countRows: async () => {
 				let n = 0;
@@ -407,6 +435,7 @@ export async function prepareExport(db: Db, membership: Membership, request: Exp
 	});
 	const rows = leaderboardRows(board);
 	return {
+		format,
 		manifest: {
 			...base,
 			filters: { datasetId, runId: board.run?.id ?? null, humanSource: board.humanSource },
@@ -416,7 +445,7 @@ export async function prepareExport(db: Db, membership: Membership, request: Exp
 			columns: LEADERBOARD_COLUMNS
 		},
 		columns: LEADERBOARD_COLUMNS,
-		fileName: `leaderboard-${datasetId.slice(0, 8)}-${stamp}.${request.format}`,
+		fileName: `leaderboard-${datasetId.slice(0, 8)}-${stamp}.${format}`,
 		batches: async function* () {
 			yield rows;
 		},
@@ -491,6 +520,65 @@ export function leaderboardRows(board: LeaderboardResult): unknown[][] {
 
 /** The manifest alone, with the number of rows the export would have now (`?manifest=1`). */
 export async function exportManifest(db: Db, membership: Membership, request: ExportRequest): Promise<ExportManifest> {
+	if (request.kind === 'card') return (await prepareCardExport(db, membership, request)).manifest;
 	const prepared = await prepareExport(db, membership, request);
 	return { ...prepared.manifest, rowCount: await prepared.countRows() };
+}
+
+export interface CardExport {
+	manifest: ExportManifest;
+	fileName: string;
+	contentType: string;
+	body: string;
+}
+
+/**
+ * The judge card of a run (`analysis.judgeCard`, the page's own service) with the manifest every
+ * export carries: JSON `{ manifest, card }`, or Markdown with the manifest as its last section.
+ */
+export async function prepareCardExport(db: Db, membership: Membership, request: ExportRequest): Promise<CardExport> {
+	if (!can(membership, 'readResults')) throw new AppError('FORBIDDEN', 'Exports need the admin or viewer role.');
+	const format = request.format;
+	if (!isCardFormat(format))
+		throw new AppError('BAD_REQUEST', 'The card is exported as json or md.', { field: 'format' });
+	const runId = need(request.runId, 'runId');
+	const card = await judgeCard(db, membership, { judgeRunId: runId, humanSource: request.humanSource });
+	const cal = card.calibration;
+	const manifest: ExportManifest = {
+		concord: { version: concordVersion },
+		kind: 'card',
+		format,
+		generatedAt: card.generatedAt,
+		rowCount: null,
+		projectId: membership.projectId,
+		filters: { runId, humanSource: request.humanSource, ...(format === 'md' ? { lang: request.lang } : {}) },
+		dataset: await datasetOf(db, membership.projectId, card.data.dataset.id),
+		runs: [await runProvenance(db, membership.projectId, runId)],
+		calibration: cal.available
+			? {
+					set: cal.target ?? 'none',
+					method: cal.method,
+					answers: cal.counts.calibration,
+					items: cal.counts.items,
+					warnings: cal.warnings.map((w) => w.key)
+				}
+			: null,
+		access: { role: membership.role, annotatorIdentities: null },
+		columns: []
+	};
+	const stamp = card.generatedAt.slice(0, 19).replaceAll(':', '').replace('T', '-');
+	const fileName = `judge-card-${runId.slice(0, 8)}-${stamp}.${format}`;
+	return format === 'json'
+		? {
+				manifest,
+				fileName,
+				contentType: 'application/json; charset=utf-8',
+				body: JSON.stringify({ manifest, card }, null, 2)
+			}
+		: {
+				manifest,
+				fileName,
+				contentType: 'text/markdown; charset=utf-8',
+				body: cardMarkdown(card, manifest, request.lang)
+			};
 }

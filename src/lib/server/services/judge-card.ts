@@ -4,10 +4,13 @@
  *
  *   rubric       name, version, content hash, rubric text, criteria, output, settings
  *   model        the run's key-free provider snapshot (publicProviderSettings), judge model, options
- *   bias         position and length bias (services/analysis-bias.ts), pairwise runs
+ *   bias         position and length bias (services/analysis-bias.ts); pointwise runs: length
+ *                against score
  *   agreement    judge ↔ human with 95% intervals beside human ↔ human, the ceiling a judge can
- *                reach on the same comparisons (services/analysis-agreement.ts)
- *   calibration  not calibrated yet (the calibration map is added when its service exists)
+ *                reach on the same comparisons (services/analysis-agreement.ts; pointwise runs:
+ *                analysis-score-agreement.ts on the rubric's scale)
+ *   calibration  pointwise runs: the isotonic judge → human map the calibration page shows
+ *                (analysis-calibration.ts, gold labels first, else the consensus)
  *   cost & time  tokens, cost, cost and judge seconds per item, against the annotators' median
  *                active seconds per label on the same dataset
  *   data         dataset, items and judgments, labels by kind with their annotators
@@ -24,6 +27,8 @@ import type { Membership } from '../db/repositories/members';
 import { AppError } from '../errors';
 import { getAgreement, type AgreementResult } from './analysis-agreement';
 import { getBias, type BiasResult } from './analysis-bias';
+import { getCalibration, type CalibrationResult } from './analysis-calibration';
+import { getScoreAgreement, type ScoreAgreementResult } from './analysis-score-agreement';
 import type { HumanSource } from './analysis-data';
 import { requireDataset } from './dataset-browse';
 import { getRun } from './judge-runs';
@@ -31,7 +36,11 @@ import { getVersion } from './rubrics';
 
 export const JUDGE_CARD_FORMAT = 1;
 
-type Unavailable = { available: false; reason: 'pointwise' | 'no-labels' | 'not-calibrated' | 'no-rubric' };
+/** How the calibration map is fitted (also named in the exports' manifests). */
+export const CALIBRATION_METHOD =
+	'isotonic regression judge → human (PAVA) on one point per answer; interval: 95% item-cluster bootstrap of the map (500 refits)';
+
+type Unavailable = { available: false; reason: 'pairwise' | 'no-labels' | 'no-rubric' };
 
 export interface JudgeCard {
 	format: typeof JUDGE_CARD_FORMAT;
@@ -72,15 +81,28 @@ export interface JudgeCard {
 		provider: Record<string, unknown> | null;
 	};
 	bias:
-		| ({ available: true } & Pick<BiasResult, 'position' | 'firstShown' | 'length' | 'lengthControlled' | 'sentences'>)
+		| ({ available: true } & Pick<
+				BiasResult,
+				'position' | 'firstShown' | 'length' | 'lengthControlled' | 'sentences' | 'scoreLength'
+		  >)
 		| Unavailable;
 	agreement:
-		| ({ available: true; humanSource: HumanSource } & Pick<
+		| ({ available: true; kind: 'pairwise'; humanSource: HumanSource } & Pick<
 				AgreementResult,
 				'counts' | 'judgeHuman' | 'humanHuman' | 'confusion' | 'labelKinds'
 		  >)
+		| ({ available: true; kind: 'pointwise'; humanSource: HumanSource } & Pick<
+				ScoreAgreementResult,
+				'counts' | 'scale' | 'judgeHuman' | 'humanHuman' | 'confusion'
+		  >)
 		| Unavailable;
-	calibration: Unavailable;
+	/** The judge → human map of a pointwise run (never for pairwise verdicts). */
+	calibration:
+		| ({ available: true; method: string } & Pick<
+				CalibrationResult,
+				'target' | 'counts' | 'reliability' | 'errors' | 'warnings'
+		  >)
+		| Unavailable;
 	costAndTime: {
 		items: number;
 		judgments: number;
@@ -129,31 +151,54 @@ export async function judgeCard(
 	const pairwise = run.mode === 'pairwise';
 	const hasLabels = labels.some((l) => l.labels > 0);
 
-	const agreement: JudgeCard['agreement'] = !pairwise
-		? { available: false, reason: 'pointwise' }
-		: !hasLabels
-			? { available: false, reason: 'no-labels' }
-			: await getAgreement(db, membership, { datasetId: found.datasetId, judgeRunId: found.id, humanSource }).then(
-					(a) => ({
-						available: true as const,
-						humanSource,
-						counts: a.counts,
-						judgeHuman: a.judgeHuman,
-						humanHuman: a.humanHuman,
-						confusion: a.confusion,
-						labelKinds: a.labelKinds
-					})
-				);
-	const bias: JudgeCard['bias'] = !pairwise
-		? { available: false, reason: 'pointwise' }
-		: await getBias(db, membership, { judgeRunId: found.id }).then((b) => ({
-				available: true as const,
-				position: b.position,
-				firstShown: b.firstShown,
-				length: b.length,
-				lengthControlled: b.lengthControlled,
-				sentences: b.sentences
-			}));
+	const where = { datasetId: found.datasetId, judgeRunId: found.id, humanSource };
+	const agreement: JudgeCard['agreement'] = !hasLabels
+		? { available: false, reason: 'no-labels' }
+		: pairwise
+			? await getAgreement(db, membership, where).then((a) => ({
+					available: true as const,
+					kind: 'pairwise' as const,
+					humanSource,
+					counts: a.counts,
+					judgeHuman: a.judgeHuman,
+					humanHuman: a.humanHuman,
+					confusion: a.confusion,
+					labelKinds: a.labelKinds
+				}))
+			: await getScoreAgreement(db, membership, where).then((a) => ({
+					available: true as const,
+					kind: 'pointwise' as const,
+					humanSource,
+					counts: a.counts,
+					scale: a.scale,
+					judgeHuman: a.judgeHuman,
+					humanHuman: a.humanHuman,
+					confusion: a.confusion
+				}));
+	const bias: JudgeCard['bias'] = await getBias(db, membership, { judgeRunId: found.id }).then((b) => ({
+		available: true as const,
+		position: b.position,
+		firstShown: b.firstShown,
+		length: b.length,
+		lengthControlled: b.lengthControlled,
+		sentences: b.sentences,
+		scoreLength: b.scoreLength
+	}));
+	const calibration: JudgeCard['calibration'] = pairwise
+		? { available: false, reason: 'pairwise' }
+		: await getCalibration(db, membership, { datasetId: found.datasetId, judgeRunId: found.id }).then((c) =>
+				c.target
+					? {
+							available: true as const,
+							method: CALIBRATION_METHOD,
+							target: c.target,
+							counts: c.counts,
+							reliability: c.reliability,
+							errors: c.errors,
+							warnings: c.warnings
+						}
+					: { available: false as const, reason: 'no-labels' as const }
+			);
 
 	const p = run.progress;
 	const seconds = times.map((t) => t.seconds).sort((a, b) => a - b);
@@ -194,7 +239,7 @@ export async function judgeCard(
 		model: { judgeModel: run.judgeModel, provider: publicSnapshot(run.provider) },
 		bias,
 		agreement,
-		calibration: { available: false, reason: 'not-calibrated' },
+		calibration,
 		costAndTime: {
 			items: coverage.items,
 			judgments: coverage.judgments,

@@ -1,6 +1,9 @@
 /**
  * GET /api/projects/:projectId/exports/:kind?format=csv|jsonl|parquet&runId=…&datasetId=…&humanSource=…
- *   kind: judgments (runId), labels (datasetId, humanSource), leaderboard (datasetId, runId?, humanSource)
+ *   kind: judgments (runId), labels (datasetId, humanSource), leaderboard (datasetId, runId?, humanSource),
+ *         scores (datasetId, runId, target)
+ * GET …/exports/card?runId=…&format=json|md&humanSource=…&lang=en|zh-CN → the judge card of a run:
+ *   JSON `{ manifest, card }` (card = analysis.judgeCard) or Markdown (untrusted text escaped).
  *   → the file, streamed (Content-Disposition: attachment), with
  *     `Link: <…&manifest=1>; rel="describedby"` naming its provenance manifest.
  * GET …&manifest=1 → the manifest alone (JSON: rubric version and hash, judge model and
@@ -17,7 +20,7 @@ import { AppError } from '$lib/server/errors';
 import { CONTENT_TYPES } from '$lib/server/exports/columns';
 import { encodeExport } from '$lib/server/exports/stream';
 import { getRuntime } from '$lib/server/runtime';
-import { ExportRequestSchema, exportManifest, prepareExport } from '$lib/server/services/exports';
+import { ExportRequestSchema, exportManifest, prepareCardExport, prepareExport } from '$lib/server/services/exports';
 
 export const GET = guardedEndpoint({
 	policy: { kind: 'project', capability: 'readResults' },
@@ -39,21 +42,34 @@ export const GET = guardedEndpoint({
 				}
 			});
 		}
+		const manifestUrl = new URL(url);
+		manifestUrl.searchParams.set('manifest', '1');
+		const link = `<${manifestUrl.pathname}${manifestUrl.search}>; rel="describedby"; type="application/json"`;
+		if (request.kind === 'card') {
+			const card = await prepareCardExport(db, membership, request);
+			return new Response(card.body, {
+				headers: {
+					'content-type': card.contentType,
+					'content-disposition': `attachment; filename="${card.fileName}"`,
+					link,
+					'cache-control': 'no-store',
+					'x-content-type-options': 'nosniff'
+				}
+			});
+		}
 		const prepared = await prepareExport(db, membership, request);
 		const body = encodeExport({
-			format: request.format,
+			format: prepared.format,
 			columns: prepared.columns,
 			batches: prepared.batches(),
 			csvText: prepared.csvText?.(),
 			footer: (rowCount) => ({ 'concord.manifest': JSON.stringify({ ...prepared.manifest, rowCount }) })
 		});
-		const manifestUrl = new URL(url);
-		manifestUrl.searchParams.set('manifest', '1');
 		return new Response(body, {
 			headers: {
-				'content-type': CONTENT_TYPES[request.format],
+				'content-type': CONTENT_TYPES[prepared.format],
 				'content-disposition': `attachment; filename="${prepared.fileName}"`,
-				link: `<${manifestUrl.pathname}${manifestUrl.search}>; rel="describedby"; type="application/json"`,
+				link,
 				'cache-control': 'no-store',
 				'x-content-type-options': 'nosniff'
 			}
