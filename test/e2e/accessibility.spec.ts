@@ -4,7 +4,7 @@
  * each import wizard step, members, rubrics (list, new, editor, prompt preview),
  * providers (list, new, one), account, demo, the annotation pages: my queues, the
  * workspace, queues, a queue's progress, adjudication; judge runs: list, new, a finished
- * run and one judgment's prompt; analysis: agreement (pairwise and pointwise), bias, leaderboard, calibration), the signed-out pages
+ * run and one judgment's prompt; analysis: agreement (pairwise and pointwise), bias, leaderboard, calibration, question quality, judge card), the signed-out pages
  * (sign-in, sign-up, an invitation) and the error pages (404, and 403 for a
  * viewer opening the import wizard). Any violation fails the test; every page
  * is checked before it fails, so one run lists them all.
@@ -35,6 +35,7 @@ let viewerState = '';
 let queueUrl = '';
 let runUrl = '';
 let pointwiseAgreementUrl = '';
+let pointwiseCardUrl = '';
 
 async function audit(page: Page, name: string) {
 	const { violations } = await new AxeBuilder({ page }).withTags(tags).analyze();
@@ -158,6 +159,7 @@ test('setup: a demo project with a dataset, a rubric, a provider, an annotation 
 		)
 		.toBe(true);
 	pointwiseAgreementUrl = `${projectUrl}/analysis/agreement?dataset=${demoDatasetId}&run=${pointwiseRun}`;
+	pointwiseCardUrl = `${projectUrl}/analysis/card?run=${pointwiseRun}`;
 
 	inviteLink = await createInvitation(page, projectId, 'viewer');
 	const viewerLink = await createInvitation(page, projectId, 'viewer');
@@ -200,6 +202,9 @@ for (const language of languages) {
 				['analysis: bias', `${projectUrl}/analysis/bias`],
 				['analysis: leaderboard', `${projectUrl}/analysis/leaderboard`],
 				['analysis: calibration', `${projectUrl}/analysis/calibration`],
+				['analysis: question quality', `${projectUrl}/analysis/quality`],
+				['analysis: judge card', `${projectUrl}/analysis/card`],
+				['analysis: judge card of a pointwise run', pointwiseCardUrl],
 				['account', '/account'],
 				['demo', '/demo'],
 				['not found', '/projects/00000000-0000-0000-0000-000000000000']

@@ -23,6 +23,7 @@ import type { Membership } from '../db/repositories/members';
 import { judgeHumanDistance } from './analysis-agreement';
 import { cached, resolveDatasetRun, type RunSummary } from './analysis-common';
 import { loadComparisons, type Comparison, type HumanSource } from './analysis-data';
+import { requireDataset } from './dataset-browse';
 
 /** When an item is listed, and why. Shown on the page beside the list. */
 export const QUALITY_THRESHOLDS = {
@@ -207,4 +208,18 @@ export async function getQuality(
 		flagged: items.filter((i) => i.issues.length > 0).length,
 		counts
 	};
+}
+
+/**
+ * Where an item can be adjudicated: for each item asked, the newest annotation queue of the
+ * dataset with a task on it. Adjudication is an admin page, so the procedure is admin-only.
+ */
+export async function itemQueues(
+	db: Db,
+	membership: Membership,
+	input: { datasetId: string; itemIds: string[] }
+): Promise<Record<string, string>> {
+	const dataset = await requireDataset(db, membership, input.datasetId);
+	const rows = await qualityRepo.listItemQueues(db, dataset.id, input.itemIds);
+	return Object.fromEntries(rows.map((r) => [r.itemId, r.queueId]));
 }

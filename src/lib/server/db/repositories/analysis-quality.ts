@@ -139,3 +139,22 @@ export async function runCoverage(db: Db, runId: string) {
 		timed: Number(row.timed)
 	};
 }
+
+/** For each of the given items of a dataset, the newest annotation queue with a task on it (adjudication links). */
+export async function listItemQueues(
+	db: Db,
+	datasetId: string,
+	itemIds: readonly string[]
+): Promise<{ itemId: string; queueId: string }[]> {
+	if (itemIds.length === 0) return [];
+	return db
+		.selectFrom('annotation_task as t')
+		.innerJoin('annotation_queue as q', 'q.id', 't.queue_id')
+		.select(['t.item_id as itemId', 'q.id as queueId'])
+		.distinctOn('t.item_id')
+		.where('q.dataset_id', '=', datasetId)
+		.where('t.item_id', 'in', [...itemIds])
+		.orderBy('t.item_id')
+		.orderBy('q.created_at', 'desc')
+		.execute();
+}

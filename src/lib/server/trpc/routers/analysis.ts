@@ -60,6 +60,11 @@ export const analysisRouter = router({
 		.input(DatasetRunSchema)
 		.query(({ ctx, input }) => quality.getQuality(ctx.db, ctx.membership, input)),
 
+	/** Admins: for the listed items (a page's worth), the newest queue with a task on each — the adjudication links. */
+	itemQueues: projectProcedure('admin')
+		.input(z.object({ datasetId: z.string().uuid(), itemIds: z.array(z.string().uuid()).max(500) }))
+		.query(({ ctx, input }) => quality.itemQueues(ctx.db, ctx.membership, input)),
+
 	/** The judge card of one run (rubric version × model): rubric, model, bias, agreement vs the human ceiling, cost, data. */
 	judgeCard: projectProcedure('readResults')
 		.input(z.object({ judgeRunId: z.string().uuid(), humanSource: HumanSourceSchema }))

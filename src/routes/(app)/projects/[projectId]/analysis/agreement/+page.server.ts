@@ -33,5 +33,17 @@ export const load: PageServerLoad = async (event) => {
 					})
 				)
 			: null;
-	return { datasets: datasets.map((d) => ({ id: d.id, name: d.name })), result, scores, humanSource };
+	// The largest disagreements link to adjudication (an admin page) where a queue has the item.
+	const shown = scores?.disagreements ?? result?.disagreements ?? [];
+	const queues =
+		result && project.capabilities.admin && shown.length > 0
+			? await loadOrThrow(event.url, () =>
+					caller.analysis.itemQueues({
+						projectId: project.id,
+						datasetId: result.dataset.id,
+						itemIds: [...new Set(shown.map((d) => d.itemId))]
+					})
+				)
+			: {};
+	return { datasets: datasets.map((d) => ({ id: d.id, name: d.name })), result, scores, humanSource, queues };
 };
