@@ -146,3 +146,36 @@ test('the admin downloads the leaderboard as CSV and it holds the page’s win r
 		expect(`${(Number(r.human_win_rate) * 100).toFixed(1)}%`).toBe(shown.get(r.system));
 	}
 });
+
+test('the admin opens question quality and the judge card in both languages and downloads the card as JSON', async ({
+	page
+}) => {
+	for (const { locale, name, m } of languages) {
+		await open(page, '/account');
+		if (locale !== 'en') await chooseLanguage(page, name);
+		try {
+			// Question quality: a row per question (the demo has 40 in its English dataset), each linked to its item.
+			await open(page, `${projectUrl}/analysis/quality?view=all`);
+			const quality = table(page, m.analysis_quality_caption);
+			await expect(quality.getByRole('row').nth(1).getByRole('link').first()).toHaveAttribute('href', /\/items\//);
+			await expect(page.getByRole('heading', { name: m.analysis_quality_measures })).toBeVisible();
+
+			// Judge card: agreement beside the human ceiling, with intervals.
+			await open(page, `${projectUrl}/analysis/card`);
+			await expect(page.getByRole('heading', { level: 2, name: m.analysis_card })).toBeVisible();
+			const agreement = table(page, m.analysis_card_agreement_caption);
+			await expect(agreement.getByRole('row').nth(1).getByRole('cell').first()).toHaveText(PCT_CI);
+		} finally {
+			if (locale !== 'en') await chooseLanguage(page, 'English');
+		}
+	}
+	const [download] = await Promise.all([
+		page.waitForEvent('download'),
+		page.getByRole('link', { name: 'Card as JSON' }).click()
+	]);
+	expect(download.suggestedFilename()).toMatch(/^judge-card-[0-9a-f]{8}-.+\.json$/);
+	const body = JSON.parse(readFileSync((await download.path())!, 'utf8'));
+	expect(body.manifest).toMatchObject({ kind: 'card', format: 'json' });
+	expect(body.card.run.id).toBe(body.manifest.runs[0].id);
+	expect(body.card.rubric.contentHash).toBe(body.manifest.runs[0].rubric.contentHash);
+});

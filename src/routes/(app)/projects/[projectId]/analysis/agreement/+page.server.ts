@@ -35,7 +35,7 @@ export const load: PageServerLoad = async (event) => {
 			: null;
 	// The largest disagreements link to adjudication (an admin page) where a queue has the item.
 	const shown = scores?.disagreements ?? result?.disagreements ?? [];
-	const queues =
+	const queues: Record<string, string> =
 		result && project.capabilities.admin && shown.length > 0
 			? await loadOrThrow(event.url, () =>
 					caller.analysis.itemQueues({

@@ -16,12 +16,21 @@ export const load: PageServerLoad = async (event) => {
 	const result = dataset
 		? await loadOrThrow(event.url, () => ask(chooseRun(event.url)).catch(() => ask(undefined)))
 		: null;
-	if (!result) return { datasets: [], result: null, humanSource, choice: null, rows: [], matching: 0, queues: {} };
+	if (!result)
+		return {
+			datasets: [],
+			result: null,
+			humanSource,
+			choice: null,
+			rows: [],
+			matching: 0,
+			queues: {} as Record<string, string>
+		};
 	const choice = readChoice(event.url, result.flagged);
 	const selected = selectItems(result.items, choice);
 	const rows = selected.slice(0, LIMIT);
 	// Adjudication is an admin page: only admins get the links.
-	const queues = project.capabilities.admin
+	const queues: Record<string, string> = project.capabilities.admin
 		? await loadOrThrow(event.url, () =>
 				caller.analysis.itemQueues({
 					projectId: project.id,
