@@ -24,7 +24,7 @@ export const load: PageServerLoad = async (event) => {
 			choice: null,
 			rows: [],
 			matching: 0,
-			queues: {} as Record<string, string>
+			queues: {}
 		};
 	const choice = readChoice(event.url, result.flagged);
 	const selected = selectItems(result.items, choice);
