@@ -14,6 +14,8 @@
  * Target: p95 ≤ 25 ms, 0 errors. Options: --annotators N, --rounds N, --seconds N, --keep, --no-build.
  */
 import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import { loadavg } from 'node:os';
 import { sql } from 'kysely';
 import { hashPassword } from '../../src/lib/server/auth/password';
 import { createDb, createPool, type Db } from '../../src/lib/server/db/client';
@@ -22,7 +24,17 @@ import { contentHash } from '../../src/lib/judging/content-hash';
 import { rubricFromJudge } from '../../src/lib/judging/judge-files';
 import { loadBuiltinJudges } from '../../src/lib/server/judging/builtin-judges';
 import { createQueue } from '../../src/lib/server/services/annotation-queues';
-import { benchArgs, buildApp, freshDatabase, progress, startServer, type BenchServer } from './support/bench-server';
+import {
+	benchArgs,
+	benchServerUrl,
+	buildApp,
+	cpuMs,
+	freshDatabase,
+	progress,
+	round3,
+	startServer,
+	type BenchServer
+} from './support/bench-server';
 
 const args = benchArgs();
 const ANNOTATORS = args.number('annotators', 50);
@@ -31,6 +43,8 @@ const SECONDS = args.number('seconds', 120);
 const ITEMS = args.number('items', 250_000);
 const SYSTEMS = 5;
 const KEEP = args.flag('keep');
+/** `--reuse NAME`: a database kept by an earlier `--keep` run (seeding 1,000,000 tasks takes ~10 min under load). */
+const REUSE = args.string('reuse', '');
 const BUILD = !args.flag('no-build');
 const PORT = args.number('port', 4391);
 const base = `http://127.0.0.1:${PORT}`;
@@ -146,6 +160,27 @@ async function seed(db: Db): Promise<{ projectId: string; queueId: string; email
 	return { projectId: project.id, queueId: queue.id, emails };
 }
 
+/** The project, queue and annotators of a kept bench database, vacuumed so runs start alike. */
+async function seeded(db: Db): Promise<{ projectId: string; queueId: string; emails: string[] }> {
+	const q = await sql<{ projectId: string; queueId: string }>`
+		select project_id as "projectId", id as "queueId" from annotation_queue where name = 'bench queue'`.execute(db);
+	const { projectId, queueId } = q.rows[0];
+	const users = await sql<{ email: string }>`
+		select u.email from project_member m join app_user u on u.id = m.user_id
+		where m.project_id = ${projectId} and m.role = 'annotator' order by u.email limit ${ANNOTATORS}`.execute(db);
+	const t0 = Date.now();
+	for (const t of [
+		'annotation_task',
+		'annotation_assignment',
+		'annotation',
+		'annotation_audit',
+		'annotation_worker_stats'
+	])
+		await sql`vacuum analyze ${sql.table(t)}`.execute(db);
+	say('reusing database', { queueId, annotators: users.rows.length, vacuumMs: Date.now() - t0 });
+	return { projectId, queueId, emails: users.rows.map((r) => r.email) };
+}
+
 async function signIn(email: string, i: number): Promise<string> {
 	const res = await fetch(`${base}/sign-in`, {
 		method: 'POST',
@@ -176,17 +211,44 @@ interface Outcome {
 	data?: unknown;
 }
 
+/**
+ * One tRPC call over a keep-alive node:http agent: the client shares the two cores with the server
+ * and PostgreSQL, and fetch() (web streams, Request/Response objects) cost it about twice the CPU.
+ */
+const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+function post(path: string, cookie: string, body: string): Promise<{ status: number; text: string }> {
+	return new Promise((resolve, reject) => {
+		const req = http.request(
+			`${base}/api/trpc/${path}`,
+			{
+				method: 'POST',
+				agent,
+				headers: {
+					origin: base,
+					cookie,
+					'content-type': 'application/json',
+					'content-length': Buffer.byteLength(body)
+				}
+			},
+			(res) => {
+				const chunks: Buffer[] = [];
+				res.on('data', (c: Buffer) => chunks.push(c));
+				res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+				res.on('error', reject);
+			}
+		);
+		req.on('error', reject);
+		req.end(body);
+	});
+}
+
 async function trpc(cookie: string, path: string, input: unknown): Promise<Outcome> {
 	const t = performance.now();
 	try {
-		const res = await fetch(`${base}/api/trpc/${path}`, {
-			method: 'POST',
-			headers: { origin: base, cookie, 'content-type': 'application/json' },
-			body: JSON.stringify({ json: input })
-		});
-		const body = (await res.json()) as { result?: { data?: { json?: unknown } }; error?: unknown };
+		const res = await post(path, cookie, JSON.stringify({ json: input }));
+		const body = JSON.parse(res.text) as { result?: { data?: { json?: unknown } }; error?: unknown };
 		const ms = performance.now() - t;
-		if (!res.ok || body.error) {
+		if (res.status !== 200 || body.error) {
 			say('request failed', { path, status: res.status, error: JSON.stringify(body.error).slice(0, 300) });
 			return { ms, ok: false };
 		}
@@ -197,18 +259,37 @@ async function trpc(cookie: string, path: string, input: unknown): Promise<Outco
 	}
 }
 
+/** CPU ms of the PostgreSQL backends serving `database` (only while they live). */
+async function backendCpu(db: Db, database: string): Promise<Map<number, number>> {
+	const r = await sql<{ pid: number }>`select pid from pg_stat_activity where datname = ${database}`.execute(db);
+	const out = new Map<number, number>();
+	for (const { pid } of r.rows) {
+		try {
+			out.set(pid, cpuMs(pid));
+		} catch {
+			/* ended */
+		}
+	}
+	return out;
+}
+
 const percentile = (sorted: number[], p: number) =>
 	sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : 0;
 
 async function main() {
 	if (BUILD) buildApp(say);
-	const database = await freshDatabase('annotate', { keep: KEEP, say });
+	const database = REUSE
+		? {
+				url: Object.assign(new URL(benchServerUrl()), { pathname: `/${REUSE}` }).toString(),
+				drop: async () => say('kept database', { name: REUSE })
+			}
+		: await freshDatabase('annotate', { keep: KEEP, say });
 	const pool = createPool(database.url, 4);
 	const db = createDb(pool);
 	let server: BenchServer | undefined;
 	try {
 		await migrateToLatest(db);
-		const { projectId, queueId, emails } = await seed(db);
+		const { projectId, queueId, emails } = REUSE ? await seeded(db) : await seed(db);
 		server = await startServer({
 			databaseUrl: database.url,
 			port: PORT,
@@ -224,6 +305,14 @@ async function main() {
 		say('signed in', { annotators: cookies.length });
 		const latencies: number[] = [];
 		let errors = 0;
+		const dbName = new URL(database.url).pathname.slice(1);
+		const cpu0 = {
+			server: cpuMs(server.child.pid!),
+			client: process.cpuUsage(),
+			pg: await backendCpu(db, dbName),
+			at: performance.now(),
+			load: loadavg()[0]
+		};
 		const stopAt = Date.now() + SECONDS * 1000;
 		await Promise.all(
 			cookies.map(async (cookie) => {
@@ -249,6 +338,21 @@ async function main() {
 				}
 			})
 		);
+		const wallS = (performance.now() - cpu0.at) / 1000;
+		let pgMs = 0;
+		for (const [pid, ms] of await backendCpu(db, dbName)) pgMs += ms - (cpu0.pg.get(pid) ?? 0);
+		const clientCpu = process.cpuUsage(cpu0.client);
+		const perRequest = (ms: number) => round3(ms / latencies.length);
+		// CPU ms per request: where the time goes when the (shared) cores are the limit.
+		say('load', {
+			seconds: round3(wallS),
+			requestsPerSecond: Math.round(latencies.length / wallS),
+			serverCpuMsPerRequest: perRequest(cpuMs(server.child.pid!) - cpu0.server),
+			postgresCpuMsPerRequest: perRequest(pgMs),
+			clientCpuMsPerRequest: perRequest((clientCpu.user + clientCpu.system) / 1000),
+			load1Before: round3(cpu0.load),
+			load1After: round3(loadavg()[0])
+		});
 		const labels = await sql<{ n: number; over: number }>`
 			select (select count(*)::int from annotation where queue_id = ${queueId}) as n,
 				(select count(*)::int from annotation_task where queue_id = ${queueId} and submitted_count > 3) as over`.execute(db);
@@ -267,6 +371,7 @@ async function main() {
 			})}\n`
 		);
 	} finally {
+		agent.destroy();
 		await server?.stop();
 		await db.destroy();
 		await database.drop();
