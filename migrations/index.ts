@@ -15,6 +15,7 @@ import * as m0011 from './0011-live-judgment-count';
 import * as m0019 from './0019-llm-rate-buckets';
 import * as m0020 from './0020-annotation-queues';
 import * as m0021 from './0021-annotation-hot-path';
+import * as m0029 from './0029-annotation-open-from';
 import * as m0030 from './0030-gate-certification';
 import * as m0031 from './0031-exports-api';
 
@@ -30,6 +31,7 @@ export const migrations: Record<string, Migration> = {
 	'0019-llm-rate-buckets': m0019,
 	'0020-annotation-queues': m0020,
 	'0021-annotation-hot-path': m0021,
+	'0029-annotation-open-from': m0029,
 	'0030-gate-certification': m0030,
 	'0031-exports-api': m0031
 };

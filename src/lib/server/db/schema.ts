@@ -546,6 +546,8 @@ export interface AnnotationQueueTable {
 	selection: JsonColumn<JsonObject>;
 	pairing: NullableJsonColumn<JsonObject>;
 	task_count: Generated<number>;
+	/** No task with a smaller seq has a free slot (migration 0029); "next" walks the open tasks from here. */
+	open_from: Generated<number>;
 	created_by: string | null;
 	created_at: GeneratedTimestamp;
 }

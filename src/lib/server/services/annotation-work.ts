@@ -299,22 +299,55 @@ async function assembleView(
 }
 
 /**
+ * How often (per queue, per server process) `next` looks for expired reservations while it still
+ * finds open tasks. When it finds none for the caller it always looks. The look walks the queue's
+ * reservation index from its oldest entry, through entries of reservations submitted since the
+ * last vacuum: cheap once in a while, not on every call of every annotator.
+ */
+const EXPIRY_CHECK_MS = 2000;
+const lastExpiryCheck = new Map<string, number>();
+function expiryCheckDue(queueId: string): boolean {
+	const now = Date.now();
+	if (now - (lastExpiryCheck.get(queueId) ?? 0) < EXPIRY_CHECK_MS) return false;
+	if (lastExpiryCheck.size > 1000) lastExpiryCheck.clear();
+	lastExpiryCheck.set(queueId, now);
+	return true;
+}
+
+/**
+ * When the task handed out lies this far past the queue's `open_from`, `next` raises it (at most
+ * once a second per queue and process): the walk to the first free slot then starts near it again.
+ */
+const RAISE_AHEAD = 256;
+const RAISE_MS = 1000;
+const lastRaise = new Map<string, number>();
+function raiseDue(queueId: string, ahead: number | null): boolean {
+	if (ahead === null || ahead < RAISE_AHEAD) return false;
+	const now = Date.now();
+	if (now - (lastRaise.get(queueId) ?? 0) < RAISE_MS) return false;
+	if (lastRaise.size > 1000) lastRaise.clear();
+	lastRaise.set(queueId, now);
+	return true;
+}
+
+/**
  * Reserves the next task for the caller, or returns their live reservation; null when nothing
  * is left for them. Paused and closed queues refuse.
  */
 export async function next(db: Db, membership: Membership, queueId: string): Promise<TaskView | null> {
 	if (!can(membership, 'annotate')) throw new AppError('NOT_FOUND', 'Queue not found.');
-	const take = () => assignments.takeNext(db, { ...membership, queueId });
-	let row = await take();
+	const take = (checkExpired: boolean) => assignments.takeNext(db, { ...membership, queueId, checkExpired });
+	let row = await take(expiryCheckDue(queueId));
 	if (!row || !row.mayWork) throw new AppError('NOT_FOUND', 'Queue not found.');
 	if (row.status !== 'open') throw new AppError('CONFLICT', `This queue is ${row.status}.`, { status: row.status });
 	if (row.hasExpired) await assignments.reclaimExpired(db, queueId, membership.userId);
 	// Nothing for me, but reservations were reclaimed, or a simultaneous call of mine won: read again.
 	if (!row.assignment && (row.hasExpired || row.picked)) {
-		row = await take();
+		row = await take(false);
 		if (!row) throw new AppError('NOT_FOUND', 'Queue not found.');
 	}
 	if (!row.assignment) return null;
+	if (raiseDue(queueId, row.pickedAhead)) await assignments.raiseOpenFrom(db, queueId);
 	const q: ViewQueue = { ...row, id: row.queueId };
 	return assembleView(db, membership, q, row.assignment, {
 		item: row.item,

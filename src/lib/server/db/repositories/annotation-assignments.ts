@@ -10,7 +10,7 @@
  * All functions run inside the caller's transaction.
  */
 import { sql } from 'kysely';
-import type { Db } from '../client';
+import { prepared, type Db } from '../client';
 import type { AssignmentStatus, PresentedOrder, ProjectRole, QueueStatus } from '../schema';
 import type { TaskAnswerRow, TaskItemRow } from './annotation-labels';
 
@@ -105,7 +105,13 @@ export interface NextRow {
 	mayWork: boolean;
 	/** An open task was locked for me but the insert met a reservation of mine (a concurrent call, or a stale one). */
 	picked: boolean;
-	/** The queue holds reservations past their time (to reclaim). */
+	/** How far past the queue's `open_from` the task I was handed lies (null: none handed out). */
+	pickedAhead: number | null;
+	/**
+	 * The queue holds reservations past their time (to reclaim). Looked for only when asked
+	 * (`checkExpired`) or when nothing was handed out (no open task for me, or my insert met a
+	 * stale reservation of mine): else false.
+	 */
 	hasExpired: boolean;
 	done: number;
 	assignment: AssignmentRow | null;
@@ -124,16 +130,21 @@ export interface NextRow {
  * Reclaiming expired reservations is NOT done here (an UPDATE of the same task row twice in one
  * statement would lose one change): `hasExpired` tells the caller to run `reclaimExpired`.
  * Undefined when the queue is not in the project.
+ *
+ * Plans: a prepared statement (planning this statement cost more than running it). "Had I this
+ * task?" stays a probe of the unique (task_id, user_id) index per candidate (`offset 0` keeps it a
+ * subplan: as an anti-join the planner may hash or scan all of my assignments, which grows with
+ * every label). The expiry probe reads the first entry of the (queue_id, reserved_until) index.
  */
 export async function takeNext(
 	db: Db,
-	opts: { projectId: string; queueId: string; userId: string; role: ProjectRole }
+	opts: { projectId: string; queueId: string; userId: string; role: ProjectRole; checkExpired: boolean }
 ): Promise<NextRow | undefined> {
 	const { queueId, userId } = opts;
-	const r = await sql<NextRow>`
+	const r = await sql<NextRow>`${prepared}
 		with q as (
 			select q.id, q.project_id, q.dataset_id, q.rubric_version_id, q.name, q.mode, q.status,
-				q.reveal_after_submit, q.task_count, q.reservation_seconds,
+				q.reveal_after_submit, q.task_count, q.reservation_seconds, q.open_from,
 				(exists (select 1 from annotation_queue_member m where m.queue_id = q.id and m.user_id = ${userId})
 					or (${opts.role} = 'annotator'
 						and not exists (select 1 from annotation_queue_member m where m.queue_id = q.id))) as may_work
@@ -143,11 +154,11 @@ export async function takeNext(
 			where a.queue_id = ${queueId} and a.user_id = ${userId} and a.status = 'reserved' and a.reserved_until > now()
 			order by a.started_at limit 1
 		), picked as (
-			select t.id, t.answer_b_id from annotation_task t
-			where t.queue_id = ${queueId} and t.open_slots > 0
+			select t.id, t.seq, t.answer_b_id from annotation_task t
+			where t.queue_id = ${queueId} and t.open_slots > 0 and t.seq >= (select q.open_from from q)
 				and exists (select 1 from q where q.may_work and q.status = 'open')
 				and not exists (select 1 from live)
-				and not exists (select 1 from annotation_assignment a where a.task_id = t.id and a.user_id = ${userId})
+				and not exists (select 1 from annotation_assignment a where a.task_id = t.id and a.user_id = ${userId} offset 0)
 			order by t.seq
 			limit 1
 			for update of t skip locked
@@ -168,8 +179,11 @@ export async function takeNext(
 			q.rubric_version_id as "rubricVersionId", q.name, q.mode, q.status, q.reveal_after_submit as "revealAfterSubmit",
 			q.task_count as "taskCount", q.may_work as "mayWork",
 			exists (select 1 from picked) and not exists (select 1 from taken) as picked,
-			exists (select 1 from annotation_assignment x
-				where x.queue_id = ${queueId} and x.status = 'reserved' and x.reserved_until <= now()) as "hasExpired",
+			(select p.seq - q.open_from from picked p) as "pickedAhead",
+			case when ${opts.checkExpired}::boolean or not (exists (select 1 from live) or exists (select 1 from ins))
+				then coalesce((select min(x.reserved_until) from annotation_assignment x
+					where x.queue_id = ${queueId} and x.status = 'reserved') <= now(), false)
+				else false end as "hasExpired",
 			coalesce(s.done, 0) as done,
 			case when a.id is null then null else json_build_object(
 				'id', a.id, 'queueId', a.queue_id, 'taskId', a.task_id, 'userId', a.user_id, 'status', a.status,
@@ -199,6 +213,26 @@ export async function takeNext(
 		a.submittedAt = a.submittedAt === null ? null : new Date(a.submittedAt);
 	}
 	return row;
+}
+
+/**
+ * Raises the queue's `open_from` to its first task with a free slot (migration 0029), so that
+ * "next" no longer walks the filled tasks before it. Two statements: the queue row is locked
+ * first (skipped when someone holds it: a slot being freed, or another raise), and the minimum is
+ * read after, in a snapshot that sees every slot freed before the lock; a slot freed later lowers
+ * `open_from` again through the trigger, which waits for this lock.
+ */
+export async function raiseOpenFrom(db: Db, queueId: string): Promise<void> {
+	await db.transaction().execute(async (trx) => {
+		const locked = await sql`
+			select 1 from annotation_queue where id = ${queueId} for no key update skip locked`.execute(trx);
+		if (locked.rows.length === 0) return;
+		await sql`
+			update annotation_queue q set open_from = coalesce((
+				select min(t.seq) from annotation_task t
+				where t.queue_id = q.id and t.open_slots > 0 and t.seq >= q.open_from), q.open_from)
+			where q.id = ${queueId}`.execute(trx);
+	});
 }
 
 /** Takes a slot back for an assignment that lost its own (expired, skipped, released). */

@@ -3,7 +3,7 @@
  * audit, and the reads behind the annotator's task view and the adjudication view.
  */
 import { sql } from 'kysely';
-import type { Db } from '../client';
+import { prepared, type Db } from '../client';
 import type {
 	AnnotationSource,
 	AssignmentStatus,
@@ -131,7 +131,7 @@ export async function findSubmitContext(
 	db: Db,
 	opts: { projectId: string; userId: string; assignmentId: string; idempotencyKey: string }
 ): Promise<SubmitContext | undefined> {
-	const r = await sql<SubmitContext>`
+	const r = await sql<SubmitContext>`${prepared}
 		select a.id as "assignmentId", a.task_id as "taskId", t.item_id as "itemId", t.answer_a_id as "answerAId",
 			t.answer_b_id as "answerBId", a.status, a.presented_order as "presentedOrder", q.id as "queueId",
 			q.project_id as "projectId", q.dataset_id as "datasetId", q.rubric_version_id as "rubricVersionId",
@@ -206,7 +206,7 @@ export async function writeSubmission(
 				where n.assignment_id = ${assignmentId} and n.version = ${state.version - 1}
 				returning n.id
 			)`;
-	const r = await sql<{ written: number }>`
+	const r = await sql<{ written: number }>`${prepared}
 		with ${label}, aud as (
 			insert into annotation_audit
 				(project_id, queue_id, annotation_id, assignment_id, actor_user_id, action, before, after, idempotency_key)
