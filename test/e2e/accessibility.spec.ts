@@ -4,7 +4,7 @@
  * each import wizard step, members, rubrics (list, new, editor, prompt preview),
  * providers (list, new, one), account, demo, the annotation pages: my queues, the
  * workspace, queues, a queue's progress, adjudication; judge runs: list, new, a finished
- * run and one judgment's prompt; analysis: agreement (pairwise and pointwise), bias, leaderboard, calibration, question quality, judge card), the signed-out pages
+ * run and one judgment's prompt; analysis: agreement (pairwise and pointwise), bias, leaderboard, calibration, question quality, judge card, gate with a pinned set), the signed-out pages
  * (sign-in, sign-up, an invitation) and the error pages (404, and 403 for a
  * viewer opening the import wizard). Any violation fails the test; every page
  * is checked before it fails, so one run lists them all.
@@ -36,6 +36,7 @@ let queueUrl = '';
 let runUrl = '';
 let pointwiseAgreementUrl = '';
 let pointwiseCardUrl = '';
+let gateUrl = '';
 
 async function audit(page: Page, name: string) {
 	const { violations } = await new AxeBuilder({ page }).withTags(tags).analyze();
@@ -161,6 +162,25 @@ test('setup: a demo project with a dataset, a rubric, a provider, an annotation 
 	pointwiseAgreementUrl = `${projectUrl}/analysis/agreement?dataset=${demoDatasetId}&run=${pointwiseRun}`;
 	pointwiseCardUrl = `${projectUrl}/analysis/card?run=${pointwiseRun}`;
 
+	// The gate with a calibration set pinned from the demo's labels and an evaluation started (not awaited).
+	const gate = await api.query<{ rubric: { id: string } | null; versions: { id: string }[] }>('gate.overview', {
+		projectId
+	});
+	const { setId } = await api.mutate<{ setId: string }>('gate.pinSet', {
+		projectId,
+		rubricId: gate.rubric!.id,
+		datasetId: demoDatasetId,
+		name: 'Axe gold set',
+		reference: 'auto'
+	});
+	await api.mutate('gate.evaluate', {
+		projectId,
+		setId,
+		rubricVersionId: gate.versions[0].id,
+		providerId: provider.id
+	});
+	gateUrl = `${projectUrl}/analysis/gate?rubric=${gate.rubric!.id}`;
+
 	inviteLink = await createInvitation(page, projectId, 'viewer');
 	const viewerLink = await createInvitation(page, projectId, 'viewer');
 	const viewerPage = await acceptBySigningUp(browser, viewerLink, newPerson('Axe viewer'));
@@ -205,6 +225,7 @@ for (const language of languages) {
 				['analysis: question quality', `${projectUrl}/analysis/quality`],
 				['analysis: judge card', `${projectUrl}/analysis/card`],
 				['analysis: judge card of a pointwise run', pointwiseCardUrl],
+				['analysis: gate', gateUrl],
 				['account', '/account'],
 				['demo', '/demo'],
 				['not found', '/projects/00000000-0000-0000-0000-000000000000']
