@@ -162,6 +162,15 @@ test('setup: a demo project with a dataset, a rubric, a provider, an annotation 
 	pointwiseAgreementUrl = `${projectUrl}/analysis/agreement?dataset=${demoDatasetId}&run=${pointwiseRun}`;
 	pointwiseCardUrl = `${projectUrl}/analysis/card?run=${pointwiseRun}`;
 
+	// The demo's labels are written after its runs: wait for them before pinning a set from them.
+	await expect
+		.poll(
+			async () =>
+				(await api.query<{ counts: { both: number } }>('analysis.agreement', { projectId, datasetId: demoDatasetId }))
+					.counts.both,
+			{ timeout: 120_000 }
+		)
+		.toBeGreaterThan(0);
 	// The gate with a calibration set pinned from the demo's labels and an evaluation started (not awaited).
 	const gate = await api.query<{ rubric: { id: string } | null; versions: { id: string }[] }>('gate.overview', {
 		projectId
@@ -170,7 +179,7 @@ test('setup: a demo project with a dataset, a rubric, a provider, an annotation 
 		projectId,
 		rubricId: gate.rubric!.id,
 		datasetId: demoDatasetId,
-		name: 'Axe gold set',
+		name: 'Axe calibration set',
 		reference: 'auto'
 	});
 	await api.mutate('gate.evaluate', {
