@@ -173,12 +173,12 @@ export function checksOf(f: EvaluationFigures, t: GateThresholds): GateCheck[] {
 		['tpr', t.minTpr],
 		['tnr', t.minTnr]
 	] as const) {
+		// TPR/TNR are checked for pass/fail criteria only: a set without red-line marks has none to check.
 		if (min === null) continue;
-		// A required rate the set cannot measure (no red-line marks) fails: nothing was shown.
-		const rows = f.passFail.length > 0 ? f.passFail : [null];
-		for (const p of rows) {
-			const low = p?.[key]?.ci?.[0] ?? null;
-			checks.push({ key, criterion: p?.criterion ?? null, lower: low, threshold: min, ok: low !== null && low >= min });
+		for (const p of f.passFail) {
+			// A criterion whose rate cannot be measured (no reference passes, or no failures) fails: nothing was shown.
+			const low = p[key]?.ci?.[0] ?? null;
+			checks.push({ key, criterion: p.criterion, lower: low, threshold: min, ok: low !== null && low >= min });
 		}
 	}
 	return checks;
