@@ -10,10 +10,18 @@ export const load: PageServerLoad = async (event) => {
 	const asked = chooseRun(event.url);
 	const humanSource = chooseSource(event.url);
 	const run = runs.find((r) => r.id === asked) ?? runs[0] ?? null;
-	const card = run
-		? await loadOrThrow(event.url, () =>
-				caller.analysis.judgeCard({ projectId: project.id, judgeRunId: run.id, humanSource })
-			)
-		: null;
-	return { runs: runs.map((r) => ({ id: r.id, name: `${r.datasetName} · ${r.name}` })), card, humanSource };
+	const [card, certification] = run
+		? await Promise.all([
+				loadOrThrow(event.url, () =>
+					caller.analysis.judgeCard({ projectId: project.id, judgeRunId: run.id, humanSource })
+				),
+				loadOrThrow(event.url, () => caller.gate.runCertification({ projectId: project.id, runId: run.id }))
+			])
+		: [null, null];
+	return {
+		runs: runs.map((r) => ({ id: r.id, name: `${r.datasetName} · ${r.name}` })),
+		card,
+		certification,
+		humanSource
+	};
 };
