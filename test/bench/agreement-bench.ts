@@ -22,12 +22,9 @@
  *   {"labels":…,"judgments":…,"server_ms":…,"server_cpu_ms":…,"cached_ms":…,"other_source_ms":…,"limit_ms":1000,"peak_rss_mb":…}
  * Options: --items N, --labels N, --keep, --no-build, --port N.
  */
-import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import { generateApiToken } from '../../src/lib/server/auth/api-tokens';
 import { createDb, createPool, type Db } from '../../src/lib/server/db/client';
 import { migrateToLatest } from '../../src/lib/server/db/migrate';
-import { insertApiToken } from '../../src/lib/server/db/repositories/api-tokens';
 import {
 	benchArgs,
 	buildApp,
@@ -37,6 +34,7 @@ import {
 	startServer,
 	type BenchServer
 } from './support/bench-server';
+import { seedJudgedDataset, viewerToken } from './support/bench-seed';
 
 const args = benchArgs();
 const ITEMS = args.number('items', 10_000);
@@ -49,61 +47,21 @@ const LIMIT_MS = 1000;
 const say = progress('agreement');
 
 async function seed(db: Db) {
-	const user = await db
-		.insertInto('app_user')
-		.values({ email: `bench-${randomUUID()}@example.test`, display_name: 'bench', password_hash: 'x', locale: null })
-		.returning('id')
-		.executeTakeFirstOrThrow();
-	const project = await db
-		.insertInto('project')
-		.values({ name: 'Agreement bench', created_by: user.id })
-		.returning('id')
-		.executeTakeFirstOrThrow();
-	await db.insertInto('project_member').values({ project_id: project.id, user_id: user.id, role: 'viewer' }).execute();
-	const dataset = await db
-		.insertInto('dataset')
-		.values({ project_id: project.id, name: 'bench', created_by: user.id })
-		.returning('id')
-		.executeTakeFirstOrThrow();
 	const t0 = Date.now();
-	await sql`insert into dataset_item (dataset_id, external_id, prompt_text, content_hash, category)
-		select ${dataset.id}, 'q' || g, 'Question ' || g, md5(g::text),
-			(array['math', 'writing', 'coding', 'reasoning'])[1 + g % 4]
-		from generate_series(1, ${ITEMS}) g`.execute(db);
-	await sql`insert into system (project_id, name) select ${project.id}, 'system-' || s from generate_series(0, 2) s`.execute(
-		db
-	);
-	await sql`insert into candidate_answer (item_id, dataset_id, system_id, content, content_hash, char_count, approx_tokens)
-		select i.id, ${dataset.id}, s.id, repeat('Answer. ', 5 + abs(hashtext(i.id::text || s.name)) % 60),
-			md5(i.id::text || s.id::text), 0, 0
-		from dataset_item i cross join system s where i.dataset_id = ${dataset.id} and s.project_id = ${project.id}`.execute(
-		db
-	);
-	await sql`update candidate_answer set char_count = length(content), approx_tokens = length(content) / 4
-		where dataset_id = ${dataset.id}`.execute(db);
-	await sql`update dataset set item_count = ${ITEMS}, answer_count = ${ITEMS * 3}, current_revision = 1
-		where id = ${dataset.id}`.execute(db);
+	const seeded = await seedJudgedDataset(db, {
+		name: 'Agreement bench',
+		items: ITEMS,
+		categories: ['math', 'writing', 'coding', 'reasoning'],
+		answer: sql<string>`repeat('Answer. ', 5 + abs(hashtext(i.id::text || s.name)) % 60)`
+	});
+	const { projectId, datasetId, runId } = seeded;
 	// Every unordered pair of answers on an item, with a hidden truth (0 = A, 1 = tie, 2 = B) from its ids.
 	await sql`create table bench_pair as
 		select a.item_id, a.id as answer_a_id, b.id as answer_b_id,
 			row_number() over (order by a.item_id, a.id, b.id) as n,
 			(abs(hashtext(a.id::text || b.id::text)) % 10) as truth
 		from candidate_answer a join candidate_answer b on b.item_id = a.item_id and a.id < b.id
-		where a.dataset_id = ${dataset.id}`.execute(db);
-	const run = await db
-		.insertInto('judge_run')
-		.values({
-			project_id: project.id,
-			dataset_id: dataset.id,
-			source: 'imported',
-			name: 'bench run',
-			mode: 'pairwise',
-			judge_model: 'bench-judge',
-			created_by: null,
-			import_id: null
-		})
-		.returning('id')
-		.executeTakeFirstOrThrow();
+		where a.dataset_id = ${datasetId}`.execute(db);
 	// verdict(truth, noise): truth 0–3 → A, 4–5 → tie, 6–9 → B; with noise the verdict is drawn from the hash.
 	const verdict = (truth: string, noise: string, salt: string) =>
 		sql.raw(`case when abs(hashtext(${noise} || '${salt}')) % 100 < 30
@@ -111,13 +69,13 @@ async function seed(db: Db) {
 			else (case when ${truth} < 4 then 'A' when ${truth} < 6 then 'tie' else 'B' end) end`);
 	await sql`insert into judgment (run_id, item_id, answer_a_id, answer_b_id, presented_order, sample, status, verdict,
 			input_tokens, output_tokens, cost, latency_ms, attempts, cached, prompt_hash, finished_at)
-		select ${run.id}, p.item_id, p.answer_a_id, p.answer_b_id, o.ord, 0, 'ok', ${verdict('p.truth', 'p.n::text || o.ord', 'j')},
+		select ${runId}, p.item_id, p.answer_a_id, p.answer_b_id, o.ord, 0, 'ok', ${verdict('p.truth', 'p.n::text || o.ord', 'j')},
 			812, 64, 0.000943, 1200, 1, false, md5(p.n::text || o.ord), now()
 		from bench_pair p cross join (values ('ab'), ('ba')) o(ord)`.execute(db);
 	// Labels: annotator k labels pair n when (n + k) % 8 < 3, plus a fourth label on every third pair, up to LABELS.
 	await sql`insert into annotation (project_id, dataset_id, item_id, answer_a_id, answer_b_id, presented_order,
 			external_annotator, external_key, source, verdict)
-		select ${project.id}, ${dataset.id}, p.item_id, p.answer_a_id, p.answer_b_id,
+		select ${projectId}, ${datasetId}, p.item_id, p.answer_a_id, p.answer_b_id,
 			(array['ab', 'ba'])[1 + (p.n + k) % 2], 'annotator-' || k, 'bench:' || p.n || ':' || k, 'imported',
 			${verdict('p.truth', 'p.n::text || k::text', 'h')}
 		from bench_pair p cross join generate_series(0, 7) k
@@ -137,18 +95,9 @@ async function seed(db: Db) {
 		);
 	const labels = await count('annotation');
 	const judgments = await count('judgment');
-	const { id, secretHash, token } = generateApiToken();
-	await insertApiToken(db, {
-		id,
-		secretHash,
-		userId: user.id,
-		projectId: project.id,
-		role: 'viewer',
-		name: 'bench',
-		expiresAt: null
-	});
+	const token = await viewerToken(db, seeded);
 	say('seeded', { items: ITEMS, labels, judgments, ms: Date.now() - t0 });
-	return { projectId: project.id, datasetId: dataset.id, runId: run.id, labels, judgments, token };
+	return { projectId, datasetId, runId, labels, judgments, token };
 }
 
 interface AgreementReply {

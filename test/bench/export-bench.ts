@@ -11,13 +11,10 @@
  *   {"rows":…,"export_s":…,"copy_s":…,"ratio":…,"peak_rss_mb":…}   (peak RSS: the server's VmHWM)
  * Target: ratio ≤ 2, peak RSS ≤ 300 MB. Options: --items N, --keep, --no-build, --port N.
  */
-import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import { generateApiToken } from '../../src/lib/server/auth/api-tokens';
 import { copyOutMessages } from '../../src/lib/server/db/bulk/copy-to';
 import { createDb, createPool, type Db } from '../../src/lib/server/db/client';
 import { migrateToLatest } from '../../src/lib/server/db/migrate';
-import { insertApiToken } from '../../src/lib/server/db/repositories/api-tokens';
 import { judgmentCopySql } from '../../src/lib/server/db/repositories/exports';
 import {
 	benchArgs,
@@ -28,6 +25,7 @@ import {
 	startServer,
 	type BenchServer
 } from './support/bench-server';
+import { seedJudgedDataset, viewerToken } from './support/bench-seed';
 
 const args = benchArgs();
 const ITEMS = args.number('items', 250_000);
@@ -38,80 +36,37 @@ const PORT = args.number('port', 4392);
 const say = progress('export');
 
 async function seed(db: Db) {
-	const user = await db
-		.insertInto('app_user')
-		.values({ email: `bench-${randomUUID()}@example.test`, display_name: 'bench', password_hash: 'x', locale: null })
-		.returning('id')
-		.executeTakeFirstOrThrow();
-	const project = await db
-		.insertInto('project')
-		.values({ name: 'Export bench', created_by: user.id })
-		.returning('id')
-		.executeTakeFirstOrThrow();
-	await db.insertInto('project_member').values({ project_id: project.id, user_id: user.id, role: 'viewer' }).execute();
-	const dataset = await db
-		.insertInto('dataset')
-		.values({ project_id: project.id, name: 'bench', created_by: user.id })
-		.returning('id')
-		.executeTakeFirstOrThrow();
 	const t0 = Date.now();
-	await sql`insert into dataset_item (dataset_id, external_id, prompt_text, content_hash, category)
-		select ${dataset.id}, 'q' || g, 'Question ' || g, md5(g::text), (array['math', 'writing', 'coding'])[1 + g % 3]
-		from generate_series(1, ${ITEMS}) g`.execute(db);
-	await sql`insert into system (project_id, name) select ${project.id}, 'system-' || s from generate_series(0, 2) s`.execute(
-		db
-	);
-	await sql`insert into candidate_answer (item_id, dataset_id, system_id, content, content_hash, char_count, approx_tokens)
-		select i.id, ${dataset.id}, s.id, 'Answer', md5(i.id::text || s.id::text), 6, 2
-		from dataset_item i cross join system s where i.dataset_id = ${dataset.id} and s.project_id = ${project.id}`.execute(
-		db
-	);
-	const run = await db
-		.insertInto('judge_run')
-		.values({
-			project_id: project.id,
-			dataset_id: dataset.id,
-			source: 'imported',
-			name: 'bench run',
-			mode: 'pairwise',
-			judge_model: 'bench-judge',
-			created_by: null,
-			import_id: null
-		})
-		.returning('id')
-		.executeTakeFirstOrThrow();
+	const seeded = await seedJudgedDataset(db, {
+		name: 'Export bench',
+		items: ITEMS,
+		categories: ['math', 'writing', 'coding'],
+		answer: sql<string>`'Answer'`
+	});
+	const { projectId, datasetId, runId } = seeded;
 	// system-0 against system-1 and system-2, both orders: 4 rows per item.
 	await sql`insert into judgment (run_id, item_id, answer_a_id, answer_b_id, presented_order, sample, status, verdict,
 			input_tokens, output_tokens, cost, latency_ms, attempts, cached, prompt_hash, finished_at)
-		select ${run.id}, a.item_id, a.id, b.id, o.ord, 0, 'ok', (array['A', 'B', 'tie'])[1 + (abs(hashtext(b.id::text)) % 3)],
+		select ${runId}, a.item_id, a.id, b.id, o.ord, 0, 'ok', (array['A', 'B', 'tie'])[1 + (abs(hashtext(b.id::text)) % 3)],
 			812, 64, 0.000943, 1200, 1, false, md5(a.id::text || o.ord), now()
 		from candidate_answer a
 		join system sa on sa.id = a.system_id and sa.name = 'system-0'
 		join candidate_answer b on b.item_id = a.item_id and b.system_id <> a.system_id
 		cross join (values ('ab'), ('ba')) o(ord)
-		where a.dataset_id = ${dataset.id}`.execute(db);
+		where a.dataset_id = ${datasetId}`.execute(db);
 	await sql`analyze`.execute(db);
 	const rows = Number(
 		(
 			await db
 				.selectFrom('judgment')
 				.select((eb) => eb.fn.countAll<string>().as('n'))
-				.where('run_id', '=', run.id)
+				.where('run_id', '=', runId)
 				.executeTakeFirstOrThrow()
 		).n
 	);
-	const { id, secretHash, token } = generateApiToken();
-	await insertApiToken(db, {
-		id,
-		secretHash,
-		userId: user.id,
-		projectId: project.id,
-		role: 'viewer',
-		name: 'bench',
-		expiresAt: null
-	});
+	const token = await viewerToken(db, seeded);
 	say('seeded', { rows, ms: Date.now() - t0 });
-	return { projectId: project.id, runId: run.id, rows, token };
+	return { projectId, runId, rows, token };
 }
 
 const newlines = (chunk: Uint8Array) => {
