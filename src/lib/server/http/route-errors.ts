@@ -35,6 +35,14 @@ export function throwForLoad(err: unknown, url: URL): never {
 		if (err.code === 'UNAUTHORIZED') redirect(303, signInUrl(url));
 		if (err.code === 'NOT_FOUND') error(404, { message: m.common_error_not_found(), code: 'NOT_FOUND' });
 		if (err.code === 'FORBIDDEN') error(403, { message: m.common_error_forbidden(), code: 'FORBIDDEN' });
+		if (err.cause instanceof z.ZodError) {
+			// A load's input comes from the URL: an id that is not one (e.g. /queues/new) names no page.
+			if (err.cause.issues.some((i) => i.code === 'invalid_format' && i.format === 'uuid'))
+				error(404, { message: m.common_error_not_found(), code: 'NOT_FOUND' });
+			// Otherwise name the field and say what is wrong with it, never the validator's raw JSON.
+			const message = err.cause.issues.map((i) => `${i.path.join('.') || '—'}: ${localizeIssue(i)}`).join('; ');
+			error(400, { message, code: 'BAD_REQUEST' });
+		}
 		const status = getHTTPStatusCodeFromError(err);
 		if (status < 500) error(status, { message: err.message, code: err.code });
 	}
