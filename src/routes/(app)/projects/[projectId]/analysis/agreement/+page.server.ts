@@ -1,20 +1,17 @@
 import { loadOrThrow } from '$lib/server/http/route-errors';
 import { serverCaller } from '$lib/server/trpc/caller';
-import { chooseDataset, chooseRun, chooseSource } from '../load-choice';
+import { chooseSource, loadForDataset } from '../load-choice';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	const { project } = await event.parent();
 	const caller = await serverCaller(event);
-	const datasets = await loadOrThrow(event.url, () => caller.datasets.list({ projectId: project.id }));
-	const dataset = chooseDataset(datasets, event.url);
 	const humanSource = chooseSource(event.url);
-	const ask = (judgeRunId: string | undefined) =>
-		caller.analysis.agreement({ projectId: project.id, datasetId: dataset!.id, judgeRunId, humanSource });
-	// A run from another dataset (the dataset was changed in the form) falls back to this dataset's default run.
-	const result = dataset
-		? await loadOrThrow(event.url, () => ask(chooseRun(event.url)).catch(() => ask(undefined)))
-		: null;
+	const { datasets, result } = await loadForDataset(
+		event.url,
+		() => caller.datasets.list({ projectId: project.id }),
+		(datasetId, judgeRunId) => caller.analysis.agreement({ projectId: project.id, datasetId, judgeRunId, humanSource })
+	);
 	// A pointwise run (chosen, or the only kind with results) is analysed as scores.
 	const pointwise =
 		result?.run?.mode === 'pointwise'
@@ -45,5 +42,5 @@ export const load: PageServerLoad = async (event) => {
 					})
 				)
 			: {};
-	return { datasets: datasets.map((d) => ({ id: d.id, name: d.name })), result, scores, humanSource, queues };
+	return { datasets, result, scores, humanSource, queues };
 };
