@@ -55,6 +55,8 @@ function startFake(): Promise<{ child: ChildProcess; baseUrl: string; lines: str
 	const child = spawn(
 		process.execPath,
 		[
+			// e.g. BENCH_FAKE_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the fake server.
+			...(process.env.BENCH_FAKE_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
 			'--import',
 			'tsx',
 			'test/bench/fake-openai-process.ts',
@@ -79,6 +81,20 @@ function startFake(): Promise<{ child: ChildProcess; baseUrl: string; lines: str
 		});
 		child.on('exit', (code) => reject(new Error(`the fake server exited (${code}) before it listened`)));
 	});
+}
+
+/** CPU ms of each backend connected to this database (its server processes, by pid). */
+async function backendCpu(pool: ReturnType<typeof createPool>): Promise<Map<number, number>> {
+	const { rows } = await pool.query<{ pid: number }>('select pid from pg_stat_activity where datname = current_database()');
+	const out = new Map<number, number>();
+	for (const { pid } of rows) {
+		try {
+			out.set(pid, cpuMs(pid));
+		} catch {
+			// gone meanwhile
+		}
+	}
+	return out;
 }
 
 const exited = (child: ChildProcess) =>
@@ -240,6 +256,10 @@ async function main() {
 		const xactsBefore = await xacts();
 		let ownQueries = 1;
 		const cpuBefore = workers.map((w) => cpuMs(w.pid!));
+		// The rest of the machine's share, reported on stderr: the fake server and this database's backends.
+		const fakeCpuBefore = cpuMs(fake.child.pid!);
+		const pgCpuBefore = await backendCpu(pool);
+		const t0Epoch = Date.now() / 1000;
 
 		const t0 = performance.now();
 		const { runId, total } = await startRun(db, queue, project.id, user.id, {
@@ -248,6 +268,7 @@ async function main() {
 			providerId: provider.id,
 			options: { bothOrders: false, samples: 1, pairing: 'all-pairs' }
 		});
+		const startedS = (performance.now() - t0) / 1000;
 		if (total !== JUDGMENTS) throw new Error(`expected ${JUDGMENTS} units, got ${total}`);
 		let lastReport = t0;
 		for (;;) {
@@ -268,6 +289,25 @@ async function main() {
 		}
 		const wall = (performance.now() - t0) / 1000;
 		const cpu = workers.reduce((sum, w, i) => sum + cpuMs(w.pid!) - cpuBefore[i], 0);
+		const fakeCpu = cpuMs(fake.child.pid!) - fakeCpuBefore;
+		const pgCpuAfter = await backendCpu(pool);
+		let pgCpu = 0;
+		for (const [pid, ms] of pgCpuAfter) pgCpu += ms - (pgCpuBefore.get(pid) ?? 0);
+		// Its own: the two backend lists and the times below.
+		ownQueries += 3;
+		const { rows: times } = await pool.query<{ first: number; last: number }>(
+			`select extract(epoch from min(claimed_at))::float8 - $2 as first, extract(epoch from max(finished_at))::float8 - $2 as last
+			 from judgment where run_id = $1`,
+			[runId, t0Epoch]
+		);
+		say('cpu', {
+			worker_ms_per_judgment: Math.round((cpu / JUDGMENTS) * 1000) / 1000,
+			fake_ms_per_judgment: Math.round((fakeCpu / JUDGMENTS) * 1000) / 1000,
+			pg_ms_per_judgment: Math.round((pgCpu / JUDGMENTS) * 1000) / 1000,
+			run_started_s: Math.round(startedS * 1000) / 1000,
+			first_claim_s: Math.round(times[0].first * 1000) / 1000,
+			last_finish_s: Math.round(times[0].last * 1000) / 1000
+		});
 		// The workers' last statements are flushed to the statistics within a second (bench's own: excluded).
 		await new Promise((r) => setTimeout(r, 1500));
 		const dbXacts = (await xacts()) - xactsBefore - ownQueries;

@@ -1,7 +1,8 @@
 /**
- * HTTP on node:http(s) with keep-alive agents, for the LLM client. Node's built-in fetch
- * (undici, WHATWG streams) costs several times more CPU per call; a judge run makes thousands
- * of calls per minute, and on a small machine that CPU is what limits it (`npm run bench:judge`).
+ * HTTP for the LLM client, on http1.ts (raw sockets with keep-alive). Node's built-in fetch
+ * (undici, WHATWG streams) costs several times more CPU per call, and node:http three times more
+ * than http1.ts; a judge run makes thousands of calls per minute, and on a small machine that CPU
+ * is what limits it (`npm run bench:judge`).
  *
  * - `nodeRequest` is the core: the reply body is read whole before it resolves, so a timeout or
  *   a reset mid-body rejects here. An abort (our per-call timer, a cancelled run) rejects with an
@@ -10,13 +11,8 @@
  *   are parsed once complete).
  * - The client's plain chat completions skip the SDK and call `nodeRequest` directly (client.ts).
  */
-import http from 'node:http';
-import https from 'node:https';
-
-const agents = {
-	'http:': new http.Agent({ keepAlive: true, maxSockets: Infinity }),
-	'https:': new https.Agent({ keepAlive: true, maxSockets: Infinity })
-};
+import type http from 'node:http';
+import { http1Request } from './http1';
 
 export interface NodeReply {
 	status: number;
@@ -33,60 +29,9 @@ export interface NodeRequestInit {
 	signal?: AbortSignal;
 }
 
-function abortError(signal: AbortSignal): Error {
-	const reason = signal.reason;
-	if (reason instanceof Error && reason.name === 'AbortError') return reason;
-	return new DOMException('The operation was aborted.', 'AbortError');
-}
-
-/** One request on the shared keep-alive agents; resolves with the whole reply. */
+/** One request on the shared keep-alive connections; resolves with the whole reply. */
 export function nodeRequest(url: URL, init: NodeRequestInit): Promise<NodeReply> {
-	return new Promise((resolve, reject) => {
-		const signal = init.signal;
-		if (signal?.aborted) return reject(abortError(signal));
-		const agent = agents[url.protocol as keyof typeof agents];
-		if (!agent) return reject(new TypeError(`unsupported protocol ${url.protocol}`));
-		const transport = url.protocol === 'https:' ? https : http;
-		let settled = false;
-		const fail = (error: Error) => {
-			if (settled) return;
-			settled = true;
-			signal?.removeEventListener('abort', onAbort);
-			reject(error);
-		};
-		const req = transport.request(url, { method: init.method, headers: init.headers, agent }, (res) => {
-			const chunks: Buffer[] = [];
-			res.on('data', (chunk: Buffer) => chunks.push(chunk));
-			res.on('error', fail);
-			res.on('aborted', () => fail(new Error('the connection was closed before the reply ended')));
-			res.on('end', () => {
-				if (settled) return;
-				settled = true;
-				signal?.removeEventListener('abort', onAbort);
-				const status = res.statusCode ?? 500;
-				resolve({
-					status,
-					statusText: res.statusMessage ?? '',
-					headers: res.headers,
-					body:
-						status === 204 || status === 304 || chunks.length === 0
-							? null
-							: chunks.length === 1
-								? chunks[0]
-								: Buffer.concat(chunks)
-				});
-			});
-		});
-		const onAbort = () => {
-			const error = abortError(signal!);
-			req.destroy(error);
-			fail(error);
-		};
-		signal?.addEventListener('abort', onAbort, { once: true });
-		req.on('error', fail);
-		if (init.body === undefined) req.end();
-		else req.end(init.body);
-	});
+	return http1Request(url, init);
 }
 
 /** Node's header object as a WHATWG Headers (what the SDK and its errors expect). */
