@@ -219,8 +219,7 @@ export async function insertUnits(db: Db, s: UnitSelection): Promise<number> {
 		select i.id, i.turn_count from dataset_item i
 		where i.dataset_id = ${s.datasetId} and i.prompt_available
 			and (${categories}::text[] is null or i.category = any(${categories}::text[]))
-		order by md5(${String(s.sampleSeed)} || i.id::text)
-		limit ${s.sampleItems ?? null}::bigint`;
+		${s.sampleItems != null ? sql`order by md5(${String(s.sampleSeed)} || i.id::text) limit ${s.sampleItems}::bigint` : sql``}`;
 	const setId = s.calibrationSetId ?? null;
 	const answers = sql`
 		select a.id, a.item_id, a.system_id, y.name as system_name from candidate_answer a
