@@ -4,6 +4,7 @@
  * server, parses, and writes verdicts in answer terms; progress, summary, the judgments page and
  * the exact prompt of a judgment read them back.
  */
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { criteria5, pairwise, passFail, score10 } from '../../../src/lib/judging/test-rubrics';
 import type { FakeOpenAiServer } from '../../support/fake-openai-server';
@@ -277,6 +278,37 @@ describe('the summary computed in SQL', () => {
 			expect(figures.systems).toHaveLength(3);
 			await expectSqlSummaryMatchesRows(env.db, runId, rubric, figures);
 		}
+	});
+});
+
+describe("a finished run's summary", () => {
+	it('is computed once per finish: rows changed behind its back show only after the run finishes again', async () => {
+		const projectId = env.project.projectId;
+		const providerId = await makeProvider(env.db, projectId, {
+			kind: 'simulated',
+			model: 'simulated-judge',
+			name: 'Offline judge for the summary cache',
+			simulation: { seed: 3, positionBias: 0, lengthBias: 0, noise: 0.2 }
+		});
+		const { versionId } = await makeRubricVersion(env.db, projectId, score10);
+		const { runId } = await env.admin().judgeRuns.start({
+			projectId,
+			datasetId: data.datasetId,
+			rubricVersionId: versionId,
+			providerId,
+			options: { bothOrders: false, samples: 1, pairing: 'all-pairs', systemIds: [data.systems.strong] }
+		});
+		await finished(runId);
+		const first = await env.admin().judgeRuns.summary({ projectId, runId });
+		expect(first.status).toBe('completed');
+		expect(first.systems[0].ok).toBe(ITEMS);
+		// No path of the app changes a finished run's rows; this stands in for one, to see the cache.
+		await env.db.updateTable('judgment').set({ status: 'failed' }).where('run_id', '=', runId).execute();
+		expect(await env.admin().judgeRuns.summary({ projectId, runId })).toEqual(first);
+		// A run that runs again finishes at a new time: that is a new summary.
+		await sql`update judge_run set finished_at = finished_at + interval '1 second' where id = ${runId}`.execute(env.db);
+		const again = await env.admin().judgeRuns.summary({ projectId, runId });
+		expect(again.systems[0]).toMatchObject({ ok: 0, failed: ITEMS });
 	});
 });
 

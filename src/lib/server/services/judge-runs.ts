@@ -23,6 +23,7 @@ import { jobLiveness, livenessConfig, removeJob } from '../jobs/liveness';
 import type { Queue } from '../jobs/queue';
 import { publicProviderSettings, simulationFromRow } from './provider-config';
 import { summaryFromAggregates, summarySpecOf } from './judge-summary';
+import { RevisionCache } from './revision-cache';
 
 const MAX_SHARDS = 8;
 /** Attempts of a `judge.run` job: each stop or death of its worker uses one. */
@@ -366,8 +367,26 @@ export async function runProgress(db: Db, projectId: string, runId: string) {
 	return progressOf(db, await settleIfStopped(db, await loadRun(db, projectId, runId)));
 }
 
+/**
+ * Summaries of finished live runs, per process. A live run's judgments change only while it runs
+ * (claims, results, resume), every path back to running ends at a new finished_at, and systems
+ * are never renamed: (run, status, finished_at) names one summary for good. A million-judgment
+ * run takes seconds to aggregate; its page asks on every visit.
+ */
+const finishedSummaries = new RevisionCache<Awaited<ReturnType<typeof computeSummary>>>(50);
+const TERMINAL: (string | null)[] = ['completed', 'failed', 'cancelled'];
+
 export async function runSummary(db: Db, projectId: string, runId: string) {
 	const run = await loadRun(db, projectId, runId);
+	if (run.source === 'live' && TERMINAL.includes(run.status) && run.finished_at)
+		return finishedSummaries.get(`${run.id}:${run.status}`, new Date(run.finished_at).getTime(), () =>
+			computeSummary(db, projectId, run)
+		);
+	return computeSummary(db, projectId, run);
+}
+
+async function computeSummary(db: Db, projectId: string, run: JudgeRun) {
+	const runId = run.id;
 	const version = run.rubric_version_id ? await loadVersion(db, projectId, run.rubric_version_id) : null;
 	// Imported runs have no rubric: a minimal one of their mode (no criteria, no red lines).
 	const rubric =
