@@ -85,7 +85,9 @@ function startFake(): Promise<{ child: ChildProcess; baseUrl: string; lines: str
 
 /** CPU ms of each backend connected to this database (its server processes, by pid). */
 async function backendCpu(pool: ReturnType<typeof createPool>): Promise<Map<number, number>> {
-	const { rows } = await pool.query<{ pid: number }>('select pid from pg_stat_activity where datname = current_database()');
+	const { rows } = await pool.query<{ pid: number }>(
+		'select pid from pg_stat_activity where datname = current_database()'
+	);
 	const out = new Map<number, number>();
 	for (const { pid } of rows) {
 		try {

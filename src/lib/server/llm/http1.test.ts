@@ -65,7 +65,8 @@ describe('http1Request', () => {
 		closeIdleConnections();
 		const before = connections;
 		requests.length = 0;
-		script = (socket) => socket.write('HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 7\r\n\r\n{"a":1}');
+		script = (socket) =>
+			socket.write('HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 7\r\n\r\n{"a":1}');
 		const first = await post('{"é":1}');
 		const second = await post();
 		expect(first.status).toBe(200);
@@ -152,8 +153,8 @@ describe('http1Request', () => {
 		await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
 		const port = (closed.address() as AddressInfo).port;
 		await new Promise((r) => closed.close(r));
-		await expect(
-			http1Request(new URL(`http://127.0.0.1:${port}/`), { method: 'GET', headers: {} })
-		).rejects.toThrow(/ECONNREFUSED/);
+		await expect(http1Request(new URL(`http://127.0.0.1:${port}/`), { method: 'GET', headers: {} })).rejects.toThrow(
+			/ECONNREFUSED/
+		);
 	});
 });
