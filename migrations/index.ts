@@ -18,6 +18,7 @@ import * as m0021 from './0021-annotation-hot-path';
 import * as m0029 from './0029-annotation-open-from';
 import * as m0030 from './0030-gate-certification';
 import * as m0031 from './0031-exports-api';
+import * as m0032 from './0032-gate-pairwise';
 
 export const migrations: Record<string, Migration> = {
 	'0001-foundation': m0001,
@@ -33,5 +34,6 @@ export const migrations: Record<string, Migration> = {
 	'0021-annotation-hot-path': m0021,
 	'0029-annotation-open-from': m0029,
 	'0030-gate-certification': m0030,
-	'0031-exports-api': m0031
+	'0031-exports-api': m0031,
+	'0032-gate-pairwise': m0032
 };

@@ -4,7 +4,16 @@
  */
 import { z } from 'zod';
 
-export const AgreementStatisticSchema = z.enum(['kappaQuadratic', 'kappaLinear', 'exact', 'withinOne']);
+/** Pointwise rubrics: κ quadratic/linear, exact, ±1; pairwise rubrics: κ, agreement with and without ties. */
+export const AgreementStatisticSchema = z.enum([
+	'kappaQuadratic',
+	'kappaLinear',
+	'exact',
+	'withinOne',
+	'kappaPairwise',
+	'agreementWithTies',
+	'agreementWithoutTies'
+]);
 
 export const GateThresholdsSchema = z
 	.object({
@@ -33,7 +42,9 @@ export const StartEvaluationSchema = z.object({
 	setId: z.string().uuid(),
 	rubricVersionId: z.string().uuid(),
 	providerId: z.string().uuid(),
-	samples: z.number().int().min(1).max(10).default(1)
+	samples: z.number().int().min(1).max(10).default(1),
+	/** Pairwise rubrics: judge each pair in both orders (the verdicts are merged as on the analysis pages). */
+	bothOrders: z.boolean().default(false)
 });
 export type StartEvaluationInput = z.infer<typeof StartEvaluationSchema>;
 

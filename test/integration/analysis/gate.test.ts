@@ -17,13 +17,13 @@
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rubricFromJudge } from '../../../src/lib/judging/judge-files';
-import { contentHash } from '../../../src/lib/judging/content-hash';
 import type { RubricContent } from '../../../src/lib/judging/types';
 import { loadBuiltinJudges } from '../../../src/lib/server/judging/builtin-judges';
 import { makeProjectWithMembers, type ProjectWithMembers } from '../projects/factories';
 import { seedDataset } from '../datasets/support/seed';
 import { makeProvider, makeRubricVersion } from '../judging/support/factory';
 import { createHarness, type Harness } from '../support/harness';
+import { addRubricVersion, completeRun } from './support/gate-tools';
 import { inside, rng } from './support/planted-tools';
 
 const ITEMS = 300;
@@ -71,30 +71,11 @@ async function judge(runId: string, m: JudgeModel) {
 			.where('id', '=', u.id)
 			.execute();
 	}
-	await h.db
-		.updateTable('judge_run')
-		.set({ status: 'completed', finished_at: new Date() })
-		.where('id', '=', runId)
-		.execute();
+	await completeRun(h.db, runId);
 }
 
-async function addVersion(version: number, examples: RubricContent['examples']) {
-	const c = { ...content, examples };
-	const row = await h.db
-		.insertInto('rubric_version')
-		.values({
-			rubric_id: rubricId,
-			project_id: p.projectId,
-			version,
-			content: JSON.stringify(c),
-			content_hash: contentHash(c),
-			mode: 'pointwise',
-			created_by: null
-		})
-		.returning('id')
-		.executeTakeFirstOrThrow();
-	return row.id;
-}
+const addVersion = (version: number, examples: RubricContent['examples']) =>
+	addRubricVersion(h.db, { projectId: p.projectId, rubricId, version, content: { ...content, examples } });
 
 /** The tRPC error a call rejects with (code and message); any other outcome fails the test. */
 async function appErrorOf(promise: Promise<unknown>): Promise<{ code: string; message: string }> {

@@ -109,6 +109,7 @@ export interface Database {
 	api_token: ApiTokenTable;
 	calibration_set: CalibrationSetTable;
 	calibration_set_item: CalibrationSetItemTable;
+	calibration_set_pair: CalibrationSetPairTable;
 	certification: CertificationTable;
 }
 
@@ -643,6 +644,8 @@ export interface CalibrationSetTable {
 	answer_count: number;
 	item_count: number;
 	gold_count: number;
+	/** Migration 0032: pointwise sets hold answers (calibration_set_item), pairwise sets pairs (calibration_set_pair). */
+	mode: ColumnType<'pointwise' | 'pairwise', 'pointwise' | 'pairwise' | undefined, never>;
 	created_by: string | null;
 	created_at: GeneratedTimestamp;
 }
@@ -657,6 +660,19 @@ export interface CalibrationSetItemTable {
 	labels: number;
 	score: number | null;
 	passes: NullableJsonColumn<Record<string, boolean>>;
+}
+
+/** A pairwise set's snapshot (migration 0032); never updated (a trigger refuses it). */
+export interface CalibrationSetPairTable {
+	set_id: string;
+	item_id: string;
+	answer_a_id: string;
+	answer_b_id: string;
+	system_a: string;
+	system_b: string;
+	reference: 'gold' | 'consensus';
+	labels: number;
+	verdict: 'A' | 'B' | 'tie';
 }
 
 export interface CertificationTable {

@@ -92,9 +92,27 @@ export interface AgreementFigures {
 	nominalAlpha: Estimate | null;
 }
 
-const CODE: Record<PairwiseVote, number> = { A: 0, tie: 1, B: 2 };
+export const CODE: Record<PairwiseVote, number> = { A: 0, tie: 1, B: 2 };
 const LINEAR = kappaWeightMatrix('linear', [0, 1, 2]);
 const NOMINAL = kappaWeightMatrix('none', [0, 1, 2]);
+
+export type PairwiseTableStatistic = 'withTies' | 'withoutTies' | 'kappa';
+
+/**
+ * One figure of a 3 × 3 table of two raters' verdicts (cell = CODE[x] * 3 + CODE[y]; NaN where
+ * undefined): agreement with ties (the diagonal), without ties (A/B agreement among the pairs where
+ * both are decisive; MT-Bench, Zheng et al. 2023), or linear-weighted κ on A < tie < B (Cohen 1968).
+ */
+export function pairwiseTableFigure(table: Float64Array, statistic: PairwiseTableStatistic): number {
+	if (statistic === 'kappa') return safe(() => cohenKappaFromTable(table, LINEAR, 3));
+	if (statistic === 'withoutTies') {
+		const noTie = table[0] + table[2] + table[6] + table[8];
+		return noTie > 0 ? (table[0] + table[8]) / noTie : Number.NaN;
+	}
+	let n = 0;
+	for (let c = 0; c < 9; c++) n += table[c];
+	return (table[0] + table[4] + table[8]) / n;
+}
 
 /**
  * Pairwise agreement of two raters with 95% percentile bootstrap intervals over item
@@ -151,20 +169,15 @@ export function agreementWithIntervals(
 	const coincidence = new Float64Array(9);
 	/** The six figures of a table (NaN where undefined), in AgreementFigures order. */
 	const figuresOf = (out: Float64Array | number[]) => {
-		const n = table[0] + table[1] + table[2] + table[3] + table[4] + table[5] + table[6] + table[7] + table[8];
-		const same = table[0] + table[4] + table[8];
-		// Without ties: both raters decisive (A or B).
-		const noTie = table[0] + table[2] + table[6] + table[8];
-		out[0] = same / n;
-		out[1] = noTie > 0 ? (table[0] + table[8]) / noTie : Number.NaN;
+		out[0] = pairwiseTableFigure(table, 'withTies');
+		out[1] = pairwiseTableFigure(table, 'withoutTies');
 		// Two coders per unit: each pair adds one to o[a][b] and one to o[b][a] (Krippendorff 2011).
 		for (let a = 0; a < 3; a++)
 			for (let b = 0; b < 3; b++) coincidence[a * 3 + b] = table[a * 3 + b] + table[b * 3 + a];
-		out[2] = safe(() => cohenKappaFromTable(table, LINEAR, 3));
+		out[2] = pairwiseTableFigure(table, 'kappa');
 		out[3] = safe(() => alphaFromCoincidence(coincidence, PAIRWISE_SCALE, 'ordinal').alpha);
 		out[4] = safe(() => cohenKappaFromTable(table, NOMINAL, 3));
 		out[5] = safe(() => alphaFromCoincidence(coincidence, PAIRWISE_SCALE, 'nominal').alpha);
-		return n;
 	};
 	const addItem = (k: number) => {
 		for (let j = start[k]; j < start[k + 1]; j++) table[cell[j]] += count[j];
@@ -222,6 +235,26 @@ function safeIntervals<T>(f: () => T[]): T[] {
 		return f();
 	} catch (e) {
 		if (e instanceof RangeError) return [];
+		throw e;
+	}
+}
+
+/**
+ * A statistic of resampled indices with its 95% percentile interval over item clusters
+ * (`bootstrapIndexCI`), or null when the library refuses it (RangeError: undefined on the data,
+ * or too few defined resamples) or the estimate itself is undefined.
+ */
+export function clusterBootstrap(
+	statistic: (idx: Int32Array, len: number) => number,
+	n: number,
+	clusters: readonly string[],
+	{ resamples = RESAMPLES, seed = 1 }: { resamples?: number; seed?: number } = {}
+): Estimate | null {
+	try {
+		const r = bootstrapIndexCI(statistic, n, { clusters, resamples, seed });
+		return Number.isFinite(r.estimate) ? { estimate: r.estimate, ci: r.ci } : null;
+	} catch (e) {
+		if (e instanceof RangeError) return null;
 		throw e;
 	}
 }

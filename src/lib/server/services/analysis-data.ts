@@ -54,7 +54,7 @@ const swap = (v: PairwiseVote | null): PairwiseVote | null => (v === 'A' ? 'B' :
 const swapOrder = (o: PresentedOrder | null): PresentedOrder | null => (o === 'ab' ? 'ba' : o === 'ba' ? 'ab' : null);
 
 /** Majority of a list of verdicts; an even split between the top two is a tie. */
-function majority(votes: PairwiseVote[]): PairwiseVote {
+export function majorityVerdict(votes: PairwiseVote[]): PairwiseVote {
 	const counts = { A: 0, B: 0, tie: 0 };
 	for (const v of votes) counts[v]++;
 	if (counts.A > counts.B && counts.A > counts.tie) return 'A';
@@ -135,7 +135,7 @@ export async function loadComparisons(db: Db, { datasetId, runId, humanSource }:
 	for (const [key, v] of votes) {
 		const c = byKey.get(key)!;
 		const byOrder: JudgeView['byOrder'] = {};
-		for (const [order, list] of v.orders) byOrder[order] = majority(list);
+		for (const [order, list] of v.orders) byOrder[order] = majorityVerdict(list);
 		let verdict: PairwiseVote | null;
 		if (byOrder.ab !== undefined && byOrder.ba !== undefined) verdict = mergeBothOrders(byOrder.ab, byOrder.ba);
 		else verdict = byOrder.ab ?? byOrder.ba ?? byOrder.none ?? null;

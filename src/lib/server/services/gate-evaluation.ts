@@ -13,18 +13,31 @@
  *   (`wilsonInterval`; Wilson 1927, Brown, Cai & DasGupta 2001). Wilson assumes independent
  *   answers; a set with several answers per item is mildly clustered, which the note on the page
  *   states;
+ * - pairwise sets: their figures come from gate-pairwise.ts (agreement with and without ties, κ);
  * - whether the LOWER 95% bounds clear the admin's thresholds: a version is certified only on the
  *   lower bound, never on the point estimate.
  */
-import { bootstrapIndexCI, cohenKappaFromTable, kappaWeightMatrix, wilsonInterval } from '../../stats';
+import { cohenKappaFromTable, kappaWeightMatrix, wilsonInterval } from '../../stats';
 import type { RubricContent } from '../../judging/types';
 import type { SetItemRow } from '../db/repositories/gate';
-import { RESAMPLES, type Estimate } from './analysis-common';
+import { clusterBootstrap, RESAMPLES, type AgreementFigures, type Estimate } from './analysis-common';
 import type { JudgeAnswerScore } from './analysis-scores';
 import { scoreAgreementWithIntervals, scoreScale, type ScoreAgreementFigures } from './analysis-score-agreement';
+import { isPairwiseStatistic, PAIRWISE_STATISTICS, pairwiseAgreementOf } from './gate-pairwise';
 
-export const AGREEMENT_STATISTICS = ['kappaQuadratic', 'kappaLinear', 'exact', 'withinOne'] as const;
+export const POINTWISE_STATISTICS = ['kappaQuadratic', 'kappaLinear', 'exact', 'withinOne'] as const;
+export type PointwiseStatistic = (typeof POINTWISE_STATISTICS)[number];
+export const AGREEMENT_STATISTICS = [...POINTWISE_STATISTICS, ...PAIRWISE_STATISTICS] as const;
 export type AgreementStatistic = (typeof AGREEMENT_STATISTICS)[number];
+
+/**
+ * The thresholds with a statistic that fits the rubric's mode: a pointwise statistic asked of a
+ * pairwise set (or the reverse) becomes that mode's default, so what is checked is always shown.
+ */
+export function thresholdsFor(mode: 'pointwise' | 'pairwise', t: GateThresholds): GateThresholds {
+	const fits = mode === 'pairwise' ? isPairwiseStatistic(t.statistic) : !isPairwiseStatistic(t.statistic);
+	return fits ? t : { ...t, statistic: mode === 'pairwise' ? 'kappaPairwise' : 'kappaQuadratic' };
+}
 
 /** The key of "passes every red line" when the set marks several red-line criteria. */
 export const ALL_RED_LINES = '__all';
@@ -51,12 +64,15 @@ export interface PassFailFigures {
 }
 
 export interface EvaluationFigures {
-	/** Answers of the set. */
+	/** Answers (pairwise: pairs) of the set. */
 	size: number;
-	/** Answers with a judge score and a reference score. */
+	/** Answers with a judge score and a reference score (pairwise: pairs with both verdicts). */
 	n: number;
 	coverage: number;
+	/** Pointwise sets: agreement on the rubric's scale. */
 	agreement: ScoreAgreementFigures | null;
+	/** Pairwise sets: agreement with and without ties and κ (gate-pairwise.ts). */
+	pairwise: AgreementFigures | null;
 	passFail: PassFailFigures[];
 }
 
@@ -147,12 +163,21 @@ export function evaluate(
 		}
 		return { criterion, tp, fn, tn, fp, tpr: proportion(tp, tp + fn), tnr: proportion(tn, tn + fp) };
 	});
-	return { size: rows.length, n: x.length, coverage: rows.length ? covered / rows.length : 0, agreement, passFail };
+	return {
+		size: rows.length,
+		n: x.length,
+		coverage: rows.length ? covered / rows.length : 0,
+		agreement,
+		pairwise: null,
+		passFail
+	};
 }
 
 /** The statistic the admin chose, from the figures. */
 export function agreementOf(f: EvaluationFigures, statistic: AgreementStatistic): Estimate | null {
-	return f.agreement?.[statistic] ?? null;
+	return isPairwiseStatistic(statistic)
+		? pairwiseAgreementOf(f.pairwise, statistic)
+		: (f.agreement?.[statistic] ?? null);
 }
 
 /** Every check of the thresholds on one evaluation (lower bounds only). */
@@ -194,7 +219,7 @@ export function agreementChange(
 	before: ReadonlyMap<string, JudgeAnswerScore>,
 	after: ReadonlyMap<string, JudgeAnswerScore>,
 	rubric: RubricContent | null,
-	statistic: AgreementStatistic,
+	statistic: PointwiseStatistic,
 	{ resamples = RESAMPLES, seed = 1 }: { resamples?: number; seed?: number } = {}
 ): Estimate | null {
 	const ref: number[] = [];
@@ -241,12 +266,5 @@ export function agreementChange(
 			if (Math.abs(scale.values[judge[idx[t]]] - scale.values[cr[idx[t]]]) <= within) hits++;
 		return hits / len;
 	};
-	const diff = (idx: Int32Array, len: number) => figure(ca, idx, len) - figure(cb, idx, len);
-	try {
-		const r = bootstrapIndexCI(diff, n, { clusters, resamples, seed });
-		return { estimate: r.estimate, ci: r.ci };
-	} catch (e) {
-		if (e instanceof RangeError) return null;
-		throw e;
-	}
+	return clusterBootstrap((idx, len) => figure(ca, idx, len) - figure(cb, idx, len), n, clusters, { resamples, seed });
 }

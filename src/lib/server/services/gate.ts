@@ -15,6 +15,12 @@
  *              certifications with their status, and Rogan–Gladen corrected pass rates per system
  *   certify    re-computes the evaluation and refuses unless every lower bound clears
  *
+ * Pairwise rubrics: the set is a frozen list of answer pairs with a reference preference A / B /
+ * tie (gold label, else the majority of ≥ minLabels other labels, an even split being a tie); an
+ * evaluation judges exactly those pairs, and its figures are agreement with and without ties and
+ * κ with item-cluster bootstrap intervals (gate-pairwise.ts). TPR/TNR and corrected pass rates
+ * are for pointwise pass/fail criteria only.
+ *
  * Model identity: the settings that change verdicts (kind, base URL, model, temperature, max
  * tokens, seed, structured output, simulation) from the run's key-free provider snapshot; a
  * certification is stale when the provider's current settings hash differently.
@@ -45,11 +51,21 @@ import {
 	evaluate,
 	judgePass,
 	passKeys,
+	thresholdsFor,
 	type EvaluationFigures,
 	type GateCheck,
 	type GateThresholds,
 	type PassFailFigures
 } from './gate-evaluation';
+import {
+	evaluatePairs,
+	isPairwiseStatistic,
+	pairKey,
+	pairwiseAgreementChange,
+	type JudgedPair,
+	type PairwiseStatistic
+} from './gate-pairwise';
+import { loadComparisons, majorityVerdict } from './analysis-data';
 import { startRun } from './judge-runs';
 import { publicProviderSettings } from './provider-config';
 
@@ -81,6 +97,22 @@ export function setHash(datasetId: string, rows: readonly repo.SetItemRow[]): st
 		datasetId,
 		rows: rows.map((r) => [r.answerId, r.itemId, r.systemName, r.reference, r.labels, r.score, r.passes])
 	});
+}
+
+/** The hash a pairwise set's rows are pinned under: canonical JSON of its pairs in (A, B) order. */
+export function pairSetHash(datasetId: string, rows: readonly repo.SetPairRow[]): string {
+	return contentHash({
+		datasetId,
+		mode: 'pairwise',
+		pairs: rows.map((r) => [r.itemId, r.answerAId, r.answerBId, r.systemA, r.systemB, r.reference, r.labels, r.verdict])
+	});
+}
+
+/** A set's hash recomputed from its stored rows (a certification is stale when it differs). */
+async function storedSetHash(db: Db, set: repo.SetRow): Promise<string> {
+	return set.mode === 'pairwise'
+		? pairSetHash(set.datasetId, await repo.listSetPairs(db, set.id))
+		: setHash(set.datasetId, await repo.listSetItems(db, set.id));
 }
 
 function parseRubric(content: unknown): RubricContent | null {
@@ -145,18 +177,13 @@ export async function pinSet(
 	const latest = await rubricsRepo.latestVersion(db, input.rubricId);
 	const rubric = latest ? parseRubric(latest.content) : null;
 	if (!rubric) throw new AppError('BAD_REQUEST', 'This rubric has no valid version.');
-	if (rubric.mode !== 'pointwise')
-		throw new AppError('BAD_REQUEST', 'The gate measures pointwise rubrics (scores and pass/fail criteria).', {
-			reason: 'pairwise_rubric'
-		});
+	if (rubric.mode === 'pairwise') return pinPairs(db, membership, userId, input);
 	const answers = await loadPointwiseScores(db, { datasetId: input.datasetId, runId: null, humanSource: 'all' });
 	const rows: repo.SetItemRow[] = [];
 	for (const a of answers) {
-		const gold = a.humans.filter((h) => h.kind === 'gold');
-		const others = a.humans.filter((h) => h.kind !== 'gold');
-		const useGold = gold.length > 0 && input.reference !== 'consensus';
-		const basis = useGold ? gold : input.reference === 'gold' ? [] : others;
-		if (basis.length === 0 || (!useGold && basis.length < input.minLabels)) continue;
+		const chosen = referenceLabels(a.humans, input);
+		if (!chosen) continue;
+		const { basis, useGold } = chosen;
 		const scored = basis.flatMap((h) => (h.score === null ? [] : [h.score]));
 		const passes = majorityPasses(basis.map((h) => h.redLines));
 		if (scored.length === 0 && !passes) continue;
@@ -170,29 +197,100 @@ export async function pinSet(
 			passes
 		});
 	}
-	if (rows.length === 0)
-		throw new AppError('BAD_REQUEST', 'No answer of this dataset has the labels asked for: nothing to pin.', {
-			field: 'datasetId',
-			reason: 'nothing_to_pin'
-		});
+	if (rows.length === 0) throw nothingToPin();
 	const ordered = rows.sort((x, y) => (x.answerId < y.answerId ? -1 : x.answerId > y.answerId ? 1 : 0));
-	const hash = setHash(input.datasetId, ordered);
+	return storeSet(
+		db,
+		{ membership, userId, input, mode: 'pointwise' },
+		ordered,
+		setHash(input.datasetId, ordered),
+		(trx, id) => repo.insertSetItems(trx, id, ordered)
+	);
+}
+
+/** The labels a reference rests on: gold where asked and present, else ≥ minLabels other labels; null: none fit. */
+function referenceLabels<L extends { kind: string }>(
+	humans: readonly L[],
+	input: PinSetInput
+): { basis: L[]; useGold: boolean } | null {
+	const gold = humans.filter((h) => h.kind === 'gold');
+	const useGold = gold.length > 0 && input.reference !== 'consensus';
+	const basis = useGold ? gold : input.reference === 'gold' ? [] : humans.filter((h) => h.kind !== 'gold');
+	return basis.length === 0 || (!useGold && basis.length < input.minLabels) ? null : { basis, useGold };
+}
+
+/** The set row and its snapshot rows in one transaction. */
+async function storeSet(
+	db: Db,
+	who: { membership: Membership; userId: string | null; input: PinSetInput; mode: 'pointwise' | 'pairwise' },
+	rows: readonly { itemId: string; reference: 'gold' | 'consensus' }[],
+	hash: string,
+	insertRows: (trx: Db, setId: string) => Promise<void>
+): Promise<{ setId: string; contentHash: string; answers: number }> {
+	const { membership, input } = who;
 	const setId = await db.transaction().execute(async (trx) => {
 		const id = await repo.insertSet(trx, {
 			projectId: membership.projectId,
 			rubricId: input.rubricId,
 			datasetId: input.datasetId,
 			name: input.name,
+			mode: who.mode,
 			contentHash: hash,
-			answerCount: ordered.length,
-			itemCount: new Set(ordered.map((r) => r.itemId)).size,
-			goldCount: ordered.filter((r) => r.reference === 'gold').length,
-			createdBy: userId
+			answerCount: rows.length,
+			itemCount: new Set(rows.map((r) => r.itemId)).size,
+			goldCount: rows.filter((r) => r.reference === 'gold').length,
+			createdBy: who.userId
 		});
-		await repo.insertSetItems(trx, id, ordered);
+		await insertRows(trx, id);
 		return id;
 	});
-	return { setId, contentHash: hash, answers: ordered.length };
+	return { setId, contentHash: hash, answers: rows.length };
+}
+
+const nothingToPin = () =>
+	new AppError('BAD_REQUEST', 'No answer of this dataset has the labels asked for: nothing to pin.', {
+		field: 'datasetId',
+		reason: 'nothing_to_pin'
+	});
+
+/**
+ * A pairwise set: per labelled answer pair (loadComparisons, the analysis pages' own assembly),
+ * the reference preference from the gold labels (their majority), else from ≥ minLabels other
+ * labels (their majority, an even split being a tie), in the comparison's orientation.
+ */
+async function pinPairs(
+	db: Db,
+	membership: Membership,
+	userId: string | null,
+	input: PinSetInput
+): Promise<{ setId: string; contentHash: string; answers: number }> {
+	const comparisons = await loadComparisons(db, { datasetId: input.datasetId, runId: null, humanSource: 'all' });
+	const rows: repo.SetPairRow[] = [];
+	for (const c of comparisons) {
+		const chosen = referenceLabels(c.humans, input);
+		if (!chosen) continue;
+		const { basis, useGold } = chosen;
+		rows.push({
+			itemId: c.itemId,
+			answerAId: c.answerA,
+			answerBId: c.answerB,
+			systemA: c.systemA,
+			systemB: c.systemB,
+			reference: useGold ? 'gold' : 'consensus',
+			labels: basis.length,
+			verdict: majorityVerdict(basis.map((h) => h.verdict))
+		});
+	}
+	if (rows.length === 0) throw nothingToPin();
+	const cmp = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+	const ordered = rows.sort((x, y) => cmp(x.answerAId, y.answerAId) || cmp(x.answerBId, y.answerBId));
+	return storeSet(
+		db,
+		{ membership, userId, input, mode: 'pairwise' },
+		ordered,
+		pairSetHash(input.datasetId, ordered),
+		(trx, id) => repo.insertSetPairs(trx, id, ordered)
+	);
 }
 
 /* ------------------------------------------------------------------ evaluate */
@@ -219,7 +317,7 @@ export async function startEvaluation(
 			datasetId: set.datasetId,
 			rubricVersionId: input.rubricVersionId,
 			providerId: input.providerId,
-			options: JudgeRunOptionsSchema.parse({ samples: input.samples })
+			options: JudgeRunOptionsSchema.parse({ samples: input.samples, bothOrders: input.bothOrders })
 		},
 		{ calibrationSetId: set.id }
 	);
@@ -296,11 +394,63 @@ export interface GateOverview {
 	};
 }
 
+/** A pairwise run's merged verdict per pair (both orders and samples as on the analysis pages). */
+async function judgedPairs(db: Db, datasetId: string, runId: string): Promise<Map<string, JudgedPair>> {
+	const comparisons = await loadComparisons(db, { datasetId, runId, humanSource: 'gold' });
+	const out = new Map<string, JudgedPair>();
+	for (const c of comparisons)
+		if (c.judge?.verdict)
+			out.set(pairKey(c.itemId, c.answerA, c.answerB), { answerA: c.answerA, verdict: c.judge.verdict });
+	return out;
+}
+
+/** The evaluations of a pairwise set: agreement with the reference preferences, and its change. */
+async function pairwiseEvaluationsOf(db: Db, set: repo.SetRow, thresholds: GateThresholds): Promise<EvaluationView[]> {
+	const statistic = thresholds.statistic as PairwiseStatistic;
+	const pairs = await repo.listSetPairs(db, set.id);
+	const runs = await repo.listEvaluationRuns(db, set.id, set.rubricId);
+	const views: EvaluationView[] = [];
+	let previous: { run: repo.EvaluationRunRow; judged: Map<string, JudgedPair>; examples: number } | null = null;
+	for (const run of runs) {
+		const judged = await judgedPairs(db, set.datasetId, run.id);
+		const e = evaluatePairs(pairs, judged);
+		const figures: EvaluationFigures = { ...e, agreement: null, pairwise: e.agreement, passFail: [] };
+		const model = modelIdentity(run.providerSnapshot);
+		const examples = parseRubric(run.content)?.examples.length ?? 0;
+		const checks = checksOf(figures, thresholds);
+		views.push({
+			runId: run.id,
+			name: run.name,
+			status: run.status,
+			version: run.version,
+			rubricHash: run.rubricHash,
+			examples,
+			model,
+			modelHash: modelHash(model),
+			figures,
+			agreement: agreementOf(figures, statistic),
+			change: previous
+				? {
+						fromRunId: previous.run.id,
+						fromVersion: previous.run.version,
+						fromExamples: previous.examples,
+						estimate: pairwiseAgreementChange(pairs, previous.judged, judged, statistic)
+					}
+				: null,
+			checks,
+			certifiable: run.status === 'completed' && checks.every((c) => c.ok)
+		});
+		previous = { run, judged, examples };
+	}
+	return views;
+}
+
 async function evaluationsOf(
 	db: Db,
 	set: repo.SetRow,
 	thresholds: GateThresholds
 ): Promise<{ views: EvaluationView[]; rows: repo.SetItemRow[] }> {
+	if (set.mode === 'pairwise') return { views: await pairwiseEvaluationsOf(db, set, thresholds), rows: [] };
 	const rows = await repo.listSetItems(db, set.id);
 	const runs = await repo.listEvaluationRuns(db, set.id, set.rubricId);
 	const views: EvaluationView[] = [];
@@ -328,7 +478,9 @@ async function evaluationsOf(
 						fromRunId: previous.run.id,
 						fromVersion: previous.run.version,
 						fromExamples: previous.examples,
-						estimate: agreementChange(rows, previous.judged, judged, rubric, thresholds.statistic)
+						estimate: isPairwiseStatistic(thresholds.statistic)
+							? null
+							: agreementChange(rows, previous.judged, judged, rubric, thresholds.statistic)
 					}
 				: null,
 			checks,
@@ -365,7 +517,7 @@ async function certificationsOf(
 		if (providerHashes.get(c.providerId ?? '') !== c.modelHash) reasons.push('model-changed');
 		if (!setHashes.has(c.setId)) {
 			const set = await repo.findSet(db, membership.projectId, c.setId);
-			setHashes.set(c.setId, set ? setHash(set.datasetId, await repo.listSetItems(db, c.setId)) : '');
+			setHashes.set(c.setId, set ? await storedSetHash(db, set) : '');
 		}
 		if (!currentSet || currentSet.id !== c.setId || setHashes.get(c.setId) !== c.setHash) reasons.push('set-changed');
 		out.push({
@@ -453,6 +605,9 @@ export async function gateOverview(db: Db, membership: Membership, input: Overvi
 		? all.find((r) => r.id === input.rubricId)
 		: (all.find((r) => r.mode === 'pointwise') ?? all[0]);
 	if (input.rubricId && !chosen) throw new AppError('NOT_FOUND', 'Rubric not found.');
+	const thresholds = chosen
+		? thresholdsFor(chosen.mode === 'pairwise' ? 'pairwise' : 'pointwise', input.thresholds)
+		: input.thresholds;
 	const empty: GateOverview = {
 		rubrics,
 		rubric: null,
@@ -460,7 +615,7 @@ export async function gateOverview(db: Db, membership: Membership, input: Overvi
 		sets: [],
 		set: null,
 		passKeys: [],
-		thresholds: input.thresholds,
+		thresholds,
 		evaluations: [],
 		certifications: [],
 		production: { runs: [], run: null, evaluationRunId: null, criterion: null, systems: [] }
@@ -474,7 +629,7 @@ export async function gateOverview(db: Db, membership: Membership, input: Overvi
 	const set = (input.setId ? sets.find((s) => s.id === input.setId) : sets[0]) ?? null;
 	if (input.setId && !set) throw new AppError('NOT_FOUND', 'Calibration set not found.');
 	const current = sets[0] ?? null;
-	const { views, rows } = set ? await evaluationsOf(db, set, input.thresholds) : { views: [], rows: [] };
+	const { views, rows } = set ? await evaluationsOf(db, set, thresholds) : { views: [], rows: [] };
 	const keys = passKeys(rows);
 	const certifications = await certificationsOf(db, membership, chosen.id, current);
 	const run = (input.runId ? productionRuns.find((r) => r.id === input.runId) : productionRuns[0]) ?? null;
@@ -513,7 +668,7 @@ export async function gateOverview(db: Db, membership: Membership, input: Overvi
 		sets,
 		set,
 		passKeys: keys,
-		thresholds: input.thresholds,
+		thresholds,
 		evaluations: views,
 		certifications,
 		production
@@ -535,7 +690,8 @@ export async function certify(
 			field: 'setId',
 			reason: 'set_superseded'
 		});
-	const { views } = await evaluationsOf(db, set, input.thresholds);
+	const thresholds = thresholdsFor(set.mode, input.thresholds);
+	const { views } = await evaluationsOf(db, set, thresholds);
 	const view = views.find((v) => v.runId === input.runId);
 	if (!view) throw new AppError('NOT_FOUND', 'This run is not an evaluation on this calibration set.');
 	if (view.status !== 'completed')
@@ -561,11 +717,13 @@ export async function certify(
 		providerId: run.providerId,
 		model: view.model,
 		modelHash: view.modelHash,
-		thresholds: { ...input.thresholds },
+		thresholds: { ...thresholds },
 		results: {
+			mode: set.mode,
 			n: view.figures.n,
 			coverage: view.figures.coverage,
 			agreement: view.agreement ? { ...view.agreement } : null,
+			pairwise: view.figures.pairwise ? { ...view.figures.pairwise } : null,
 			checks: view.checks.map((c) => ({ ...c })),
 			passFail: view.figures.passFail.map((p) => ({ ...p }))
 		},

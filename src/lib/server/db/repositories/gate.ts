@@ -1,7 +1,9 @@
 /**
  * Queries of the gate (services/gate.ts): calibration sets and their frozen snapshot rows, the
  * judge runs restricted to a set (evaluations), and certifications. Snapshot rows are only ever
- * inserted (a trigger refuses UPDATE); certifications are inserted and, at most, revoked.
+ * inserted (a trigger refuses UPDATE); certifications are inserted and, at most, revoked. A
+ * pointwise set's snapshot is one row per answer (calibration_set_item), a pairwise set's one row
+ * per answer pair (calibration_set_pair).
  */
 import type { Db } from '../client';
 import type { JsonObject } from '../schema';
@@ -12,7 +14,9 @@ export interface SetRow {
 	datasetId: string;
 	datasetName: string;
 	name: string;
+	mode: 'pointwise' | 'pairwise';
 	contentHash: string;
+	/** Answers of a pointwise set, pairs of a pairwise one. */
 	answerCount: number;
 	itemCount: number;
 	goldCount: number;
@@ -31,6 +35,7 @@ function setQuery(db: Db) {
 			's.dataset_id as datasetId',
 			'd.name as datasetName',
 			's.name',
+			's.mode',
 			's.content_hash as contentHash',
 			's.answer_count as answerCount',
 			's.item_count as itemCount',
@@ -59,6 +64,7 @@ export interface NewSet {
 	rubricId: string;
 	datasetId: string;
 	name: string;
+	mode: 'pointwise' | 'pairwise';
 	contentHash: string;
 	answerCount: number;
 	itemCount: number;
@@ -74,6 +80,7 @@ export async function insertSet(db: Db, s: NewSet): Promise<string> {
 			rubric_id: s.rubricId,
 			dataset_id: s.datasetId,
 			name: s.name,
+			mode: s.mode,
 			content_hash: s.contentHash,
 			answer_count: s.answerCount,
 			item_count: s.itemCount,
@@ -95,12 +102,17 @@ export interface SetItemRow {
 	passes: Record<string, boolean> | null;
 }
 
-export async function insertSetItems(db: Db, setId: string, rows: SetItemRow[]): Promise<void> {
-	for (let k = 0; k < rows.length; k += 1000) {
-		await db
+/** Snapshot rows go in batches of 1,000 (a statement's parameters stay well under PostgreSQL's 65,535). */
+async function inBatches<T>(rows: readonly T[], insert: (batch: readonly T[]) => Promise<unknown>): Promise<void> {
+	for (let k = 0; k < rows.length; k += 1000) await insert(rows.slice(k, k + 1000));
+}
+
+export async function insertSetItems(db: Db, setId: string, rows: readonly SetItemRow[]): Promise<void> {
+	await inBatches(rows, (batch) =>
+		db
 			.insertInto('calibration_set_item')
 			.values(
-				rows.slice(k, k + 1000).map((r) => ({
+				batch.map((r) => ({
 					set_id: setId,
 					answer_id: r.answerId,
 					item_id: r.itemId,
@@ -111,8 +123,8 @@ export async function insertSetItems(db: Db, setId: string, rows: SetItemRow[]):
 					passes: r.passes ? JSON.stringify(r.passes) : null
 				}))
 			)
-			.execute();
-	}
+			.execute()
+	);
 }
 
 /** The snapshot, in answer order (the order its content hash is taken in). */
@@ -130,6 +142,58 @@ export async function listSetItems(db: Db, setId: string): Promise<SetItemRow[]>
 		])
 		.where('set_id', '=', setId)
 		.orderBy('answer_id')
+		.execute();
+}
+
+export interface SetPairRow {
+	itemId: string;
+	answerAId: string;
+	answerBId: string;
+	systemA: string;
+	systemB: string;
+	reference: 'gold' | 'consensus';
+	labels: number;
+	verdict: 'A' | 'B' | 'tie';
+}
+
+export async function insertSetPairs(db: Db, setId: string, rows: readonly SetPairRow[]): Promise<void> {
+	await inBatches(rows, (batch) =>
+		db
+			.insertInto('calibration_set_pair')
+			.values(
+				batch.map((r) => ({
+					set_id: setId,
+					item_id: r.itemId,
+					answer_a_id: r.answerAId,
+					answer_b_id: r.answerBId,
+					system_a: r.systemA,
+					system_b: r.systemB,
+					reference: r.reference,
+					labels: r.labels,
+					verdict: r.verdict
+				}))
+			)
+			.execute()
+	);
+}
+
+/** A pairwise snapshot, in (answer A, answer B) order (the order its content hash is taken in). */
+export async function listSetPairs(db: Db, setId: string): Promise<SetPairRow[]> {
+	return db
+		.selectFrom('calibration_set_pair')
+		.select([
+			'item_id as itemId',
+			'answer_a_id as answerAId',
+			'answer_b_id as answerBId',
+			'system_a as systemA',
+			'system_b as systemB',
+			'reference',
+			'labels',
+			'verdict'
+		])
+		.where('set_id', '=', setId)
+		.orderBy('answer_a_id')
+		.orderBy('answer_b_id')
 		.execute();
 }
 

@@ -227,7 +227,9 @@ export async function insertUnits(db: Db, s: UnitSelection): Promise<number> {
 		where a.dataset_id = ${s.datasetId} and a.available
 			and (${systems}::uuid[] is null or a.system_id = any(${systems}::uuid[]))
 			and (${setId}::uuid is null
-				or exists (select 1 from calibration_set_item c where c.set_id = ${setId}::uuid and c.answer_id = a.id))`;
+				or exists (select 1 from calibration_set_item c where c.set_id = ${setId}::uuid and c.answer_id = a.id)
+				or exists (select 1 from calibration_set_pair c
+					where c.set_id = ${setId}::uuid and (c.answer_a_id = a.id or c.answer_b_id = a.id)))`;
 	const turns =
 		s.turns === 'every'
 			? sql`generate_series(0, greatest(it.turn_count, 1) - 1)`
@@ -244,8 +246,11 @@ export async function insertUnits(db: Db, s: UnitSelection): Promise<number> {
 			on conflict do nothing`.execute(db);
 	} else {
 		// Pairs in answer terms: answer A is the baseline, or the system whose name sorts first.
-		const pairFilter =
-			s.pairing === 'baseline'
+		// A pairwise calibration set names its pairs, in its own orientation.
+		const pairFilter = setId
+			? sql`exists (select 1 from calibration_set_pair c
+					where c.set_id = ${setId}::uuid and c.answer_a_id = a.id and c.answer_b_id = b.id)`
+			: s.pairing === 'baseline'
 				? sql`a.system_id = ${s.baselineSystemId} and b.system_id <> a.system_id`
 				: sql`(a.system_name, a.system_id) < (b.system_name, b.system_id)`;
 		await sql`

@@ -1,7 +1,7 @@
 import { failAction, loadOrThrow } from '$lib/server/http/route-errors';
 import { serverCaller } from '$lib/server/trpc/caller';
 import { m } from '$lib/paraglide/messages.js';
-import type { Actions, PageServerLoad } from './$types';
+import type { Actions, PageServerLoad, RequestEvent } from './$types';
 import { readThresholds, thresholdQuery } from './thresholds';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -46,69 +46,53 @@ const reasons = () => ({
 	below_threshold: m.gate_error_below_threshold(),
 	set_superseded: m.gate_error_set_superseded(),
 	evaluation_unfinished: m.gate_error_unfinished(),
-	nothing_to_pin: m.gate_error_nothing_to_pin(),
-	pairwise_rubric: m.gate_error_pairwise()
+	nothing_to_pin: m.gate_error_nothing_to_pin()
 });
 
+type Caller = Awaited<ReturnType<typeof serverCaller>>;
+
+/**
+ * One gate form action: read the form, call the gate with it, and answer `{ form, done }` or the
+ * refusal in the page's words (failAction), tagged with the form it came from.
+ */
+function gateAction(name: string, call: (caller: Caller, form: FormData, projectId: string) => Promise<unknown>) {
+	return async (event: RequestEvent) => {
+		const form = await event.request.formData();
+		try {
+			await call(await serverCaller(event), form, event.params.projectId ?? '');
+		} catch (err) {
+			return failAction(err, { form: name, messages: reasons() });
+		}
+		return { form: name, done: true };
+	};
+}
+
 export const actions: Actions = {
-	pin: async (event) => {
-		const form = await event.request.formData();
-		try {
-			const caller = await serverCaller(event);
-			await caller.gate.pinSet({
-				projectId: event.params.projectId,
-				rubricId: text(form, 'rubricId'),
-				datasetId: text(form, 'datasetId'),
-				name: text(form, 'name'),
-				reference: text(form, 'reference') as 'auto' | 'gold' | 'consensus',
-				minLabels: Number(text(form, 'minLabels') || 2)
-			});
-		} catch (err) {
-			return failAction(err, { form: 'pin', messages: reasons() });
-		}
-		return { form: 'pin', done: true };
-	},
-	evaluate: async (event) => {
-		const form = await event.request.formData();
-		try {
-			const caller = await serverCaller(event);
-			await caller.gate.evaluate({
-				projectId: event.params.projectId,
-				setId: text(form, 'setId'),
-				rubricVersionId: text(form, 'rubricVersionId'),
-				providerId: text(form, 'providerId'),
-				samples: 1
-			});
-		} catch (err) {
-			return failAction(err, { form: 'evaluate', messages: reasons() });
-		}
-		return { form: 'evaluate', done: true };
-	},
-	certify: async (event) => {
-		const form = await event.request.formData();
+	pin: gateAction('pin', (caller, form, projectId) =>
+		caller.gate.pinSet({
+			projectId,
+			rubricId: text(form, 'rubricId'),
+			datasetId: text(form, 'datasetId'),
+			name: text(form, 'name'),
+			reference: text(form, 'reference') as 'auto' | 'gold' | 'consensus',
+			minLabels: Number(text(form, 'minLabels') || 2)
+		})
+	),
+	evaluate: gateAction('evaluate', (caller, form, projectId) =>
+		caller.gate.evaluate({
+			projectId,
+			setId: text(form, 'setId'),
+			rubricVersionId: text(form, 'rubricVersionId'),
+			providerId: text(form, 'providerId'),
+			samples: 1,
+			bothOrders: form.get('bothOrders') === 'on'
+		})
+	),
+	certify: gateAction('certify', (caller, form, projectId) => {
 		const { thresholds, use } = readThresholds(new URLSearchParams([...form].map(([k, v]) => [k, String(v)])));
-		try {
-			const caller = await serverCaller(event);
-			await caller.gate.certify({
-				projectId: event.params.projectId,
-				setId: text(form, 'setId'),
-				runId: text(form, 'runId'),
-				use,
-				thresholds
-			});
-		} catch (err) {
-			return failAction(err, { form: 'certify', messages: reasons() });
-		}
-		return { form: 'certify', done: true };
-	},
-	revoke: async (event) => {
-		const form = await event.request.formData();
-		try {
-			const caller = await serverCaller(event);
-			await caller.gate.revoke({ projectId: event.params.projectId, certificationId: text(form, 'certificationId') });
-		} catch (err) {
-			return failAction(err, { form: 'revoke', messages: reasons() });
-		}
-		return { form: 'revoke', done: true };
-	}
+		return caller.gate.certify({ projectId, setId: text(form, 'setId'), runId: text(form, 'runId'), use, thresholds });
+	}),
+	revoke: gateAction('revoke', (caller, form, projectId) =>
+		caller.gate.revoke({ projectId, certificationId: text(form, 'certificationId') })
+	)
 };

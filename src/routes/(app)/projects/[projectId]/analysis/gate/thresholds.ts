@@ -4,8 +4,13 @@
  */
 import type { GateThresholdsInput } from '$lib/schemas/gate';
 
-export const STATISTICS = ['kappaQuadratic', 'kappaLinear', 'exact', 'withinOne'] as const;
+/** The statistics a rubric's mode offers (services/gate-evaluation.ts thresholdsFor keeps them apart). */
+export const POINTWISE_STATISTICS = ['kappaQuadratic', 'kappaLinear', 'exact', 'withinOne'] as const;
+export const PAIRWISE_STATISTICS = ['kappaPairwise', 'agreementWithTies', 'agreementWithoutTies'] as const;
+export const STATISTICS = [...POINTWISE_STATISTICS, ...PAIRWISE_STATISTICS] as const;
 export type Statistic = (typeof STATISTICS)[number];
+export const statisticsFor = (mode: string): readonly Statistic[] =>
+	mode === 'pairwise' ? PAIRWISE_STATISTICS : POINTWISE_STATISTICS;
 
 export const DEFAULT_USE = 'release';
 
