@@ -7,6 +7,7 @@
 import { m } from '../paraglide/messages.js';
 import type { JudgeCard } from '../server/services/judge-card';
 import { biasSentence, type SentenceLocale } from './bias-sentence';
+import { checkText, modelName, reasonName, statusName, thresholdText } from './gate-words';
 
 type Est = { estimate: number; ci: [number, number] | null } | null | undefined;
 
@@ -62,6 +63,13 @@ const sourceLabel = (kind: string, o: { locale: SentenceLocale }) =>
 export function cardText(card: JudgeCard, locale: SentenceLocale) {
 	const o = { locale };
 	const f = cardFormat(locale);
+	/** A statistic of the judge beside the people's, both in one format (a share by default). */
+	const figure = (id: string, label: string, judge: Est, humans: Est, format: (e: Est) => string = f.pctCi) => ({
+		id,
+		label,
+		judge: format(judge),
+		humans: format(humans)
+	});
 	const yesNo = (b: boolean) => (b ? m.analysis_card_yes({}, o) : m.analysis_card_no({}, o));
 
 	const rubric: FieldRow[] =
@@ -97,42 +105,25 @@ export function cardText(card: JudgeCard, locale: SentenceLocale) {
 	const biasRows: FigureRow[] = [];
 	if (bias?.position) {
 		biasRows.push(
-			{
-				id: 'consistency',
-				label: m.analysis_bias_consistency({}, o),
-				judge: f.pctCi(bias.position.consistency),
-				humans: '—'
-			},
-			{
-				id: 'first',
-				label: m.analysis_bias_first_position({}, o),
-				judge: f.pctCi(bias.position.firstPosition),
-				humans: f.pctCi(bias.firstShown.humans)
-			},
-			{ id: 'flip', label: m.analysis_bias_flip_rate({}, o), judge: f.pctCi(bias.position.flipRate), humans: '—' }
+			figure('consistency', m.analysis_bias_consistency({}, o), bias.position.consistency, null),
+			figure('first', m.analysis_bias_first_position({}, o), bias.position.firstPosition, bias.firstShown.humans),
+			figure('flip', m.analysis_bias_flip_rate({}, o), bias.position.flipRate, null)
 		);
 	} else if (bias && (bias.firstShown.judge || bias.firstShown.humans)) {
-		biasRows.push({
-			id: 'first-shown',
-			label: m.analysis_bias_first_shown({}, o),
-			judge: f.pctCi(bias.firstShown.judge),
-			humans: f.pctCi(bias.firstShown.humans)
-		});
+		biasRows.push(
+			figure('first-shown', m.analysis_bias_first_shown({}, o), bias.firstShown.judge, bias.firstShown.humans)
+		);
 	}
 	if (bias && (bias.length.judgeShared || bias.length.humansShared))
-		biasRows.push({
-			id: 'longer',
-			label: m.analysis_bias_longer_shared({}, o),
-			judge: f.pctCi(bias.length.judgeShared),
-			humans: f.pctCi(bias.length.humansShared)
-		});
+		biasRows.push(
+			figure('longer', m.analysis_bias_longer_shared({}, o), bias.length.judgeShared, bias.length.humansShared)
+		);
 	if (bias?.scoreLength)
-		biasRows.push({
-			id: 'score-length',
-			label: m.analysis_score_length_rho({}, o),
-			judge: f.withCi(bias.scoreLength.judge, 2),
-			humans: f.withCi(bias.scoreLength.humans, 2)
-		});
+		biasRows.push(
+			figure('score-length', m.analysis_score_length_rho({}, o), bias.scoreLength.judge, bias.scoreLength.humans, (e) =>
+				f.withCi(e, 2)
+			)
+		);
 
 	const agreementRows: FigureRow[] = [];
 	let agreementVerdict: string | null = null;
@@ -141,20 +132,10 @@ export function cardText(card: JudgeCard, locale: SentenceLocale) {
 		const j = a.judgeHuman;
 		const h = a.humanHuman;
 		agreementRows.push(
-			{
-				id: 'with-ties',
-				label: m.analysis_stat_with_ties({}, o),
-				judge: f.pctCi(j?.withTies),
-				humans: f.pctCi(h?.withTies)
-			},
-			{
-				id: 'without-ties',
-				label: m.analysis_stat_without_ties({}, o),
-				judge: f.pctCi(j?.withoutTies),
-				humans: f.pctCi(h?.withoutTies)
-			},
-			{ id: 'kappa', label: m.analysis_stat_kappa({}, o), judge: f.withCi(j?.kappa), humans: f.withCi(h?.kappa) },
-			{ id: 'alpha', label: m.analysis_stat_alpha({}, o), judge: f.withCi(j?.alpha), humans: f.withCi(h?.alpha) }
+			figure('with-ties', m.analysis_stat_with_ties({}, o), j?.withTies, h?.withTies),
+			figure('without-ties', m.analysis_stat_without_ties({}, o), j?.withoutTies, h?.withoutTies),
+			figure('kappa', m.analysis_stat_kappa({}, o), j?.kappa, h?.kappa, f.withCi),
+			figure('alpha', m.analysis_stat_alpha({}, o), j?.alpha, h?.alpha, f.withCi)
 		);
 		if (j?.kappa && h?.kappa)
 			agreementVerdict = m.analysis_card_verdict_agreement(
@@ -165,40 +146,17 @@ export function cardText(card: JudgeCard, locale: SentenceLocale) {
 		const j = a.judgeHuman;
 		const h = a.humanHuman;
 		const ordinal = a.scale.level === 'ordinal';
-		agreementRows.push({
-			id: 'exact',
-			label: m.analysis_stat_exact({}, o),
-			judge: f.pctCi(j?.exact),
-			humans: f.pctCi(h?.exact)
-		});
+		agreementRows.push(figure('exact', m.analysis_stat_exact({}, o), j?.exact, h?.exact));
 		if (ordinal)
 			agreementRows.push(
-				{
-					id: 'within-one',
-					label: m.analysis_stat_within_one({}, o),
-					judge: f.pctCi(j?.withinOne),
-					humans: f.pctCi(h?.withinOne)
-				},
-				{
-					id: 'kappa-q',
-					label: m.analysis_stat_kappa_quadratic({}, o),
-					judge: f.withCi(j?.kappaQuadratic),
-					humans: f.withCi(h?.kappaQuadratic)
-				},
-				{
-					id: 'spearman',
-					label: m.analysis_stat_spearman({}, o),
-					judge: f.withCi(j?.spearman),
-					humans: f.withCi(h?.spearman)
-				}
+				figure('within-one', m.analysis_stat_within_one({}, o), j?.withinOne, h?.withinOne),
+				figure('kappa-q', m.analysis_stat_kappa_quadratic({}, o), j?.kappaQuadratic, h?.kappaQuadratic, f.withCi),
+				figure('spearman', m.analysis_stat_spearman({}, o), j?.spearman, h?.spearman, f.withCi)
 			);
 		else
-			agreementRows.push({
-				id: 'kappa-n',
-				label: m.analysis_stat_nominal_kappa({}, o),
-				judge: f.withCi(j?.kappaNominal),
-				humans: f.withCi(h?.kappaNominal)
-			});
+			agreementRows.push(
+				figure('kappa-n', m.analysis_stat_nominal_kappa({}, o), j?.kappaNominal, h?.kappaNominal, f.withCi)
+			);
 		const jk = ordinal ? j?.kappaQuadratic : j?.kappaNominal;
 		const hk = ordinal ? h?.kappaQuadratic : h?.kappaNominal;
 		if (jk && hk)
@@ -274,6 +232,47 @@ export function cardText(card: JudgeCard, locale: SentenceLocale) {
 		names: l.names.join(', ')
 	}));
 
+	const cert = card.certification;
+	const reasons = [...new Set(cert.certifications.flatMap((c) => c.reasons))].map((r) => reasonName(r, o));
+	const certification = {
+		status: cert.status,
+		summary:
+			cert.status === 'not-certified'
+				? m.judge_card_not_certified({}, o)
+				: cert.status === 'needs-recertification'
+					? m.judge_card_recertify({ reasons: reasons.join('; ') || m.judge_card_not_certified({}, o) }, o)
+					: m.judge_card_certified_summary({}, o),
+		/** One field table per certification: what it was made on, its thresholds and the lower bounds that cleared them. */
+		entries: cert.certifications.map((c) => {
+			const checks = Array.isArray(c.results.checks)
+				? (c.results.checks as unknown as Parameters<typeof checkText>[0][])
+				: [];
+			const rows: FieldRow[] = [
+				{
+					id: 'status',
+					label: m.gate_col_status({}, o),
+					value: [statusName(c.status, o), ...c.reasons.map((r) => reasonName(r, o))].join(' · ')
+				},
+				{ id: 'version', label: m.gate_col_version({}, o), value: `v${c.version} · ${c.rubricHash}` },
+				{ id: 'model', label: m.gate_col_model({}, o), value: `${modelName(c.model)} · ${c.modelHash}` },
+				{ id: 'set', label: m.gate_col_set({}, o), value: `${c.setName} · ${c.setHash}` },
+				{ id: 'run', label: m.judge_card_cert_run({}, o), value: c.runId ?? '—' },
+				{
+					id: 'thresholds',
+					label: m.gate_col_thresholds({}, o),
+					value: thresholdText(c.thresholds, c.results.mode === 'pairwise', o)
+				},
+				{ id: 'bounds', label: m.gate_col_checks({}, o), value: checks.map((k) => checkText(k, o)).join('; ') || '—' },
+				{
+					id: 'certified',
+					label: m.gate_col_certified({}, o),
+					value: `${f.time(c.createdAt)}${c.certifiedBy ? ` · ${c.certifiedBy}` : ''}`
+				}
+			];
+			return { id: c.id, title: m.judge_card_cert_for({ use: c.use }, o), rows };
+		})
+	};
+
 	return {
 		title: m.analysis_card_title({ run: card.run.name }, o),
 		generated: m.analysis_card_generated({ time: f.time(card.generatedAt) }, o),
@@ -288,7 +287,8 @@ export function cardText(card: JudgeCard, locale: SentenceLocale) {
 		cost,
 		costNote,
 		data,
-		labels
+		labels,
+		certification
 	};
 }
 

@@ -7,30 +7,19 @@
  * token is in policy.test.ts.
  */
 import type { RequestEvent } from '@sveltejs/kit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { validateApiToken } from '../../../src/lib/server/auth/api-tokens';
 import { checkRequestOrigin } from '../../../src/lib/server/auth/origin-check';
 import { createSessionHandle } from '../../../src/lib/server/auth/session-handle';
-import { GET as exportGet } from '../../../src/routes/api/projects/[projectId]/exports/[kind]/+server';
-import { buildWorld, callEndpoint, tokenFor, type ExportWorld } from '../exports/support';
+import { callEndpoint, exportHandler, tokenFor, type ExportWorld, useExportWorld } from '../exports/support';
 import { makeProjectWithMembers } from '../projects/factories';
-import { createHarness, type Harness } from '../support/harness';
-import { installRuntime } from '../support/runtime';
+import type { Harness } from '../support/harness';
 import { codeOf } from '../support/app-error';
 
+const world = useExportWorld('Tokens');
 let h: Harness;
 let w: ExportWorld;
-let removeRuntime: () => void;
-
-beforeAll(async () => {
-	h = await createHarness();
-	removeRuntime = installRuntime({ db: h.db, queue: h.queue });
-	w = await buildWorld(h, 'Tokens');
-});
-afterAll(async () => {
-	removeRuntime();
-	await h.close();
-});
+beforeAll(() => void ({ h, w } = world));
 
 const startInput = () => ({
 	projectId: w.p.projectId,
@@ -102,7 +91,7 @@ describe('API tokens', () => {
 		await expect(h.caller(w.p.admin).projects.get({ projectId: q.projectId })).resolves.toMatchObject({
 			name: 'Tokens Q'
 		});
-		const res = await callEndpoint(exportGet as never, {
+		const res = await callEndpoint(exportHandler, {
 			path: `/api/projects/${q.projectId}/exports/labels?datasetId=${w.data.datasetId}`,
 			params: { projectId: q.projectId, kind: 'labels' },
 			user: w.p.admin,
@@ -212,7 +201,7 @@ describe('Bearer requests', () => {
 
 	it('download an export with a viewer token', async () => {
 		const t = await tokenFor(h, w.p.viewer, w.p.projectId, 'viewer');
-		const res = await callEndpoint(exportGet as never, {
+		const res = await callEndpoint(exportHandler, {
 			path: `/api/projects/${w.p.projectId}/exports/judgments?format=csv&runId=${w.runId}`,
 			params: { projectId: w.p.projectId, kind: 'judgments' },
 			user: w.p.viewer,
@@ -221,7 +210,7 @@ describe('Bearer requests', () => {
 		expect(res.status).toBe(200);
 		expect((await res.text()).split('\r\n')[0]).toMatch(/^judgment_id,/);
 		const annotator = await tokenFor(h, w.p.annotator, w.p.projectId, 'annotator');
-		const refused = await callEndpoint(exportGet as never, {
+		const refused = await callEndpoint(exportHandler, {
 			path: `/api/projects/${w.p.projectId}/exports/judgments?format=csv&runId=${w.runId}`,
 			params: { projectId: w.p.projectId, kind: 'judgments' },
 			user: w.p.annotator,

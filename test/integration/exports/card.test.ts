@@ -2,35 +2,25 @@
  * The judge card export (issue 12, item 6) through the real endpoint handler: the JSON download
  * parses back to exactly what `analysis.judgeCard` (the card page's procedure) returns, with the
  * provenance manifest every export carries; the Markdown download escapes a hostile run name;
- * annotators are refused and the refusal carries none of the planted judge output.
+ * annotators are refused and the refusal carries none of the planted judge output; both formats
+ * carry the gate's certification of the run's judge (not certified; certified on which version,
+ * model and calibration set, with thresholds and lower bounds; re-certification needed).
  */
-import type { RequestEvent } from '@sveltejs/kit';
 import MarkdownIt from 'markdown-it';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GET } from '../../../src/routes/api/projects/[projectId]/exports/[kind]/+server';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { RubricContent } from '../../../src/lib/judging/types';
 import type { SessionUser } from '../../../src/lib/server/auth/types';
-import { createHarness, type Harness } from '../support/harness';
-import { installRuntime } from '../support/runtime';
-import { buildWorld, callEndpoint, CANARY, tokenFor, type ExportWorld } from './support';
+import { addRubricVersion, completeRun } from '../analysis/support/gate-tools';
+import type { Harness } from '../support/harness';
+import { callEndpoint, exportHandler, CANARY, tokenFor, type ExportWorld, useExportWorld } from './support';
 
+const world = useExportWorld('Card export');
 let h: Harness;
 let w: ExportWorld;
-let removeRuntime: () => void;
-
-beforeAll(async () => {
-	h = await createHarness();
-	removeRuntime = installRuntime({ db: h.db, queue: h.queue });
-	w = await buildWorld(h, 'Card export');
-});
-afterAll(async () => {
-	removeRuntime();
-	await h.close();
-});
-
-const handler = GET as unknown as (e: RequestEvent) => Promise<Response>;
+beforeAll(() => void ({ h, w } = world));
 
 async function download(query: string, user: SessionUser | null = w.p.admin, apiToken?: never) {
-	return callEndpoint(handler, {
+	return callEndpoint(exportHandler, {
 		path: `/api/projects/${w.p.projectId}/exports/card?${query}`,
 		params: { projectId: w.p.projectId, kind: 'card' },
 		user,
@@ -116,7 +106,7 @@ describe('judge card export', () => {
 			expect(await res.text()).not.toContain(CANARY);
 		}
 		const token = await tokenFor(h, w.p.annotator, w.p.projectId, 'annotator');
-		const byToken = await callEndpoint(handler, {
+		const byToken = await callEndpoint(exportHandler, {
 			path: `/api/projects/${w.p.projectId}/exports/card?runId=${w.runId}`,
 			params: { projectId: w.p.projectId, kind: 'card' },
 			user: w.p.annotator,
@@ -127,11 +117,121 @@ describe('judge card export', () => {
 		expect((await download(`runId=${w.runId}&format=csv`)).status).toBe(400);
 		expect((await download(`format=json`)).status).toBe(400);
 		// A table kind asked for as a card format.
-		const wrong = await callEndpoint(handler, {
+		const wrong = await callEndpoint(exportHandler, {
 			path: `/api/projects/${w.p.projectId}/exports/judgments?runId=${w.runId}&format=md`,
 			params: { projectId: w.p.projectId, kind: 'judgments' },
 			user: w.p.admin
 		});
 		expect(wrong.status).toBe(400);
+	});
+
+	it('carries the certification: not certified, then certified on which version, model and set, then re-certification needed', async () => {
+		type Card = { certification: { status: string; certifications: Record<string, unknown>[] } };
+		const json = async () =>
+			(await (await download(`runId=${w.runId}`)).json()) as {
+				card: Card;
+				manifest: { runs: { rubric: { contentHash: string } }[] };
+			};
+		const md = async (lang: string) => (await download(`runId=${w.runId}&format=md&lang=${lang}`)).text();
+
+		expect((await json()).card.certification).toEqual({ status: 'not-certified', certifications: [] });
+		expect(await md('en')).toMatch(
+			/## Certification\n\nNot certified: this rubric version and model have not passed the gate\./
+		);
+
+		// Pin the world's labels as a pairwise set, run the world's judge on it (agreeing on every
+		// pair) and certify it on agreement with ties.
+		const admin = h.caller(w.p.admin);
+		const { rubric_id: rubricId } = await h.db
+			.selectFrom('rubric_version')
+			.select('rubric_id')
+			.where('id', '=', w.rubricVersionId)
+			.executeTakeFirstOrThrow();
+		const pinned = await admin.gate.pinSet({
+			projectId: w.p.projectId,
+			rubricId,
+			datasetId: w.data.datasetId,
+			name: 'Card set <b>',
+			reference: 'consensus',
+			minLabels: 1
+		});
+		const evaluation = await admin.gate.evaluate({
+			projectId: w.p.projectId,
+			setId: pinned.setId,
+			rubricVersionId: w.rubricVersionId,
+			providerId: w.providerId
+		});
+		const pairs = await h.db
+			.selectFrom('calibration_set_pair')
+			.selectAll()
+			.where('set_id', '=', pinned.setId)
+			.execute();
+		for (const pair of pairs)
+			await h.db
+				.updateTable('judgment')
+				.set({ status: 'ok', verdict: pair.verdict })
+				.where('run_id', '=', evaluation.runId)
+				.where('answer_a_id', '=', pair.answer_a_id)
+				.where('answer_b_id', '=', pair.answer_b_id)
+				.execute();
+		await completeRun(h.db, evaluation.runId);
+		const thresholds = { statistic: 'agreementWithTies' as const, minAgreement: 0.5, minTpr: null, minTnr: null };
+		await admin.gate.certify({
+			projectId: w.p.projectId,
+			setId: pinned.setId,
+			runId: evaluation.runId,
+			use: 'release',
+			thresholds
+		});
+
+		const body = await json();
+		const rubricHash = body.manifest.runs[0].rubric.contentHash;
+		expect(body.card.certification.status).toBe('certified');
+		expect(body.card.certification.certifications[0]).toMatchObject({
+			use: 'release',
+			status: 'certified',
+			version: 1,
+			rubricHash,
+			setId: pinned.setId,
+			setName: 'Card set <b>',
+			setHash: pinned.contentHash,
+			runId: evaluation.runId,
+			model: { model: 'simulated-judge', temperature: 0.2 },
+			modelHash: expect.stringMatching(/^sha256:/),
+			thresholds,
+			results: {
+				mode: 'pairwise',
+				n: pairs.length,
+				checks: [
+					{ key: 'coverage', lower: 1, ok: true },
+					{ key: 'agreement', lower: 1, threshold: 0.5, ok: true }
+				]
+			}
+		});
+		const en = await md('en');
+		expect(en).toContain('### Certification for “release”');
+		for (const text of [
+			`v1 · ${rubricHash}`,
+			`simulated-judge · T=0.2 · ${body.card.certification.certifications[0].modelHash}`,
+			`Card set \\<b\\> · ${pinned.contentHash}`,
+			'agreement with ties ≥ 0.5',
+			'clears: agreement 1.000 ≥ 0.5',
+			evaluation.runId
+		])
+			expect(en).toContain(text);
+		const zh = await md('zh-CN');
+		expect(zh).toContain('## 认证');
+		expect(zh).toContain('含平局一致率 ≥ 0.5');
+
+		// A newer rubric version: the card says the judge needs re-certification, and why.
+		const v1 = await h.db
+			.selectFrom('rubric_version')
+			.select('content')
+			.where('id', '=', w.rubricVersionId)
+			.executeTakeFirstOrThrow();
+		const content = { ...(v1.content as unknown as RubricContent), rubricText: 'changed' };
+		await addRubricVersion(h.db, { projectId: w.p.projectId, rubricId, version: 2, content });
+		expect((await json()).card.certification.status).toBe('needs-recertification');
+		expect(await md('en')).toContain('Needs re-certification: the rubric has a newer version.');
 	});
 });

@@ -6,13 +6,11 @@
  * writer's own library (hyparquet-writer / hyparquet). Annotators export nothing,
  * and the refusal carries none of the planted judge output.
  */
-import type { RequestEvent } from '@sveltejs/kit';
 import { tableFromIPC } from 'apache-arrow';
 import { parse } from 'csv-parse/sync';
 import { readParquet } from 'parquet-wasm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { unguardCsvText } from '../../../src/lib/server/exports/csv';
-import { GET } from '../../../src/routes/api/projects/[projectId]/exports/[kind]/+server';
 import {
 	JUDGMENT_COLUMNS,
 	LABEL_COLUMNS,
@@ -24,28 +22,16 @@ import { findMembership } from '../../../src/lib/server/db/repositories/members'
 import { plantPointwise } from '../analysis/support/pointwise-planted';
 import type { ExportColumn } from '../../../src/lib/server/exports/columns';
 import type { SessionUser } from '../../../src/lib/server/auth/types';
-import { createHarness, type Harness } from '../support/harness';
-import { installRuntime } from '../support/runtime';
-import { buildWorld, callEndpoint, CANARY, TRICKY, type ExportWorld } from './support';
+import type { Harness } from '../support/harness';
+import { callEndpoint, exportHandler, CANARY, TRICKY, type ExportWorld, useExportWorld } from './support';
 
+const world = useExportWorld('Exports');
 let h: Harness;
 let w: ExportWorld;
-let removeRuntime: () => void;
-
-beforeAll(async () => {
-	h = await createHarness();
-	removeRuntime = installRuntime({ db: h.db, queue: h.queue });
-	w = await buildWorld(h, 'Exports');
-});
-afterAll(async () => {
-	removeRuntime();
-	await h.close();
-});
-
-const handler = GET as unknown as (e: RequestEvent) => Promise<Response>;
+beforeAll(() => void ({ h, w } = world));
 
 async function download(kind: string, query: string, user: SessionUser = w.p.admin) {
-	const res = await callEndpoint(handler, {
+	const res = await callEndpoint(exportHandler, {
 		path: `/api/projects/${w.p.projectId}/exports/${kind}?${query}`,
 		params: { projectId: w.p.projectId, kind },
 		user

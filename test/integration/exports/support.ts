@@ -5,13 +5,16 @@
  * judgments are then written as a worker would), and human labels of every source.
  */
 import type { RequestEvent } from '@sveltejs/kit';
+import { afterAll, beforeAll } from 'vitest';
+import { GET } from '../../../src/routes/api/projects/[projectId]/exports/[kind]/+server';
 import { pairwise } from '../../../src/lib/judging/test-rubrics';
 import { validateApiToken } from '../../../src/lib/server/auth/api-tokens';
 import type { ApiTokenInfo, SessionUser } from '../../../src/lib/server/auth/types';
 import type { ProjectRole } from '../../../src/lib/schemas/project';
 import { makeProvider, makeRubricVersion, seedAnswers, type SeededDataset } from '../judging/support/factory';
 import { makeProjectWithMembers, type ProjectWithMembers } from '../projects/factories';
-import type { Harness } from '../support/harness';
+import { createHarness, type Harness } from '../support/harness';
+import { installRuntime } from '../support/runtime';
 
 export const CANARY = 'CANARY-judge-output-7f3a';
 export const TRICKY = ['=HYPERLINK("http://x")', '+1+1', '-2', '@SUM(A1)', "'quoted", 'a, "b"\r\nc', '中文，逗号'];
@@ -22,6 +25,29 @@ export interface ExportWorld {
 	runId: string;
 	rubricVersionId: string;
 	providerId: string;
+}
+
+/** The export endpoint's GET handler, callable with `callEndpoint`. */
+export const exportHandler = GET as unknown as (e: RequestEvent) => Promise<Response>;
+
+/**
+ * The shared setup of the export and token test files: a harness with the runtime installed (the
+ * endpoint reads it) and a world named `name`, built before the file's tests and closed after. Read
+ * `h` and `w` inside tests or later hooks (they are set by then).
+ */
+export function useExportWorld(name: string): { readonly h: Harness; readonly w: ExportWorld } {
+	const state = {} as { h: Harness; w: ExportWorld };
+	let removeRuntime: () => void = () => {};
+	beforeAll(async () => {
+		state.h = await createHarness();
+		removeRuntime = installRuntime({ db: state.h.db, queue: state.h.queue });
+		state.w = await buildWorld(state.h, name);
+	});
+	afterAll(async () => {
+		removeRuntime();
+		await state.h?.close();
+	});
+	return state;
 }
 
 /** A token of `role` for `user` in `projectId`, validated as the hooks would. */

@@ -76,6 +76,33 @@ function hostileCard(): JudgeCard {
 			items: 3,
 			judgments: 6,
 			labels: [{ kind: 'imported', labels: 4, annotators: 2, names: [HOSTILE[5], HOSTILE[0]] }]
+		},
+		// A certification whose use, set, model and certifier are hostile too.
+		certification: {
+			status: 'needs-recertification',
+			certifications: [
+				{
+					id: '00000000-0000-4000-8000-000000000005',
+					use: name,
+					version: 2,
+					rubricHash: 'sha256:abc',
+					setId: '00000000-0000-4000-8000-000000000006',
+					setName: name,
+					setHash: 'sha256:def',
+					runId: '00000000-0000-4000-8000-000000000007',
+					model: { model: HOSTILE[2], temperature: 0 },
+					modelHash: 'sha256:123',
+					thresholds: { statistic: 'kappaPairwise', minAgreement: 0.6, minTpr: null, minTnr: null },
+					results: {
+						mode: 'pairwise',
+						checks: [{ key: 'agreement', criterion: null, lower: 0.71, threshold: 0.6, ok: true }]
+					},
+					certifiedBy: HOSTILE[0],
+					createdAt: '2026-12-03T07:00:00.000Z',
+					status: 'needs-recertification',
+					reasons: ['model-changed']
+				}
+			]
 		}
 	};
 }

@@ -63,6 +63,13 @@ export function cardMarkdown(card: JudgeCard, manifest: unknown, locale: Sentenc
 	p(t.generated);
 	if (card.simulated) out.push(`> ${mdInline(m.analysis_card_simulated({}, o))}`);
 
+	h(2, m.judge_card_certification({}, o));
+	p(t.certification.summary);
+	for (const c of t.certification.entries) {
+		h(3, c.title);
+		out.push(fieldTable(c.rows, o));
+	}
+
 	h(2, m.analysis_card_rubric({}, o));
 	if ('available' in card.rubric) p(m.analysis_card_no_rubric({}, o));
 	else {

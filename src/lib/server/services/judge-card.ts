@@ -14,6 +14,10 @@
  *   cost & time  tokens, cost, cost and judge seconds per item, against the annotators' median
  *                active seconds per label on the same dataset
  *   data         dataset, items and judgments, labels by kind with their annotators
+ *   certification  the gate's verdict on this run's judge (rubric version × model): certified,
+ *                needs re-certification (and why) or not certified, with the version, model and
+ *                calibration set (hashes) each certification was made on, its thresholds and the
+ *                lower bounds that cleared them (services/gate.ts runCertification)
  *
  * Every figure comes from an existing service or lib/stats; the card only gathers them. It is
  * plain JSON (dates as ISO strings), so the exports can serialise it as is.
@@ -31,6 +35,7 @@ import { getCalibration, type CalibrationResult } from './analysis-calibration';
 import { getScoreAgreement, type ScoreAgreementResult } from './analysis-score-agreement';
 import type { HumanSource } from './analysis-data';
 import { requireDataset } from './dataset-browse';
+import { runCertification, type RunCertification } from './gate';
 import { getRun } from './judge-runs';
 import { getVersion } from './rubrics';
 
@@ -122,6 +127,7 @@ export interface JudgeCard {
 		judgments: number;
 		labels: qualityRepo.LabelSourceRow[];
 	};
+	certification: RunCertification;
 }
 
 /** The provider snapshot without its id and key source: the card may leave the instance. */
@@ -139,12 +145,13 @@ export async function judgeCard(
 	const humanSource = input.humanSource ?? 'all';
 	const found = await analysisRepo.findProjectRun(db, membership.projectId, input.judgeRunId);
 	if (!found) throw new AppError('NOT_FOUND', 'Judge run not found.');
-	const [run, dataset, coverage, labels, times] = await Promise.all([
+	const [run, dataset, coverage, labels, times, certification] = await Promise.all([
 		getRun(db, membership.projectId, found.id),
 		requireDataset(db, membership, found.datasetId),
 		qualityRepo.runCoverage(db, found.id),
 		qualityRepo.listLabelSources(db, found.datasetId),
-		qualityRepo.listActiveSeconds(db, found.datasetId)
+		qualityRepo.listActiveSeconds(db, found.datasetId),
+		runCertification(db, membership, found.id)
 	]);
 	const version = run.rubricVersion ? await getVersion(db, membership, run.rubricVersion.id) : null;
 	const content = version?.content as RubricContent | undefined;
@@ -257,6 +264,7 @@ export async function judgeCard(
 			items: coverage.items,
 			judgments: coverage.judgments,
 			labels
-		}
+		},
+		certification
 	};
 }

@@ -10,18 +10,15 @@ export const load: PageServerLoad = async (event) => {
 	const asked = chooseRun(event.url);
 	const humanSource = chooseSource(event.url);
 	const run = runs.find((r) => r.id === asked) ?? runs[0] ?? null;
-	const [card, certification] = run
-		? await Promise.all([
-				loadOrThrow(event.url, () =>
-					caller.analysis.judgeCard({ projectId: project.id, judgeRunId: run.id, humanSource })
-				),
-				loadOrThrow(event.url, () => caller.gate.runCertification({ projectId: project.id, runId: run.id }))
-			])
-		: [null, null];
+	// The card carries the gate's certification of its judge (judge-card.ts), as its exports do.
+	const card = run
+		? await loadOrThrow(event.url, () =>
+				caller.analysis.judgeCard({ projectId: project.id, judgeRunId: run.id, humanSource })
+			)
+		: null;
 	return {
 		runs: runs.map((r) => ({ id: r.id, name: `${r.datasetName} · ${r.name}` })),
 		card,
-		certification,
 		humanSource
 	};
 };
