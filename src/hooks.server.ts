@@ -11,7 +11,7 @@ import { logger } from '$lib/server/logger';
 import { bootRuntime, getRuntime } from '$lib/server/runtime';
 import { logDemoHintIfEmpty } from '$lib/server/services/demo';
 import { paraglideMiddleware } from '$lib/paraglide/server';
-import { projectIdsOfRequest } from '$lib/server/trpc/project-ids';
+import { isTrpcRequest, projectIdsOfRequest } from '$lib/server/trpc/project-ids';
 
 export const init: ServerInit = async () => {
 	const config = env();
@@ -44,17 +44,24 @@ const handleClientAddress: Handle = ({ event, resolve }) => {
 	return resolve(event);
 };
 
+// Pages only: /api/ endpoints answer JSON, CSV or uploads and pass any locale explicitly (card
+// exports), and the middleware copies the request twice, a fair share of a small tRPC call's CPU.
 const handleLocale: Handle = ({ event, resolve }) =>
-	paraglideMiddleware(event.request, ({ request, locale }) => {
-		event.request = request;
-		return resolve(event, { transformPageChunk: ({ html }) => html.replace('%lang%', locale) });
-	});
+	event.url.pathname.startsWith('/api/')
+		? resolve(event)
+		: paraglideMiddleware(event.request, ({ request, locale }) => {
+				event.request = request;
+				return resolve(event, { transformPageChunk: ({ html }) => html.replace('%lang%', locale) });
+			});
 
 // Resolves the session cookie into event.locals.user / session, with the memberships of the
 // projects the request names in the same query (projectProcedure then needs no lookup of its own).
+// A tRPC request's projects are in its body: its createContext resolves the session once tRPC has
+// parsed the inputs (trpc/context.ts).
 const handleSession = createSessionHandle({
 	getDb: async () => (await getRuntime()).db,
-	projectIdsOf: projectIdsOfRequest
+	projectIdsOf: projectIdsOfRequest,
+	defer: isTrpcRequest
 });
 
 // The Origin check comes first: a cross-site state-changing request is refused before anything runs.

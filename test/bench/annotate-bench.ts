@@ -9,9 +9,17 @@
  * 3. Starts `node build/index.js` on that database (NODE_ENV=production, as in playwright.config.ts).
  * 4. 50 annotators sign in through the sign-in form, then each loops `annotation.next` +
  *    `annotation.submit` over /api/trpc for a bounded number of rounds (and at most a time budget).
- * Prints progress on stderr and ONE JSON line last on stdout:
- *   {"annotators":50,"requests":…,"p50_ms":…,"p95_ms":…,"p99_ms":…,"errors":…}
- * Target: p95 ≤ 25 ms, 0 errors. Options: --annotators N, --rounds N, --seconds N, --keep, --no-build.
+ *    With `--think-ms N` each annotator pauses N ms (±20 %, seeded by `--seed`) between receiving
+ *    an item and submitting it, as a person reads and labels; the default 0 calls back to back,
+ *    where latency is annotators ÷ throughput whatever the server does.
+ * Prints progress on stderr and ONE JSON line last on stdout, the issue's fields first:
+ *   {"annotators":50,"requests":…,"p50_ms":…,"p95_ms":…,"p99_ms":…,"errors":…,
+ *    "think_ms":…,"requests_per_s":…,"server_cpu_ms_per_request":…,"postgres_cpu_ms_per_request":…,
+ *    "client_cpu_ms_per_request":…,"load1":…}
+ * The CPU figures (ms per request, over the timed loop) hold across machine loads where the wall
+ * times do not; with think time they include the server's idle background work, spread over fewer requests.
+ * Target: p95 ≤ 25 ms, 0 errors. Options: --annotators N, --rounds N, --seconds N, --think-ms N,
+ * --seed N, --keep, --reuse NAME, --no-build.
  */
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
@@ -41,6 +49,9 @@ const ANNOTATORS = args.number('annotators', 50);
 const ROUNDS = args.number('rounds', 40);
 const SECONDS = args.number('seconds', 120);
 const ITEMS = args.number('items', 250_000);
+/** Pause between receiving an item and submitting it (an annotator reading and labelling). */
+const THINK_MS = args.number('think-ms', 0);
+const SEED = args.number('seed', 1);
 const SYSTEMS = 5;
 const KEEP = args.flag('keep');
 /** `--reuse NAME`: a database kept by an earlier `--keep` run (seeding 1,000,000 tasks takes ~10 min under load). */
@@ -273,6 +284,20 @@ async function backendCpu(db: Db, database: string): Promise<Map<number, number>
 	return out;
 }
 
+/** mulberry32: a small seeded generator, so think-time jitter repeats from run to run. */
+function seededRandom(seed: number): () => number {
+	let a = seed >>> 0;
+	return () => {
+		a = (a + 0x6d2b79f5) >>> 0;
+		let t = a;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 const percentile = (sorted: number[], p: number) =>
 	sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : 0;
 
@@ -315,7 +340,11 @@ async function main() {
 		};
 		const stopAt = Date.now() + SECONDS * 1000;
 		await Promise.all(
-			cookies.map(async (cookie) => {
+			cookies.map(async (cookie, i) => {
+				const random = seededRandom(SEED * 1000 + i);
+				// Think time: N ms ±20 %. Annotators start spread over one think time, not in step.
+				const think = () => THINK_MS * (0.8 + 0.4 * random());
+				if (THINK_MS > 0) await sleep(THINK_MS * random());
 				for (let round = 0; round < ROUNDS && Date.now() < stopAt; round++) {
 					const next = await trpc(cookie, 'annotation.next', { projectId, queueId });
 					latencies.push(next.ms);
@@ -325,6 +354,7 @@ async function main() {
 					}
 					const view = next.data as { assignmentId: string } | null;
 					if (!view) break;
+					if (THINK_MS > 0) await sleep(think());
 					const submit = await trpc(cookie, 'annotation.submit', {
 						projectId,
 						assignmentId: view.assignmentId,
@@ -344,7 +374,7 @@ async function main() {
 		const clientCpu = process.cpuUsage(cpu0.client);
 		const perRequest = (ms: number) => round3(ms / latencies.length);
 		// CPU ms per request: where the time goes when the (shared) cores are the limit.
-		say('load', {
+		const figures = {
 			seconds: round3(wallS),
 			requestsPerSecond: Math.round(latencies.length / wallS),
 			serverCpuMsPerRequest: perRequest(cpuMs(server.child.pid!) - cpu0.server),
@@ -352,7 +382,8 @@ async function main() {
 			clientCpuMsPerRequest: perRequest((clientCpu.user + clientCpu.system) / 1000),
 			load1Before: round3(cpu0.load),
 			load1After: round3(loadavg()[0])
-		});
+		};
+		say('load', figures);
 		const labels = await sql<{ n: number; over: number }>`
 			select (select count(*)::int from annotation where queue_id = ${queueId}) as n,
 				(select count(*)::int from annotation_task where queue_id = ${queueId} and submitted_count > 3) as over`.execute(db);
@@ -367,7 +398,13 @@ async function main() {
 				p50_ms: round2(percentile(latencies, 50)),
 				p95_ms: round2(percentile(latencies, 95)),
 				p99_ms: round2(percentile(latencies, 99)),
-				errors
+				errors,
+				think_ms: THINK_MS,
+				requests_per_s: figures.requestsPerSecond,
+				server_cpu_ms_per_request: figures.serverCpuMsPerRequest,
+				postgres_cpu_ms_per_request: figures.postgresCpuMsPerRequest,
+				client_cpu_ms_per_request: figures.clientCpuMsPerRequest,
+				load1: figures.load1After
 			})}\n`
 		);
 	} finally {

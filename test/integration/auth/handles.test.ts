@@ -14,7 +14,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handleOriginCheck } from '../../../src/lib/server/auth/origin-check';
 import { createSessionHandle } from '../../../src/lib/server/auth/session-handle';
 import { createSession, validateSessionToken, type IssuedSession } from '../../../src/lib/server/auth/sessions';
+import { resolveDeferredSession } from '../../../src/lib/server/trpc/context';
 import { appRouter } from '../../../src/lib/server/trpc/router';
+import { makeProjectWithMembers } from '../projects/factories';
 import { createHarness, type Harness } from '../support/harness';
 import { makeEvent } from './support/event';
 import { client, DAY, HOUR, makeAccount, policy, testClock, type TestClock } from './support/fixtures';
@@ -234,5 +236,65 @@ describe('session handle', () => {
 				}
 			]);
 		}
+	});
+});
+
+describe('session deferred to the tRPC context (hooks.server.ts defers /api/trpc)', () => {
+	const deferred = (clock?: TestClock): Handle =>
+		chain(handleOriginCheck, createSessionHandle({ getDb: async () => h.db, policy, now: clock?.now, defer: () => true }));
+
+	/** The endpoint as `+server.ts` runs it: the context resolves the session from the parsed inputs. */
+	function deferredEndpoint(event: RequestEvent, seen: { userBefore?: unknown }): Promise<Response> {
+		return fetchRequestHandler({
+			endpoint: '/api/trpc',
+			req: event.request,
+			router: appRouter,
+			createContext: async ({ info }) => {
+				seen.userBefore = event.locals.user;
+				await resolveDeferredSession(event, info);
+				return {
+					db: h.db,
+					queue: h.queue,
+					user: event.locals.user,
+					session: event.locals.session,
+					memberships: event.locals.memberships ?? undefined,
+					request: { clientAddress: event.locals.clientAddress, userAgent: null }
+				};
+			}
+		});
+	}
+
+	it('resolves the session in the context, with the memberships of the projects the input names', async () => {
+		const p = await makeProjectWithMembers(h.db, `deferred ${Math.random().toString(36).slice(2, 8)}`);
+		const issued = await createSession(h.db, { ...p.annotator, locale: null } as never, client(), { policy });
+		// A query: its input travels in the URL (a mutation's in the body; tRPC parses either once).
+		const input = encodeURIComponent(JSON.stringify({ json: { projectId: p.projectId.toUpperCase() } }));
+		const { event } = makeEvent(`${APP}/api/trpc/annotation.myQueues?input=${input}`, {
+			headers: { cookie: `session=${issued.token}` }
+		});
+		const seen: { userBefore?: unknown } = {};
+		const response = await deferred()({ event, resolve: (e) => deferredEndpoint(e, seen) });
+		expect(response.status).toBe(200);
+		expect(seen.userBefore).toBeNull();
+		expect(event.locals.user?.id).toBe(p.annotator.id);
+		expect(event.locals.memberships?.byProject.get(p.projectId)?.role).toBe('annotator');
+	});
+
+	it('deletes a dead cookie from the context, and leaves a request without a cookie signed out', async () => {
+		const clock = testClock();
+		const user = await makeAccount(h.db);
+		const issued = await createSession(h.db, user, client(), { policy, now: clock.now });
+		clock.advance(policy.idleMs);
+		const dead = makeEvent(`${APP}/api/trpc/auth.me`, { headers: { cookie: `session=${issued.token}` } });
+		const response = await deferred(clock)({ event: dead.event, resolve: (e) => deferredEndpoint(e, {}) });
+		expect(await response.json()).toEqual({ result: { data: { json: null } } });
+		expect(dead.event.locals.user).toBeNull();
+		expect(dead.writes).toEqual([
+			{ name: 'session', value: '', options: { path: '/', httpOnly: true, sameSite: 'lax', secure: false, maxAge: 0 } }
+		]);
+		const none = makeEvent(`${APP}/api/trpc/auth.me`);
+		expect(none.event.locals.resolveSession).toBeUndefined();
+		await deferred()({ event: none.event, resolve: (e) => deferredEndpoint(e, {}) });
+		expect(none.event.locals.user).toBeNull();
 	});
 });

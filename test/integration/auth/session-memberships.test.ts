@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSession, validateSessionToken } from '../../../src/lib/server/auth/sessions';
-import { projectIdsOfTrpcInput } from '../../../src/lib/server/trpc/project-ids';
+import { projectIdsOfTrpcInputs } from '../../../src/lib/server/trpc/project-ids';
 import { createCallerFactory } from '../../../src/lib/server/trpc/init';
 import { appRouter } from '../../../src/lib/server/trpc/router';
 import { makeProjectWithMembers } from '../projects/factories';
@@ -36,19 +36,16 @@ describe('memberships read with the session', () => {
 		expect(none?.memberships?.byProject.size).toBe(0);
 	});
 
-	it('finds project ids in plain and batched tRPC inputs, ignoring anything else', () => {
+	it('finds project ids in the parsed inputs of a tRPC call or batch, ignoring anything else', () => {
 		const id = randomUUID();
 		const id2 = randomUUID();
-		expect(projectIdsOfTrpcInput(JSON.stringify({ json: { projectId: id, queueId: id2 } }), false)).toEqual([id]);
-		expect(
-			projectIdsOfTrpcInput(
-				JSON.stringify({ 0: { json: { projectId: id } }, 1: { json: { projectId: id2 } }, 2: { json: null } }),
-				true
-			).sort()
-		).toEqual([id, id2].sort());
-		expect(projectIdsOfTrpcInput('{not json', false)).toEqual([]);
-		expect(projectIdsOfTrpcInput(JSON.stringify({ json: { projectId: "x' or 1=1" } }), false)).toEqual([]);
-		expect(projectIdsOfTrpcInput(null, false)).toEqual([]);
+		expect(projectIdsOfTrpcInputs([{ projectId: id, queueId: id2 }])).toEqual([id]);
+		expect(projectIdsOfTrpcInputs([{ projectId: id }, { projectId: id2 }, null, undefined]).sort()).toEqual(
+			[id, id2].sort()
+		);
+		expect(projectIdsOfTrpcInputs([{ projectId: id.toUpperCase() }])).toEqual([id]);
+		expect(projectIdsOfTrpcInputs([{ projectId: "x' or 1=1" }, 'text', 7])).toEqual([]);
+		expect(projectIdsOfTrpcInputs([])).toEqual([]);
 	});
 
 	it('projectProcedure trusts prefetched rows only for the signed-in user, and refuses a prefetched non-member', async () => {

@@ -1,6 +1,6 @@
 /**
  * Resolves the session cookie into `event.locals.user` / `event.locals.session`
- * on every request. Re-sends the cookie when validation extended the session
+ * on every request (for a deferred request, when its handler calls `locals.resolveSession`). Re-sends the cookie when validation extended the session
  * (so the browser's expiry follows the server's) and deletes it when it no
  * longer names a live session.
  *
@@ -19,6 +19,12 @@ export function createSessionHandle(
 		getDb: () => Promise<Db>;
 		/** Projects the request will ask about: their memberships come with the session (one query). */
 		projectIdsOf?: (event: RequestEvent) => Promise<string[]>;
+		/**
+		 * Requests whose project ids are known only once their handler has parsed the body (tRPC):
+		 * the hook leaves `locals.resolveSession`, which the handler calls with those ids, instead
+		 * of reading the body here a second time.
+		 */
+		defer?: (event: RequestEvent) => boolean;
 	} & SessionOptions
 ): Handle {
 	return async ({ event, resolve }) => {
@@ -26,6 +32,7 @@ export function createSessionHandle(
 		event.locals.session = null;
 		event.locals.memberships = null;
 		event.locals.apiToken = null;
+		event.locals.resolveSession = undefined;
 		const bearer = bearerToken(event.request.headers.get('authorization'));
 		if (bearer !== null) {
 			const valid = await validateApiToken(await deps.getDb(), bearer);
@@ -41,16 +48,22 @@ export function createSessionHandle(
 		}
 		const token = readSessionCookie(event.cookies, event.url);
 		if (token) {
-			const db = await deps.getDb();
-			const projectIds = deps.projectIdsOf ? await deps.projectIdsOf(event) : [];
-			const result = await validateSessionToken(db, token, { ...deps, projectIds });
-			if (result) {
-				event.locals.user = result.user;
-				event.locals.session = result.session;
-				event.locals.memberships = result.memberships ?? null;
-				if (result.extended) setSessionCookie(event.cookies, event.url, token, result.expiresAt);
+			const resolveSession = async (projectIds: string[]) => {
+				const result = await validateSessionToken(await deps.getDb(), token, { ...deps, projectIds });
+				if (result) {
+					event.locals.user = result.user;
+					event.locals.session = result.session;
+					event.locals.memberships = result.memberships ?? null;
+					if (result.extended) setSessionCookie(event.cookies, event.url, token, result.expiresAt);
+				} else {
+					deleteSessionCookie(event.cookies, event.url);
+				}
+			};
+			if (deps.defer?.(event)) {
+				let once: Promise<void> | undefined;
+				event.locals.resolveSession = (projectIds) => (once ??= resolveSession(projectIds));
 			} else {
-				deleteSessionCookie(event.cookies, event.url);
+				await resolveSession(deps.projectIdsOf ? await deps.projectIdsOf(event) : []);
 			}
 		}
 		return resolve(event);

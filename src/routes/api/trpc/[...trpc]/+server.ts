@@ -13,7 +13,7 @@ const handler = guardedEndpoint({
 			endpoint: '/api/trpc',
 			req: event.request,
 			router: appRouter,
-			createContext: () => createContext(event),
+			createContext: ({ info }) => createContext(event, info),
 			onError: ({ error, path }) => {
 				if (error.code === 'INTERNAL_SERVER_ERROR') logger.error('trpc error', { path, error });
 			}
