@@ -3,7 +3,7 @@
  * checking it and the expiry rules live in `auth/sessions.ts`.
  */
 import { sql } from 'kysely';
-import type { Db } from '../client';
+import { prepared, type Db } from '../client';
 import type { ProjectRole } from '../schema';
 import type { Membership, PrefetchedMemberships } from './members';
 import type { UserRow } from './users';
@@ -43,29 +43,28 @@ export async function findSessionWithUser(
 	id: string,
 	projectIds: string[] = []
 ): Promise<{ session: SessionRow; user: UserRow; memberships: PrefetchedMemberships } | undefined> {
-	const row = await db
-		.selectFrom('auth_session as s')
-		.innerJoin('app_user as u', 'u.id', 's.user_id')
-		.select([
-			's.id',
-			's.secret_hash as secretHash',
-			's.user_id as userId',
-			's.created_at as createdAt',
-			's.last_verified_at as lastVerifiedAt',
-			'u.email',
-			'u.display_name as displayName',
-			'u.is_instance_admin as isInstanceAdmin',
-			'u.locale'
-		])
-		.select(
-			projectIds.length === 0
-				? sql<null>`null`.as('roles')
-				: sql<{ projectId: string; role: ProjectRole }[] | null>`(
-					select json_agg(json_build_object('projectId', m.project_id, 'role', m.role))
-					from project_member m where m.user_id = s.user_id and m.project_id = any(${projectIds}::uuid[]))`.as('roles')
-		)
-		.where('s.id', '=', id)
-		.executeTakeFirst();
+	// Every request's first statement: prepared (planned once per connection, one shape whatever
+	// the number of projects: an empty array finds no membership).
+	const r = await sql<{
+		id: string;
+		secretHash: Uint8Array;
+		userId: string;
+		createdAt: Date;
+		lastVerifiedAt: Date;
+		email: string;
+		displayName: string;
+		isInstanceAdmin: boolean;
+		locale: string | null;
+		roles: { projectId: string; role: ProjectRole }[] | null;
+	}>`${prepared}
+		select s.id, s.secret_hash as "secretHash", s.user_id as "userId", s.created_at as "createdAt",
+			s.last_verified_at as "lastVerifiedAt", u.email, u.display_name as "displayName",
+			u.is_instance_admin as "isInstanceAdmin", u.locale,
+			(select json_agg(json_build_object('projectId', m.project_id, 'role', m.role))
+				from project_member m where m.user_id = s.user_id and m.project_id = any(${projectIds}::uuid[])) as roles
+		from auth_session s join app_user u on u.id = s.user_id
+		where s.id = ${id}`.execute(db);
+	const row = r.rows[0];
 	if (!row) return undefined;
 	const byProject = new Map<string, Membership | null>(projectIds.map((p) => [p, null]));
 	for (const m of row.roles ?? [])
