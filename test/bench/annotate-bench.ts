@@ -227,7 +227,22 @@ interface Outcome {
  * and PostgreSQL, and fetch() (web streams, Request/Response objects) cost it about twice the CPU.
  */
 const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
-function post(path: string, cookie: string, body: string): Promise<{ status: number; text: string }> {
+/**
+ * A kept-alive socket the server closes (idle timeout, seconds of think time) just as the client
+ * reuses it fails with ECONNRESET before the request was read: sent again once on a fresh socket, as
+ * browsers do (Node's documented `reusedSocket` pattern). Both calls are safe to repeat: `next`
+ * returns the live reservation, `submit` carries its idempotency key.
+ */
+async function post(path: string, cookie: string, body: string): Promise<{ status: number; text: string }> {
+	try {
+		return await postOnce(path, cookie, body);
+	} catch (error) {
+		if ((error as { reused?: boolean }).reused && (error as { code?: string }).code === 'ECONNRESET')
+			return postOnce(path, cookie, body);
+		throw error;
+	}
+}
+function postOnce(path: string, cookie: string, body: string): Promise<{ status: number; text: string }> {
 	return new Promise((resolve, reject) => {
 		const req = http.request(
 			`${base}/api/trpc/${path}`,
@@ -248,7 +263,7 @@ function post(path: string, cookie: string, body: string): Promise<{ status: num
 				res.on('error', reject);
 			}
 		);
-		req.on('error', reject);
+		req.on('error', (error) => reject(Object.assign(error, { reused: req.reusedSocket })));
 		req.end(body);
 	});
 }

@@ -241,7 +241,10 @@ describe('session handle', () => {
 
 describe('session deferred to the tRPC context (hooks.server.ts defers /api/trpc)', () => {
 	const deferred = (clock?: TestClock): Handle =>
-		chain(handleOriginCheck, createSessionHandle({ getDb: async () => h.db, policy, now: clock?.now, defer: () => true }));
+		chain(
+			handleOriginCheck,
+			createSessionHandle({ getDb: async () => h.db, policy, now: clock?.now, defer: () => true })
+		);
 
 	/** The endpoint as `+server.ts` runs it: the context resolves the session from the parsed inputs. */
 	function deferredEndpoint(event: RequestEvent, seen: { userBefore?: unknown }): Promise<Response> {
