@@ -12,7 +12,8 @@
  *
  * server_ms: wall time of the first request on a fresh server (empty result cache), which computes
  * everything: the judge ↔ human and human ↔ human figures with 1,000 item-cluster bootstrap
- * resamples each, per system and per category (500 each), the confusion matrix and the
+ * resamples each, per system and per category (500 each; one shared draw of the items for all
+ * of them, `sharedClusterBootstrap`), the confusion matrix and the
  * largest disagreements. cached_ms: the same request again (the result cache, keyed by the
  * inputs' fingerprint). other_source_ms: another label source (imported only: the same
  * labels here), which misses the cache and computes again. server_cpu_ms: the server process's

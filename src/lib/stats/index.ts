@@ -22,3 +22,4 @@ export * from './calibration-map';
 export * from './rogan-gladen';
 export * from './style-control';
 export * from './item-quality';
+export * from './shared-cluster-bootstrap';

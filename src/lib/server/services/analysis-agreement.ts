@@ -5,17 +5,28 @@
  * comparisons where they disagree most. Figures: `pairwiseAgreement` (MT-Bench
  * agreement with/without ties, Zheng et al. 2023; linear-weighted κ, Cohen
  * 1968; ordinal α, Krippendorff 2011; nominal κ and α beside them),
- * `confusionMatrix`, and 95% percentile bootstrap intervals over items
- * (analysis-common.ts). Pairwise runs only in this slice.
+ * `confusionMatrix`, and 95% percentile cluster-bootstrap intervals over items,
+ * all on one shared draw of the items (`agreementBreakdowns`). Pairwise runs only
+ * in this slice.
  */
-import { confusionMatrix, PAIRWISE_SCALE, type PairwiseVote } from '../../stats';
+import {
+	ClusterTablesBuilder,
+	confusionMatrix,
+	PAIRWISE_SCALE,
+	sharedClusterBootstrap,
+	type PairwiseVote,
+	type TableStatistic
+} from '../../stats';
 import type { Db } from '../db/client';
 import type { Membership } from '../db/repositories/members';
 import * as repo from '../db/repositories/analysis';
 import {
-	agreementWithIntervals,
+	agreementFigures,
+	agreementStatistic,
 	cached,
+	CODE,
 	MIN_GROUP,
+	RESAMPLES,
 	resolveDatasetRun,
 	type AgreementFigures,
 	type RunSummary
@@ -72,6 +83,9 @@ interface Rows {
 
 const emptyRows = (): Rows => ({ x: [], y: [], clusters: [], groups: [] });
 
+/** Bootstrap resamples for a breakdown row (per system, per category); the overall figures use RESAMPLES. */
+export const BREAKDOWN_RESAMPLES = 500;
+
 /** One row per (judge verdict, human label): every label counts, its item is its cluster. */
 export function judgeHumanRows(comparisons: readonly Comparison[]): Rows {
 	const rows = emptyRows();
@@ -89,55 +103,115 @@ export function judgeHumanRows(comparisons: readonly Comparison[]): Rows {
 }
 
 /**
- * One row per pair of labels by different annotators on the same comparison.
- * Gold labels are left out: an adjudicated label is made from the others, so
- * pairing it with them would inflate the ceiling.
+ * Every figure of the page on ONE cluster bootstrap of the items (`sharedClusterBootstrap`):
+ * each item is reduced once to its 3 × 3 tables (judge ↔ human and human ↔ human), each
+ * resample draws the items once, and every table of every breakdown is summed from the same
+ * draw. Overall figures use the first RESAMPLES resamples, breakdown rows the first
+ * BREAKDOWN_RESAMPLES of the same stream. A breakdown row sums only its own items' tables, so
+ * it is the bootstrap of a domain estimate (see the docblock of shared-cluster-bootstrap.ts).
+ *
+ * Layout: a comparison's tables are added once, to its cell of (category, pair of systems),
+ * and the overall, per-system and per-category tables are sums of those cells, so a resample
+ * costs each drawn item's cells once rather than once per breakdown it belongs to. When the
+ * cells are many (nearly one per comparison), summing them on every resample would cost more
+ * than it saves, and each comparison is added to its breakdowns' tables directly instead.
+ *
+ * Items are numbered in the order of the comparisons: when every item has judge ↔ human
+ * pairs, the overall judge ↔ human intervals are exactly those of `agreementWithIntervals`
+ * on the same rows (analysis-agreement.test.ts).
  */
-export function humanHumanRows(comparisons: readonly Comparison[]): Rows {
-	const rows = emptyRows();
+export function agreementBreakdowns(comparisons: readonly Comparison[], systems: string[], categories: string[]) {
+	// Groups: 0 = overall, then each system, then each category.
+	const systemGroup = new Map(systems.map((s, i) => [s, 1 + i]));
+	const categoryGroup = new Map(categories.map((c, i) => [c, 1 + systems.length + i]));
+	const groups = 1 + systems.length + categories.length;
+	const groupsOf = (c: Comparison) => {
+		const list = [0, systemGroup.get(c.systemA)!];
+		if (c.systemB !== c.systemA) list.push(systemGroup.get(c.systemB)!);
+		if (c.category !== null) list.push(categoryGroup.get(c.category)!);
+		return list;
+	};
+	// Per comparison: its two tables (judge ↔ human, human ↔ human), flattened, and its cell.
+	const itemOf = new Map<string, number>();
+	const used: { item: number; comparison: Comparison; cell: string; tables: Float64Array }[] = [];
+	const cells = new Map<string, number>();
 	for (const c of comparisons) {
-		const humans = c.humans.filter((h) => h.kind !== 'gold');
-		for (let i = 0; i < humans.length; i++) {
-			for (let k = i + 1; k < humans.length; k++) {
-				if (humans[i].annotator === humans[k].annotator) continue;
-				rows.x.push(humans[i].verdict);
-				rows.y.push(humans[k].verdict);
-				rows.clusters.push(c.itemId);
-				rows.groups.push(c);
-			}
+		const t = new Float64Array(18);
+		let pairs = 0;
+		const j = c.judge?.verdict;
+		if (j) {
+			for (const h of c.humans) t[CODE[j] * 3 + CODE[h.verdict]]++;
+			pairs += c.humans.length;
 		}
+		// Human ↔ human: pairs of labels by different annotators. Gold labels are left out: an
+		// adjudicated label is made from the others, so pairing it with them would inflate the ceiling.
+		const humans = c.humans.filter((h) => h.kind !== 'gold');
+		for (let a = 0; a < humans.length; a++)
+			for (let b = a + 1; b < humans.length; b++)
+				if (humans[a].annotator !== humans[b].annotator) {
+					t[9 + CODE[humans[a].verdict] * 3 + CODE[humans[b].verdict]]++;
+					pairs++;
+				}
+		if (pairs === 0) continue;
+		let item = itemOf.get(c.itemId);
+		if (item === undefined) itemOf.set(c.itemId, (item = itemOf.size));
+		const [s1, s2] = c.systemA < c.systemB ? [c.systemA, c.systemB] : [c.systemB, c.systemA];
+		const cell = JSON.stringify([c.category, s1, s2]);
+		if (!cells.has(cell)) cells.set(cell, cells.size);
+		used.push({ item, comparison: c, cell, tables: t });
 	}
-	return rows;
-}
-
-function subset(rows: Rows, keep: (c: Comparison) => boolean): Rows {
-	const out = emptyRows();
-	rows.groups.forEach((c, i) => {
-		if (!keep(c)) return;
-		out.x.push(rows.x[i]);
-		out.y.push(rows.y[i]);
-		out.clusters.push(rows.clusters[i]);
-		out.groups.push(c);
-	});
-	return out;
-}
-
-const figures = (rows: Rows, resamples?: number) =>
-	rows.x.length >= 1 ? agreementWithIntervals(rows.x, rows.y, rows.clusters, { resamples }) : null;
-
-function breakdown(jh: Rows, hh: Rows, names: string[], member: (c: Comparison, name: string) => boolean) {
-	const out: GroupAgreement[] = [];
-	for (const name of names) {
-		const j = subset(jh, (c) => member(c, name));
-		const h = subset(hh, (c) => member(c, name));
-		if (j.x.length < MIN_GROUP && h.x.length < MIN_GROUP) continue;
-		out.push({
-			name,
-			judgeHuman: j.x.length >= MIN_GROUP ? figures(j, 500) : null,
-			humanHuman: h.x.length >= MIN_GROUP ? figures(h, 500) : null
+	// Summing a cell into its ≤ 4 groups costs 4 × 18 per resample; adding a comparison directly
+	// to its groups costs about 4 × its non-zero cells for the ~63% of items a resample draws.
+	const byCells = cells.size > 0 && cells.size * 4 <= used.length;
+	const slots = byCells ? cells.size : groups;
+	const rows = new Float64Array(groups * 2);
+	const parts: number[][] = Array.from({ length: groups }, () => []);
+	const builder = new ClusterTablesBuilder(slots * 18);
+	if (byCells) {
+		const groupsOfCell = new Map<number, number[]>();
+		for (const u of used)
+			if (!groupsOfCell.has(cells.get(u.cell)!)) groupsOfCell.set(cells.get(u.cell)!, groupsOf(u.comparison));
+		for (const [cell, list] of groupsOfCell) for (const g of list) parts[g].push(cell * 18);
+	} else for (let g = 0; g < groups; g++) parts[g].push(g * 18);
+	for (const u of used) {
+		const list = groupsOf(u.comparison);
+		for (const g of list) for (let c = 0; c < 18; c++) rows[g * 2 + (c < 9 ? 0 : 1)] += u.tables[c];
+		const targets = byCells ? [cells.get(u.cell)!] : list;
+		for (const slot of targets)
+			for (let c = 0; c < 18; c++) if (u.tables[c] !== 0) builder.add(u.item, slot * 18 + c, u.tables[c]);
+	}
+	// A statistic per shown figure: overall with ≥ 1 pair, a breakdown figure with ≥ MIN_GROUP.
+	const statistics: TableStatistic[] = [];
+	const indexOf = new Map<number, number>();
+	for (let g = 0; g < groups; g++)
+		for (const kind of [0, 1]) {
+			if (rows[g * 2 + kind] < (g === 0 ? 1 : MIN_GROUP)) continue;
+			indexOf.set(g * 2 + kind, statistics.length);
+			statistics.push(
+				agreementStatistic(
+					parts[g].map((p) => p + kind * 9),
+					g === 0 ? RESAMPLES : BREAKDOWN_RESAMPLES
+				)
+			);
+		}
+	const results = sharedClusterBootstrap(builder.build(itemOf.size), statistics, { seed: 1 });
+	const figuresOf = (g: number, kind: number) => {
+		const i = indexOf.get(g * 2 + kind);
+		return i === undefined ? null : agreementFigures(results[i]);
+	};
+	const breakdown = (names: string[], first: number): GroupAgreement[] =>
+		names.flatMap((name, i) => {
+			const g = first + i;
+			if (rows[g * 2] < MIN_GROUP && rows[g * 2 + 1] < MIN_GROUP) return [];
+			return [{ name, judgeHuman: figuresOf(g, 0), humanHuman: figuresOf(g, 1) }];
 		});
-	}
-	return out;
+	return {
+		judgeHuman: figuresOf(0, 0),
+		humanHuman: figuresOf(0, 1),
+		humanPairs: rows[1],
+		bySystem: breakdown(systems, 1),
+		byCategory: breakdown(categories, 1 + systems.length)
+	};
 }
 
 const POSITION: Record<PairwiseVote, number> = { A: 0, tie: 1, B: 2 };
@@ -187,9 +261,9 @@ export async function getAgreement(db: Db, membership: Membership, input: Agreem
 			repo.countLabelKinds(db, dataset.id)
 		]);
 		const jh = judgeHumanRows(comparisons);
-		const hh = humanHumanRows(comparisons);
 		const systems = [...new Set(comparisons.flatMap((c) => [c.systemA, c.systemB]))].sort();
 		const categories = [...new Set(comparisons.map((c) => c.category).filter((c): c is string => c !== null))].sort();
+		const figures = agreementBreakdowns(comparisons, systems, categories);
 		return {
 			dataset,
 			runs,
@@ -200,16 +274,16 @@ export async function getAgreement(db: Db, membership: Membership, input: Agreem
 				judged: comparisons.filter((c) => c.judge?.verdict).length,
 				labelled: comparisons.filter((c) => c.humans.length > 0).length,
 				both: comparisons.filter((c) => c.judge?.verdict && c.humans.length > 0).length,
-				humanPairs: hh.x.length
+				humanPairs: figures.humanPairs
 			},
-			judgeHuman: figures(jh),
-			humanHuman: figures(hh),
+			judgeHuman: figures.judgeHuman,
+			humanHuman: figures.humanHuman,
 			confusion:
 				jh.x.length > 0
 					? (confusionMatrix(jh.x, jh.y, PAIRWISE_SCALE) as { categories: PairwiseVote[]; matrix: number[][] })
 					: null,
-			bySystem: breakdown(jh, hh, systems, (c, s) => c.systemA === s || c.systemB === s),
-			byCategory: breakdown(jh, hh, categories, (c, k) => c.category === k),
+			bySystem: figures.bySystem,
+			byCategory: figures.byCategory,
 			disagreements: largestDisagreements(comparisons)
 		};
 	});

@@ -6,12 +6,15 @@
 import {
 	alphaFromCoincidence,
 	bootstrapIndexCI,
-	bootstrapIndexCIs,
+	ClusterTablesBuilder,
 	cohenKappaFromTable,
 	kappaWeightMatrix,
 	lengthBias,
 	PAIRWISE_SCALE,
-	type PairwiseVote
+	sharedClusterBootstrap,
+	type PairwiseVote,
+	type TableStatistic,
+	type TableStatisticResult
 } from '../../stats';
 import type { Db } from '../db/client';
 import * as repo from '../db/repositories/analysis';
@@ -115,17 +118,66 @@ export function pairwiseTableFigure(table: Float64Array, statistic: PairwiseTabl
 }
 
 /**
+ * The six agreement figures of a 3 × 3 table of two raters' verdicts (rows: the first
+ * rater, columns: the second, cell `CODE[x] * 3 + CODE[y]`), NaN where undefined, in
+ * AgreementFigures order: agreement with and without ties (MT-Bench, Zheng et al. 2023),
+ * linear-weighted κ (`cohenKappaFromTable`, Cohen 1968), ordinal α (`alphaFromCoincidence`,
+ * Krippendorff 2011), nominal κ and nominal α. These are the library's table forms, which
+ * equal `pairwiseAgreement` on the same pairs (real-data.test.ts checks it).
+ */
+function tableFigures(table: Float64Array, coincidence: Float64Array, out: Float64Array): void {
+	out[0] = pairwiseTableFigure(table, 'withTies');
+	out[1] = pairwiseTableFigure(table, 'withoutTies');
+	// Two coders per unit: each pair adds one to o[a][b] and one to o[b][a] (Krippendorff 2011).
+	for (let a = 0; a < 3; a++) for (let b = 0; b < 3; b++) coincidence[a * 3 + b] = table[a * 3 + b] + table[b * 3 + a];
+	out[2] = pairwiseTableFigure(table, 'kappa');
+	out[3] = safe(() => alphaFromCoincidence(coincidence, PAIRWISE_SCALE, 'ordinal').alpha);
+	out[4] = safe(() => cohenKappaFromTable(table, NOMINAL, 3));
+	out[5] = safe(() => alphaFromCoincidence(coincidence, PAIRWISE_SCALE, 'nominal').alpha);
+}
+
+/**
+ * Pairwise agreement on a 3 × 3 table, as a statistic of `sharedClusterBootstrap` (lib/stats):
+ * the table is the sum of the 9-cell slices at `parts` of the accumulator. Every item is
+ * reduced to its own tables once, and a resample of items adds up the drawn items' tables, at
+ * a cost per resample of the number of items rather than of labels (bench:agreement).
+ */
+export function agreementStatistic(parts: readonly number[], resamples = RESAMPLES): TableStatistic {
+	const coincidence = new Float64Array(9);
+	return {
+		parts,
+		width: 9,
+		dims: 6,
+		resamples,
+		evaluate: (table, out) => tableFigures(table, coincidence, out)
+	};
+}
+
+/** AgreementFigures from an `agreementStatistic`'s result; null when no pair has both verdicts. */
+export function agreementFigures({ table, estimates, intervals }: TableStatisticResult): AgreementFigures | null {
+	const n = table.reduce((s, v) => s + v, 0);
+	if (n === 0) return null;
+	const est = (d: number): Estimate | null =>
+		Number.isFinite(estimates[d]) ? { estimate: estimates[d], ci: intervals[d]?.ci ?? null } : null;
+	return {
+		n,
+		nWithoutTies: table[0] + table[2] + table[6] + table[8],
+		withTies: est(0)!,
+		withoutTies: est(1),
+		kappa: est(2),
+		alpha: est(3),
+		nominalKappa: est(4),
+		nominalAlpha: est(5)
+	};
+}
+
+/**
  * Pairwise agreement of two raters with 95% percentile bootstrap intervals over item
  * clusters (Efron & Tibshirani 1993; items, not labels, are resampled because an item's
- * labels are not independent). Every figure is a function of the 3 × 3 table of the two
- * raters' verdicts: agreement with and without ties (MT-Bench, Zheng et al. 2023), linear and
- * nominal κ (`cohenKappaFromTable`, Cohen 1968) and ordinal and nominal α
- * (`alphaFromCoincidence`, Krippendorff 2011), the library's table forms, which equal
- * `pairwiseAgreement` on the same pairs (real-data.test.ts checks it). So each item is
- * reduced to its own table once, and a resample of items adds up the drawn items' tables:
- * the same draw of whole clusters as `bootstrapIndexCIs` with `clusters`, at a cost per
- * resample of the number of items rather than of labels (100,000 labels: bench:agreement).
- * Null when no pair has both verdicts.
+ * labels are not independent: Davison & Hinkley 1997 §3.8, Field & Welsh 2007). One
+ * `agreementStatistic` on `sharedClusterBootstrap`, items numbered in order of first
+ * appearance: the same draws, and so the same intervals, as `bootstrapIndexCIs` with
+ * `clusters`. Null when no pair has both verdicts.
  */
 export function agreementWithIntervals(
 	x: readonly PairwiseVote[],
@@ -136,88 +188,15 @@ export function agreementWithIntervals(
 	if (x.length === 0) return null;
 	if (y.length !== x.length || clusters.length !== x.length)
 		throw new RangeError('agreementWithIntervals: x, y and clusters must have one entry per pair');
-	// Item → its table, kept sparse (cell, count) since an item fills few of the 9 cells.
 	const itemOf = new Map<string, number>();
-	const dense: number[] = [];
+	const tables = new ClusterTablesBuilder(9);
 	for (let i = 0; i < x.length; i++) {
 		let k = itemOf.get(clusters[i]);
-		if (k === undefined) {
-			k = itemOf.size;
-			itemOf.set(clusters[i], k);
-			for (let c = 0; c < 9; c++) dense.push(0);
-		}
-		dense[k * 9 + CODE[x[i]] * 3 + CODE[y[i]]]++;
+		if (k === undefined) itemOf.set(clusters[i], (k = itemOf.size));
+		tables.add(k, CODE[x[i]] * 3 + CODE[y[i]]);
 	}
-	const items = itemOf.size;
-	const start = new Int32Array(items + 1);
-	const cells: number[] = [];
-	const counts: number[] = [];
-	for (let k = 0; k < items; k++) {
-		for (let c = 0; c < 9; c++) {
-			const n = dense[k * 9 + c];
-			if (n > 0) {
-				cells.push(c);
-				counts.push(n);
-			}
-		}
-		start[k + 1] = cells.length;
-	}
-	const cell = Int8Array.from(cells);
-	const count = Float64Array.from(counts);
-
-	const table = new Float64Array(9);
-	const coincidence = new Float64Array(9);
-	/** The six figures of a table (NaN where undefined), in AgreementFigures order. */
-	const figuresOf = (out: Float64Array | number[]) => {
-		out[0] = pairwiseTableFigure(table, 'withTies');
-		out[1] = pairwiseTableFigure(table, 'withoutTies');
-		// Two coders per unit: each pair adds one to o[a][b] and one to o[b][a] (Krippendorff 2011).
-		for (let a = 0; a < 3; a++)
-			for (let b = 0; b < 3; b++) coincidence[a * 3 + b] = table[a * 3 + b] + table[b * 3 + a];
-		out[2] = pairwiseTableFigure(table, 'kappa');
-		out[3] = safe(() => alphaFromCoincidence(coincidence, PAIRWISE_SCALE, 'ordinal').alpha);
-		out[4] = safe(() => cohenKappaFromTable(table, NOMINAL, 3));
-		out[5] = safe(() => alphaFromCoincidence(coincidence, PAIRWISE_SCALE, 'nominal').alpha);
-	};
-	const addItem = (k: number) => {
-		for (let j = start[k]; j < start[k + 1]; j++) table[cell[j]] += count[j];
-	};
-
-	table.fill(0);
-	for (let k = 0; k < items; k++) addItem(k);
-	const points = new Float64Array(6);
-	figuresOf(points);
-	const n = x.length;
-	const nWithoutTies = table[0] + table[2] + table[6] + table[8];
-	// bootstrapIndexCIs refuses an output undefined on the full data: resample only the defined ones.
-	const dims = [...points.keys()].filter((d) => Number.isFinite(points[d]));
-	const all = new Float64Array(6);
-	const results = safeIntervals(() =>
-		bootstrapIndexCIs(
-			(idx, len, out) => {
-				table.fill(0);
-				for (let t = 0; t < len; t++) addItem(idx[t]);
-				figuresOf(all);
-				for (let k = 0; k < dims.length; k++) out[k] = all[dims[k]];
-			},
-			dims.length,
-			items,
-			{ resamples, seed }
-		)
-	);
-	const intervals = new Map(dims.map((d, k) => [d, results[k]]));
-	const est = (d: number): Estimate | null =>
-		Number.isFinite(points[d]) ? { estimate: points[d], ci: intervals.get(d)?.ci ?? null } : null;
-	return {
-		n,
-		nWithoutTies,
-		withTies: est(0)!,
-		withoutTies: est(1),
-		kappa: est(2),
-		alpha: est(3),
-		nominalKappa: est(4),
-		nominalAlpha: est(5)
-	};
+	const [result] = sharedClusterBootstrap(tables.build(itemOf.size), [agreementStatistic([0], resamples)], { seed });
+	return agreementFigures(result);
 }
 
 function safe(f: () => number): number {
@@ -225,16 +204,6 @@ function safe(f: () => number): number {
 		return f();
 	} catch (e) {
 		if (e instanceof RangeError) return Number.NaN;
-		throw e;
-	}
-}
-
-/** Intervals, or none when too few resamples are defined (the library's RangeError): the estimate stands alone. */
-function safeIntervals<T>(f: () => T[]): T[] {
-	try {
-		return f();
-	} catch (e) {
-		if (e instanceof RangeError) return [];
 		throw e;
 	}
 }

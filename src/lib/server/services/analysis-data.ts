@@ -74,18 +74,25 @@ export async function loadComparisons(db: Db, { datasetId, runId, humanSource }:
 		repo.listPairLabels(db, datasetId, humanSource),
 		runId ? repo.listPairJudgments(db, runId) : Promise.resolve([])
 	]);
-	const answerOf = new Map(answers.map((a) => [a.id, a]));
-	const byKey = new Map<string, Comparison>();
-	const keyOf = (itemId: string, a: string, b: string) => (a < b ? `${itemId}|${a}|${b}` : `${itemId}|${b}|${a}`);
-	const comparison = (itemId: string, a: string, b: string): Comparison | null => {
-		const key = keyOf(itemId, a, b);
-		let c = byKey.get(key);
-		if (!c) {
-			const infoA = answerOf.get(a);
-			const infoB = answerOf.get(b);
-			if (!infoA || !infoB) return null;
-			c = {
-				key,
+	// Answers are numbered once; a comparison is found by the numbers of its two answers, not by a
+	// string built per row (100,000 labels and 60,000 judgments: bench:agreement).
+	const answerIndex = new Map<string, number>();
+	for (let i = 0; i < answers.length; i++) answerIndex.set(answers[i].id, i);
+	const byPair = new Map<number, number>();
+	const list: Comparison[] = [];
+	const comparison = (itemId: string, a: string, b: string): number => {
+		const ia = answerIndex.get(a);
+		const ib = answerIndex.get(b);
+		if (ia === undefined || ib === undefined) return -1;
+		const pair = ia < ib ? ia * answers.length + ib : ib * answers.length + ia;
+		let n = byPair.get(pair);
+		if (n === undefined) {
+			const infoA = answers[ia];
+			const infoB = answers[ib];
+			n = list.length;
+			byPair.set(pair, n);
+			list.push({
+				key: a < b ? `${itemId}|${a}|${b}` : `${itemId}|${b}|${a}`,
 				itemId,
 				externalId: infoA.externalId,
 				category: infoA.category,
@@ -97,14 +104,14 @@ export async function loadComparisons(db: Db, { datasetId, runId, humanSource }:
 				lengthB: infoB.charCount,
 				humans: [],
 				judge: null
-			};
-			byKey.set(key, c);
+			});
 		}
-		return c;
+		return n;
 	};
 	for (const l of labels) {
-		const c = comparison(l.itemId, l.answerAId, l.answerBId);
-		if (!c || l.verdict === null) continue;
+		const n = comparison(l.itemId, l.answerAId, l.answerBId);
+		if (n < 0 || l.verdict === null) continue;
+		const c = list[n];
 		const flipped = c.answerA !== l.answerAId;
 		c.humans.push({
 			verdict: (flipped ? swap(l.verdict) : l.verdict)!,
@@ -114,33 +121,33 @@ export async function loadComparisons(db: Db, { datasetId, runId, humanSource }:
 		});
 	}
 	// Judgments arrive ordered by item, answers, order and sample: gather per comparison.
-	const votes = new Map<string, { orders: Map<PresentedOrder | 'none', PairwiseVote[]>; prefs: number[] }>();
+	const votes = new Map<number, { orders: Map<PresentedOrder | 'none', PairwiseVote[]>; prefs: number[] }>();
 	for (const j of judgments) {
-		const c = comparison(j.itemId, j.answerAId, j.answerBId);
-		if (!c) continue;
-		const flipped = c.answerA !== j.answerAId;
-		let v = votes.get(c.key);
-		if (!v) votes.set(c.key, (v = { orders: new Map(), prefs: [] }));
+		const n = comparison(j.itemId, j.answerAId, j.answerBId);
+		if (n < 0) continue;
+		const flipped = list[n].answerA !== j.answerAId;
+		let v = votes.get(n);
+		if (!v) votes.set(n, (v = { orders: new Map(), prefs: [] }));
 		if (j.verdict !== null) {
 			const order = (flipped ? swapOrder(j.presentedOrder) : j.presentedOrder) ?? 'none';
-			const list = v.orders.get(order) ?? [];
-			list.push((flipped ? swap(j.verdict) : j.verdict)!);
-			v.orders.set(order, list);
+			const orderVotes = v.orders.get(order) ?? [];
+			orderVotes.push((flipped ? swap(j.verdict) : j.verdict)!);
+			v.orders.set(order, orderVotes);
 		}
 		if (j.preference !== null) {
 			const p = Number(j.preference);
 			v.prefs.push(flipped ? 1 - p : p);
 		}
 	}
-	for (const [key, v] of votes) {
-		const c = byKey.get(key)!;
+	for (const [n, v] of votes) {
+		const c = list[n];
 		const byOrder: JudgeView['byOrder'] = {};
-		for (const [order, list] of v.orders) byOrder[order] = majorityVerdict(list);
+		for (const [order, orderVotes] of v.orders) byOrder[order] = majorityVerdict(orderVotes);
 		let verdict: PairwiseVote | null;
 		if (byOrder.ab !== undefined && byOrder.ba !== undefined) verdict = mergeBothOrders(byOrder.ab, byOrder.ba);
 		else verdict = byOrder.ab ?? byOrder.ba ?? byOrder.none ?? null;
 		const preference = v.prefs.length ? v.prefs.reduce((s, p) => s + p, 0) / v.prefs.length : null;
 		c.judge = { byOrder, verdict, preference };
 	}
-	return [...byKey.values()];
+	return list;
 }

@@ -1,0 +1,321 @@
+/**
+ * One cluster bootstrap shared by many statistics of additive per-cluster tables.
+ *
+ * When a statistic is a function of a contingency table (κ, α, agreement shares
+ * are all functions of the 3 × 3 table of two raters' verdicts), and the table is
+ * a sum of per-cluster tables (each item's own labels), those per-cluster tables
+ * are sufficient statistics: a resample of clusters is fully described by how often
+ * each cluster was drawn, m_k, and its table is Σ_k m_k · T_k. So a resample costs
+ * the non-zero cells of the drawn clusters, whatever the number of labels.
+ *
+ * Draws: resample b draws K clusters with replacement out of the K clusters
+ * (uniformly, `Xoshiro128.fillBelow` from `seed`): the cluster bootstrap of
+ * Davison & Hinkley ("Bootstrap Methods and their Application", 1997, §3.8) and
+ * Field & Welsh ("Bootstrapping clustered data", JRSS B 69(3), 369–390, 2007:
+ * the "cluster bootstrap", which resamples whole clusters and is consistent when
+ * the clusters are independent, whatever the dependence inside them). The stream
+ * of draws is the one `bootstrapIndexCIs` makes with `clusters` (or over K
+ * indices), so a statistic over all K clusters gets exactly the intervals the
+ * generic path gives (shared-cluster-bootstrap.test.ts checks it).
+ *
+ * Sharing: the K draws of resample b are made once and every statistic is
+ * evaluated on them. A bootstrap sample is a sample of the data, and any
+ * statistic s(x*) can be computed on it (Efron & Tibshirani, "An Introduction to
+ * the Bootstrap", 1993, ch. 6); evaluating all of them on the same samples also
+ * keeps their intervals jointly consistent. A statistic asking for B_s
+ * resamples uses the first B_s of the stream. A statistic of a subgroup
+ * (a system's or a category's items) sums only its own clusters' tables, so the
+ * number of its clusters in a resample varies as it would between samples of
+ * items: the bootstrap of a domain estimate (Lohr, "Sampling: Design and
+ * Analysis", 2nd ed. 2010, ch. 4, estimation in domains; the bootstrap under the
+ * same design, Davison & Hinkley §3.8). For statistics that are smooth functions of table
+ * totals (ratios such as agreement shares, κ and α), its variance equals that
+ * of resampling inside the subgroup with its size fixed, to first order; for a
+ * subgroup of few clusters a resample may hold none of them, where the statistic
+ * is undefined (counted in `undefinedResamples`, as in `bootstrapInterval`).
+ *
+ * Intervals: 95% percentile intervals (Efron & Tibshirani 1993, ch. 13) through
+ * `bootstrapInterval`, with its rules for undefined resamples and zero width.
+ */
+import { bootstrapInterval, type BootstrapResult } from './bootstrap';
+import { Xoshiro128 } from './rng';
+import { assertInteger, assertProbabilityLevel } from './validate';
+
+/**
+ * Per-cluster tables in compressed sparse rows: cluster k adds `value[j]` to
+ * accumulator column `column[j]`, for j in `start[k] … start[k + 1] − 1`.
+ * Columns are laid out by the caller (e.g. 9 cells per statistic's table).
+ */
+export interface ClusterTables {
+	clusters: number;
+	columns: number;
+	start: Int32Array;
+	column: Int32Array;
+	value: Float64Array;
+}
+
+/**
+ * Builds `ClusterTables` from (cluster, column, amount) entries in any order;
+ * entries for the same cluster and column add up.
+ */
+export class ClusterTablesBuilder {
+	private cluster = new Int32Array(1024);
+	private column = new Int32Array(1024);
+	private amount = new Float64Array(1024);
+	private length = 0;
+
+	constructor(readonly columns: number) {
+		assertInteger(columns, 'ClusterTablesBuilder: columns');
+	}
+
+	add(cluster: number, column: number, amount = 1): void {
+		if (!(Number.isInteger(cluster) && cluster >= 0)) throw new RangeError(`ClusterTables: bad cluster ${cluster}`);
+		if (!(Number.isInteger(column) && column >= 0 && column < this.columns))
+			throw new RangeError(`ClusterTables: column ${column} outside 0 … ${this.columns - 1}`);
+		if (this.length === this.cluster.length) {
+			const grow = <T extends Int32Array | Float64Array>(a: T): T => {
+				const b = new (a.constructor as new (n: number) => T)(a.length * 2);
+				b.set(a);
+				return b;
+			};
+			this.cluster = grow(this.cluster);
+			this.column = grow(this.column);
+			this.amount = grow(this.amount);
+		}
+		this.cluster[this.length] = cluster;
+		this.column[this.length] = column;
+		this.amount[this.length] = amount;
+		this.length++;
+	}
+
+	/** The tables of clusters 0 … clusters − 1 (a cluster without entries adds nothing). */
+	build(clusters: number): ClusterTables {
+		assertInteger(clusters, 'ClusterTables: clusters', 0);
+		const n = this.length;
+		const size = new Int32Array(clusters + 1);
+		for (let e = 0; e < n; e++) {
+			if (this.cluster[e] >= clusters) throw new RangeError(`ClusterTables: cluster ${this.cluster[e]} ≥ ${clusters}`);
+			size[this.cluster[e] + 1]++;
+		}
+		for (let k = 0; k < clusters; k++) size[k + 1] += size[k];
+		const order = new Int32Array(n);
+		const fill = size.slice(0, clusters);
+		for (let e = 0; e < n; e++) order[fill[this.cluster[e]]++] = e;
+		// Merge each cluster's entries by column (dense scratch, reset through the touched list).
+		const dense = new Float64Array(this.columns);
+		const touched = new Int32Array(this.columns);
+		const start = new Int32Array(clusters + 1);
+		const column: number[] = [];
+		const value: number[] = [];
+		for (let k = 0; k < clusters; k++) {
+			let t = 0;
+			for (let j = size[k]; j < size[k + 1]; j++) {
+				const e = order[j];
+				const c = this.column[e];
+				if (dense[c] === 0) touched[t++] = c;
+				dense[c] += this.amount[e];
+			}
+			const cols = touched.subarray(0, t).sort();
+			for (const c of cols) {
+				if (dense[c] !== 0) {
+					column.push(c);
+					value.push(dense[c]);
+				}
+				dense[c] = 0;
+			}
+			start[k + 1] = column.length;
+		}
+		return { clusters, columns: this.columns, start, column: Int32Array.from(column), value: Float64Array.from(value) };
+	}
+}
+
+/**
+ * A statistic of one table. Its table is the sum of one or more slices of the
+ * accumulator (`parts`: their first columns, each `width` wide), so a subgroup's
+ * table can be built from finer groups its clusters' entries were added to once
+ * (e.g. a system's table as the sum of its system pairs'), instead of adding
+ * every entry once per subgroup that contains it.
+ */
+export interface TableStatistic {
+	/** First accumulator column of each part of its table (columns `part … part + width − 1`). */
+	parts: readonly number[];
+	width: number;
+	/** Number of outputs `evaluate` writes. */
+	dims: number;
+	/** Resamples for its intervals: the first `resamples` of the shared stream (≥ 2). */
+	resamples: number;
+	/**
+	 * Write the `dims` outputs for a table (a view, reused: do not keep it). A
+	 * non-finite output, or a RangeError for all of them, marks it undefined there.
+	 */
+	evaluate(table: Float64Array, out: Float64Array): void;
+}
+
+export interface TableStatisticResult {
+	/** Its table on the full data (every cluster once). */
+	table: Float64Array;
+	/** Outputs on the full data; NaN where undefined. */
+	estimates: Float64Array;
+	/** Per output: its percentile interval, or null where the estimate is undefined or fewer than 2 resamples are. */
+	intervals: (BootstrapResult | null)[];
+}
+
+export interface SharedBootstrapOptions {
+	/** PRNG seed; equal seeds give equal intervals (default 1). */
+	seed?: number;
+	/** Confidence level (default 0.95). */
+	level?: number;
+	/** Share of undefined resamples above which `bootstrapInterval` warns (default 0.05). */
+	warnUndefinedShare?: number;
+}
+
+/** acc += Σ_k times[k] · (cluster k's entries of levels 0 … l): the hot loop, kept small for the JIT. */
+function addDrawn(
+	times: Int32Array,
+	rowStart: Int32Array,
+	ends: Int32Array,
+	L: number,
+	l: number,
+	cols: Int32Array,
+	vals: Float64Array,
+	acc: Float64Array
+): void {
+	for (let k = 0, K = times.length; k < K; k++) {
+		const m = times[k];
+		if (m === 0) continue;
+		for (let j = rowStart[k], end = ends[k * L + l]; j < end; j++) acc[cols[j]] += m * vals[j];
+	}
+}
+
+function evaluateInto(s: TableStatistic, table: Float64Array, out: Float64Array): void {
+	out.fill(Number.NaN);
+	try {
+		s.evaluate(table, out);
+	} catch (error) {
+		if (!(error instanceof RangeError)) throw error;
+		out.fill(Number.NaN);
+	}
+	for (let d = 0; d < out.length; d++) if (!Number.isFinite(out[d])) out[d] = Number.NaN;
+}
+
+/**
+ * Estimates and percentile intervals of every statistic, all on one cluster
+ * bootstrap (see the module docblock). Deterministic for equal inputs and seed.
+ */
+export function sharedClusterBootstrap(
+	tables: ClusterTables,
+	statistics: readonly TableStatistic[],
+	{ seed = 1, level = 0.95, warnUndefinedShare }: SharedBootstrapOptions = {}
+): TableStatisticResult[] {
+	assertProbabilityLevel(level);
+	const { clusters: K, columns: C, start, column, value } = tables;
+	const acc = new Float64Array(C);
+	// How many resamples each column is needed for: the most any statistic reading it asks.
+	const need = new Int32Array(C);
+	for (const s of statistics) {
+		assertInteger(s.dims, 'sharedClusterBootstrap: dims');
+		assertInteger(s.resamples, 'sharedClusterBootstrap: resamples', 2);
+		assertInteger(s.width, 'sharedClusterBootstrap: width');
+		if (s.parts.length === 0) throw new RangeError('sharedClusterBootstrap: a statistic needs at least one part');
+		for (const part of s.parts) {
+			if (!(Number.isInteger(part) && part >= 0 && part + s.width <= C))
+				throw new RangeError(`sharedClusterBootstrap: part ${part} + ${s.width} outside ${C} columns`);
+			for (let c = part; c < part + s.width; c++) need[c] = Math.max(need[c], s.resamples);
+		}
+	}
+	// Each cluster's entries ordered by need, descending, with an end per level: resample b
+	// adds only the entries of columns still needed (b < need), so the statistics with fewer
+	// resamples cost nothing after theirs are done.
+	const levels = [...new Set(need)].filter((r) => r > 0).sort((a, b) => b - a);
+	const L = levels.length;
+	const levelOf = new Int32Array(C).fill(-1);
+	for (let c = 0; c < C; c++) if (need[c] > 0) levelOf[c] = levels.indexOf(need[c]);
+	const ends = new Int32Array(Math.max(1, K * L));
+	const col: number[] = [];
+	const val: number[] = [];
+	const rowStart = new Int32Array(K + 1);
+	for (let k = 0; k < K; k++) {
+		for (let l = 0; l < L; l++) {
+			for (let j = start[k]; j < start[k + 1]; j++) {
+				if (levelOf[column[j]] !== l) continue;
+				col.push(column[j]);
+				val.push(value[j]);
+			}
+			ends[k * L + l] = col.length;
+		}
+		rowStart[k + 1] = col.length;
+	}
+	const cols = Int32Array.from(col);
+	const vals = Float64Array.from(val);
+
+	// A one-part table is a view of the accumulator; a table of several parts is summed into its own.
+	const views = statistics.map((s) =>
+		s.parts.length === 1 ? acc.subarray(s.parts[0], s.parts[0] + s.width) : new Float64Array(s.width)
+	);
+	const gather = (i: number) => {
+		const s = statistics[i];
+		if (s.parts.length === 1) return;
+		const view = views[i];
+		view.fill(0);
+		for (const part of s.parts) for (let c = 0; c < s.width; c++) view[c] += acc[part + c];
+	};
+	const outs = statistics.map((s) => new Float64Array(s.dims));
+	const results: TableStatisticResult[] = statistics.map((s) => ({
+		table: new Float64Array(s.width),
+		estimates: new Float64Array(s.dims),
+		intervals: []
+	}));
+
+	// Full data: every cluster once.
+	acc.fill(0);
+	for (let j = 0; j < start[K]; j++) acc[column[j]] += value[j];
+	statistics.forEach((s, i) => {
+		gather(i);
+		results[i].table.set(views[i]);
+		evaluateInto(s, views[i], outs[i]);
+		results[i].estimates.set(outs[i]);
+	});
+
+	const B = statistics.reduce((m, s) => Math.max(m, s.resamples), 0);
+	const series = statistics.map((s) => Array.from({ length: s.dims }, () => new Float64Array(s.resamples)));
+	if (K > 0 && B > 0) {
+		const generator = new Xoshiro128(seed);
+		const drawn = new Int32Array(K);
+		const times = new Int32Array(K);
+		let active = statistics.map((_, i) => i);
+		for (let b = 0; b < B; b++) {
+			generator.fillBelow(drawn, 0, K, K);
+			times.fill(0);
+			for (let t = 0; t < K; t++) times[drawn[t]]++;
+			// The last level still needed at b (levels are descending in resamples).
+			let l = L - 1;
+			while (l > 0 && levels[l] <= b) l--;
+			acc.fill(0);
+			addDrawn(times, rowStart, ends, L, l, cols, vals, acc);
+			active = active.filter((i) => statistics[i].resamples > b);
+			for (const i of active) {
+				gather(i);
+				const out = outs[i];
+				evaluateInto(statistics[i], views[i], out);
+				const si = series[i];
+				for (let d = 0; d < out.length; d++) si[d][b] = out[d];
+			}
+		}
+	}
+
+	statistics.forEach((s, i) => {
+		const { estimates } = results[i];
+		for (let d = 0; d < s.dims; d++) {
+			let interval: BootstrapResult | null = null;
+			if (Number.isFinite(estimates[d])) {
+				try {
+					interval = bootstrapInterval(series[i][d], estimates[d], { level, warnUndefinedShare });
+				} catch (error) {
+					if (!(error instanceof RangeError)) throw error;
+				}
+			}
+			results[i].intervals.push(interval);
+		}
+	});
+	return results;
+}
