@@ -8,16 +8,20 @@
  */
 import { tableFromIPC } from 'apache-arrow';
 import { parse } from 'csv-parse/sync';
+import { sql } from 'kysely';
 import { readParquet } from 'parquet-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { unguardCsvText } from '../../../src/lib/server/exports/csv';
 import {
+	ExportRequestSchema,
 	JUDGMENT_COLUMNS,
 	LABEL_COLUMNS,
 	LEADERBOARD_COLUMNS,
+	prepareExport,
 	SCORE_COLUMNS
 } from '../../../src/lib/server/services/exports';
 import { calibratedScores } from '../../../src/lib/server/services/analysis-calibration';
+import { encodeExport } from '../../../src/lib/server/exports/stream';
 import { findMembership } from '../../../src/lib/server/db/repositories/members';
 import { plantPointwise } from '../analysis/support/pointwise-planted';
 import type { ExportColumn } from '../../../src/lib/server/exports/columns';
@@ -125,6 +129,25 @@ async function judgmentsFromProcedure(): Promise<Row[]> {
 	}
 }
 
+const idsOf = (query: string) => Object.fromEntries(new URLSearchParams(query));
+
+/** The same export's CSV written by the JS writer from the row batches (no pool: no COPY). */
+async function writtenByJs(userId: string, query: Record<string, string>): Promise<string> {
+	const membership = (await findMembership(h.db, w.p.projectId, userId))!;
+	const prepared = await prepareExport(h.db, membership, ExportRequestSchema.parse({ format: 'csv', ...query }));
+	expect(prepared.csvBytes).toBeUndefined();
+	const body = encodeExport({
+		format: 'csv',
+		columns: prepared.columns,
+		batches: prepared.batches(),
+		footer: () => ({})
+	});
+	return new Response(body).text();
+}
+
+/** No bare LF outside quoted fields: every record ends in CRLF (RFC 4180). */
+const crlfOnly = (text: string) => !/(?<!\r)\n/.test(text.replace(/"(?:[^"]|"")*"/g, ''));
+
 const pick = (rows: Row[], keys: string[]) => rows.map((r) => Object.fromEntries(keys.map((k) => [k, r[k] ?? null])));
 /** Microsecond ISO text (PostgreSQL) and millisecond ISO text (JS) name the same instant. */
 const sameInstants = (rows: Row[]) =>
@@ -143,7 +166,7 @@ describe('judgments export', () => {
 		expect(csv.res.headers.get('link')).toContain('manifest=1');
 		const csvText = new TextDecoder().decode(csv.bytes);
 		expect(csvText.startsWith('judgment_id,run_id,')).toBe(true);
-		expect(csvText).toContain('\r\n');
+		expect(crlfOnly(csvText)).toBe(true);
 		// Formula guard: no text cell may start a formula (numbers such as -2 in number columns stay).
 		for (const record of parse(csvText, { columns: false }) as string[][])
 			for (const cell of record) expect(cell, cell).not.toMatch(/^[=+\-@]/);
@@ -170,6 +193,9 @@ describe('judgments export', () => {
 			JUDGMENT_COLUMNS
 		);
 		const ids = new Set(csv.map((r) => r.item_external_id));
+		expect(csv).toEqual(
+			fromCsv(await writtenByJs(w.p.admin.id, { kind: 'judgments', runId: w.runId }), JUDGMENT_COLUMNS)
+		);
 		for (const t of TRICKY) expect(ids.has(t), t).toBe(true);
 		expect(csv.some((r) => String(r.category) === 'code, "quoted"')).toBe(true);
 		expect(csv.some((r) => String(r.category) === '数学')).toBe(true);
@@ -302,6 +328,16 @@ describe('calibrated scores export', () => {
 			});
 		expect(service.length).toBe(240);
 		const keys = ['answer_id', 'system', 'raw_score', 'calibrated_score'];
+		// The CSV is one COPY applying the map in SQL; the JS writer streams the service's rows:
+		// every cell of every row is the same value (the intervals too).
+		const viaCopy = fromCsv(
+			new TextDecoder().decode((await download('scores', `format=csv&${query}`, w.p.viewer)).bytes),
+			SCORE_COLUMNS
+		);
+		expect(viaCopy).toEqual(
+			fromCsv(await writtenByJs(w.p.viewer.id, { kind: 'scores', ...idsOf(query) }), SCORE_COLUMNS)
+		);
+		expect(viaCopy.filter((r) => r.ci_low !== r.ci_high).length).toBeGreaterThan(0);
 		const csv = fromCsv(
 			new TextDecoder().decode((await download('scores', `format=csv&${query}`, w.p.viewer)).bytes),
 			SCORE_COLUMNS
@@ -321,6 +357,65 @@ describe('calibrated scores export', () => {
 			rowCount: 240,
 			calibration: { set: page.target, answers: page.counts.calibration, method: expect.stringContaining('isotonic') }
 		});
+	});
+});
+
+describe('CSV by COPY', () => {
+	it('labels: the same values as the JS writer, pseudonyms for viewers and names for admins', async () => {
+		for (const user of [w.p.viewer, w.p.admin]) {
+			const text = new TextDecoder().decode(
+				(await download('labels', `format=csv&datasetId=${w.data.datasetId}`, user)).bytes
+			);
+			expect(crlfOnly(text)).toBe(true);
+			const rows = fromCsv(text, LABEL_COLUMNS);
+			expect(rows.length).toBeGreaterThan(0);
+			expect(rows).toEqual(
+				fromCsv(await writtenByJs(user.id, { kind: 'labels', datasetId: w.data.datasetId }), LABEL_COLUMNS)
+			);
+		}
+	});
+
+	it('gives the COPY connection up when the client goes away mid-stream, and the pool keeps working', async () => {
+		// plantPointwise names its dataset: the scores test's one steps aside.
+		await sql`update dataset set name = 'Planted pointwise (scores test)'
+			where project_id = ${w.p.projectId} and name = 'Planted pointwise'`.execute(h.db);
+		const planted = await plantPointwise(h.db, {
+			projectId: w.p.projectId,
+			items: 60,
+			goldItems: 40,
+			labelledItems: 50
+		});
+		// 240 answers × 80 samples: about 5 MB of CSV, far more than the socket and the four queued chunks hold.
+		await sql`insert into judgment (run_id, item_id, answer_a_id, answer_b_id, presented_order, sample, turn, status, score, attempts, cached, prompt_hash, raw)
+			select run_id, item_id, answer_a_id, answer_b_id, presented_order, g, turn, status, score, attempts, cached, prompt_hash,
+				jsonb_build_object('padding', repeat('x', 200))
+			from judgment cross join generate_series(1, 80) g
+			where run_id = ${planted.runId} and sample = 0`.execute(h.db);
+		const copies = async () =>
+			Number(
+				(
+					await sql<{ n: string }>`select count(*) as n from pg_stat_activity
+						where datname = current_database() and query ilike 'copy (select%' and pid <> pg_backend_pid()`.execute(h.db)
+				).rows[0].n
+			);
+		const before = h.pool.totalCount;
+		const res = await callEndpoint(exportHandler, {
+			path: `/api/projects/${w.p.projectId}/exports/judgments?format=csv&runId=${planted.runId}`,
+			params: { projectId: w.p.projectId, kind: 'judgments' },
+			user: w.p.viewer
+		});
+		const reader = res.body!.getReader();
+		const first = await reader.read();
+		expect(new TextDecoder().decode(first.value).startsWith('judgment_id,')).toBe(true);
+		expect(await copies()).toBe(1);
+		await reader.cancel();
+		for (let i = 0; i < 100 && (await copies()) > 0; i++) await new Promise((r) => setTimeout(r, 50));
+		expect(await copies()).toBe(0);
+		expect(h.pool.totalCount).toBeLessThanOrEqual(before);
+		// Nothing half-read went back to the pool: a whole export still works.
+		const again = await download('judgments', `format=csv&runId=${planted.runId}`, w.p.viewer);
+		const lines = new TextDecoder().decode(again.bytes).split('\r\n').filter(Boolean);
+		expect(lines.length).toBe(1 + 240 * 81);
 	});
 });
 

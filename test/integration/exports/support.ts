@@ -40,7 +40,7 @@ export function useExportWorld(name: string): { readonly h: Harness; readonly w:
 	let removeRuntime: () => void = () => {};
 	beforeAll(async () => {
 		state.h = await createHarness();
-		removeRuntime = installRuntime({ db: state.h.db, queue: state.h.queue });
+		removeRuntime = installRuntime({ db: state.h.db, queue: state.h.queue, pool: state.h.pool });
 		state.w = await buildWorld(state.h, name);
 	});
 	afterAll(async () => {

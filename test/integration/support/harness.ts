@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
+import type pg from 'pg';
 import { createDb, createPool, type Db } from '../../../src/lib/server/db/client';
 import { createQueue, type Queue } from '../../../src/lib/server/jobs/queue';
 import type { ApiTokenInfo, SessionInfo, SessionUser } from '../../../src/lib/server/auth/types';
@@ -15,6 +16,8 @@ import { appRouter } from '../../../src/lib/server/trpc/router';
 export interface Harness {
 	url: string;
 	db: Db;
+	/** The pool behind `db` (dedicated connections: COPY). */
+	pool: pg.Pool;
 	queue: Queue;
 	/** A tRPC caller acting as `user` (or anonymous); with `apiToken`, as a script holding that token (no session). */
 	caller(
@@ -34,6 +37,7 @@ export async function createHarness(): Promise<Harness> {
 	return {
 		url,
 		db,
+		pool,
 		queue,
 		caller(user = null, opts = {}) {
 			const session: SessionInfo | null =

@@ -14,15 +14,21 @@ export interface EncodeOptions {
 	format: ExportFormat;
 	columns: readonly ExportColumn[];
 	batches: RowBatches;
-	/** CSV lines already written (by the database), used instead of `batches` for CSV. */
-	csvText?: AsyncIterable<string>;
+	/** The whole CSV file already written (by the database's COPY), used instead of `batches` for CSV. */
+	csvBytes?: AsyncIterable<Uint8Array>;
 	/** Parquet footer metadata, given the number of rows written. */
 	footer: (rowCount: number) => Record<string, string>;
 }
 
-export function encodeExport({ format, columns, batches, csvText, footer }: EncodeOptions): ReadableStream<Uint8Array> {
+export function encodeExport({
+	format,
+	columns,
+	batches,
+	csvBytes,
+	footer
+}: EncodeOptions): ReadableStream<Uint8Array> {
+	if (format === 'csv' && csvBytes) return byteStream(csvBytes);
 	const encoder = new TextEncoder();
-	if (format === 'csv' && csvText) return textStream(encoder.encode(csvHeader(columns)), csvText);
 	const iterator = batches[Symbol.asyncIterator]();
 	const parquet = format === 'parquet' ? new ParquetStream(columns) : null;
 	let rowCount = 0;
@@ -67,22 +73,15 @@ export function encodeExport({ format, columns, batches, csvText, footer }: Enco
 	);
 }
 
-/** Header, then each text chunk as it is pulled (same backpressure as above). */
-function textStream(header: Uint8Array, chunks: AsyncIterable<string>): ReadableStream<Uint8Array> {
-	const encoder = new TextEncoder();
+/** Each chunk as it is pulled (same backpressure as above); cancelling ends the source. */
+function byteStream(chunks: AsyncIterable<Uint8Array>): ReadableStream<Uint8Array> {
 	const iterator = chunks[Symbol.asyncIterator]();
-	let started = false;
 	return new ReadableStream<Uint8Array>(
 		{
 			async pull(controller) {
-				if (!started) {
-					started = true;
-					controller.enqueue(header);
-					return;
-				}
 				const next = await iterator.next();
 				if (next.done) controller.close();
-				else controller.enqueue(encoder.encode(next.value));
+				else controller.enqueue(next.value);
 			},
 			async cancel() {
 				await iterator.return?.();

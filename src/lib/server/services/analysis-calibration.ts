@@ -33,6 +33,7 @@ import {
 import type { Db } from '../db/client';
 import type { Membership } from '../db/repositories/members';
 import { cached, resolveDatasetRun, RESAMPLES, type Estimate, type RunSummary } from './analysis-common';
+import { listJudgedGroups } from '../db/repositories/analysis-scores';
 import { loadPointwiseScores, runRubric, streamJudgeScores, type ScoredAnswer } from './analysis-scores';
 
 export type CalibrationTarget = 'auto' | 'gold' | 'consensus';
@@ -74,9 +75,21 @@ export interface FittedCalibration {
 	goldAnswers: number;
 }
 
-/** Fit the map on scored answers (pure: the service and tests call it on loaded rows). */
-export function fitCalibration(answers: ScoredAnswer[], asked: CalibrationTarget): FittedCalibration {
+/** Every judged answer of the run, counted per system and category (repositories' `listJudgedGroups`). */
+export type JudgedGroups = readonly { system: string; category: string | null; answers: number }[];
+
+/**
+ * Fit the map on scored answers (pure: the service and tests call it on loaded rows). `answers`
+ * may hold only the labelled ones when `judgedGroups` describes the whole judged set (the count
+ * and the systems and categories the warnings compare against): the fit needs nothing else.
+ */
+export function fitCalibration(
+	answers: ScoredAnswer[],
+	asked: CalibrationTarget,
+	judgedGroups?: JudgedGroups
+): FittedCalibration {
 	const judged = answers.filter((a) => a.judge);
+	const judgedCount = judgedGroups ? judgedGroups.reduce((n, g) => n + g.answers, 0) : judged.length;
 	const goldAnswers = judged.filter((a) => targetScore(a, 'gold') !== null).length;
 	const target = asked === 'auto' ? (goldAnswers >= MIN_GOLD ? 'gold' : 'consensus') : asked;
 	const warnings: CalibrationWarning[] = [];
@@ -87,9 +100,10 @@ export function fitCalibration(answers: ScoredAnswer[], asked: CalibrationTarget
 	const human = set.map((a) => targetScore(a, target)!);
 	const groups = set.map((a) => a.itemId);
 	const items = new Set(groups).size;
-	const missing = (of: (a: ScoredAnswer) => string | null) => {
+	const missing = (of: (a: Pick<ScoredAnswer, 'system' | 'category'>) => string | null) => {
 		const have = new Set(set.map(of));
-		return [...new Set(judged.map(of))].filter((v): v is string => v !== null && !have.has(v)).sort();
+		const all = judgedGroups ? judgedGroups.map(of) : judged.map(of);
+		return [...new Set(all)].filter((v): v is string => v !== null && !have.has(v)).sort();
 	};
 	if (set.length === 0) warnings.push({ key: 'analysis_calibration_warn_none', params: {} });
 	else if (set.length < MIN_ANSWERS || items < MIN_ITEMS)
@@ -103,7 +117,7 @@ export function fitCalibration(answers: ScoredAnswer[], asked: CalibrationTarget
 	const categories = missing((a) => a.category);
 	if (set.length > 0 && categories.length)
 		warnings.push({ key: 'analysis_calibration_warn_categories', params: { list: categories.join(', ') } });
-	const base = { target, n: set.length, items, warnings, judged: judged.length, goldAnswers };
+	const base = { target, n: set.length, items, warnings, judged: judgedCount, goldAnswers };
 	if (items < 2) return { ...base, map: null, errors: null };
 	const map = isotonicCalibrationMap(judge, human, { groups, resamples: MAP_RESAMPLES, seed: 1 });
 	const cv = isotonicCalibration(judge, human, { folds: Math.min(FOLDS, items), groups, seed: 1 });
@@ -140,8 +154,12 @@ const est = (r: { estimate: number; ci: [number, number] }): Estimate => ({ esti
 
 async function loadFit(db: Db, datasetId: string, runId: string, target: CalibrationTarget) {
 	return cached(db, 'calibration-fit', datasetId, runId, target, async () => {
-		const answers = await loadPointwiseScores(db, { datasetId, runId, humanSource: 'all' });
-		return fitCalibration(answers, target);
+		// The labelled answers only, and the judged set as counts: a million judged answers never become objects.
+		const [answers, judgedGroups] = await Promise.all([
+			loadPointwiseScores(db, { datasetId, runId, humanSource: 'all', labelledOnly: true }),
+			listJudgedGroups(db, datasetId, runId)
+		]);
+		return fitCalibration(answers, target, judgedGroups);
 	});
 }
 
@@ -246,7 +264,15 @@ export async function* calibratedScores(
 	}
 }
 
-/** The fitted map of a run (for the leaderboard's calibrated column), or null. */
-export async function calibrationMapFor(db: Db, datasetId: string, runId: string): Promise<FittedCalibration> {
-	return loadFit(db, datasetId, runId, 'auto');
+/**
+ * The fitted map of a run (the leaderboard's calibrated column; the calibrated-scores export,
+ * which applies it in SQL). The caller has checked access (`getCalibration`, `resolveDatasetRun`).
+ */
+export async function calibrationMapFor(
+	db: Db,
+	datasetId: string,
+	runId: string,
+	target: CalibrationTarget = 'auto'
+): Promise<FittedCalibration> {
+	return loadFit(db, datasetId, runId, target);
 }

@@ -71,6 +71,11 @@ export interface PointwiseLoadOptions {
 	datasetId: string;
 	runId: string | null;
 	humanSource: HumanSource;
+	/**
+	 * Only the answers with a human label of `humanSource` (and their judge scores): what a fit on
+	 * human labels needs, without reading every judged answer of a large run.
+	 */
+	labelledOnly?: boolean;
 }
 
 /** The rubric content of a live run, or null (imported runs, or content that no longer parses). */
@@ -141,12 +146,14 @@ export function humanScore(label: scores.PointwiseLabelRow, rubric: RubricConten
  */
 export async function loadPointwiseScores(
 	db: Db,
-	{ datasetId, runId, humanSource }: PointwiseLoadOptions
+	{ datasetId, runId, humanSource, labelledOnly = false }: PointwiseLoadOptions
 ): Promise<ScoredAnswer[]> {
+	const labelsRead = scores.listPointwiseLabels(db, datasetId, humanSource);
+	const ids = labelledOnly ? [...new Set((await labelsRead).map((l) => l.answerId))] : undefined;
 	const [answers, labels, judged, rubric] = await Promise.all([
-		repo.listAnswerInfo(db, datasetId),
-		scores.listPointwiseLabels(db, datasetId, humanSource),
-		runId ? scores.listPointwiseJudgeScores(db, { runId }) : Promise.resolve([]),
+		repo.listAnswerInfo(db, datasetId, ids),
+		labelsRead,
+		runId ? scores.listPointwiseJudgeScores(db, { runId, answerIds: ids }) : Promise.resolve([]),
 		runRubric(db, runId)
 	]);
 	const info = new Map(answers.map((a) => [a.id, a]));

@@ -10,14 +10,20 @@
  * a per-project pseudonym (`annotator-…`, stable, so agreement per annotator works);
  * names and e-mail addresses only admins, who manage the members anyway.
  *
- * Big kinds (judgments, labels) read keyset batches (repositories/exports.ts), one batch
- * read ahead; as CSV, PostgreSQL writes their lines (the rules of exports/csv.ts), so the
- * server only passes text on. The
+ * Big kinds (judgments, labels, calibrated scores) as CSV are one `COPY (select …) TO STDOUT
+ * (FORMAT csv, HEADER)` on a dedicated connection (bulk/copy-to.ts `copyOutCsv`), whose bytes
+ * go to the response as they come (values prepared by the rules of exports/csv.ts in the
+ * select, repositories/exports.ts): PostgreSQL joins once and writes the file, the server only
+ * passes bytes on. Calibrated scores get the map fitted on the labelled answers (the page's
+ * fit) and applied in that select. As JSONL and Parquet they read keyset batches, one read
+ * ahead (calibrated scores: the calibration service's stream). The
  * leaderboard is small and comes from the same service the page uses, so the export
  * and the page can never disagree.
  */
+import type pg from 'pg';
 import { z } from 'zod';
 import { can } from '../auth/policy';
+import { copyOutCsv } from '../db/bulk/copy-to';
 import type { Db } from '../db/client';
 import * as repo from '../db/repositories/exports';
 import type { Membership } from '../db/repositories/members';
@@ -26,7 +32,7 @@ import { EXPORT_FORMATS, type ExportColumn, type ExportFormat, type RowBatches }
 import { cardMarkdown } from '../exports/card-markdown';
 import { CSV_FORMULA_GUARD } from '../exports/csv';
 import { concordVersion } from '../version';
-import { calibratedScores, getCalibration } from './analysis-calibration';
+import { calibratedScores, calibrationMapFor } from './analysis-calibration';
 import { getLeaderboard, type LeaderboardResult } from './analysis-leaderboard';
 import { CALIBRATION_METHOD, judgeCard } from './judge-card';
 import { getRun } from './judge-runs';
@@ -252,8 +258,8 @@ export interface PreparedExport {
 	columns: ExportColumn[];
 	fileName: string;
 	batches: () => RowBatches;
-	/** CSV only, for the big kinds: the rows' lines as the database wrote them (the header is the stream's). */
-	csvText?: () => AsyncIterable<string>;
+	/** CSV only, for the big kinds: the whole file (header and CRLF lines) as PostgreSQL's COPY wrote it. */
+	csvBytes?: () => AsyncIterable<Uint8Array>;
 	countRows: () => Promise<number>;
 }
 
@@ -283,19 +289,22 @@ async function* rowsOf(batches: AsyncIterable<repo.Batch>): RowBatches {
 	for await (const b of batches) yield b.rows;
 }
 
-async function* textOf(batches: AsyncIterable<repo.CsvBatch>): AsyncIterable<string> {
-	for await (const b of batches) yield b.text;
-}
-
-const csvTypes = (columns: readonly ExportColumn[]) => columns.map((c) => c.type);
-
 const need = <T>(value: T | undefined, field: string): T => {
 	if (value === undefined) throw new AppError('BAD_REQUEST', `${field} is required for this export.`, { field });
 	return value;
 };
 
-/** Checks access and filters, and returns the export's columns, manifest (row count not yet known) and row source. */
-export async function prepareExport(db: Db, membership: Membership, request: ExportRequest): Promise<PreparedExport> {
+/**
+ * Checks access and filters, and returns the export's columns, manifest (row count not yet known)
+ * and row source. `pool`: where the CSV of the big kinds gets its dedicated COPY connection
+ * (without one, CSV is written from the row batches, as JSONL is).
+ */
+export async function prepareExport(
+	db: Db,
+	membership: Membership,
+	request: ExportRequest,
+	pool?: pg.Pool
+): Promise<PreparedExport> {
 	if (!can(membership, 'readResults')) throw new AppError('FORBIDDEN', 'Exports need the admin or viewer role.');
 	const format = request.format;
 	if (isCardFormat(format) || request.kind === 'card')
@@ -345,13 +354,7 @@ export async function prepareExport(db: Db, membership: Membership, request: Exp
 						(b) => b.rows.length
 					)
 				),
-			csvText: () =>
-				textOf(
-					keyset(
-						(after) => repo.judgmentCsvBatch(db, runId, after, BATCH, csvTypes(JUDGMENT_COLUMNS)),
-						(b) => b.rows
-					)
-				),
+			csvBytes: pool && (() => copyOutCsv(pool, repo.judgmentCsvCopySql(runId, JUDGMENT_COLUMNS))),
 			countRows: () => repo.countJudgments(db, runId)
 		};
 	}
@@ -379,13 +382,7 @@ export async function prepareExport(db: Db, membership: Membership, request: Exp
 						(b) => b.rows.length
 					)
 				),
-			csvText: () =>
-				textOf(
-					keyset(
-						(after) => repo.labelCsvBatch(db, filter, after, BATCH, csvTypes(LABEL_COLUMNS)),
-						(b) => b.rows
-					)
-				),
+			csvBytes: pool && (() => copyOutCsv(pool, repo.labelCsvCopySql(filter, LABEL_COLUMNS))),
 			countRows: () => repo.countLabels(db, filter)
 		};
 	}
@@ -396,9 +393,21 @@ export async function prepareExport(db: Db, membership: Membership, request: Exp
 		const run = await runProvenance(db, projectId, runId);
 		if (run.mode !== 'pointwise')
 			throw new AppError('BAD_REQUEST', 'Calibrated scores need a pointwise run.', { field: 'runId' });
+		// As the calibration page: the run must be the dataset's (else NOT_FOUND, as resolveDatasetRun).
+		if ((await getRun(db, projectId, runId)).datasetId !== dataset.id)
+			throw new AppError('NOT_FOUND', 'Judge run not found.');
 		const input = { datasetId: dataset.id, judgeRunId: runId, target: request.target };
-		// The same fit the calibration page shows (cached by its inputs), for the manifest.
-		const fit = await getCalibration(db, membership, input);
+		// The fit the calibration page shows (the same cache entry): the manifest's set, and the map the CSV applies.
+		const fit = await calibrationMapFor(db, dataset.id, runId, request.target);
+		const map = fit.map;
+		const scoreMap: repo.ScoreMap | null = map && {
+			predict: { x: map.steps.map((k) => k.x), y: map.steps.map((k) => k.y) },
+			interval: {
+				x: map.grid.map((g) => g.x),
+				low: map.grid.map((g) => g.ci[0]),
+				high: map.grid.map((g) => g.ci[1])
+			}
+		};
 		return {
 			format,
 			manifest: {
@@ -407,10 +416,10 @@ export async function prepareExport(db: Db, membership: Membership, request: Exp
 				dataset,
 				runs: [run],
 				calibration: {
-					set: fit.target ?? 'none',
+					set: fit.target,
 					method: CALIBRATION_METHOD,
-					answers: fit.counts.calibration,
-					items: fit.counts.items,
+					answers: fit.n,
+					items: fit.items,
 					warnings: fit.warnings.map((w) => w.key)
 				},
 				access: { role: membership.role, annotatorIdentities: null },
@@ -419,6 +428,7 @@ export async function prepareExport(db: Db, membership: Membership, request: Exp
 			columns: SCORE_COLUMNS,
 			fileName: `scores-${runId.slice(0, 8)}-${stamp}.${format}`,
 			batches: () => scoreBatches(db, membership, input),
+			csvBytes: pool && (() => copyOutCsv(pool, repo.scoreCsvCopySql(runId, scoreMap, SCORE_COLUMNS))),
 			countRows: async () => {
 				let n = 0;
 				for await (const batch of scoreBatches(db, membership, input)) n += batch.length;

@@ -1,8 +1,10 @@
 /**
- * `COPY (select bytea) TO STDOUT (FORMAT binary)` on a node-postgres client,
- * read as an async iterator of the column's values. Reading uploaded chunks this
- * way gets raw bytes — a plain SELECT returns bytea as a hex string twice the
- * size, which for a 1 GB upload is 2 GB of short-lived strings.
+ * COPY … TO STDOUT read as a stream on a node-postgres client.
+ * - `copyOutBytea`: `COPY (select bytea) TO STDOUT (FORMAT binary)` as an async iterator of the
+ *   column's values. Reading uploaded chunks this way gets raw bytes — a plain SELECT returns
+ *   bytea as a hex string twice the size, which for a 1 GB upload is 2 GB of short-lived strings.
+ * - `copyOutCsv`: `COPY (select …) TO STDOUT (FORMAT csv)` on a dedicated connection, as ~64 KiB
+ *   chunks of CSV text with CRLF line ends (the big CSV exports).
  * Backpressure: node-postgres reads the socket as fast as data comes, so the
  * socket is paused while more than a few chunks wait to be consumed.
  */
@@ -126,5 +128,86 @@ export async function* copyOutBytea(client: pg.ClientBase, select: string): Asyn
 			off += 6 + len;
 		}
 		pending = pending.subarray(off);
+	}
+}
+
+const CHUNK = 64 * 1024;
+const LF = 10;
+const CR = 13;
+
+/**
+ * A COPY … TO STDOUT (FORMAT csv) gathered into chunks of about 64 KiB with CRLF line ends
+ * (RFC 4180). PostgreSQL sends exactly one CopyData message per row (protocol docs, "Copy-out
+ * mode"), ending in its line end (LF except on Windows), so the record end is always a
+ * message's last byte: a line break inside a quoted field is never the last byte and stays
+ * as it is. Rows are copied straight into the chunk (no Buffer per row).
+ */
+class CsvCopyToQuery extends CopyToQuery {
+	private chunk = Buffer.allocUnsafe(CHUNK);
+	private used = 0;
+
+	override handleCopyData(msg: { chunk: Buffer }): void {
+		const row = msg.chunk;
+		const n = row.byteLength;
+		const bare = n > 0 && row[n - 1] === LF && (n < 2 || row[n - 2] !== CR);
+		const need = n + (bare ? 1 : 0);
+		if (this.used + need > this.chunk.byteLength) this.flush(need);
+		if (bare) {
+			row.copy(this.chunk, this.used, 0, n - 1);
+			this.chunk[this.used + n - 1] = CR;
+			this.chunk[this.used + n] = LF;
+		} else row.copy(this.chunk, this.used);
+		this.used += need;
+	}
+
+	override handleReadyForQuery(): void {
+		this.flush(0);
+		super.handleReadyForQuery();
+	}
+
+	/** Hands the filled part on and starts a chunk big enough for `next` bytes. */
+	private flush(next: number): void {
+		if (this.used > 0) {
+			this.queue.push(this.chunk.subarray(0, this.used));
+			if (this.queue.length >= MAX_QUEUED) this.connection?.stream.pause();
+			this.notify();
+		}
+		this.chunk = Buffer.allocUnsafe(Math.max(CHUNK, next));
+		this.used = 0;
+	}
+}
+
+/**
+ * `COPY (select …) TO STDOUT (FORMAT csv …)` on a DEDICATED connection of `pool`, as chunks of
+ * CSV text with CRLF line ends, with backpressure: the socket is paused while four chunks wait,
+ * so a slow reader slows PostgreSQL instead of filling memory. The connection goes back to the
+ * pool when the COPY has ended; a consumer that stops early (the HTTP client went away) or an
+ * error destroys it instead, which ends the COPY on the server (its next write fails), since a
+ * connection in the middle of a COPY can't be reused.
+ */
+export async function* copyOutCsv(pool: pg.Pool, copySql: string): AsyncGenerator<Buffer> {
+	const client = await pool.connect();
+	const q = new CsvCopyToQuery(copySql);
+	let clean = false;
+	client.query(q as unknown as pg.QueryConfig);
+	try {
+		for (;;) {
+			const next = q.queue.shift();
+			if (next) {
+				if (q.queue.length < MAX_QUEUED) q.connection?.stream.resume();
+				yield next;
+				continue;
+			}
+			// On an error the connection is destroyed below (simplest safe state; errors are rare).
+			if (q.error) throw q.error;
+			if (q.ended) {
+				clean = true;
+				return;
+			}
+			await q.waitForData();
+		}
+	} finally {
+		q.connection?.stream.resume();
+		client.release(clean ? undefined : new Error('COPY abandoned'));
 	}
 }

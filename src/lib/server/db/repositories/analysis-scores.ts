@@ -38,6 +38,8 @@ export interface JudgeScorePage {
 	/** Keyset: rows after this (answer id, turn), in that order. */
 	after?: { answerId: string; turn: number };
 	limit?: number;
+	/** Only these answers (the calibration fit reads the labelled ones, not the whole run). */
+	answerIds?: readonly string[];
 }
 
 /**
@@ -51,11 +53,12 @@ export async function listPointwiseJudgeScores(db: Db, page: JudgeScorePage): Pr
 		? sql`and (j.answer_a_id, j.turn) > (${page.after.answerId}::uuid, ${page.after.turn}::int)`
 		: sql``;
 	const limit = page.limit ? sql`limit ${page.limit}` : sql``;
+	const only = page.answerIds ? sql`and j.answer_a_id = any(${page.answerIds}::uuid[])` : sql``;
 	const { rows } = await sql<PointwiseJudgeRow>`
 		with s as (
 			select j.answer_a_id, j.turn, j.score::float8 as score, j.criteria
 			from judgment j
-			where j.run_id = ${page.runId} and j.status = 'ok' and j.answer_b_id is null and j.score is not null ${after}
+			where j.run_id = ${page.runId} and j.status = 'ok' and j.answer_b_id is null and j.score is not null ${after} ${only}
 		),
 		overall as (
 			select answer_a_id, turn, count(*)::int as samples, avg(score) as score,
@@ -134,4 +137,30 @@ export async function findRunRubric(db: Db, runId: string) {
 		.select(['v.id', 'v.rubric_id as rubricId', 'v.version', 'v.content', 'v.content_hash as contentHash'])
 		.where('r.id', '=', runId)
 		.executeTakeFirst();
+}
+
+export interface JudgedGroup {
+	system: string;
+	category: string | null;
+	/** Answers of this system and category with at least one 'ok' scored sample. */
+	answers: number;
+}
+
+/**
+ * The answers of the dataset that a pointwise run scored, counted per system and category
+ * (the calibration warnings name the systems and categories its set lacks), without reading
+ * the answers themselves.
+ */
+export async function listJudgedGroups(db: Db, datasetId: string, runId: string): Promise<JudgedGroup[]> {
+	const { rows } = await sql<JudgedGroup>`
+		select sy.name as system, i.category, count(*)::int as answers
+		from (
+			select distinct j.answer_a_id from judgment j
+			where j.run_id = ${runId} and j.status = 'ok' and j.answer_b_id is null and j.score is not null
+		) d
+		join candidate_answer a on a.id = d.answer_a_id and a.dataset_id = ${datasetId}
+		join dataset_item i on i.id = a.item_id
+		join system sy on sy.id = a.system_id
+		group by sy.name, i.category`.execute(db);
+	return rows;
 }

@@ -137,8 +137,8 @@ export interface AnswerInfoRow {
 	externalId: string;
 }
 
-export async function listAnswerInfo(db: Db, datasetId: string): Promise<AnswerInfoRow[]> {
-	return db
+export async function listAnswerInfo(db: Db, datasetId: string, ids?: readonly string[]): Promise<AnswerInfoRow[]> {
+	let q = db
 		.selectFrom('candidate_answer as a')
 		.innerJoin('system as s', 's.id', 'a.system_id')
 		.innerJoin('dataset_item as i', 'i.id', 'a.item_id')
@@ -150,8 +150,9 @@ export async function listAnswerInfo(db: Db, datasetId: string): Promise<AnswerI
 			'i.category',
 			'i.external_id as externalId'
 		])
-		.where('a.dataset_id', '=', datasetId)
-		.execute();
+		.where('a.dataset_id', '=', datasetId);
+	if (ids) q = q.where('a.id', '=', sql<string>`any(${ids}::uuid[])`);
+	return q.execute();
 }
 
 /**

@@ -1,10 +1,11 @@
 /**
- * Exports read big tables in keyset batches: each call returns up to `limit`
- * rows after the id `after`, in id order, through an index on (run or dataset,
- * id) (migration 0031). No connection or transaction is held between batches,
- * so a slow download never pins a pooled connection, and memory holds one
- * batch. Rows come back as positional arrays in the service's column order;
- * times are ISO text made by PostgreSQL (cheaper than building Date objects).
+ * The exports' SQL. CSV: one COPY statement per export (see "COPY statements" below), read on
+ * a dedicated connection. JSONL and Parquet read big tables in keyset batches: each call
+ * returns up to `limit` rows after the id `after`, in id order, through an index on (run or
+ * dataset, id) (migration 0031). No connection or transaction is held between batches, so a
+ * slow download never pins a pooled connection, and memory holds one batch. Rows come back as
+ * positional arrays in the service's column order; times are ISO text made by PostgreSQL
+ * (cheaper than building Date objects).
  */
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../client';
@@ -75,58 +76,7 @@ function jsonArray(values: readonly string[]): RawBuilder<unknown> {
 	);
 }
 
-export interface CsvBatch {
-	/** The rows' CSV lines, each ending in CRLF, concatenated. */
-	text: string;
-	rows: number;
-	last: string | null;
-}
-
-async function csvLines(db: Db, query: ReturnType<typeof sql>): Promise<CsvBatch> {
-	const { rows } = await query.execute(db);
-	const list = rows as { id: string; line: string }[];
-	let text = '';
-	for (const r of list) text += r.line;
-	return { text, rows: list.length, last: list.length ? list[list.length - 1].id : null };
-}
-
-/**
- * One CSV cell written by PostgreSQL under the rules of exports/csv.ts, so the big exports skip
- * parsing and re-writing every value in the server (a million-row file then costs about what
- * COPY costs). Empty for null; numbers as PostgreSQL's shortest exact text (1e-05 where JS
- * writes 0.00001: the same number; non-finite: empty); booleans true/false; times ISO-8601 UTC;
- * text gets the formula guard (a leading `'` before = + - @ TAB CR or ') and RFC 4180 quotes
- * when it holds a comma, a quote, CR or LF. JSON is jsonb's text (`{"a": 1}`: the same value,
- * other spacing than JSON.stringify), always quoted, and guarded when it starts with `-` (the
- * only formula starter valid JSON can begin with). The export tests read both writers' files
- * back to the same values.
- */
-function csvCell(value: string, type: CsvCellType): string {
-	// Ids and checked labels can hold no comma, quote, line break or formula starter: as they are.
-	if (type === 'string' && PLAIN_TEXT.has(value)) return `coalesce((${value})::text, '')`;
-	switch (type) {
-		case 'int':
-			return `coalesce((${value})::text, '')`;
-		case 'double':
-			return `coalesce(case when (${value})::float8 in ('NaN', 'Infinity', '-Infinity') then '' else (${value})::float8::text end, '')`;
-		case 'bool':
-			return `(case when ${value} then 'true' when not ${value} then 'false' else '' end)`;
-		case 'timestamp':
-			return `coalesce(to_char(${value} at time zone 'UTC', ${ISO}), '')`;
-		case 'json': {
-			// JSON text nearly always holds a comma or a quote: always quoted (RFC 4180 allows it), one cast less.
-			const text = `(${value})::text`;
-			return `coalesce('"' || replace(case when left(${text}, 1) = '-' then '''' || ${text} else ${text} end, '"', '""') || '"', '')`;
-		}
-		default: {
-			const text = `(${value})::text`;
-			const guarded = `(case when left(${text}, 1) in ('=', '+', '-', '@', E'\\t', E'\\r', '''') then '''' || ${text} else ${text} end)`;
-			return `coalesce(case when ${text} ~ '[",\\r\\n]' then '"' || replace(${guarded}, '"', '""') || '"' else ${guarded} end, '')`;
-		}
-	}
-}
-
-/** Values whose text is a uuid or a label the schema's checks limit to letters (see `csvCell`). */
+/** Values whose text is a uuid or a label the schema's checks limit to letters: no guard needed (see `copyValue`). */
 const PLAIN_TEXT = new Set([
 	'j.id',
 	'j.run_id',
@@ -147,35 +97,11 @@ const PLAIN_TEXT = new Set([
 	'l.verdict'
 ]);
 
-/** A whole CSV line (CRLF at the end) of `values` typed as `types`, for one row. */
-function csvLine(values: readonly string[], types: readonly CsvCellType[]): RawBuilder<string> {
-	if (values.length !== types.length) throw new Error(`csvLine: ${values.length} values for ${types.length} columns`);
-	return sql.raw(`(${values.map((v, i) => csvCell(v, types[i])).join(` || ',' || `)} || E'\\r\\n')`);
-}
-
 /** One run's judgments (every status, both orders, every sample). */
 export function judgmentBatch(db: Db, runId: string, after: string | null, limit: number): Promise<Batch> {
 	return arrays(
 		db,
 		sql`select j.id, ${jsonArray(JUDGMENT_VALUES)} as r
-			${JUDGMENT_FROM}
-			where j.run_id = ${runId} and j.id > coalesce(${after}::uuid, ${NIL}::uuid)
-			order by j.id
-			limit ${limit}`
-	);
-}
-
-/** The same rows as `judgmentBatch`, each already a CSV line (see `csvLine`). */
-export function judgmentCsvBatch(
-	db: Db,
-	runId: string,
-	after: string | null,
-	limit: number,
-	types: readonly CsvCellType[]
-): Promise<CsvBatch> {
-	return csvLines(
-		db,
-		sql`select j.id, ${csvLine(JUDGMENT_VALUES, types)} as line
 			${JUDGMENT_FROM}
 			where j.run_id = ${runId} and j.id > coalesce(${after}::uuid, ${NIL}::uuid)
 			order by j.id
@@ -251,20 +177,6 @@ export function labelBatch(db: Db, f: LabelFilter, after: string | null, limit: 
 	);
 }
 
-/** The same rows as `labelBatch`, each already a CSV line (see `csvLine`). */
-export function labelCsvBatch(
-	db: Db,
-	f: LabelFilter,
-	after: string | null,
-	limit: number,
-	types: readonly CsvCellType[]
-): Promise<CsvBatch> {
-	return csvLines(
-		db,
-		sql`select l.id, ${csvLine(labelValues(f.identities), types)} as line ${labelFromWhere(f, after)} limit ${limit}`
-	);
-}
-
 export async function countLabels(db: Db, f: Pick<LabelFilter, 'datasetId' | 'source'>): Promise<number> {
 	let q = db
 		.selectFrom('annotation')
@@ -284,20 +196,194 @@ export async function findProjectDataset(db: Db, projectId: string, datasetId: s
 		.executeTakeFirst();
 }
 
-/** The COPY statement for the same judgment rows `judgmentBatch` reads (bench:export compares against it). */
-export function judgmentCopySql(runId: string): string {
-	if (!/^[0-9a-f-]{36}$/i.test(runId)) throw new Error('run id must be a uuid');
-	return `copy (select j.id, j.run_id, j.item_id, i.external_id, i.category, j.turn,
-			j.answer_a_id, sa.name, j.answer_b_id, sb.name, j.presented_order, j.sample, j.status,
-			j.verdict, j.score::float8, j.preference::float8, j.criteria, j.flags, j.error,
-			j.input_tokens, j.output_tokens, j.cost::float8, j.latency_ms, j.attempts, j.cached,
-			j.prompt_hash, j.raw, j.finished_at
-		from judgment j
-		join dataset_item i on i.id = j.item_id
-		join candidate_answer a on a.id = j.answer_a_id
-		join system sa on sa.id = a.system_id
-		left join candidate_answer b on b.id = j.answer_b_id
-		left join system sb on sb.id = b.system_id
-		where j.run_id = '${runId}'
-		order by j.id) to stdout with (format csv, header)`;
+/*
+ * COPY statements for the CSV exports: one `COPY (select …) TO STDOUT (FORMAT csv, HEADER)` per
+ * export, read on a dedicated connection (bulk/copy-to.ts `copyOutCsv`). PostgreSQL's CSV writer
+ * quotes exactly the fields the rules of exports/csv.ts quote (a comma, a quote, CR or LF), so
+ * each value only needs to arrive as the text those rules print (`copyValue`); the line ends
+ * become CRLF as the rows are read. COPY takes no bind parameters: the only values written into
+ * the statement are checked uuids, checked enum labels and finite numbers.
+ */
+
+export interface CsvCopyColumn {
+	name: string;
+	type: CsvCellType;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function uuidLiteral(id: string): string {
+	if (!UUID.test(id)) throw new Error(`not a uuid: ${id}`);
+	return `'${id}'::uuid`;
+}
+
+function floatLiteral(x: number): string {
+	if (!Number.isFinite(x)) throw new Error(`not a finite number: ${x}`);
+	// String(x) is the shortest text that reads back as exactly x (ECMA-262 Number::toString).
+	return `${String(x)}::float8`;
+}
+
+const floatArray = (xs: readonly number[]) => `array[${xs.map(floatLiteral).join(', ')}]::float8[]`;
+
+/**
+ * A value as PostgreSQL's CSV writer must get it to print the cell exports/csv.ts prints for it:
+ * null for an empty cell (the writer quotes an empty string: `""`), numbers as float8/int text
+ * (PostgreSQL's shortest exact text: 1e-05 where JS writes 0.00001, the same number), non-finite
+ * doubles null, booleans true/false, times ISO-8601 UTC, text with the formula guard (a leading
+ * `'` before = + - @ TAB CR or '). JSON is jsonb's text (`{"a": 1}`: the same value, other
+ * spacing than JSON.stringify), always quoted (`force_quote`) and guarded when it starts with `-`.
+ * The export tests read both writers' files back to the same values.
+ */
+function copyValue(value: string, type: CsvCellType): string {
+	if (type === 'string' && PLAIN_TEXT.has(value)) return `nullif((${value})::text, '')`;
+	switch (type) {
+		case 'int':
+			return `(${value})::int8`;
+		case 'double':
+			return `(case when (${value})::float8 in ('NaN', 'Infinity', '-Infinity') then null else (${value})::float8 end)`;
+		case 'bool':
+			return `(case when ${value} then 'true' when not ${value} then 'false' end)`;
+		case 'timestamp':
+			return `to_char(${value} at time zone 'UTC', ${ISO})`;
+		case 'json': {
+			const text = `(${value})::text`;
+			// Only a JSON number can start with `-`; objects (nearly every value) skip the text test.
+			return `(case when jsonb_typeof((${value})::jsonb) = 'number' and left(${text}, 1) = '-' then '''' || ${text} else ${text} end)`;
+		}
+		default: {
+			const text = `(${value})::text`;
+			return `nullif(case when left(${text}, 1) in ('=', '+', '-', '@', E'\\t', E'\\r', '''') then '''' || ${text} else ${text} end, '')`;
+		}
+	}
+}
+
+const NAME = /^[a-z_][a-z0-9_]*$/;
+
+/** `select` list of `values` as `columns` (names become the header) and the COPY options. */
+function copyCsv(values: readonly string[], columns: readonly CsvCopyColumn[], rest: string): string {
+	if (values.length !== columns.length)
+		throw new Error(`copyCsv: ${values.length} values for ${columns.length} columns`);
+	for (const c of columns) if (!NAME.test(c.name)) throw new Error(`copyCsv: bad column name ${c.name}`);
+	const list = values.map((v, i) => `${copyValue(v, columns[i].type)} as "${columns[i].name}"`).join(',\n\t\t');
+	const json = columns.filter((c) => c.type === 'json').map((c) => `"${c.name}"`);
+	const force = json.length ? `, force_quote (${json.join(', ')})` : '';
+	return `copy (select ${list}\n\t${rest}) to stdout (format csv, header${force})`;
+}
+
+/** A run's judgments as CSV (the rows and order of `judgmentBatch`). */
+export function judgmentCsvCopySql(runId: string, columns: readonly CsvCopyColumn[]): string {
+	return copyCsv(
+		JUDGMENT_VALUES,
+		columns,
+		`from judgment j
+			join dataset_item i on i.id = j.item_id
+			join candidate_answer a on a.id = j.answer_a_id
+			join system sa on sa.id = a.system_id
+			left join candidate_answer b on b.id = j.answer_b_id
+			left join system sb on sb.id = b.system_id
+		where j.run_id = ${uuidLiteral(runId)}
+		order by j.id`
+	);
+}
+
+const SOURCES = new Set(['all', 'ui', 'imported', 'gold']);
+
+/** A dataset's labels as CSV (the rows and order of `labelBatch`). */
+export function labelCsvCopySql(f: LabelFilter, columns: readonly CsvCopyColumn[]): string {
+	if (!SOURCES.has(f.source)) throw new Error(`bad label source ${f.source}`);
+	return copyCsv(
+		labelValues(f.identities),
+		columns,
+		`from annotation l
+			join dataset_item i on i.id = l.item_id
+			join candidate_answer a on a.id = l.answer_a_id
+			join system sa on sa.id = a.system_id
+			left join candidate_answer b on b.id = l.answer_b_id
+			left join system sb on sb.id = b.system_id
+			left join app_user u on u.id = l.annotator_user_id
+		where l.dataset_id = ${uuidLiteral(f.datasetId)}${f.source === 'all' ? '' : ` and l.source = '${f.source}'`}
+		order by l.id`
+	);
+}
+
+/** A piecewise-linear map clipped at its ends: knots x (strictly increasing) and their values. */
+export interface Knots {
+	x: readonly number[];
+	y: readonly number[];
+}
+
+/**
+ * `t` mapped through `k` in SQL, with the arithmetic of lib/stats (`fitIsotonic`'s predict,
+ * `isotonicCalibrationMap`'s interval), in the same order of operations, so each value is the
+ * same double: the end values outside the knots, else y[b] + f·(y[b+1] − y[b]) with
+ * f = (t − x[b]) / (x[b+1] − x[b]) and b the last knot ≤ t (`width_bucket` on the knots, a
+ * binary search). `b` names the column holding that bucket.
+ */
+function interpolated(t: string, k: Knots, b: string, xs: string, ys: string): string {
+	const last = k.x.length - 1;
+	if (last < 0 || k.y.length !== k.x.length) throw new Error('interpolated: knots and values differ in length');
+	return `(case when ${t} <= ${floatLiteral(k.x[0])} then ${floatLiteral(k.y[0])}
+			when ${t} >= ${floatLiteral(k.x[last])} then ${floatLiteral(k.y[last])}
+			else ${ys}[${b}] + ((${t} - ${xs}[${b}]) / (${xs}[${b} + 1] - ${xs}[${b}])) * (${ys}[${b} + 1] - ${ys}[${b}]) end)`;
+}
+
+export interface ScoreMap {
+	/** The map's knots (`CalibrationMap.steps`). */
+	predict: Knots;
+	/** The interval's grid: x, lower and upper bounds (`CalibrationMap.grid`). */
+	interval: { x: readonly number[]; low: readonly number[]; high: readonly number[] };
+}
+
+/**
+ * The calibrated per-answer scores of a pointwise run (the rows of analysis-calibration.ts
+ * `calibratedScores`, in its order): per answer and turn the mean and spread of the 'ok'
+ * samples (as `listPointwiseJudgeScores`), per answer the mean over turns in turn order (as
+ * `judgeAnswerScore`: float8 avg is a plain sum over a count), the largest turn spread and the
+ * samples; then the map and its interval at that score. `map` null: no fit, empty cells.
+ * `plain`: the select alone without the CSV rules (bench:export's COPY baseline).
+ */
+export function scoreCsvCopySql(
+	runId: string,
+	map: ScoreMap | null,
+	columns: readonly CsvCopyColumn[],
+	{ plain = false }: { plain?: boolean } = {}
+): string {
+	const values = [
+		's.answer_id',
+		'a.item_id',
+		'i.external_id',
+		'sy.name',
+		'i.category',
+		's.raw',
+		map ? interpolated('s.raw', map.predict, 'm.b', 'm.px', 'm.py') : 'null::float8',
+		map ? interpolated('s.raw', { x: map.interval.x, y: map.interval.low }, 'm.g', 'm.gx', 'm.gl') : 'null::float8',
+		map ? interpolated('s.raw', { x: map.interval.x, y: map.interval.high }, 'm.g', 'm.gx', 'm.gh') : 'null::float8',
+		's.samples',
+		's.sd'
+	];
+	const lookup = map
+		? `cross join lateral (select width_bucket(s.raw, ${floatArray(map.predict.x)}) as b,
+				width_bucket(s.raw, ${floatArray(map.interval.x)}) as g,
+				${floatArray(map.predict.x)} as px, ${floatArray(map.predict.y)} as py,
+				${floatArray(map.interval.x)} as gx, ${floatArray(map.interval.low)} as gl,
+				${floatArray(map.interval.high)} as gh) m`
+		: '';
+	const rest = `from (
+			select answer_id, avg(score order by turn) as raw, sum(samples)::int as samples, max(sd) as sd
+			from (
+				select j.answer_a_id as answer_id, j.turn, count(*)::int as samples, avg(j.score::float8) as score,
+					coalesce(stddev_samp(j.score::float8), 0) as sd
+				from judgment j
+				where j.run_id = ${uuidLiteral(runId)} and j.status = 'ok' and j.answer_b_id is null and j.score is not null
+				group by j.answer_a_id, j.turn
+			) t
+			group by answer_id
+		) s
+		join candidate_answer a on a.id = s.answer_id
+		join dataset_item i on i.id = a.item_id
+		join system sy on sy.id = a.system_id
+		${lookup}
+		order by s.answer_id`;
+	if (!plain) return copyCsv(values, columns, rest);
+	return `copy (select ${values.map((v, i) => `${v} as "${columns[i].name}"`).join(', ')} ${rest}) to stdout (format csv, header)`;
 }

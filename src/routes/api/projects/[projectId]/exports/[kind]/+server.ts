@@ -32,7 +32,7 @@ export const GET = guardedEndpoint({
 			throw new AppError('BAD_REQUEST', `Invalid ${field}: ${issue.message}`, { field });
 		}
 		const request = parsed.data;
-		const db = (await getRuntime()).db;
+		const { db, pool } = await getRuntime();
 		if (url.searchParams.get('manifest') === '1') {
 			const manifest = await exportManifest(db, membership, request);
 			return json(manifest, {
@@ -57,12 +57,12 @@ export const GET = guardedEndpoint({
 				}
 			});
 		}
-		const prepared = await prepareExport(db, membership, request);
+		const prepared = await prepareExport(db, membership, request, pool);
 		const body = encodeExport({
 			format: prepared.format,
 			columns: prepared.columns,
 			batches: prepared.batches(),
-			csvText: prepared.csvText?.(),
+			csvBytes: prepared.csvBytes?.(),
 			footer: (rowCount) => ({ 'concord.manifest': JSON.stringify({ ...prepared.manifest, rowCount }) })
 		});
 		return new Response(body, {
