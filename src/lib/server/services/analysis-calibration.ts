@@ -33,7 +33,7 @@ import {
 import type { Db } from '../db/client';
 import type { Membership } from '../db/repositories/members';
 import { cached, resolveDatasetRun, RESAMPLES, type Estimate, type RunSummary } from './analysis-common';
-import { listJudgedGroups } from '../db/repositories/analysis-scores';
+import { describeJudgedSet, type JudgedSet } from '../db/repositories/analysis-scores';
 import { loadPointwiseScores, runRubric, streamJudgeScores, type ScoredAnswer } from './analysis-scores';
 
 export type CalibrationTarget = 'auto' | 'gold' | 'consensus';
@@ -75,21 +75,18 @@ export interface FittedCalibration {
 	goldAnswers: number;
 }
 
-/** Every judged answer of the run, counted per system and category (repositories' `listJudgedGroups`). */
-export type JudgedGroups = readonly { system: string; category: string | null; answers: number }[];
-
 /**
  * Fit the map on scored answers (pure: the service and tests call it on loaded rows). `answers`
- * may hold only the labelled ones when `judgedGroups` describes the whole judged set (the count
- * and the systems and categories the warnings compare against): the fit needs nothing else.
+ * may hold only the labelled ones when `judgedSet` describes the whole judged set (its count, and
+ * the systems and categories the warnings compare against): the fit needs nothing else.
  */
 export function fitCalibration(
 	answers: ScoredAnswer[],
 	asked: CalibrationTarget,
-	judgedGroups?: JudgedGroups
+	judgedSet?: JudgedSet
 ): FittedCalibration {
 	const judged = answers.filter((a) => a.judge);
-	const judgedCount = judgedGroups ? judgedGroups.reduce((n, g) => n + g.answers, 0) : judged.length;
+	const judgedCount = judgedSet ? judgedSet.answers : judged.length;
 	const goldAnswers = judged.filter((a) => targetScore(a, 'gold') !== null).length;
 	const target = asked === 'auto' ? (goldAnswers >= MIN_GOLD ? 'gold' : 'consensus') : asked;
 	const warnings: CalibrationWarning[] = [];
@@ -100,9 +97,8 @@ export function fitCalibration(
 	const human = set.map((a) => targetScore(a, target)!);
 	const groups = set.map((a) => a.itemId);
 	const items = new Set(groups).size;
-	const missing = (of: (a: Pick<ScoredAnswer, 'system' | 'category'>) => string | null) => {
+	const missing = (all: (string | null)[], of: (a: ScoredAnswer) => string | null) => {
 		const have = new Set(set.map(of));
-		const all = judgedGroups ? judgedGroups.map(of) : judged.map(of);
 		return [...new Set(all)].filter((v): v is string => v !== null && !have.has(v)).sort();
 	};
 	if (set.length === 0) warnings.push({ key: 'analysis_calibration_warn_none', params: {} });
@@ -111,10 +107,10 @@ export function fitCalibration(
 			key: 'analysis_calibration_warn_small',
 			params: { n: set.length, items, minAnswers: MIN_ANSWERS, minItems: MIN_ITEMS }
 		});
-	const systems = missing((a) => a.system);
+	const systems = missing(judgedSet ? judgedSet.systems : judged.map((a) => a.system), (a) => a.system);
 	if (set.length > 0 && systems.length)
 		warnings.push({ key: 'analysis_calibration_warn_systems', params: { list: systems.join(', ') } });
-	const categories = missing((a) => a.category);
+	const categories = missing(judgedSet ? judgedSet.categories : judged.map((a) => a.category), (a) => a.category);
 	if (set.length > 0 && categories.length)
 		warnings.push({ key: 'analysis_calibration_warn_categories', params: { list: categories.join(', ') } });
 	const base = { target, n: set.length, items, warnings, judged: judgedCount, goldAnswers };
@@ -155,11 +151,11 @@ const est = (r: { estimate: number; ci: [number, number] }): Estimate => ({ esti
 async function loadFit(db: Db, datasetId: string, runId: string, target: CalibrationTarget) {
 	return cached(db, 'calibration-fit', datasetId, runId, target, async () => {
 		// The labelled answers only, and the judged set as counts: a million judged answers never become objects.
-		const [answers, judgedGroups] = await Promise.all([
+		const [answers, judgedSet] = await Promise.all([
 			loadPointwiseScores(db, { datasetId, runId, humanSource: 'all', labelledOnly: true }),
-			listJudgedGroups(db, datasetId, runId)
+			describeJudgedSet(db, datasetId, runId)
 		]);
-		return fitCalibration(answers, target, judgedGroups);
+		return fitCalibration(answers, target, judgedSet);
 	});
 }
 

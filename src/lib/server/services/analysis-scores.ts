@@ -149,11 +149,15 @@ export async function loadPointwiseScores(
 	{ datasetId, runId, humanSource, labelledOnly = false }: PointwiseLoadOptions
 ): Promise<ScoredAnswer[]> {
 	const labelsRead = scores.listPointwiseLabels(db, datasetId, humanSource);
-	const ids = labelledOnly ? [...new Set((await labelsRead).map((l) => l.answerId))] : undefined;
+	let only: { answerIds: string[]; itemIds: string[] } | undefined;
+	if (labelledOnly) {
+		const item = new Map((await labelsRead).map((l) => [l.answerId, l.itemId]));
+		only = { answerIds: [...item.keys()], itemIds: [...item.values()] };
+	}
 	const [answers, labels, judged, rubric] = await Promise.all([
-		repo.listAnswerInfo(db, datasetId, ids),
+		repo.listAnswerInfo(db, datasetId, only?.answerIds),
 		labelsRead,
-		runId ? scores.listPointwiseJudgeScores(db, { runId, answerIds: ids }) : Promise.resolve([]),
+		runId ? scores.listPointwiseJudgeScores(db, { runId, only }) : Promise.resolve([]),
 		runRubric(db, runId)
 	]);
 	const info = new Map(answers.map((a) => [a.id, a]));

@@ -38,8 +38,11 @@ export interface JudgeScorePage {
 	/** Keyset: rows after this (answer id, turn), in that order. */
 	after?: { answerId: string; turn: number };
 	limit?: number;
-	/** Only these answers (the calibration fit reads the labelled ones, not the whole run). */
-	answerIds?: readonly string[];
+	/**
+	 * Only these answers, each with its item (the calibration fit reads the labelled ones, not
+	 * the whole run): each is found through the (run, item, answer, …) unique index.
+	 */
+	only?: { answerIds: readonly string[]; itemIds: readonly string[] };
 }
 
 /**
@@ -53,12 +56,15 @@ export async function listPointwiseJudgeScores(db: Db, page: JudgeScorePage): Pr
 		? sql`and (j.answer_a_id, j.turn) > (${page.after.answerId}::uuid, ${page.after.turn}::int)`
 		: sql``;
 	const limit = page.limit ? sql`limit ${page.limit}` : sql``;
-	const only = page.answerIds ? sql`and j.answer_a_id = any(${page.answerIds}::uuid[])` : sql``;
+	const only = page.only
+		? sql`join unnest(${page.only.answerIds}::uuid[], ${page.only.itemIds}::uuid[]) as u(answer_id, item_id)
+				on j.item_id = u.item_id and j.answer_a_id = u.answer_id`
+		: sql``;
 	const { rows } = await sql<PointwiseJudgeRow>`
 		with s as (
 			select j.answer_a_id, j.turn, j.score::float8 as score, j.criteria
-			from judgment j
-			where j.run_id = ${page.runId} and j.status = 'ok' and j.answer_b_id is null and j.score is not null ${after} ${only}
+			from judgment j ${only}
+			where j.run_id = ${page.runId} and j.status = 'ok' and j.answer_b_id is null and j.score is not null ${after}
 		),
 		overall as (
 			select answer_a_id, turn, count(*)::int as samples, avg(score) as score,
@@ -139,28 +145,45 @@ export async function findRunRubric(db: Db, runId: string) {
 		.executeTakeFirst();
 }
 
-export interface JudgedGroup {
-	system: string;
-	category: string | null;
-	/** Answers of this system and category with at least one 'ok' scored sample. */
+export interface JudgedSet {
+	/** Answers with at least one 'ok' scored sample. */
 	answers: number;
+	/** The systems and the categories (of the items) of those answers. */
+	systems: string[];
+	categories: (string | null)[];
 }
 
+const usable = sql`j.status = 'ok' and j.answer_b_id is null and j.score is not null`;
+
 /**
- * The answers of the dataset that a pointwise run scored, counted per system and category
- * (the calibration warnings name the systems and categories its set lacks), without reading
- * the answers themselves.
+ * What a pointwise run scored, without reading the answers: how many answers, and which
+ * systems and categories they have (the calibration warnings name those its set lacks). A
+ * system or category is probed for one judged answer (an index lookup that stops at the first
+ * hit), so a million judged answers cost one count. A run's judgments are of its dataset's answers.
  */
-export async function listJudgedGroups(db: Db, datasetId: string, runId: string): Promise<JudgedGroup[]> {
-	const { rows } = await sql<JudgedGroup>`
-		select sy.name as system, i.category, count(*)::int as answers
-		from (
-			select distinct j.answer_a_id from judgment j
-			where j.run_id = ${runId} and j.status = 'ok' and j.answer_b_id is null and j.score is not null
-		) d
-		join candidate_answer a on a.id = d.answer_a_id and a.dataset_id = ${datasetId}
-		join dataset_item i on i.id = a.item_id
-		join system sy on sy.id = a.system_id
-		group by sy.name, i.category`.execute(db);
-	return rows;
+export async function describeJudgedSet(db: Db, datasetId: string, runId: string): Promise<JudgedSet> {
+	const [count, systems, categories] = await Promise.all([
+		sql<{ n: number }>`select count(*)::int as n from (
+				select 1 from judgment j where j.run_id = ${runId} and ${usable} group by j.answer_a_id
+			) d`.execute(db),
+		sql<{ name: string }>`select sy.name from system sy
+			where exists (
+				select 1 from candidate_answer a
+				join judgment j on j.run_id = ${runId} and j.item_id = a.item_id and j.answer_a_id = a.id
+				where a.dataset_id = ${datasetId} and a.system_id = sy.id and ${usable}
+			)`.execute(db),
+		sql<{
+			category: string | null;
+		}>`select c.category from (select distinct category from dataset_item where dataset_id = ${datasetId}) c
+			where exists (
+				select 1 from dataset_item i
+				join judgment j on j.run_id = ${runId} and j.item_id = i.id
+				where i.dataset_id = ${datasetId} and i.category is not distinct from c.category and ${usable}
+			)`.execute(db)
+	]);
+	return {
+		answers: count.rows[0].n,
+		systems: systems.rows.map((r) => r.name),
+		categories: categories.rows.map((r) => r.category)
+	};
 }
