@@ -14,11 +14,6 @@ export function sha256Hex(text: string): string {
 	return hash('sha256', text, 'hex');
 }
 
-/** The same digest as bytes. */
-export function sha256Bytes(text: string): Buffer {
-	return hash('sha256', text, 'buffer');
-}
-
 /** JSON with object keys sorted recursively. */
 export function canonicalJson(value: unknown): string {
 	return JSON.stringify(value, (_key, v: unknown) => {

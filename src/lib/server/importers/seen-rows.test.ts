@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { sha256Hex } from './hashing';
 import { emptyRecord, makeAnswer, makeItem, type NormalizedRecord } from './normalized';
 import { SeenRows } from './seen-rows';
-import { StageEncoder } from './stage-rows';
+import { recordHash, StageEncoder } from './stage-rows';
 
 describe('SeenRows', () => {
 	it('remembers every row across growth, and starts again (says so) when full', () => {
@@ -86,5 +86,57 @@ describe('StageEncoder', () => {
 		expect(kinds(again)).toEqual(['a']);
 		expect(again.split('\t')[2]).toBe('k');
 		expect(enc.answersStagedOnce).toBe(false);
+	});
+
+	it('says whether a record key or a vote identity was staged twice, so the checks can skip looking', () => {
+		const enc = new StageEncoder();
+		enc.encode(vote(1, 'q1', 'm1', 'm2'));
+		enc.encode(vote(2, 'q1', 'm1', 'm2'));
+		expect([enc.keysRepeated, enc.votesRepeated]).toEqual([false, false]);
+		// The same battle key again (whatever its line): the duplicate checks must run.
+		const again = vote(3, 'q1', 'm1', 'm2');
+		again.key = { value: 'battle:1', field: 'num', label: 'battle 1' };
+		enc.encode(again);
+		expect([enc.keysRepeated, enc.votesRepeated]).toEqual([true, false]);
+
+		// A label with the same item, answers, annotator and key under another record key.
+		const labels = new StageEncoder();
+		labels.encode(vote(1, 'q1', 'm1', 'm2'));
+		const label = vote(2, 'q1', 'm1', 'm2');
+		label.annotations[0].externalKey = 'battle:1';
+		labels.encode(label);
+		expect([labels.keysRepeated, labels.votesRepeated]).toEqual([false, true]);
+
+		// Two verdicts of one judge on the same answers and order (samples to number).
+		const verdicts = new StageEncoder();
+		for (const line of [1, 2]) {
+			const rec = vote(line, 'q1', 'm1', 'm2');
+			rec.annotations = [];
+			rec.judgments.push({
+				itemExternalId: 'q1',
+				field: 'winner',
+				run: { name: 'judge', model: null, mode: 'pairwise' },
+				systemA: 'm1',
+				systemB: 'm2',
+				order: 'ab',
+				sample: null,
+				verdict: 'A',
+				score: null,
+				preference: null,
+				raw: null
+			});
+			verdicts.encode(rec);
+		}
+		expect([verdicts.keysRepeated, verdicts.votesRepeated]).toEqual([false, true]);
+	});
+
+	it('does not change the staged text: the record hash ignores the line and leaves the record as it was', () => {
+		const rec = vote(7, 'q1', 'm1', 'm2');
+		const other = vote(8, 'q1', 'm1', 'm2');
+		other.key = rec.key;
+		other.annotations[0].externalKey = rec.annotations[0].externalKey;
+		expect(recordHash(rec)).toBe(recordHash(other));
+		expect(rec.line).toBe(7);
+		expect(recordHash(rec)).toBe(sha256Hex(JSON.stringify({ ...rec, line: 0 })));
 	});
 });

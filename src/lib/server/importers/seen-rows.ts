@@ -8,7 +8,11 @@
  * the merge that repeats may have been staged: the cap changes speed, never results.
  * Open addressing with linear probing over one Uint32Array (3 words a slot, all-zero = empty).
  */
-import { sha256Bytes } from './hashing';
+import { hash } from 'node:crypto';
+
+/** Bytes at..at+3 of a binary-string digest, as a little-endian 32-bit word. */
+const word = (h: string, at: number) =>
+	(h.charCodeAt(at) | (h.charCodeAt(at + 1) << 8) | (h.charCodeAt(at + 2) << 16) | (h.charCodeAt(at + 3) << 24)) >>> 0;
 
 export class SeenRows {
 	private slots: Uint32Array;
@@ -31,11 +35,12 @@ export class SeenRows {
 	 * with the same 96-bit prefix of their SHA-256.
 	 */
 	seen(row: string): boolean {
-		const h = sha256Bytes(row);
+		// The digest as a 'binary' (latin1) string, one char a byte: a Buffer per call cost twice the digest.
+		const h = hash('sha256', row, 'binary');
 		// Word 0 never 0, so an all-zero slot means empty.
-		const a = h.readUInt32LE(0) | 1;
-		const b = h.readUInt32LE(4);
-		const c = h.readUInt32LE(8);
+		const a = word(h, 0) | 1;
+		const b = word(h, 4);
+		const c = word(h, 8);
 		for (let i = c & this.mask; ; i = (i + 1) & this.mask) {
 			const at = i * 3;
 			const w = this.slots[at];

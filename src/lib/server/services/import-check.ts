@@ -9,6 +9,7 @@ import * as datasetsRepo from '../db/repositories/datasets';
 import type { ImportRow } from '../db/repositories/imports';
 import * as staging from '../db/repositories/import-staging';
 import { fileError, type IssueList } from '../importers/issues';
+import type { StagedCounts } from './import-stage';
 
 /** Where the rows go: an existing dataset, or (null) one to create in the merge step. */
 export interface ImportTarget {
@@ -17,19 +18,24 @@ export interface ImportTarget {
 
 export async function checkStaged(
 	tx: DedicatedTx,
-	args: { imp: ImportRow; issues: IssueList; cap: number }
+	args: { imp: ImportRow; issues: IssueList; cap: number; counts: StagedCounts }
 ): Promise<ImportTarget> {
-	const { imp, issues } = args;
+	const { imp, issues, counts } = args;
 	const target = await resolveTarget(tx, imp);
+	// The statements that look for repeated keys sort every staged record or verdict; the stage
+	// knows when there is none to find (StageEncoder.keysRepeated, votesRepeated), as in most files.
 	// Before samples are numbered: a repeated verdict line must not become sample 1.
-	await staging.dropIdenticalRepeats(tx.client);
-	await staging.assignJudgmentSamples(tx.client);
+	if (counts.keysRepeated) await staging.dropIdenticalRepeats(tx.client);
+	if (counts.votesRepeated) await staging.assignJudgmentSamples(tx.client);
+	await staging.analyzeStage(tx.client);
 	const found = await staging.findStageProblems(tx.client, {
 		datasetId: target.existingId,
 		projectId: imp.projectId,
 		cap: args.cap,
 		// With rows already rejected by the parser, only the duplicate check is meaningful.
-		onlyDuplicates: !issues.empty
+		onlyDuplicates: !issues.empty,
+		keysRepeated: counts.keysRepeated,
+		votesRepeated: counts.votesRepeated
 	});
 	issues.addAll(found.issues);
 	issues.total += found.total - found.issues.length;

@@ -75,7 +75,7 @@ export async function runImport(deps: RunnerDeps, importId: string, options: Run
 			await stopProgress();
 			if (progress.cancel) throw new ImportCancelled();
 
-			const target = await checkStaged(tx, { imp, issues, cap: limits.maxListedErrors });
+			const target = await checkStaged(tx, { imp, issues, cap: limits.maxListedErrors, counts });
 			ms.check = lap();
 			if (!issues.empty) throw new Rejected();
 

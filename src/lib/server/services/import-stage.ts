@@ -28,6 +28,10 @@ export interface StagedCounts {
 	annotations: number;
 	/** No answer row was staged twice (see StageEncoder.answersStagedOnce). */
 	answersStagedOnce: boolean;
+	/** Some record key may be staged twice (StageEncoder.keysRepeated); false: none is. */
+	keysRepeated: boolean;
+	/** Some verdict or label identity may be staged twice (StageEncoder.votesRepeated); false: none is. */
+	votesRepeated: boolean;
 }
 
 /** The import stopped for a reason the user caused (cancel); not an error to retry. */
@@ -45,7 +49,15 @@ export async function stageUpload(
 	}
 ): Promise<StagedCounts> {
 	const { imp, limits, issues, progress } = args;
-	const counts: StagedCounts = { items: 0, answers: 0, judgments: 0, annotations: 0, answersStagedOnce: true };
+	const counts: StagedCounts = {
+		items: 0,
+		answers: 0,
+		judgments: 0,
+		annotations: 0,
+		answersStagedOnce: true,
+		keysRepeated: false,
+		votesRepeated: false
+	};
 	await staging.createStage(tx.client);
 	const copy = await tx.copyIn(staging.stageCopySql);
 	// A second connection streams the upload out while the first streams rows in.
@@ -77,6 +89,8 @@ export async function stageUpload(
 						counts.annotations += rec.annotations.length;
 					}
 					counts.answersStagedOnce = encoder.answersStagedOnce;
+					counts.keysRepeated = encoder.keysRepeated;
+					counts.votesRepeated = encoder.votesRepeated;
 					if (encoder.systems.size > limits.maxSystems) {
 						throw fileError(
 							`The file names more than ${limits.maxSystems} different systems; split it or check the system column.`

@@ -119,7 +119,6 @@ export async function assignJudgmentSamples(client: pg.ClientBase): Promise<void
 		from (select ctid, row_number() over (partition by run_name, run_mode, item_key, sys_a, sys_b, presented_order order by line) as rn
 		      from import_stage_j where sample is null) x
 		where s.ctid = x.ctid and x.rn > 1`);
-	await analyzeStage(client);
 }
 
 /**
@@ -278,23 +277,30 @@ const CHECKS: { key: string; sql: string }[] = [
 	}
 ];
 
-/** Indexes of the duplicate-verdict / duplicate-label checks in CHECKS. */
-const SAFETY_NET = new Set([
-	CHECKS.findIndex((c) => c.key === 'import_err_duplicate_verdict'),
-	CHECKS.findIndex((c) => c.key === 'import_err_duplicate_label')
-]);
+/** The duplicate-verdict / duplicate-label checks in CHECKS. */
+const SAFETY_NET = new Set(['import_err_duplicate_verdict', 'import_err_duplicate_label']);
 
 export async function findStageProblems(
 	client: pg.ClientBase,
-	ctx: { datasetId: string | null; projectId: string; cap: number; onlyDuplicates?: boolean }
+	ctx: {
+		datasetId: string | null;
+		projectId: string;
+		cap: number;
+		onlyDuplicates?: boolean;
+		/** False: no record key is staged twice, so the duplicate-record check has nothing to find. */
+		keysRepeated?: boolean;
+		/** False: no verdict or label identity is staged twice, so the safety nets have nothing to find. */
+		votesRepeated?: boolean;
+	}
 ): Promise<{ issues: ImportIssue[]; total: number }> {
 	const issues: ImportIssue[] = [];
 	let total = 0;
 	// With rows already rejected by the parser, only the duplicate check is meaningful:
 	// the others would report follow-on errors (e.g. answers of an item whose row was bad).
 	const checks = ctx.onlyDuplicates ? CHECKS.slice(0, 1) : CHECKS;
-	for (const [i, check] of checks.entries()) {
-		if (SAFETY_NET.has(i) && total > 0) continue;
+	for (const check of checks) {
+		if (check.key === 'import_err_duplicate_record' && ctx.keysRepeated === false) continue;
+		if (SAFETY_NET.has(check.key) && (total > 0 || ctx.votesRepeated === false)) continue;
 		const res = await client.query<{
 			line: number;
 			field: string | null;
