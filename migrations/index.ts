@@ -12,6 +12,7 @@ import * as m0006 from './0006-worker-heartbeat';
 import * as m0009 from './0009-item-position';
 import * as m0010 from './0010-judges';
 import * as m0011 from './0011-live-judgment-count';
+import * as m0012 from './0012-judgment-category';
 import * as m0019 from './0019-llm-rate-buckets';
 import * as m0020 from './0020-annotation-queues';
 import * as m0021 from './0021-annotation-hot-path';
@@ -29,6 +30,7 @@ export const migrations: Record<string, Migration> = {
 	'0009-item-position': m0009,
 	'0010-judges': m0010,
 	'0011-live-judgment-count': m0011,
+	'0012-judgment-category': m0012,
 	'0019-llm-rate-buckets': m0019,
 	'0020-annotation-queues': m0020,
 	'0021-annotation-hot-path': m0021,

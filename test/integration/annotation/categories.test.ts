@@ -62,7 +62,7 @@ describe('category rubrics', () => {
 		const answer = scored.find((a) => a.answerId === row.answer_a_id)!;
 		expect(answer.humans).toEqual([expect.objectContaining({ score: 0 })]);
 		// The analysis's nominal scale for this rubric: the categories' indices.
-		expect(scoreScale(passFail, null, [])).toEqual({ level: 'nominal', values: [0, 1] });
+		expect(scoreScale(passFail, null, [])).toEqual({ level: 'nominal', values: [0, 1], labels: ['pass', 'fail'] });
 	});
 
 	it('takes criteria scores and red lines beside the category', async () => {

@@ -277,6 +277,20 @@ describe('the summary computed in SQL', () => {
 			const { runId: _r, mode: _m, status: _s, ...figures } = await env.admin().judgeRuns.summary({ projectId, runId });
 			expect(figures.systems).toHaveLength(3);
 			await expectSqlSummaryMatchesRows(env.db, runId, rubric, figures);
+			if (rubric.output.kind === 'categories' && rubric.mode === 'pointwise') {
+				// A category verdict lands in judgment.category (what the agreement reads), one of the rubric's.
+				const rows = await env.db
+					.selectFrom('judgment')
+					.select(['category', 'score'])
+					.where('run_id', '=', runId)
+					.where('status', '=', 'ok')
+					.execute();
+				expect(rows.length).toBeGreaterThan(0);
+				for (const r of rows) {
+					expect(rubric.output.categories).toContain(r.category);
+					expect(r.score).toBeNull();
+				}
+			}
 		}
 	});
 });

@@ -372,6 +372,8 @@ export interface JudgmentTable {
 	claimed_by: string | null;
 	claimed_at: Timestamp | null;
 	finished_at: Timestamp | null;
+	/** Category rubrics: the judge's category, one of the rubric version's (migration 0012). */
+	category: string | null;
 }
 
 /** 'gold': an admin's adjudicated label (migration 0020). */

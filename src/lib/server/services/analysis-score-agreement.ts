@@ -41,6 +41,8 @@ export interface ScoreScale {
 	level: ScoreLevel;
 	/** Scale points in order. */
 	values: number[];
+	/** Nominal scales of a category rubric: the category of each value (values are their indices). */
+	labels?: string[];
 }
 
 export interface ScoreAgreementFigures {
@@ -244,7 +246,11 @@ export function scoreScale(rubric: RubricContent | null, criterion: string | nul
 		} else if (rubric.output.kind === 'score') {
 			return { level: 'ordinal', values: range(rubric.output.scale.min, rubric.output.scale.max) };
 		} else {
-			return { level: 'nominal', values: rubric.output.categories.map((_, i) => i) };
+			return {
+				level: 'nominal',
+				values: rubric.output.categories.map((_, i) => i),
+				labels: [...rubric.output.categories]
+			};
 		}
 	}
 	if (observed.length === 0) return { level: 'ordinal', values: [0, 1] };
@@ -269,7 +275,7 @@ export interface ScoreDisagreement {
 	system: string;
 	judge: number;
 	humans: number[];
-	/** |judge − mean human| in scale points. */
+	/** Ordinal: |judge − mean human| in scale points. Nominal: the share of human labels unlike the judge's. */
 	distance: number;
 }
 
@@ -330,13 +336,21 @@ function groups(
 	return out;
 }
 
-export function largestScoreDisagreements(answers: readonly ScoredAnswer[], limit = 20): ScoreDisagreement[] {
+export function largestScoreDisagreements(
+	answers: readonly ScoredAnswer[],
+	limit = 20,
+	level: ScoreLevel = 'ordinal'
+): ScoreDisagreement[] {
 	const list: ScoreDisagreement[] = [];
 	for (const a of answers) {
 		const humans = a.humans.flatMap((h) => (h.score === null ? [] : [h.score]));
 		if (!a.judge || humans.length === 0) continue;
-		const mean = humans.reduce((s, v) => s + v, 0) / humans.length;
-		const distance = Math.abs(a.judge.score - mean);
+		const judge = a.judge.score;
+		// A category code has no distance to another: count the labels that differ instead.
+		const distance =
+			level === 'nominal'
+				? humans.filter((h) => h !== judge).length / humans.length
+				: Math.abs(judge - humans.reduce((s, v) => s + v, 0) / humans.length);
 		if (distance === 0) continue;
 		list.push({ itemId: a.itemId, externalId: a.externalId, system: a.system, judge: a.judge.score, humans, distance });
 	}
@@ -362,7 +376,7 @@ export async function getScoreAgreement(
 	if (!run || run.mode !== 'pointwise') throw new AppError('NOT_FOUND', 'No pointwise judge run on this dataset.');
 	return cached(db, 'score-agreement', dataset.id, run.id, humanSource, async () => {
 		const [answers, rubric] = await Promise.all([
-			loadPointwiseScores(db, { datasetId: dataset.id, runId: run.id, humanSource }),
+			loadPointwiseScores(db, { datasetId: dataset.id, runId: run.id, humanSource, nominal: true }),
 			runRubric(db, run.id)
 		]);
 		const jh = judgeHumanScoreRows(answers);
@@ -414,7 +428,7 @@ export async function getScoreAgreement(
 			criteria,
 			bySystem: groups(jh, hh, scale, systems, (a, s) => a.system === s),
 			byCategory: groups(jh, hh, scale, categories, (a, c) => a.category === c),
-			disagreements: largestScoreDisagreements(answers)
+			disagreements: largestScoreDisagreements(answers, 20, scale.level)
 		};
 	});
 }

@@ -14,6 +14,11 @@
  * - Red lines: the judge fails an answer when a red-line criterion's sample
  *   mean is below its passMin (`redLineFailures`, as aggregateSamples does);
  *   a human fails it when any red line is marked not passed.
+ * - Category rubrics (`nominal: true`): the judge's verdict of an answer is its
+ *   majority category over all its 'ok' samples and turns, coded as the
+ *   category's index, the code the workspace stores human labels with; a mean
+ *   of codes would be meaningless, so only callers that treat the scale as
+ *   nominal (agreement) ask for it, and the others keep no judge side.
  */
 import { overallFromCriteria } from '../../judging/parse-verdict';
 import { redLineFailures } from '../../judging/aggregate';
@@ -76,6 +81,8 @@ export interface PointwiseLoadOptions {
 	 * human labels needs, without reading every judged answer of a large run.
 	 */
 	labelledOnly?: boolean;
+	/** Category rubrics: read the judge's majority category as its nominal code (see the docblock). */
+	nominal?: boolean;
 }
 
 /** The rubric content of a live run, or null (imported runs, or content that no longer parses). */
@@ -146,7 +153,7 @@ export function humanScore(label: scores.PointwiseLabelRow, rubric: RubricConten
  */
 export async function loadPointwiseScores(
 	db: Db,
-	{ datasetId, runId, humanSource, labelledOnly = false }: PointwiseLoadOptions
+	{ datasetId, runId, humanSource, labelledOnly = false, nominal = false }: PointwiseLoadOptions
 ): Promise<ScoredAnswer[]> {
 	const labelsRead = scores.listPointwiseLabels(db, datasetId, humanSource);
 	let only: { answerIds: string[]; itemIds: string[] } | undefined;
@@ -154,11 +161,16 @@ export async function loadPointwiseScores(
 		const item = new Map((await labelsRead).map((l) => [l.answerId, l.itemId]));
 		only = { answerIds: [...item.keys()], itemIds: [...item.values()] };
 	}
-	const [answers, labels, judged, rubric] = await Promise.all([
+	const rubric = await runRubric(db, runId);
+	const categories = nominal && rubric?.output.kind === 'categories' ? rubric.output.categories : null;
+	const [answers, labels, judged] = await Promise.all([
 		repo.listAnswerInfo(db, datasetId, only?.answerIds),
 		labelsRead,
-		runId ? scores.listPointwiseJudgeScores(db, { runId, only }) : Promise.resolve([]),
-		runRubric(db, runId)
+		!runId
+			? Promise.resolve([])
+			: categories
+				? scores.listCategoricalJudgeVerdicts(db, runId, categories)
+				: scores.listPointwiseJudgeScores(db, { runId, only })
 	]);
 	const info = new Map(answers.map((a) => [a.id, a]));
 	const byAnswer = new Map<string, ScoredAnswer>();

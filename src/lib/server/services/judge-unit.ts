@@ -99,6 +99,7 @@ export function resultOf(
 		score: null,
 		preference: null,
 		criteria: null,
+		category: null,
 		replyKey,
 		inputTokens: meta?.inputTokens ?? null,
 		outputTokens: meta?.outputTokens ?? null,
@@ -151,6 +152,7 @@ export function resultOf(
 			return {
 				...common,
 				status: 'ok',
+				category: parsed.category,
 				raw: { reply: result.reply, method: parsed.method, category: parsed.category },
 				error: null
 			};
@@ -172,6 +174,7 @@ export function failureOf(
 		score: null,
 		preference: null,
 		criteria: null,
+		category: null,
 		flags: null,
 		raw: { error: { kind: llm?.kind ?? 'internal', status: llm?.status ?? null, retryable: llm?.retryable ?? true } },
 		error: llm ? llm.message : `The judgment failed: ${(error as Error)?.message ?? String(error)}`,

@@ -13,7 +13,7 @@ async function summaryRows(db: Db, runId: string): Promise<SummaryRow[]> {
 	const { rows } = await sql<SummaryRow>`
 		select j.item_id as "itemId", j.answer_a_id as "answerAId", j.answer_b_id as "answerBId",
 			a.system_id as "systemA", b.system_id as "systemB", j.presented_order as "order", j.sample, j.turn,
-			j.status, j.verdict, j.score::float8 as score, j.criteria, j.raw ->> 'category' as category,
+			j.status, j.verdict, j.score::float8 as score, j.criteria, j.category,
 			(j.flags is not null) as flagged, j.input_tokens as "inputTokens", j.output_tokens as "outputTokens",
 			j.cost::float8 as cost, j.latency_ms as "latencyMs", j.cached
 		from judgment j

@@ -94,6 +94,46 @@ export async function listPointwiseJudgeScores(db: Db, page: JudgeScorePage): Pr
 	return rows;
 }
 
+/**
+ * A category rubric's run as one row per answer: the majority category over the answer's 'ok'
+ * samples (all its judged turns together), a split majority going to the category first in rubric
+ * order, as aggregateSamples and the run summary break it. `score` is the category's index in
+ * `categories` (0-based), the nominal code human labels of the same rubric are stored with
+ * (annotation.score); `sd` is 0 (a nominal verdict has no spread) and `criteria` null. Categories
+ * that are not the rubric's are ignored. Ordered by answer id.
+ */
+export async function listCategoricalJudgeVerdicts(
+	db: Db,
+	runId: string,
+	categories: readonly string[]
+): Promise<PointwiseJudgeRow[]> {
+	const { rows } = await sql<PointwiseJudgeRow>`
+		with votes as (
+			select j.answer_a_id, j.category, count(*)::int as n, min(j.turn) as turn
+			from judgment j
+			where j.run_id = ${runId} and j.status = 'ok' and j.answer_b_id is null
+				and j.category = any(${categories as string[]}::text[])
+			group by j.answer_a_id, j.category
+		), ranked as (
+			select v.*, sum(n) over (partition by answer_a_id)::int as samples,
+				min(turn) over (partition by answer_a_id) as first_turn,
+				row_number() over (partition by answer_a_id
+					order by n desc, array_position(${categories as string[]}::text[], category)) as r
+			from votes v
+		)
+		select k.answer_a_id as "answerId", a.item_id as "itemId", i.external_id as "externalId",
+			sy.name as system, i.category, k.first_turn as turn, k.samples,
+			(array_position(${categories as string[]}::text[], k.category) - 1)::float8 as score, 0::float8 as sd,
+			null::jsonb as criteria
+		from ranked k
+		join candidate_answer a on a.id = k.answer_a_id
+		join dataset_item i on i.id = a.item_id
+		join system sy on sy.id = a.system_id
+		where k.r = 1
+		order by k.answer_a_id`.execute(db);
+	return rows;
+}
+
 export interface PointwiseLabelRow {
 	answerId: string;
 	itemId: string;

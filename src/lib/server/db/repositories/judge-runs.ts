@@ -400,6 +400,8 @@ export interface UnitResult {
 	score: number | null;
 	preference: number | null;
 	criteria: Record<string, number> | null;
+	/** Category rubrics: the judge's category (the analysis reads it; `raw` keeps it too). */
+	category: string | null;
 	flags: unknown;
 	raw: unknown;
 	error: string | null;
@@ -460,11 +462,11 @@ export async function writeResults(
 			on conflict do nothing
 		), w as (
 			update judgment j set status = r.status, verdict = r.verdict, score = r.score, preference = r.preference,
-				criteria = r.criteria, flags = r.flags, raw = r.raw, error = r.error, prompt_hash = r."promptHash",
+				criteria = r.criteria, category = r.category, flags = r.flags, raw = r.raw, error = r.error, prompt_hash = r."promptHash",
 				reply_key = r."replyKey", input_tokens = r."inputTokens", output_tokens = r."outputTokens", cost = r.cost,
 				latency_ms = r."latencyMs", attempts = r.attempts, cached = r.cached, finished_at = now()
 			from jsonb_to_recordset(${JSON.stringify(results)}::jsonb) as r(id uuid, status text, verdict text,
-				score numeric, preference numeric, criteria jsonb, flags jsonb, raw jsonb, error text, "promptHash" text,
+				score numeric, preference numeric, criteria jsonb, category text, flags jsonb, raw jsonb, error text, "promptHash" text,
 				"replyKey" text, "inputTokens" int, "outputTokens" int, cost numeric, "latencyMs" int, attempts int,
 				cached boolean)
 			where j.id = r.id and j.status = 'running' and j.claimed_by = ${claimant}
@@ -708,9 +710,9 @@ export async function summaryAggregates(db: Db, runId: string, spec: SummarySpec
 		), r as materialized (
 			select j.item_id, j.answer_a_id, coalesce(j.answer_b_id, ${NIL}::uuid) as answer_b_id,
 				coalesce(j.presented_order, 'ab') as ord, j.turn, j.status, j.verdict, j.score::float8 as score, j.criteria,
-				case when j.status = 'ok' and j.verdict is null and j.score is null then j.raw ->> 'category' end as category,
+				case when j.status = 'ok' and j.verdict is null and j.score is null then j.category end as category,
 				case when j.status <> 'ok' then null when j.verdict is not null then 'v' when j.score is not null then 's'
-					when j.raw ->> 'category' is not null then 'c' end as kind
+					when j.category is not null then 'c' end as kind
 			from judgment j
 			where j.run_id = ${runId} and j.status not in ('pending', 'running')
 		), u as (
