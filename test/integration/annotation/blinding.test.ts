@@ -122,6 +122,8 @@ async function plantJudgeOutput(task: { item_id: string; answer_a_id: string; an
 				sample,
 				verdict: 'A',
 				raw: JSON.stringify({ reply: canary('RAW'), verdict: 'A' }),
+				// The judge's category column (category rubrics) is judge output too.
+				category: canary('CATEGORY'),
 				error: canary('ERROR'),
 				import_id: null,
 				revision: null
@@ -324,6 +326,7 @@ describe('blinding', () => {
 		const adjudication = text(await admin.annotation.adjudication({ projectId: f.projectId, queueId }));
 		expect(adjudication).toContain(canary('RATIONALE'));
 		expect(adjudication).toContain(canary('RAW'));
+		expect(adjudication).toContain(canary('CATEGORY'));
 		expect(adjudication).toContain(canary('POOL'));
 		const item = text(
 			await admin.datasets.item({ projectId: f.projectId, datasetId: f.datasetId, itemId: taskItemId })
