@@ -20,7 +20,7 @@ const abc = { ...criteria5, output: { kind: 'categories' as const, categories: [
 
 beforeAll(async () => {
 	h = await createHarness();
-	f = await makeAnnotationFixture(h.db, { items: 2 });
+	f = await makeAnnotationFixture(h.db, { items: 2, extraAnnotators: 1 });
 	passFailVersion = (await makeRubricVersion(h.db, f.projectId, passFail)).versionId;
 	abcVersion = (await makeRubricVersion(h.db, f.projectId, abc)).versionId;
 });
@@ -83,5 +83,97 @@ describe('category rubrics', () => {
 		await submit({ category: 'C', scores, redLines });
 		const after = await c.annotation.task({ projectId: f.projectId, assignmentId: view.assignmentId });
 		expect(after.label).toMatchObject({ category: 'C', score: 2, scores, redLines });
+	});
+
+	it('adjudicates a split on categories: labels and the judge named by category, a gold category checked and stored as its index', async () => {
+		// A judge run on the same rubric version that says "pass" (3 samples: pass, fail, pass).
+		const run = await h.db
+			.insertInto('judge_run')
+			.values({
+				project_id: f.projectId,
+				dataset_id: f.datasetId,
+				source: 'live',
+				name: 'pass-fail judge',
+				mode: 'pointwise',
+				judge_model: 'planted',
+				rubric_version_id: passFailVersion,
+				status: 'completed',
+				created_by: null,
+				import_id: null
+			})
+			.returning('id')
+			.executeTakeFirstOrThrow();
+		const q = await createQueueFor(h, f, {
+			rubricVersionId: passFailVersion,
+			overlapK: 2,
+			judgeRunId: run.id,
+			disagreementThreshold: 0.25
+		});
+		const [first, second] = f.annotators;
+		const one = (await h.caller(first).annotation.next({ projectId: f.projectId, queueId: q.id }))!;
+		const task = await h.db
+			.selectFrom('annotation_assignment as a')
+			.innerJoin('annotation_task as t', 't.id', 'a.task_id')
+			.select(['t.id', 't.item_id', 't.answer_a_id'])
+			.where('a.id', '=', one.assignmentId)
+			.executeTakeFirstOrThrow();
+		for (const [sample, category] of ['pass', 'fail', 'pass'].entries()) {
+			await h.db
+				.insertInto('judgment')
+				.values({
+					run_id: run.id,
+					item_id: task.item_id,
+					answer_a_id: task.answer_a_id,
+					sample,
+					status: 'ok',
+					category
+				})
+				.execute();
+		}
+		const submit = async (user: typeof first, assignmentId: string, category: string) =>
+			h.caller(user).annotation.submit({
+				projectId: f.projectId,
+				assignmentId,
+				label: { category },
+				rationale: `${category} because`,
+				activeSeconds: 2,
+				idempotencyKey: key()
+			});
+		await submit(first, one.assignmentId, 'fail');
+		// The second annotator gets the same task first (seq order) and says pass.
+		const two = (await h.caller(second).annotation.next({ projectId: f.projectId, queueId: q.id }))!;
+		expect(two.item.externalId).toBe(one.item.externalId);
+		await submit(second, two.assignmentId, 'pass');
+
+		const admin = h.caller(f.admin);
+		const page = await admin.annotation.adjudication({ projectId: f.projectId, queueId: q.id });
+		const item = page.items.find((i) => i.taskId === task.id)!;
+		expect(item.disagreement).toBe(0.5);
+		expect(item.labels.map((l) => l.category).sort()).toEqual(['fail', 'pass']);
+		expect(item.judgments.map((j) => j.category)).toEqual(['pass', 'fail', 'pass']);
+		// Humans split 1-1 (no majority), so the judge's majority "pass" is not theirs.
+		expect(item.judgeDisagrees).toBe(true);
+
+		const gold = (category: string, expectedVersion = 0) =>
+			admin.annotation.adjudicate({
+				projectId: f.projectId,
+				queueId: q.id,
+				taskId: task.id,
+				label: { category },
+				rationale: 'the answer fails the question',
+				expectedVersion
+			});
+		expect(await codeOf(gold('maybe'))).toBe('BAD_REQUEST');
+		expect((await gold('fail')).version).toBe(1);
+		const stored = await h.db
+			.selectFrom('annotation')
+			.select(['score', 'source'])
+			.where('task_id', '=', task.id)
+			.where('source', '=', 'gold')
+			.executeTakeFirstOrThrow();
+		expect(Number(stored.score)).toBe(1);
+		const after = await admin.annotation.adjudication({ projectId: f.projectId, queueId: q.id });
+		expect(after.items.find((i) => i.taskId === task.id)!.gold).toMatchObject({ category: 'fail', version: 1 });
+		expect((await gold('pass', 1)).version).toBe(2);
 	});
 });

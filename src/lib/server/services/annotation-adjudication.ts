@@ -4,11 +4,12 @@
  * ones, source marked), rationale and the judge's output side by side; a gold label with a
  * rationale settles a task. Also `rebuildLabelsFromAudit`: the labels as the audit says they are.
  *
- * Disagreement, in [0, 1]: pairwise, 1 − the share of the most common verdict; pointwise, the
- * range of the overall scores divided by the scale's span. A task is listed when at least two
- * human labels disagree by more than `disagreement_threshold`, or, with a judge run, when the
- * judge's majority verdict differs from the humans' (pairwise) or its mean score differs from
- * theirs by more than `judge_threshold` of the span (pointwise).
+ * Disagreement, in [0, 1]: pairwise and category rubrics, 1 − the share of the most common
+ * verdict or category; score rubrics, the range of the overall scores divided by the scale's span.
+ * A task is listed when at least two human labels disagree by more than `disagreement_threshold`,
+ * or, with a judge run, when the judge's majority verdict (category) differs from the humans' or
+ * its mean score differs from theirs by more than `judge_threshold` of the span (score rubrics).
+ * A category rubric's gold label is a category, checked as the workspace checks a label.
  */
 import { randomUUID } from 'node:crypto';
 import type { AdjudicateInput } from '../../schemas/annotation';
@@ -19,6 +20,7 @@ import type { Membership } from '../db/repositories/members';
 import type { AnnotationSource, PresentedOrder, Verdict } from '../db/schema';
 import { AppError } from '../errors';
 import { requireQueue, rubricOf } from './annotation-queues';
+import { categoryOf, labelValues } from './annotation-work';
 import * as queues from '../db/repositories/annotation-queues';
 
 const PAGE_TASKS = 200;
@@ -30,6 +32,8 @@ export interface AdjudicationLabel {
 	/** In the task's answer terms (imported labels stored the other way round are flipped). */
 	verdict: Verdict | null;
 	score: number | null;
+	/** Category rubrics: the label's category (`score` holds its index). */
+	category: string | null;
 	criteria: Record<string, number> | null;
 	redLines: Record<string, boolean> | null;
 	rationale: string | null;
@@ -41,6 +45,8 @@ export interface AdjudicationJudgment {
 	runName: string;
 	verdict: Verdict | null;
 	score: number | null;
+	/** Category rubrics: the judge's category. */
+	category: string | null;
 	presentedOrder: PresentedOrder | null;
 	sample: number;
 	turn: number;
@@ -62,10 +68,10 @@ export interface AdjudicationItem {
 
 const flip = (v: Verdict | null): Verdict | null => (v === 'A' ? 'B' : v === 'B' ? 'A' : v);
 
-function majority(verdicts: Verdict[]): { top: Verdict | null; share: number } {
-	const counts = new Map<Verdict, number>();
+function majority<T>(verdicts: T[]): { top: T | null; share: number } {
+	const counts = new Map<T, number>();
 	for (const v of verdicts) counts.set(v, (counts.get(v) ?? 0) + 1);
-	let top: Verdict | null = null;
+	let top: T | null = null;
 	let best = 0;
 	let tied = false;
 	for (const [v, n] of counts) {
@@ -108,6 +114,7 @@ export async function listAdjudication(
 			annotator: l.annotator,
 			verdict: l.flipped ? flip(l.verdict) : l.verdict,
 			score: l.score,
+			category: rubric ? categoryOf(rubric, l.score) : null,
 			criteria: l.criteria,
 			redLines: l.redLines,
 			rationale: l.rationale,
@@ -122,6 +129,7 @@ export async function listAdjudication(
 				runName: j.runName,
 				verdict: j.flipped ? flip(j.verdict) : j.verdict,
 				score: j.score,
+				category: j.category,
 				presentedOrder: j.presentedOrder,
 				sample: j.sample,
 				turn: j.turn,
@@ -136,6 +144,15 @@ export async function listAdjudication(
 			if (q.judgeRunId) {
 				const jm = majority(judgments.map((j) => j.verdict).filter((v): v is Verdict => v !== null));
 				judgeDisagrees = vs.length > 0 && jm.top !== null && jm.top !== m.top;
+			}
+		} else if (rubric?.output.kind === 'categories') {
+			// Categories have no distance: disagreement is 1 − the share of the most common one.
+			const cs = human.map((l) => l.category).filter((c): c is string => c !== null);
+			const m = majority(cs);
+			disagreement = cs.length >= 2 ? 1 - m.share : 0;
+			if (q.judgeRunId) {
+				const jm = majority(judgments.map((j) => j.category).filter((c): c is string => c !== null));
+				judgeDisagrees = cs.length > 0 && jm.top !== null && jm.top !== m.top;
 			}
 		} else {
 			const ss = human.map((l) => l.score).filter((s): s is number => s !== null);
@@ -188,13 +205,17 @@ export async function adjudicate(
 		if ('verdict' in input.label) {
 			if (q.mode !== 'pairwise') throw new AppError('BAD_REQUEST', 'Give scores for this rubric.', { field: 'label' });
 			values = { verdict: input.label.verdict, score: null, criteria: null, redLines: null };
+		} else if (q.mode !== 'pointwise') {
+			throw new AppError('BAD_REQUEST', 'Choose A, B or tie.', { field: 'label' });
+		} else if (rubric.output.kind === 'categories') {
+			// The category's index, with criteria and red lines if the rubric has them, as the workspace stores it.
+			values = labelValues(rubric, input.label, null);
 		} else {
-			if (q.mode !== 'pointwise') throw new AppError('BAD_REQUEST', 'Choose A, B or tie.', { field: 'label' });
 			const scores = input.label.scores;
 			const crit = rubric.criteria;
 			const overall =
 				input.label.score ??
-				(crit.length && rubric.output.kind === 'score'
+				(crit.length
 					? rubric.output.scale.min +
 						mean(
 							crit.map((c) => ((scores[c.id] ?? c.scale.min) - c.scale.min) / Math.max(1, c.scale.max - c.scale.min))

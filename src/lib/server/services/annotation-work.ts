@@ -130,7 +130,15 @@ export interface MyLabel {
 }
 
 export interface RevealedView {
-	judgments: { runName: string; verdict: SideVerdict | null; score: number | null; sample: number; turn: number }[];
+	judgments: {
+		runName: string;
+		verdict: SideVerdict | null;
+		score: number | null;
+		/** Category rubrics: the judge's category. */
+		category: string | null;
+		sample: number;
+		turn: number;
+	}[];
 	otherLabels: {
 		verdict: SideVerdict | null;
 		score: number | null;
@@ -250,6 +258,7 @@ async function assembleView(
 					runName: j.runName,
 					verdict: v ? toScreenTerms(v, a.presentedOrder) : null,
 					score: j.score,
+					category: j.category,
 					sample: j.sample,
 					turn: j.turn
 				};
@@ -416,8 +425,9 @@ export function categoryOf(rubric: Pick<RubricContent, 'output'>, score: number 
  * Checks a label against the rubric and returns it in answer terms. A category rubric's label is
  * stored as the category's index in the rubric's list (`score`): the nominal scale the analysis
  * services read (analysis-score-agreement.ts `scoreScale`), with its criteria, if any, beside it.
+ * Adjudication checks a gold category with it too (order null: gold labels are in answer terms).
  */
-function labelValues(
+export function labelValues(
 	rubric: RubricContent,
 	input: LabelInput,
 	order: PresentedOrder | null

@@ -438,6 +438,8 @@ export interface UnitJudgmentRow {
 	runName: string;
 	verdict: Verdict | null;
 	score: number | null;
+	/** Category rubrics: the judge's category. */
+	category: string | null;
 	presentedOrder: PresentedOrder | null;
 	sample: number;
 	turn: number;
@@ -457,7 +459,7 @@ export async function judgmentsOfUnits(
 		units.map((u) => sql`(${u.taskId}::uuid, ${u.itemId}::uuid, ${u.answerAId}::uuid, ${u.answerBId}::uuid)`)
 	);
 	const r = await sql<UnitJudgmentRow>`
-		select x.task_id as "unitTaskId", r.id as "runId", r.name as "runName", j.verdict, j.score::float8 as score,
+		select x.task_id as "unitTaskId", r.id as "runId", r.name as "runName", j.verdict, j.score::float8 as score, j.category,
 			j.presented_order as "presentedOrder", j.sample, j.turn, j.raw, (j.answer_a_id <> x.a) as flipped
 		from (values ${values}) as x(task_id, item_id, a, b)
 		join judgment j on j.item_id = x.item_id and j.status = 'ok'

@@ -20,7 +20,13 @@ export function readGoldForm(form: FormData): {
 			if (key.startsWith('redline-')) redLines[key.slice('redline-'.length)] = value === 'pass';
 		}
 		const overall = str('score');
-		label = { scores, redLines, ...(overall !== '' ? { score: Number(overall) } : {}) };
+		const category = str('category');
+		label = {
+			scores,
+			redLines,
+			...(overall !== '' ? { score: Number(overall) } : {}),
+			...(category !== '' ? { category } : {})
+		};
 	}
 	return {
 		input: {
