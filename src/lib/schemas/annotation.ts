@@ -47,6 +47,16 @@ export const CreateQueueSchema = z.object({
 });
 export type CreateQueueInput = z.infer<typeof CreateQueueSchema>;
 
+/** What a queue not created yet would hold: the create form's live count (annotation.previewQueue). */
+export const PreviewQueueSchema = CreateQueueSchema.pick({
+	datasetId: true,
+	rubricVersionId: true,
+	selection: true,
+	pairing: true,
+	baselineSystemId: true
+});
+export type PreviewQueueInput = z.infer<typeof PreviewQueueSchema>;
+
 export const PairwiseLabelSchema = z.object({ verdict: z.enum(['left', 'right', 'tie']) }).strict();
 export const PointwiseLabelSchema = z
 	.object({

@@ -2,7 +2,8 @@
  * The admin's queue forms: the create form's pairing picker (every pair, or each system against
  * a baseline) read by queue-form.ts into annotation.createQueue, and "add items" with the same
  * selections as creation, whose preview (annotation.previewItems) counts exactly what addItems
- * then adds, and leaves finished work alone.
+ * then adds, and leaves finished work alone; the create form's own preview
+ * (annotation.previewQueue) counts what createQueue then makes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readQueueForm, readSelection } from '../../../src/routes/(app)/projects/[projectId]/queues/queue-form';
@@ -83,5 +84,62 @@ describe('queue forms', () => {
 		expect(await codeOf(h.caller(f.annotator).annotation.previewItems({ ...ref, selection: { kind: 'all' } }))).toBe(
 			'FORBIDDEN'
 		);
+	});
+
+	it('previews what creating a queue will make, before it exists, for each selection and pairing', async () => {
+		const admin = h.caller(f.admin);
+		const cases: { fields: Record<string, string>; expected?: number }[] = [
+			{ fields: { selection: 'all', pairing: 'all-pairs' }, expected: 18 },
+			{ fields: { selection: 'all', pairing: 'baseline', baselineSystemId: f.systems.s1 }, expected: 12 },
+			{ fields: { selection: 'random', n: '2', pairing: 'all-pairs' }, expected: 6 },
+			{
+				fields: { selection: 'stratified', n: '4', by: 'category', pairing: 'baseline', baselineSystemId: f.systems.s3 }
+			},
+			{ fields: { selection: 'random', n: '3', pairing: 'all-pairs' }, expected: 9 }
+		];
+		for (const [i, { fields, expected }] of cases.entries()) {
+			const { input } = readQueueForm(
+				formOf({
+					name: `preview ${i}`,
+					datasetId: f.datasetId,
+					rubricVersionId: f.pairwiseRubric,
+					overlapK: '2',
+					...fields
+				})
+			);
+			const preview = await admin.annotation.previewQueue({
+				projectId: f.projectId,
+				datasetId: f.datasetId,
+				rubricVersionId: f.pairwiseRubric,
+				selection: input.selection,
+				pairing: input.pairing,
+				baselineSystemId: input.baselineSystemId
+			});
+			expect(preview.mode).toBe('pairwise');
+			const q = await admin.annotation.createQueue({ projectId: f.projectId, ...input });
+			expect(q.taskCount).toBe(preview.count);
+			if (expected !== undefined) expect(preview.count).toBe(expected);
+		}
+		// Pointwise rubric: one task per answer.
+		const pointwise = await admin.annotation.previewQueue({
+			projectId: f.projectId,
+			datasetId: f.datasetId,
+			rubricVersionId: f.pointwiseRubric,
+			selection: { kind: 'all' },
+			pairing: 'all-pairs'
+		});
+		expect(pointwise).toEqual({ count: 18, mode: 'pointwise' });
+		// Annotators may not ask.
+		expect(
+			await codeOf(
+				h.caller(f.annotator).annotation.previewQueue({
+					projectId: f.projectId,
+					datasetId: f.datasetId,
+					rubricVersionId: f.pairwiseRubric,
+					selection: { kind: 'all' },
+					pairing: 'all-pairs'
+				})
+			)
+		).toBe('FORBIDDEN');
 	});
 });

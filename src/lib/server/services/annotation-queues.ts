@@ -4,8 +4,8 @@
  * annotation-work.ts; adjudication in annotation-adjudication.ts.
  */
 import { RubricContentSchema } from '../../judging/rubric-schema';
-import type { RubricContent } from '../../judging/types';
-import type { CreateQueueInput, SelectionInput } from '../../schemas/annotation';
+import type { JudgeMode, RubricContent } from '../../judging/types';
+import type { CreateQueueInput, PreviewQueueInput, SelectionInput } from '../../schemas/annotation';
 import type { Db } from '../db/client';
 import * as queues from '../db/repositories/annotation-queues';
 import type { Membership } from '../db/repositories/members';
@@ -157,6 +157,28 @@ export async function previewItems(
 	await checkSelection(db, membership, q, selection);
 	const count = await queues.countNewTasks(db, q, selection, pairingOf(q));
 	return { count };
+}
+
+/** A queue id no queue has: the preview of a new queue counts against no existing task. */
+const NO_QUEUE = '00000000-0000-0000-0000-000000000000';
+
+/**
+ * How many tasks `createQueue` would make for this dataset, rubric version, pairing and selection
+ * (the create form's preview): the same CTEs as its insert, for a queue that has no task yet.
+ */
+export async function previewQueue(
+	db: Db,
+	membership: Membership,
+	input: PreviewQueueInput
+): Promise<{ count: number; mode: JudgeMode }> {
+	const dataset = await requireDataset(db, membership, input.datasetId);
+	const version = await queues.findRubricVersion(db, membership.projectId, input.rubricVersionId);
+	if (!version) throw new AppError('NOT_FOUND', 'Rubric version not found.');
+	const mode = rubricOf(version.content).mode;
+	const pairing = mode === 'pairwise' ? await resolvePairing(db, membership, input) : null;
+	await checkSelection(db, membership, { datasetId: dataset.id, mode }, input.selection);
+	const count = await queues.countNewTasks(db, { id: NO_QUEUE, datasetId: dataset.id, mode }, input.selection, pairing);
+	return { count, mode };
 }
 
 export async function setStatus(db: Db, membership: Membership, queueId: string, status: QueueStatus): Promise<void> {

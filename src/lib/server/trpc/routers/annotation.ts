@@ -7,6 +7,7 @@ import { z } from 'zod';
 import {
 	AdjudicateSchema,
 	CreateQueueSchema,
+	PreviewQueueSchema,
 	QueueStatusSchema,
 	REASON_MAX,
 	SelectionSchema,
@@ -37,6 +38,11 @@ export const annotationRouter = router({
 	previewItems: projectProcedure('admin')
 		.input(QueueRefSchema.extend({ selection: SelectionSchema }))
 		.query(({ ctx, input }) => queues.previewItems(ctx.db, ctx.membership, input.queueId, input.selection)),
+
+	/** How many tasks createQueue would make for a selection (the create form's preview). */
+	previewQueue: projectProcedure('admin')
+		.input(PreviewQueueSchema)
+		.query(({ ctx, input }) => queues.previewQueue(ctx.db, ctx.membership, input)),
 
 	/** open ↔ paused, or closed for good. */
 	setStatus: projectProcedure('admin')
