@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseJudgeFiles, rubricFromJudge, type JudgeFileIssue } from './judge-files';
+import { CATEGORICAL_CRITERION_MESSAGE, validateRubric } from './validate';
+import { criteria5, passFail } from './test-rubrics';
 
 /** A small valid pointwise judge as file texts; each test breaks one thing. */
 function pointwiseFiles(): Record<string, string> {
@@ -124,6 +126,19 @@ describe('parseJudgeFiles', () => {
 		expect(fields).toContain('output.categories[2]: duplicate category "Pass"');
 	});
 
+	it('refuses a categorical criterion, naming the field and saying what the format supports', () => {
+		const categorical = edit(pointwiseFiles(), 'judge.json', (j) => {
+			j.criteria = [{ id: 'tone', categories: ['formal', 'casual'], redLine: false }];
+		});
+		const issues = issuesOf(categorical);
+		expect(issues).toContainEqual({
+			file: 'tiny/judge.json',
+			field: 'criteria[0].categories',
+			message: CATEGORICAL_CRITERION_MESSAGE
+		});
+		expect(issues.map((i) => i.message).join(' ')).not.toMatch(/Unrecognized key/);
+	});
+
 	it('refuses examples off the scale or with a verdict outside the categories', () => {
 		const off = edit(pointwiseFiles(), 'en/examples.json', (e) => (e[0].score = 0));
 		expect(issuesOf(off)).toEqual([
@@ -184,5 +199,30 @@ describe('parseJudgeFiles', () => {
 			'tiny/judge.json criteria[0].passMin: a red-line criterion needs passMin',
 			'tiny/en/examples.json [0].scores.safety: the example needs a score for criterion "safety"'
 		]);
+	});
+});
+
+describe('validateRubric and categorical criteria', () => {
+	it('refuses a criterion with categories in a multi-criterion rubric, at criteria[i].categories', () => {
+		const content = {
+			...criteria5,
+			criteria: [...criteria5.criteria, { id: 'tone', name: 'Tone', description: '', categories: ['formal', 'casual'] }]
+		};
+		const result = validateRubric(content);
+		expect(result.ok).toBe(false);
+		if (result.ok) return;
+		const i = criteria5.criteria.length;
+		expect(result.issues).toContainEqual({
+			field: `criteria[${i}].categories`,
+			message: CATEGORICAL_CRITERION_MESSAGE
+		});
+	});
+
+	it('refuses criteria beside a category output, saying categorical criteria are not supported', () => {
+		const result = validateRubric({ ...passFail, criteria: criteria5.criteria });
+		expect(result.ok).toBe(false);
+		if (result.ok) return;
+		const kind = result.issues.find((i) => i.field === 'output.kind');
+		expect(kind?.message).toMatch(/categorical criteria are not supported/);
 	});
 });

@@ -14,7 +14,7 @@
 import type { z } from 'zod';
 import { JudgeExamplesFileSchema, JudgeFileSchema, JudgeStringsFileSchema } from './rubric-schema';
 import type { JudgeDefinition, JudgeLocale, JudgeLocaleContent, RubricContent } from './types';
-import { fieldPath, rubricRuleIssues } from './validate';
+import { rubricRuleIssues, zodIssue } from './validate';
 
 export interface JudgeFileIssue {
 	/** Path relative to judges/, e.g. `single-1-10/zh-CN/user.md`. */
@@ -51,9 +51,7 @@ function parseJson<T>(
 	}
 	const parsed = schema.safeParse(data);
 	if (parsed.success) return parsed.data;
-	for (const issue of parsed.error.issues) {
-		issues.push({ file: prefix + file, field: fieldPath(issue.path), message: issue.message });
-	}
+	for (const issue of parsed.error.issues) issues.push({ file: prefix + file, ...zodIssue(issue) });
 	return undefined;
 }
 

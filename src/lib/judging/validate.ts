@@ -26,8 +26,35 @@ export function fieldPath(path: readonly PropertyKey[]): string {
 	return out;
 }
 
+/**
+ * Categorical criteria (a criterion answered with a label, e.g. tone: formal / casual) are not
+ * part of the format: every criterion is scored on a numeric scale, and a rubric's only category
+ * set is its output's. A criterion that carries one of these keys is refused with this message
+ * instead of zod's "Unrecognized key", so the editor and the judge loader say what to do.
+ */
+const CATEGORICAL_CRITERION_KEYS = ['categories', 'labels', 'options', 'kind'];
+export const CATEGORICAL_CRITERION_MESSAGE =
+	'categorical criteria are not supported: each criterion is scored on a numeric scale (scale.min to scale.max). ' +
+	'For one category per answer, use the rubric output (output.kind "categories" with output.categories) and no criteria; ' +
+	'otherwise give this criterion a scale.';
+
+/** One zod issue as a field and message, with categorical criteria explained (see above). */
+export function zodIssue(issue: z.core.$ZodIssue): ValidationIssue {
+	const path = issue.path;
+	if (
+		issue.code === 'unrecognized_keys' &&
+		path.length === 2 &&
+		path[0] === 'criteria' &&
+		typeof path[1] === 'number'
+	) {
+		const key = issue.keys.find((k) => CATEGORICAL_CRITERION_KEYS.includes(k));
+		if (key) return { field: `${fieldPath(path)}.${key}`, message: CATEGORICAL_CRITERION_MESSAGE };
+	}
+	return { field: fieldPath(path), message: issue.message };
+}
+
 export function zodIssues(error: z.ZodError): ValidationIssue[] {
-	return error.issues.map((issue) => ({ field: fieldPath(issue.path), message: issue.message }));
+	return error.issues.map(zodIssue);
 }
 
 /** Parse and check a rubric content (from JSON, a form, a DB row). */
@@ -98,7 +125,13 @@ export function rubricRuleIssues(rubric: RubricContent): ValidationIssue[] {
 			add(`${at}.passMin`, `passMin ${c.passMin} is off the scale ${c.scale.min}–${c.scale.max}`);
 		}
 	});
-	if (rubric.criteria.length > 0 && output.kind !== 'score') add('output.kind', 'criteria need a score output');
+	if (rubric.criteria.length > 0 && output.kind !== 'score') {
+		add(
+			'output.kind',
+			'criteria are scored on numeric scales and need output.kind "score"; a rubric whose output is categories ' +
+				'has no criteria (categorical criteria are not supported)'
+		);
+	}
 
 	if (rubric.templates.user.trim() === '') add('templates.user', 'the user message is empty');
 	const available = availablePlaceholders(rubric);
