@@ -1,0 +1,162 @@
+/**
+ * Category rubrics for the admin (issue 11 with 10 and 12): the queue create form counts the
+ * tasks a selection will make before it is confirmed (English and Chinese); a split on pass / fail
+ * is adjudicated with the gold-category radio group from the keyboard; the agreement page shows
+ * the simulated judge's categories against people's (κ, α nominal, the categories named).
+ * Each page is checked at 390 px and a screenshot kept with the results.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { passFail } from '../../src/lib/judging/test-rubrics';
+import { adminStatePath, newPerson } from './support/accounts';
+import { trpcAs } from './support/trpc';
+import { acceptBySigningUp, chooseLanguage, createInvitation, open } from './support/ui';
+
+test.use({ storageState: adminStatePath });
+
+const pairs = [
+	{ input: 'What is the capital of France?', output_1: 'Paris.', output_2: 'Lyon.', label: 1 },
+	{ input: 'Name a prime number above 10.', output_1: '12', output_2: '13', label: 2 },
+	{ input: 'Translate "merci" into English.', output_1: 'Thank you.', output_2: 'Please.', label: 1 },
+	{ input: 'What is 2 + 2?', output_1: '4', output_2: '5', label: 1 }
+];
+
+async function narrow(page: Page, name: string) {
+	const size = page.viewportSize();
+	await page.setViewportSize({ width: 390, height: 844 });
+	expect(await page.evaluate(() => document.documentElement.scrollWidth), `${name} at 390 px`).toBeLessThanOrEqual(390);
+	await page.screenshot({ path: test.info().outputPath(`${name}-390.png`), fullPage: true });
+	if (size) await page.setViewportSize(size);
+}
+
+test('category rubrics: the create form previews its count, a gold category by keyboard, judge ↔ human agreement', async ({
+	page,
+	browser,
+	baseURL
+}) => {
+	test.setTimeout(300_000);
+	const admin = trpcAs(page, baseURL!);
+	const { id: projectId } = await admin.mutate<{ id: string }>('projects.create', {
+		name: `Categories ${Date.now()}`,
+		description: ''
+	});
+	const datasetId = await admin.importFile(projectId, {
+		name: 'pairs.jsonl',
+		content: pairs.map((p) => JSON.stringify(p)).join('\n') + '\n',
+		format: 'llmbar',
+		datasetName: 'Pairs'
+	});
+	const { versionId } = await admin.mutate<{ versionId: string }>('rubrics.create', {
+		projectId,
+		name: 'Pass or fail',
+		fromScratch: { ...passFail, judgeId: null, judgeVersion: null }
+	});
+	const annotator = await acceptBySigningUp(
+		browser,
+		await createInvitation(page, projectId, 'annotator'),
+		newPerson('Cat One')
+	);
+	await expect(annotator).toHaveURL(new RegExp(projectId));
+
+	// A simulated judge on the same rubric version, three samples per answer.
+	const provider = await admin.mutate<{ id: string }>('providers.create', {
+		projectId,
+		name: 'Offline pass/fail judge',
+		kind: 'simulated',
+		simulation: { positionBias: 0, lengthBias: 0.2, noise: 0.3, seed: 7 }
+	});
+	const { runId } = await admin.mutate<{ runId: string }>('judgeRuns.start', {
+		projectId,
+		datasetId,
+		rubricVersionId: versionId,
+		providerId: provider.id,
+		options: { bothOrders: false, samples: 3, pairing: 'all-pairs' }
+	});
+	await expect
+		.poll(async () => (await admin.query<{ status: string }>('judgeRuns.progress', { projectId, runId })).status, {
+			timeout: 120_000
+		})
+		.toBe('completed');
+
+	// ---- The create form: 8 answers; a random 2 items make 4 tasks, 8 labels at overlap 2.
+	await open(page, `/projects/${projectId}/queues`);
+	const form = page.getByRole('region', { name: 'New queue' });
+	await form.getByLabel('Rubric version').selectOption(versionId);
+	const status = form.getByRole('status').filter({ hasText: /creates|创建/ });
+	await expect(status).toHaveText('This selection creates 8 tasks · labels needed: 16 (2 per task).');
+	await form.getByRole('radio', { name: 'A random sample' }).check();
+	await form.getByLabel('Sample size').fill('2');
+	await expect(status).toHaveText('This selection creates 4 tasks · labels needed: 8 (2 per task).');
+	await form.getByLabel('Annotators per item (overlap k)').fill('3');
+	await expect(status).toHaveText('This selection creates 4 tasks · labels needed: 12 (3 per task).');
+	await narrow(page, 'queue-create-preview');
+
+	await chooseLanguage(page, '简体中文');
+	const formZh = page.getByRole('region', { name: '新建队列' });
+	await formZh.getByLabel('评分准则版本').selectOption(versionId);
+	await expect(formZh.getByRole('status').filter({ hasText: '创建' })).toHaveText(
+		'此选择将创建 8 个任务 · 需要 16 条标注（每个任务 2 人）。'
+	);
+	await chooseLanguage(page, 'English');
+
+	// ---- A queue over every answer, labelled by the admin and the annotator, who disagree on two.
+	const members = await admin.query<{ userId: string; role: string }[]>('members.list', { projectId });
+	const { id: queueId } = await admin.mutate<{ id: string }>('annotation.createQueue', {
+		projectId,
+		datasetId,
+		rubricVersionId: versionId,
+		name: 'Pass or fail by two',
+		overlapK: 2,
+		judgeRunId: runId,
+		disagreementThreshold: 0,
+		memberUserIds: members.map((m) => m.userId)
+	});
+	const label = async (api: ReturnType<typeof trpcAs>, choose: (i: number) => string) => {
+		for (let i = 0; ; i++) {
+			const task = await api.mutate<{ assignmentId: string } | null>('annotation.next', { projectId, queueId });
+			if (!task) return i;
+			await api.mutate('annotation.submit', {
+				projectId,
+				assignmentId: task.assignmentId,
+				label: { category: choose(i) },
+				rationale: `label ${i}`,
+				activeSeconds: 3,
+				idempotencyKey: crypto.randomUUID()
+			});
+		}
+	};
+	expect(await label(admin, (i) => (i % 2 ? 'fail' : 'pass'))).toBe(8);
+	expect(
+		await label(trpcAs(annotator, baseURL!), (i) => (i < 2 ? (i % 2 ? 'pass' : 'fail') : i % 2 ? 'fail' : 'pass'))
+	).toBe(8);
+
+	// ---- Adjudication: the gold category, chosen from the keyboard.
+	await open(page, `/projects/${projectId}/queues/${queueId}/adjudicate`);
+	const item = page.getByRole('article').first();
+	await expect(item.getByRole('cell', { name: /^(pass|fail)$/ }).first()).toBeVisible();
+	const gold = item.getByRole('group', { name: 'Gold category' });
+	await expect(gold.getByRole('radio')).toHaveCount(2);
+	await gold.getByRole('radio', { name: 'pass', exact: true }).focus();
+	await page.keyboard.press('Space');
+	await page.keyboard.press('ArrowRight');
+	await expect(gold.getByRole('radio', { name: 'fail', exact: true })).toBeChecked();
+	await page.keyboard.press('Tab');
+	await page.keyboard.type('The answer is wrong.');
+	await page.keyboard.press('Tab');
+	await expect(item.getByRole('button', { name: 'Save gold label' })).toBeFocused();
+	await page.keyboard.press('Enter');
+	await expect(item.getByText('Gold label saved.')).toBeVisible();
+	await expect(item.getByText('gold label v1')).toBeVisible();
+	await expect(gold.getByRole('radio', { name: 'fail', exact: true })).toBeChecked();
+	await narrow(page, 'adjudication-category');
+
+	// ---- Agreement: the judge's categories against people's.
+	await open(page, `/projects/${projectId}/analysis/agreement?datasetId=${datasetId}&judgeRunId=${runId}`);
+	await expect(page.getByText(/Categories: pass · fail \(nominal\)/)).toBeVisible();
+	await expect(page.getByText(/the judge agrees with people at Cohen κ \(nominal\)/)).toBeVisible();
+	const overall = page.getByRole('table', { name: 'Agreement, judge with people and people with each other' });
+	const kappa = overall.getByRole('row', { name: /Cohen κ \(nominal\)/ });
+	await expect(kappa.getByRole('cell').first()).toHaveText(/^[−-]?[0-9.]+/);
+	await narrow(page, 'agreement-categories');
+
+	await annotator.context().close();
+});
