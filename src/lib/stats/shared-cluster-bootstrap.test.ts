@@ -86,6 +86,53 @@ describe('sharedClusterBootstrap', { timeout: 60_000 }, () => {
 		expect(sharedClusterBootstrap(tables, [share([0], 1000), share([2], 500)])).toEqual(both);
 	});
 
+	it('gives identical tables, estimates and intervals through block patterns as entry by entry, on random data', () => {
+		// Several statistics: single and multi-part, different resamples, a part shared by two of
+		// them, columns no statistic reads; integer counts (the pattern path) and fractional ones
+		// (the entry path either way).
+		const stat = (parts: number[], width: number, resamples: number): TableStatistic => ({
+			parts,
+			width,
+			dims: 2,
+			resamples,
+			evaluate: (t, out) => {
+				let n = 0;
+				let diagonal = 0;
+				for (let c = 0; c < width; c++) n += t[c];
+				for (let c = 0; c < width; c += 4) diagonal += t[c];
+				out[0] = diagonal / n;
+				out[1] = (t[0] - t[width - 1]) / n;
+			}
+		});
+		for (const [seed, fractional] of [
+			[1, false],
+			[2, false],
+			[3, true]
+		] as const) {
+			const rng = createRng(seed);
+			const K = 600 + Math.floor(400 * rng());
+			const b = new ClusterTablesBuilder(7 * 9 + 3);
+			for (let k = 0; k < K; k++)
+				for (let block = 0; block < 7; block++) {
+					if (rng() < 0.3) continue;
+					const labels = 1 + Math.floor(3 * rng());
+					for (let i = 0; i < labels; i++) b.add(k, block * 9 + Math.floor(9 * rng()), fractional ? 0.1 + rng() : 1);
+				}
+			for (let k = 0; k < K; k += 7) b.add(k, 7 * 9 + Math.floor(3 * rng()), 2);
+			const tables = b.build(K);
+			const statistics = [
+				stat([0, 9, 18, 27, 36, 45, 54], 9, 1000),
+				stat([0], 9, 500),
+				stat([9, 27], 9, 300),
+				stat([36], 9, 1000),
+				stat([45], 9, 200)
+			];
+			expect(sharedClusterBootstrap(tables, statistics, { seed: 7, patterns: true })).toEqual(
+				sharedClusterBootstrap(tables, statistics, { seed: 7, patterns: false })
+			);
+		}
+	});
+
 	it('sums a table from several parts', () => {
 		const rows = data(240, 9);
 		const b = new ClusterTablesBuilder(6);

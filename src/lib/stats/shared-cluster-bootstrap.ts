@@ -167,6 +167,11 @@ export interface SharedBootstrapOptions {
 	level?: number;
 	/** Share of undefined resamples above which `bootstrapInterval` warns (default 0.05). */
 	warnUndefinedShare?: number;
+	/**
+	 * Sum resamples through shared block patterns (`blockPatterns`) when exact and cheaper
+	 * (default true); false forces the entry-by-entry sum. Both give identical tables.
+	 */
+	patterns?: boolean;
 }
 
 /** acc += Σ_k times[k] · (cluster k's entries of levels 0 … l): the hot loop, kept small for the JIT. */
@@ -184,6 +189,143 @@ function addDrawn(
 		const m = times[k];
 		if (m === 0) continue;
 		for (let j = rowStart[k], end = ends[k * L + l]; j < end; j++) acc[cols[j]] += m * vals[j];
+	}
+}
+
+/**
+ * Per-cluster tables factored into repeated blocks. The columns split into blocks at every
+ * statistic's part boundary, and a cluster's entries in one block (e.g. one comparison's 3 × 3
+ * table) are one "pattern"; clusters share patterns (a few labels on a 3 × 3 table take few
+ * shapes). Then Σ_k m_k · T_k = Σ_p w_p · P_p with w_p = Σ of m_k over the clusters holding
+ * pattern p: a resample adds one weight per (cluster, block) and then each pattern's entries
+ * once, instead of every entry of every drawn cluster.
+ */
+interface BlockPatterns {
+	/** Per cluster, its pattern ids ordered by level, in `rowStart[k] … rowStart[k + 1] − 1`. */
+	rowStart: Int32Array;
+	ends: Int32Array;
+	pattern: Int32Array;
+	/** Patterns ordered by level: those of levels 0 … l are 0 … patternEnd[l] − 1. */
+	patternEnd: Int32Array;
+	patternStart: Int32Array;
+	cols: Int32Array;
+	vals: Float64Array;
+}
+
+/**
+ * The pattern factoring, or null when it could change a sum (a non-integer value, or sums that
+ * could pass 2^53: integer sums in doubles are exact in any order, so both paths give equal
+ * tables) or would cost more per resample than adding the entries.
+ */
+function blockPatterns(
+	tables: ClusterTables,
+	statistics: readonly TableStatistic[],
+	levelOf: Int32Array,
+	L: number
+): BlockPatterns | null {
+	const { clusters: K, columns: C, start, column, value } = tables;
+	let total = 0;
+	for (let j = 0; j < start[K]; j++) {
+		if (!Number.isInteger(value[j])) return null;
+		total += Math.abs(value[j]);
+	}
+	if (total * Math.max(1, K) >= 2 ** 53) return null;
+	// Blocks: column runs between part boundaries (every column of a block has the same level).
+	const boundary = new Uint8Array(C + 1);
+	for (const s of statistics)
+		for (const part of s.parts) {
+			boundary[part] = 1;
+			boundary[part + s.width] = 1;
+		}
+	const blockOf = new Int32Array(C);
+	for (let c = 0, b = -1; c < C; c++) blockOf[c] = boundary[c] ? ++b : Math.max(b, 0);
+	const ids = new Map<string, number>();
+	const patternLevel: number[] = [];
+	const patternEntries: number[][] = [];
+	const perCluster: number[][] = [];
+	let used = 0;
+	for (let k = 0; k < K; k++) {
+		const byBlock = new Map<number, number[]>();
+		for (let j = start[k]; j < start[k + 1]; j++) {
+			const c = column[j];
+			if (levelOf[c] < 0) continue;
+			used++;
+			let list = byBlock.get(blockOf[c]);
+			if (!list) byBlock.set(blockOf[c], (list = []));
+			list.push(c, value[j]);
+		}
+		const mine: number[] = [];
+		for (const list of byBlock.values()) {
+			const key = list.join(',');
+			let id = ids.get(key);
+			if (id === undefined) {
+				ids.set(key, (id = patternEntries.length));
+				patternEntries.push(list);
+				patternLevel.push(levelOf[list[0]]);
+			}
+			mine.push(id);
+		}
+		perCluster.push(mine);
+	}
+	const P = patternEntries.length;
+	let patternCells = 0;
+	for (const e of patternEntries) patternCells += e.length / 2;
+	let pairs = 0;
+	for (const mine of perCluster) pairs += mine.length;
+	if (pairs + patternCells >= used) return null;
+	// Renumber patterns by level (stable), so each level's patterns are a prefix.
+	const order = Array.from({ length: P }, (_, p) => p).sort((a, b) => patternLevel[a] - patternLevel[b] || a - b);
+	const renumber = new Int32Array(P);
+	order.forEach((p, i) => (renumber[p] = i));
+	const patternEnd = new Int32Array(Math.max(1, L));
+	for (const level of patternLevel) for (let l = level; l < L; l++) patternEnd[l]++;
+	const patternStart = new Int32Array(P + 1);
+	const cols = new Int32Array(patternCells);
+	const vals = new Float64Array(patternCells);
+	let e = 0;
+	order.forEach((p, i) => {
+		const list = patternEntries[p];
+		for (let j = 0; j < list.length; j += 2) {
+			cols[e] = list[j];
+			vals[e++] = list[j + 1];
+		}
+		patternStart[i + 1] = e;
+	});
+	const rowStart = new Int32Array(K + 1);
+	const ends = new Int32Array(Math.max(1, K * L));
+	const pattern = new Int32Array(pairs);
+	let n = 0;
+	for (let k = 0; k < K; k++) {
+		for (let l = 0; l < L; l++) {
+			for (const p of perCluster[k]) if (patternLevel[p] === l) pattern[n++] = renumber[p];
+			ends[k * L + l] = n;
+		}
+		rowStart[k + 1] = n;
+	}
+	return { rowStart, ends, pattern, patternEnd, patternStart, cols, vals };
+}
+
+/** acc += Σ_p w_p · pattern p, w_p = Σ times[k] over the drawn clusters holding p (levels 0 … l). */
+function addDrawnPatterns(
+	times: Int32Array,
+	L: number,
+	l: number,
+	f: BlockPatterns,
+	weight: Int32Array,
+	acc: Float64Array
+): void {
+	const { rowStart, ends, pattern, patternStart, cols, vals } = f;
+	const P = f.patternEnd[l];
+	weight.fill(0, 0, P);
+	for (let k = 0, K = times.length; k < K; k++) {
+		const m = times[k];
+		if (m === 0) continue;
+		for (let j = rowStart[k], end = ends[k * L + l]; j < end; j++) weight[pattern[j]] += m;
+	}
+	for (let p = 0; p < P; p++) {
+		const w = weight[p];
+		if (w === 0) continue;
+		for (let j = patternStart[p], end = patternStart[p + 1]; j < end; j++) acc[cols[j]] += w * vals[j];
 	}
 }
 
@@ -205,7 +347,7 @@ function evaluateInto(s: TableStatistic, table: Float64Array, out: Float64Array)
 export function sharedClusterBootstrap(
 	tables: ClusterTables,
 	statistics: readonly TableStatistic[],
-	{ seed = 1, level = 0.95, warnUndefinedShare }: SharedBootstrapOptions = {}
+	{ seed = 1, level = 0.95, warnUndefinedShare, patterns = true }: SharedBootstrapOptions = {}
 ): TableStatisticResult[] {
 	assertProbabilityLevel(level);
 	const { clusters: K, columns: C, start, column, value } = tables;
@@ -247,6 +389,8 @@ export function sharedClusterBootstrap(
 	}
 	const cols = Int32Array.from(col);
 	const vals = Float64Array.from(val);
+	const factored = patterns ? blockPatterns(tables, statistics, levelOf, L) : null;
+	const weight = new Int32Array(factored ? factored.patternStart.length - 1 : 0);
 
 	// A one-part table is a view of the accumulator; a table of several parts is summed into its own.
 	const views = statistics.map((s) =>
@@ -291,7 +435,8 @@ export function sharedClusterBootstrap(
 			let l = L - 1;
 			while (l > 0 && levels[l] <= b) l--;
 			acc.fill(0);
-			addDrawn(times, rowStart, ends, L, l, cols, vals, acc);
+			if (factored) addDrawnPatterns(times, L, l, factored, weight, acc);
+			else addDrawn(times, rowStart, ends, L, l, cols, vals, acc);
 			active = active.filter((i) => statistics[i].resamples > b);
 			for (const i of active) {
 				gather(i);
