@@ -191,6 +191,20 @@ describe('agreement on a category rubric', () => {
 		expect(plain.every((a) => a.judge === null)).toBe(true);
 	});
 
+	it('ranks and calibrates nothing: a mean of category positions would be a number without meaning', async () => {
+		const caller = h.caller(p.admin).analysis;
+		const board = await caller.leaderboard({ projectId: p.projectId, datasetId, judgeRunId: runId });
+		expect(board.run?.id).toBe(runId);
+		expect(board.categoryRubric).toBe(true);
+		expect(board.pointwise).toBeNull();
+		expect(board.rows).toEqual([]);
+		const calibration = await caller.calibration({ projectId: p.projectId, datasetId, judgeRunId: runId });
+		expect(calibration.categoryRubric).toBe(true);
+		expect(calibration.reliability).toEqual([]);
+		expect(calibration.errors).toBeNull();
+		expect(calibration.warnings).toEqual([]);
+	});
+
 	it('annotators and outsiders get none of it', async () => {
 		for (const user of [p.annotator, p.outsider]) {
 			await expect(h.caller(user).analysis.scoreAgreement({ projectId: p.projectId, datasetId })).rejects.toThrow();

@@ -144,6 +144,8 @@ export interface CalibrationResult {
 		constantMae: number;
 	} | null;
 	warnings: CalibrationWarning[];
+	/** The run's rubric names categories: nothing to calibrate on a scale (see analysis-leaderboard.ts). */
+	categoryRubric: boolean;
 }
 
 const est = (r: { estimate: number; ci: [number, number] }): Estimate => ({ estimate: r.estimate, ci: r.ci });
@@ -181,9 +183,11 @@ export async function getCalibration(
 		counts: { judged: 0, calibration: 0, items: 0, goldAnswers: 0 },
 		reliability: [],
 		errors: null,
-		warnings: []
+		warnings: [],
+		categoryRubric: false
 	};
 	if (!run || run.mode !== 'pointwise') return empty;
+	if ((await runRubric(db, run.id))?.output.kind === 'categories') return { ...empty, categoryRubric: true };
 	const fit = await loadFit(db, dataset.id, run.id, asked);
 	const e = fit.errors;
 	return {
@@ -211,7 +215,8 @@ export async function getCalibration(
 					constantMae: e.constantMae
 				}
 			: null,
-		warnings: fit.warnings
+		warnings: fit.warnings,
+		categoryRubric: false
 	};
 }
 

@@ -21,7 +21,7 @@ import { cached, resolveDatasetRun, RESAMPLES, type Estimate, type RunSummary } 
 import { calibrationMapFor } from './analysis-calibration';
 import { loadComparisons, type Comparison, type HumanSource } from './analysis-data';
 import { pointwiseBoard, type PointwiseBoard } from './analysis-leaderboard-pointwise';
-import { loadPointwiseScores } from './analysis-scores';
+import { loadPointwiseScores, runRubric } from './analysis-scores';
 
 export interface BoardRow {
 	system: string;
@@ -58,6 +58,12 @@ export interface LeaderboardResult {
 	bradleyTerry: { human: BradleyTerryBoard | null; judge: BradleyTerryBoard | null };
 	/** Pointwise runs (and datasets with only pointwise labels): mean scores instead of win rates. */
 	pointwise: PointwiseBoard | null;
+	/**
+	 * The run's rubric names categories: a category is nominal, so there is no mean score to rank
+	 * by (a mean of category positions would be a number without meaning). The page says so and
+	 * points to the agreement page, where categories are compared as categories.
+	 */
+	categoryRubric: boolean;
 }
 
 const scoreFor = (v: PairwiseVote, side: 'A' | 'B') => (v === 'tie' ? 0.5 : v === side ? 1 : 0);
@@ -200,6 +206,17 @@ export async function getLeaderboard(
 	// No pairwise run to default to: a pointwise one, when the dataset has it.
 	const run =
 		resolved.run ?? (input.judgeRunId ? null : (runs.find((r) => r.mode === 'pointwise' && r.okCount > 0) ?? null));
+	if (run?.mode === 'pointwise' && (await runRubric(db, run.id))?.output.kind === 'categories')
+		return {
+			dataset,
+			runs,
+			run,
+			humanSource,
+			rows: [],
+			bradleyTerry: { human: null, judge: null },
+			pointwise: null,
+			categoryRubric: true
+		};
 	if (run?.mode === 'pointwise') {
 		return cached(db, 'leaderboard-pointwise', dataset.id, run.id, humanSource, async () => {
 			const [answers, fit] = await Promise.all([
@@ -213,7 +230,8 @@ export async function getLeaderboard(
 				humanSource,
 				rows: [],
 				bradleyTerry: { human: null, judge: null },
-				pointwise: pointwiseBoard(answers, fit)
+				pointwise: pointwiseBoard(answers, fit),
+				categoryRubric: false
 			};
 		});
 	}
@@ -247,7 +265,8 @@ export async function getLeaderboard(
 			humanSource,
 			rows,
 			bradleyTerry: { human: board(humanBattles, humanClusters), judge: board(judgeBattles, judgeClusters) },
-			pointwise: null
+			pointwise: null,
+			categoryRubric: false
 		};
 	});
 }
