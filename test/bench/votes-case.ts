@@ -9,8 +9,10 @@
  * and judge vote v are on question v mod Q, with the models swapped on the
  * second round, so no two votes of one voter share item, pair and order.
  */
+import { spawnSync } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { makeAnswer, makeItem } from '../../src/lib/server/importers/normalized';
@@ -74,13 +76,42 @@ function* arenaLines(kind: 'human' | 'judge', count: number, questions: number):
 		);
 }
 
+interface GenerateJob {
+	humanFile: string;
+	judgeFile: string;
+	half: number;
+	votes: number;
+	questions: number;
+}
+
+const GENERATE_ENV = 'CONCORD_BENCH_VOTES_GENERATE';
+
+/**
+ * Writes the two vote files in a child process (this module, under the same tsx loader): the
+ * generator's garbage would otherwise stay in this process's heap and count towards the peak RSS
+ * the bench reports for the import.
+ */
+function generateInChild(job: GenerateJob) {
+	const r = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url)], {
+		stdio: 'inherit',
+		env: { ...process.env, [GENERATE_ENV]: JSON.stringify(job) }
+	});
+	if (r.status !== 0) throw new Error(`generating the vote files failed (exit ${r.status})`);
+}
+
+async function generate(job: GenerateJob) {
+	await writeText(job.humanFile, arenaLines('human', job.half, job.questions));
+	await writeText(job.judgeFile, arenaLines('judge', job.votes - job.half, job.questions));
+}
+
+if (process.env[GENERATE_ENV]) await generate(JSON.parse(process.env[GENERATE_ENV]) as GenerateJob);
+
 export async function runVotesCase(env: BenchEnv, votes: number, dir: string) {
 	const half = Math.floor(votes / 2);
 	const questions = Math.max(1, Math.ceil(half / 2));
 	const humanFile = `${dir}/human.jsonl`;
 	const judgeFile = `${dir}/${JUDGE}.jsonl`;
-	await writeText(humanFile, arenaLines('human', half, questions));
-	await writeText(judgeFile, arenaLines('judge', votes - half, questions));
+	generateInChild({ humanFile, judgeFile, half, votes, questions });
 	env.say('votes generated', { votes, questions });
 
 	// The import path: two imports into one dataset, timed together.
