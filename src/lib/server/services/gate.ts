@@ -404,63 +404,22 @@ async function judgedPairs(db: Db, datasetId: string, runId: string): Promise<Ma
 	return out;
 }
 
-/** The evaluations of a pairwise set: agreement with the reference preferences, and its change. */
-async function pairwiseEvaluationsOf(db: Db, set: repo.SetRow, thresholds: GateThresholds): Promise<EvaluationView[]> {
-	const statistic = thresholds.statistic as PairwiseStatistic;
-	const pairs = await repo.listSetPairs(db, set.id);
-	const runs = await repo.listEvaluationRuns(db, set.id, set.rubricId);
+/**
+ * The evaluations of a set, oldest first: each run judged on the set (`judge`), its figures and
+ * lower-bound checks, and the chosen statistic's change against the run listed before it
+ * (`change`, on the two runs' judgments of the same set).
+ */
+async function evaluationViews<J>(
+	runs: repo.EvaluationRunRow[],
+	thresholds: GateThresholds,
+	judge: (run: repo.EvaluationRunRow) => Promise<{ judged: J; figures: EvaluationFigures; examples: number }>,
+	change: (previous: J, judged: J, run: repo.EvaluationRunRow) => Estimate | null
+): Promise<EvaluationView[]> {
 	const views: EvaluationView[] = [];
-	let previous: { run: repo.EvaluationRunRow; judged: Map<string, JudgedPair>; examples: number } | null = null;
+	let previous: { run: repo.EvaluationRunRow; judged: J; examples: number } | null = null;
 	for (const run of runs) {
-		const judged = await judgedPairs(db, set.datasetId, run.id);
-		const e = evaluatePairs(pairs, judged);
-		const figures: EvaluationFigures = { ...e, agreement: null, pairwise: e.agreement, passFail: [] };
+		const { judged, figures, examples } = await judge(run);
 		const model = modelIdentity(run.providerSnapshot);
-		const examples = parseRubric(run.content)?.examples.length ?? 0;
-		const checks = checksOf(figures, thresholds);
-		views.push({
-			runId: run.id,
-			name: run.name,
-			status: run.status,
-			version: run.version,
-			rubricHash: run.rubricHash,
-			examples,
-			model,
-			modelHash: modelHash(model),
-			figures,
-			agreement: agreementOf(figures, statistic),
-			change: previous
-				? {
-						fromRunId: previous.run.id,
-						fromVersion: previous.run.version,
-						fromExamples: previous.examples,
-						estimate: pairwiseAgreementChange(pairs, previous.judged, judged, statistic)
-					}
-				: null,
-			checks,
-			certifiable: run.status === 'completed' && checks.every((c) => c.ok)
-		});
-		previous = { run, judged, examples };
-	}
-	return views;
-}
-
-async function evaluationsOf(
-	db: Db,
-	set: repo.SetRow,
-	thresholds: GateThresholds
-): Promise<{ views: EvaluationView[]; rows: repo.SetItemRow[] }> {
-	if (set.mode === 'pairwise') return { views: await pairwiseEvaluationsOf(db, set, thresholds), rows: [] };
-	const rows = await repo.listSetItems(db, set.id);
-	const runs = await repo.listEvaluationRuns(db, set.id, set.rubricId);
-	const views: EvaluationView[] = [];
-	let previous: { run: repo.EvaluationRunRow; judged: Map<string, JudgeAnswerScore>; examples: number } | null = null;
-	for (const run of runs) {
-		const rubric = parseRubric(run.content);
-		const judged = scoreMap(await judgeScores(db, run.id, rubric));
-		const figures = evaluate(rows, judged, rubric);
-		const model = modelIdentity(run.providerSnapshot);
-		const examples = rubric?.examples.length ?? 0;
 		const checks = checksOf(figures, thresholds);
 		views.push({
 			runId: run.id,
@@ -478,9 +437,7 @@ async function evaluationsOf(
 						fromRunId: previous.run.id,
 						fromVersion: previous.run.version,
 						fromExamples: previous.examples,
-						estimate: isPairwiseStatistic(thresholds.statistic)
-							? null
-							: agreementChange(rows, previous.judged, judged, rubric, thresholds.statistic)
+						estimate: change(previous.judged, judged, run)
 					}
 				: null,
 			checks,
@@ -488,6 +445,48 @@ async function evaluationsOf(
 		});
 		previous = { run, judged, examples };
 	}
+	return views;
+}
+
+/** The evaluations of a pairwise set: agreement with the reference preferences, and its change. */
+async function pairwiseEvaluationsOf(db: Db, set: repo.SetRow, thresholds: GateThresholds): Promise<EvaluationView[]> {
+	const statistic = thresholds.statistic as PairwiseStatistic;
+	const pairs = await repo.listSetPairs(db, set.id);
+	const runs = await repo.listEvaluationRuns(db, set.id, set.rubricId);
+	return evaluationViews(
+		runs,
+		thresholds,
+		async (run) => {
+			const judged = await judgedPairs(db, set.datasetId, run.id);
+			const e = evaluatePairs(pairs, judged);
+			const figures: EvaluationFigures = { ...e, agreement: null, pairwise: e.agreement, passFail: [] };
+			return { judged, figures, examples: parseRubric(run.content)?.examples.length ?? 0 };
+		},
+		(previous, judged) => pairwiseAgreementChange(pairs, previous, judged, statistic)
+	);
+}
+
+async function evaluationsOf(
+	db: Db,
+	set: repo.SetRow,
+	thresholds: GateThresholds
+): Promise<{ views: EvaluationView[]; rows: repo.SetItemRow[] }> {
+	if (set.mode === 'pairwise') return { views: await pairwiseEvaluationsOf(db, set, thresholds), rows: [] };
+	const rows = await repo.listSetItems(db, set.id);
+	const runs = await repo.listEvaluationRuns(db, set.id, set.rubricId);
+	const views = await evaluationViews(
+		runs,
+		thresholds,
+		async (run) => {
+			const rubric = parseRubric(run.content);
+			const judged = scoreMap(await judgeScores(db, run.id, rubric));
+			return { judged, figures: evaluate(rows, judged, rubric), examples: rubric?.examples.length ?? 0 };
+		},
+		(previous, judged, run) =>
+			isPairwiseStatistic(thresholds.statistic)
+				? null
+				: agreementChange(rows, previous, judged, parseRubric(run.content), thresholds.statistic)
+	);
 	return { views, rows };
 }
 

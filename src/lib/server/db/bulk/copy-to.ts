@@ -70,9 +70,8 @@ class CopyToQuery {
 	}
 }
 
-/** Raw CopyData messages of a COPY … TO STDOUT, with backpressure (also bench:export's baseline). */
-export async function* copyOutMessages(client: pg.ClientBase, text: string): AsyncGenerator<Buffer> {
-	const q = new CopyToQuery(text);
+/** Runs `q` on `client` and yields what it queues, resuming the paused socket as the queue drains; ends when the COPY has. */
+async function* drain(client: pg.ClientBase, q: CopyToQuery): AsyncGenerator<Buffer> {
 	client.query(q as unknown as pg.QueryConfig);
 	try {
 		for (;;) {
@@ -89,6 +88,11 @@ export async function* copyOutMessages(client: pg.ClientBase, text: string): Asy
 	} finally {
 		q.connection?.stream.resume();
 	}
+}
+
+/** Raw CopyData messages of a COPY … TO STDOUT, with backpressure (also bench:export's baseline). */
+export function copyOutMessages(client: pg.ClientBase, text: string): AsyncGenerator<Buffer> {
+	return drain(client, new CopyToQuery(text));
 }
 
 /**
@@ -187,27 +191,12 @@ class CsvCopyToQuery extends CopyToQuery {
  */
 export async function* copyOutCsv(pool: pg.Pool, copySql: string): AsyncGenerator<Buffer> {
 	const client = await pool.connect();
-	const q = new CsvCopyToQuery(copySql);
 	let clean = false;
-	client.query(q as unknown as pg.QueryConfig);
 	try {
-		for (;;) {
-			const next = q.queue.shift();
-			if (next) {
-				if (q.queue.length < MAX_QUEUED) q.connection?.stream.resume();
-				yield next;
-				continue;
-			}
-			// On an error the connection is destroyed below (simplest safe state; errors are rare).
-			if (q.error) throw q.error;
-			if (q.ended) {
-				clean = true;
-				return;
-			}
-			await q.waitForData();
-		}
+		yield* drain(client, new CsvCopyToQuery(copySql));
+		clean = true;
 	} finally {
-		q.connection?.stream.resume();
+		// After an error or an early stop the connection is destroyed (simplest safe state; rare).
 		client.release(clean ? undefined : new Error('COPY abandoned'));
 	}
 }
