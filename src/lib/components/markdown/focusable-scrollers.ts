@@ -3,7 +3,9 @@
  * math) must be reachable from the keyboard, or a keyboard-only reader cannot see its hidden
  * part (WCAG 2.1.1; axe `scrollable-region-focusable`). Each such box gets tabindex=0 while,
  * and only while, it overflows: a text that fits adds no tab stops to the keyboard-first
- * annotation workspace. Re-checked when the rendered text or the column's width changes.
+ * annotation workspace. Re-checked when the rendered text or the column's width changes, and
+ * when web fonts finish loading: KaTeX's fonts widen a formula after it was first measured
+ * without changing the column's size, so neither observer would see it begin to overflow.
  */
 import type { Attachment } from 'svelte/attachments';
 
@@ -22,8 +24,14 @@ export const focusableScrollers: Attachment<HTMLElement> = (node) => {
 	resized.observe(node);
 	const changed = new MutationObserver(update);
 	changed.observe(node, { childList: true, subtree: true });
+	const fonts = document.fonts;
+	let live = true;
+	fonts.addEventListener('loadingdone', update);
+	void fonts.ready.then(() => live && update());
 	return () => {
+		live = false;
 		resized.disconnect();
 		changed.disconnect();
+		fonts.removeEventListener('loadingdone', update);
 	};
 };
