@@ -158,5 +158,14 @@ test('category rubrics: the create form previews its count, a gold category by k
 	await expect(kappa.getByRole('cell').first()).toHaveText(/^[−-]?[0-9.]+/);
 	await narrow(page, 'agreement-categories');
 
+	// ---- Leaderboard and calibration: a category has no mean, and the pages say so instead of ranking one.
+	for (const name of ['leaderboard', 'calibration']) {
+		await open(page, `/projects/${projectId}/analysis/${name}?datasetId=${datasetId}&judgeRunId=${runId}`);
+		await expect(page.getByRole('status').filter({ hasText: /rubric names categories/ })).toBeVisible();
+		await expect(page.getByText(/Nothing to compare yet/)).toHaveCount(0);
+		await page.screenshot({ path: test.info().outputPath(`${name}-categories-1366.png`), fullPage: true });
+		await narrow(page, `${name}-categories`);
+	}
+
 	await annotator.context().close();
 });
