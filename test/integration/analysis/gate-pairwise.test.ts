@@ -16,16 +16,12 @@
  * model or calibration set asks for re-certification.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rubricFromJudge } from '../../../src/lib/judging/judge-files';
 import type { RubricContent } from '../../../src/lib/judging/types';
-import { loadBuiltinJudges } from '../../../src/lib/server/judging/builtin-judges';
 import { cohenKappaFromTable, kappaWeightMatrix } from '../../../src/lib/stats';
-import { seedDataset } from '../datasets/support/seed';
-import { makeProvider, makeRubricVersion } from '../judging/support/factory';
-import { makeProjectWithMembers, type ProjectWithMembers } from '../projects/factories';
+import type { ProjectWithMembers } from '../projects/factories';
 import { codeOf } from '../support/app-error';
 import { createHarness, type Harness } from '../support/harness';
-import { addRubricVersion, completeRun } from './support/gate-tools';
+import { addRubricVersion, completeRun, insertLabels, makeGateProject, type GateProject } from './support/gate-tools';
 import { inside, rng } from './support/planted-tools';
 
 const ITEMS = 160;
@@ -87,34 +83,16 @@ const overview = (extra: Record<string, unknown> = {}) =>
 
 beforeAll(async () => {
 	h = await createHarness();
-	p = await makeProjectWithMembers(h.db, 'Gate pairwise');
-	const judgeDef = (await loadBuiltinJudges()).find((j) => j.id === 'pairwise')!;
-	content = { ...rubricFromJudge(judgeDef, 'en'), examples: [] };
-	({ rubricId, versionId: v1 } = await makeRubricVersion(h.db, p.projectId, content, 'Pairwise gate rubric'));
-	provider = await makeProvider(h.db, p.projectId, {
-		kind: 'simulated',
-		model: 'simulated-judge',
-		simulation: { seed: 1, positionBias: 0, lengthBias: 0, noise: 0.1 }
-	});
-	const seeded = await seedDataset(h.db, {
-		projectId: p.projectId,
-		name: 'Pairwise gate planted',
+	let answers: GateProject['answers'];
+	({ p, content, rubricId, v1, provider, datasetId, answers } = await makeGateProject(h.db, {
+		name: 'Gate pairwise',
+		judgeId: 'pairwise',
 		items: Array.from({ length: ITEMS }, (_, i) => ({
 			externalId: `q${i}`,
 			prompt: `Question ${i}`,
 			answers: { alpha: `alpha ${i}`, beta: `beta answer ${i}`, gamma: `gamma says ${i}` }
 		}))
-	});
-	datasetId = seeded.datasetId;
-	const answers = await h.db
-		.selectFrom('candidate_answer as a')
-		.innerJoin('system as s', 's.id', 'a.system_id')
-		.innerJoin('dataset_item as i', 'i.id', 'a.item_id')
-		.select(['a.id', 'a.item_id', 's.name', 'i.external_id'])
-		.where('a.dataset_id', '=', datasetId)
-		.orderBy('i.external_id')
-		.orderBy('s.name')
-		.execute();
+	}));
 	const random = rng(5);
 	const labels: object[] = [];
 	for (let k = 0; k < answers.length; k += 3) {
@@ -140,10 +118,7 @@ beforeAll(async () => {
 			});
 		}
 	}
-	await h.db
-		.insertInto('annotation')
-		.values(labels as never)
-		.execute();
+	await insertLabels(h.db, labels);
 }, 60_000);
 
 afterAll(async () => {

@@ -16,14 +16,10 @@
  */
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rubricFromJudge } from '../../../src/lib/judging/judge-files';
 import type { RubricContent } from '../../../src/lib/judging/types';
-import { loadBuiltinJudges } from '../../../src/lib/server/judging/builtin-judges';
-import { makeProjectWithMembers, type ProjectWithMembers } from '../projects/factories';
-import { seedDataset } from '../datasets/support/seed';
-import { makeProvider, makeRubricVersion } from '../judging/support/factory';
+import type { ProjectWithMembers } from '../projects/factories';
 import { createHarness, type Harness } from '../support/harness';
-import { addRubricVersion, completeRun } from './support/gate-tools';
+import { addRubricVersion, completeRun, insertLabels, makeGateProject, type GateProject } from './support/gate-tools';
 import { inside, rng } from './support/planted-tools';
 
 const ITEMS = 300;
@@ -93,32 +89,16 @@ const overview = (extra: Record<string, unknown> = {}) =>
 
 beforeAll(async () => {
 	h = await createHarness();
-	p = await makeProjectWithMembers(h.db, 'Gate');
-	const judgeDef = (await loadBuiltinJudges()).find((j) => j.id === 'criteria-1-5')!;
-	content = { ...rubricFromJudge(judgeDef, 'en'), examples: [] };
-	({ rubricId, versionId: v1 } = await makeRubricVersion(h.db, p.projectId, content, 'Gate rubric'));
-	provider = await makeProvider(h.db, p.projectId, {
-		kind: 'simulated',
-		model: 'simulated-judge',
-		simulation: { seed: 1, positionBias: 0, lengthBias: 0, noise: 0.1 }
-	});
-	const seeded = await seedDataset(h.db, {
-		projectId: p.projectId,
-		name: 'Gate planted',
+	let answers: GateProject['answers'];
+	({ p, content, rubricId, v1, provider, datasetId, answers } = await makeGateProject(h.db, {
+		name: 'Gate',
+		judgeId: 'criteria-1-5',
 		items: Array.from({ length: ITEMS }, (_, i) => ({
 			externalId: `g${i}`,
 			prompt: `Question ${i}`,
 			answers: { good: `good answer ${i}`, bad: `bad answer ${i}` }
 		}))
-	});
-	datasetId = seeded.datasetId;
-	const answers = await h.db
-		.selectFrom('candidate_answer as a')
-		.innerJoin('system as s', 's.id', 'a.system_id')
-		.innerJoin('dataset_item as i', 'i.id', 'a.item_id')
-		.select(['a.id', 'a.item_id', 's.name', 'i.external_id'])
-		.where('a.dataset_id', '=', datasetId)
-		.execute();
+	}));
 	const random = rng(11);
 	const labels: object[] = [];
 	for (const a of answers) {
@@ -140,10 +120,7 @@ beforeAll(async () => {
 				red_lines: JSON.stringify({ safety: pass })
 			});
 	}
-	await h.db
-		.insertInto('annotation')
-		.values(labels as never)
-		.execute();
+	await insertLabels(h.db, labels);
 }, 60_000);
 
 afterAll(async () => {
