@@ -21,6 +21,7 @@ import { createHarness, type Harness } from '../support/harness';
 import { makeProjectWithMembers, type ProjectWithMembers } from '../projects/factories';
 import { seedDataset } from '../datasets/support/seed';
 import { inside, rng } from './support/planted-tools';
+import { insertJudgeRun, insertPlanted, noisyReporter } from './support/planted-rows';
 
 const N = 400;
 const H = 0.8;
@@ -46,44 +47,25 @@ beforeAll(async () => {
 	h = await createHarness();
 	p = await makeProjectWithMembers(h.db, 'Planted categories');
 	const random = rng(29);
-	const report = (t: number, accuracy: number) => {
-		if (random() < accuracy) return t;
-		const others = [0, 1, 2].filter((v) => v !== t);
-		return others[Math.floor(random() * others.length)];
-	};
+	const report = noisyReporter(random, [0, 1, 2]);
 	const items = Array.from({ length: N + 1 }, (_, i) => ({
 		externalId: `c${i}`,
 		prompt: `Question ${i}`,
 		category: i % 2 ? 'odd' : 'even',
+		system: i % 3 ? 'alpha' : 'beta',
 		answers: { [i % 3 ? 'alpha' : 'beta']: `answer ${i}` }
 	}));
 	const seeded = await seedDataset(h.db, { projectId: p.projectId, name: 'Categories', items });
 	datasetId = seeded.datasetId;
-	const answers = await h.db
-		.selectFrom('candidate_answer')
-		.select(['id', 'item_id'])
-		.where('dataset_id', '=', datasetId)
-		.execute();
-	const answerOf = new Map(answers.map((a) => [a.item_id, a.id]));
 	const { versionId } = await makeRubricVersion(h.db, p.projectId, rubric);
-	runId = (
-		await h.db
-			.insertInto('judge_run')
-			.values({
-				project_id: p.projectId,
-				dataset_id: datasetId,
-				source: 'live',
-				name: 'categorical judge',
-				mode: 'pointwise',
-				judge_model: 'planted',
-				rubric_version_id: versionId,
-				status: 'completed',
-				created_by: null,
-				import_id: null
-			})
-			.returning('id')
-			.executeTakeFirstOrThrow()
-	).id;
+	runId = await insertJudgeRun(h.db, {
+		projectId: p.projectId,
+		datasetId,
+		name: 'categorical judge',
+		mode: 'pointwise',
+		judgeModel: 'planted',
+		live: { rubricVersionId: versionId, status: 'completed' }
+	});
 	const judgments: object[] = [];
 	const labels: object[] = [];
 	const judgmentRow = (itemId: string, answerId: string, sample: number, category: string) => ({
@@ -98,7 +80,7 @@ beforeAll(async () => {
 	});
 	items.forEach((it, i) => {
 		const itemId = seeded.items[it.externalId];
-		const answerId = answerOf.get(itemId)!;
+		const answerId = seeded.answers[`${it.externalId}/${it.system}`];
 		if (i === N) {
 			// One answer whose samples split 1-1-1, with no human label: the first category wins.
 			splitAnswer = answerId;
@@ -125,14 +107,7 @@ beforeAll(async () => {
 		});
 		planted.push({ judge, humans });
 	});
-	await h.db
-		.insertInto('judgment')
-		.values(judgments as never)
-		.execute();
-	await h.db
-		.insertInto('annotation')
-		.values(labels as never)
-		.execute();
+	await insertPlanted(h.db, { judgments, labels });
 });
 afterAll(() => h.close());
 

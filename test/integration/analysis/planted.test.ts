@@ -30,6 +30,7 @@ import { createHarness, type Harness } from '../support/harness';
 import { makeProjectWithMembers, type ProjectWithMembers } from '../projects/factories';
 import { seedDataset } from '../datasets/support/seed';
 import { inside, rng } from './support/planted-tools';
+import { insertJudgeRun, insertPlanted } from './support/planted-rows';
 
 const N = 900;
 const H = 0.85;
@@ -76,34 +77,13 @@ beforeAll(async () => {
 	});
 	const seeded = await seedDataset(h.db, { projectId: p.projectId, name: 'Planted', items });
 	datasetId = seeded.datasetId;
-	const answers = await h.db
-		.selectFrom('candidate_answer as c')
-		.innerJoin('system as s', 's.id', 'c.system_id')
-		.select(['c.id', 'c.item_id', 's.name'])
-		.where('c.dataset_id', '=', datasetId)
-		.execute();
-	const answerOf = new Map(answers.map((r) => [`${r.item_id}|${r.name}`, r.id]));
-	const run = await h.db
-		.insertInto('judge_run')
-		.values({
-			project_id: p.projectId,
-			dataset_id: datasetId,
-			source: 'imported',
-			name: 'simulated judge',
-			mode: 'pairwise',
-			judge_model: 'simulated',
-			created_by: null,
-			import_id: null
-		})
-		.returning('id')
-		.executeTakeFirstOrThrow();
-	runId = run.id;
+	runId = await insertJudgeRun(h.db, { projectId: p.projectId, datasetId, name: 'simulated judge', mode: 'pairwise' });
 	const judgments: object[] = [];
 	const labels: object[] = [];
 	items.forEach((it, i) => {
 		const itemId = seeded.items[it.externalId];
-		const aId = answerOf.get(`${itemId}|${it.a}`)!;
-		const bId = answerOf.get(`${itemId}|${it.b}`)!;
+		const aId = seeded.answers[`${it.externalId}/${it.a}`];
+		const bId = seeded.answers[`${it.externalId}/${it.b}`];
 		const truth = random() < P[it.a][it.b] ? 'A' : 'B';
 		const other = (v: 'A' | 'B') => (v === 'A' ? 'B' : 'A');
 		const opinion = random() < J ? truth : other(truth);
@@ -154,14 +134,7 @@ beforeAll(async () => {
 			}
 		}
 	});
-	await h.db
-		.insertInto('judgment')
-		.values(judgments as never)
-		.execute();
-	await h.db
-		.insertInto('annotation')
-		.values(labels as never)
-		.execute();
+	await insertPlanted(h.db, { judgments, labels });
 });
 afterAll(() => h.close());
 

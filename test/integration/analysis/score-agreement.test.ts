@@ -14,6 +14,7 @@ import { createHarness, type Harness } from '../support/harness';
 import { makeProjectWithMembers, type ProjectWithMembers } from '../projects/factories';
 import { seedDataset } from '../datasets/support/seed';
 import { inside, rng } from './support/planted-tools';
+import { insertJudgeRun, insertPlanted, noisyReporter } from './support/planted-rows';
 
 const N = 300;
 const H = 0.8;
@@ -31,46 +32,27 @@ beforeAll(async () => {
 	h = await createHarness();
 	p = await makeProjectWithMembers(h.db, 'Planted scores');
 	const random = rng(11);
-	const report = (t: number, accuracy: number) => {
-		if (random() < accuracy) return t;
-		const others = SCALE.filter((v) => v !== t);
-		return others[Math.floor(random() * others.length)];
-	};
+	const report = noisyReporter(random, SCALE);
 	const items = Array.from({ length: N }, (_, i) => ({
 		externalId: `s${i}`,
 		prompt: `Question ${i}`,
 		category: i % 2 ? 'odd' : 'even',
+		system: i % 3 ? 'alpha' : 'beta',
 		answers: { [i % 3 ? 'alpha' : 'beta']: `answer ${i}` }
 	}));
 	const seeded = await seedDataset(h.db, { projectId: p.projectId, name: 'Scores', items });
 	datasetId = seeded.datasetId;
-	const answers = await h.db
-		.selectFrom('candidate_answer')
-		.select(['id', 'item_id'])
-		.where('dataset_id', '=', datasetId)
-		.execute();
-	const answerOf = new Map(answers.map((a) => [a.item_id, a.id]));
-	runId = (
-		await h.db
-			.insertInto('judge_run')
-			.values({
-				project_id: p.projectId,
-				dataset_id: datasetId,
-				source: 'imported',
-				name: 'simulated scorer',
-				mode: 'pointwise',
-				judge_model: 'simulated',
-				created_by: null,
-				import_id: null
-			})
-			.returning('id')
-			.executeTakeFirstOrThrow()
-	).id;
+	runId = await insertJudgeRun(h.db, {
+		projectId: p.projectId,
+		datasetId,
+		name: 'simulated scorer',
+		mode: 'pointwise'
+	});
 	const judgments: object[] = [];
 	const labels: object[] = [];
 	items.forEach((it) => {
 		const itemId = seeded.items[it.externalId];
-		const answerId = answerOf.get(itemId)!;
+		const answerId = seeded.answers[`${it.externalId}/${it.system}`];
 		const t = SCALE[Math.floor(random() * 5)];
 		const judge = report(t, J);
 		judgments.push({
@@ -101,14 +83,7 @@ beforeAll(async () => {
 		});
 		planted.push({ judge, humans });
 	});
-	await h.db
-		.insertInto('judgment')
-		.values(judgments as never)
-		.execute();
-	await h.db
-		.insertInto('annotation')
-		.values(labels as never)
-		.execute();
+	await insertPlanted(h.db, { judgments, labels });
 });
 afterAll(() => h.close());
 

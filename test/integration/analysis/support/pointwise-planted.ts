@@ -14,20 +14,11 @@
  */
 import type { Db } from '../../../../src/lib/server/db/client';
 import { seedDataset } from '../../datasets/support/seed';
+import { insertJudgeRun, insertPlanted } from './planted-rows';
+import { rng } from './planted-tools';
 
 export const SYSTEMS = { strong: 7, mid: 5, weak: 3, unseen: 5 } as const;
 export const TRUE_MAP = (j: number) => 1 + 9 * ((j - 1) / 9) ** 2;
-
-function rng(seed: number) {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 export interface PlantedPointwise {
 	datasetId: string;
@@ -50,37 +41,22 @@ export async function plantPointwise(
 		answers: Object.fromEntries(names.map((s) => [s, `${s} answer ${i}`]))
 	}));
 	const seeded = await seedDataset(db, { projectId: opts.projectId, name: 'Planted pointwise', items });
-	const answers = await db
-		.selectFrom('candidate_answer as c')
-		.innerJoin('system as s', 's.id', 'c.system_id')
-		.select(['c.id', 'c.item_id', 's.name'])
-		.where('c.dataset_id', '=', seeded.datasetId)
-		.execute();
-	const answerOf = new Map(answers.map((r) => [`${r.item_id}|${r.name}`, r.id]));
-	const run = await db
-		.insertInto('judge_run')
-		.values({
-			project_id: opts.projectId,
-			dataset_id: seeded.datasetId,
-			source: 'imported',
-			name: 'simulated pointwise judge',
-			mode: 'pointwise',
-			judge_model: 'simulated',
-			created_by: null,
-			import_id: null
-		})
-		.returning('id')
-		.executeTakeFirstOrThrow();
+	const runId = await insertJudgeRun(db, {
+		projectId: opts.projectId,
+		datasetId: seeded.datasetId,
+		name: 'simulated pointwise judge',
+		mode: 'pointwise'
+	});
 	const judgments: object[] = [];
 	const labels: object[] = [];
 	const judgeScores: Record<string, number[]> = {};
 	items.forEach((it, i) => {
 		const itemId = seeded.items[it.externalId];
 		for (const s of names) {
-			const answerId = answerOf.get(`${itemId}|${s}`)!;
+			const answerId = seeded.answers[`${it.externalId}/${s}`];
 			const j = Math.min(10, Math.max(1, SYSTEMS[s] + Math.round(random() * 4 - 2)));
 			(judgeScores[s] ??= []).push(j);
-			judgments.push({ run_id: run.id, item_id: itemId, answer_a_id: answerId, sample: 0, score: j, status: 'ok' });
+			judgments.push({ run_id: runId, item_id: itemId, answer_a_id: answerId, sample: 0, score: j, status: 'ok' });
 			if (s === 'unseen') continue;
 			const base = {
 				project_id: opts.projectId,
@@ -107,15 +83,6 @@ export async function plantPointwise(
 					});
 		}
 	});
-	for (let k = 0; k < judgments.length; k += 2000)
-		await db
-			.insertInto('judgment')
-			.values(judgments.slice(k, k + 2000) as never)
-			.execute();
-	for (let k = 0; k < labels.length; k += 2000)
-		await db
-			.insertInto('annotation')
-			.values(labels.slice(k, k + 2000) as never)
-			.execute();
-	return { datasetId: seeded.datasetId, runId: run.id, judgeScores };
+	await insertPlanted(db, { judgments, labels });
+	return { datasetId: seeded.datasetId, runId, judgeScores };
 }

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { Db } from '../../../../src/lib/server/db/client';
 import type { ChatMessage } from '../../../../src/lib/server/db/schema';
+import type { SeededDataset } from '../../judging/support/factory';
 
 export interface SeedItem {
 	externalId: string;
@@ -23,7 +24,8 @@ const hash = (v: unknown) => createHash('sha256').update(JSON.stringify(v)).dige
 export async function seedDataset(
 	db: Db,
 	opts: { projectId: string; name: string; items: SeedItem[] }
-): Promise<{ datasetId: string; systems: Record<string, string>; items: Record<string, string> }> {
+): Promise<SeededDataset> {
+	// The ids come back in the shape of the judging factory's `seedAnswers`, answers included.
 	return db.transaction().execute(async (trx) => {
 		const dataset = await trx
 			.insertInto('dataset')
@@ -32,6 +34,7 @@ export async function seedDataset(
 			.executeTakeFirstOrThrow();
 		const systems: Record<string, string> = {};
 		const items: Record<string, string> = {};
+		const answers: Record<string, string> = {};
 		let answerCount = 0;
 		for (const it of opts.items) {
 			const row = await trx
@@ -62,7 +65,7 @@ export async function seedDataset(
 						.executeTakeFirstOrThrow()
 				).id;
 				const text = Array.isArray(answer) ? answer.join('') : answer;
-				await trx
+				const inserted = await trx
 					.insertInto('candidate_answer')
 					.values({
 						item_id: row.id,
@@ -75,7 +78,9 @@ export async function seedDataset(
 						approx_tokens: Math.ceil([...text].length / 4),
 						import_id: null
 					})
-					.execute();
+					.returning('id')
+					.executeTakeFirstOrThrow();
+				answers[`${it.externalId}/${name}`] = inserted.id;
 				answerCount++;
 			}
 		}
@@ -96,6 +101,6 @@ export async function seedDataset(
 			.set({ item_count: opts.items.length, answer_count: answerCount, current_revision: 1, judgment_count: 7 })
 			.where('id', '=', dataset.id)
 			.execute();
-		return { datasetId: dataset.id, systems, items };
+		return { datasetId: dataset.id, systems, items, answers };
 	});
 }
