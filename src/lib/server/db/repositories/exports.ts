@@ -62,12 +62,19 @@ const JUDGMENT_VALUES = [
 	'j.finished_at'
 ];
 
-const JUDGMENT_FROM = sql`from judgment j
-			join dataset_item i on i.id = j.item_id
-			join candidate_answer a on a.id = j.answer_a_id
+/**
+ * The item, the answers and their systems of a judgment (`j`) or a label (`l`): the names the
+ * value lists read (i, a, sa, b, sb). A fixed alias, never input: safe to write into the text.
+ */
+const answerJoins = (row: 'j' | 'l') => `join dataset_item i on i.id = ${row}.item_id
+			join candidate_answer a on a.id = ${row}.answer_a_id
 			join system sa on sa.id = a.system_id
-			left join candidate_answer b on b.id = j.answer_b_id
+			left join candidate_answer b on b.id = ${row}.answer_b_id
 			left join system sb on sb.id = b.system_id`;
+
+/** The tables of a judgment export, for the keyset batches and the COPY statement alike. */
+const JUDGMENT_FROM = `from judgment j
+			${answerJoins('j')}`;
 
 /** Values as one JSON array per row; times as ISO text. */
 function jsonArray(values: readonly string[]): RawBuilder<unknown> {
@@ -102,7 +109,7 @@ export function judgmentBatch(db: Db, runId: string, after: string | null, limit
 	return arrays(
 		db,
 		sql`select j.id, ${jsonArray(JUDGMENT_VALUES)} as r
-			${JUDGMENT_FROM}
+			${sql.raw(JUDGMENT_FROM)}
 			where j.run_id = ${runId} and j.id > coalesce(${after}::uuid, ${NIL}::uuid)
 			order by j.id
 			limit ${limit}`
@@ -154,13 +161,12 @@ const labelValues = (identities: boolean) => [
 	'l.updated_at'
 ];
 
-const labelFromWhere = (f: LabelFilter, after: string | null) => sql`from annotation l
-			join dataset_item i on i.id = l.item_id
-			join candidate_answer a on a.id = l.answer_a_id
-			join system sa on sa.id = a.system_id
-			left join candidate_answer b on b.id = l.answer_b_id
-			left join system sb on sb.id = b.system_id
-			left join app_user u on u.id = l.annotator_user_id
+/** The tables of a label export (the annotator's name and e-mail address from app_user), as JUDGMENT_FROM. */
+const LABEL_FROM = `from annotation l
+			${answerJoins('l')}
+			left join app_user u on u.id = l.annotator_user_id`;
+
+const labelFromWhere = (f: LabelFilter, after: string | null) => sql`${sql.raw(LABEL_FROM)}
 			where l.dataset_id = ${f.datasetId}
 				and (${f.source}::text = 'all' or l.source = ${f.source})
 				and l.id > coalesce(${after}::uuid, ${NIL}::uuid)
@@ -275,12 +281,7 @@ export function judgmentCsvCopySql(runId: string, columns: readonly CsvCopyColum
 	return copyCsv(
 		JUDGMENT_VALUES,
 		columns,
-		`from judgment j
-			join dataset_item i on i.id = j.item_id
-			join candidate_answer a on a.id = j.answer_a_id
-			join system sa on sa.id = a.system_id
-			left join candidate_answer b on b.id = j.answer_b_id
-			left join system sb on sb.id = b.system_id
+		`${JUDGMENT_FROM}
 		where j.run_id = ${uuidLiteral(runId)}
 		order by j.id`
 	);
@@ -294,13 +295,7 @@ export function labelCsvCopySql(f: LabelFilter, columns: readonly CsvCopyColumn[
 	return copyCsv(
 		labelValues(f.identities),
 		columns,
-		`from annotation l
-			join dataset_item i on i.id = l.item_id
-			join candidate_answer a on a.id = l.answer_a_id
-			join system sa on sa.id = a.system_id
-			left join candidate_answer b on b.id = l.answer_b_id
-			left join system sb on sb.id = b.system_id
-			left join app_user u on u.id = l.annotator_user_id
+		`${LABEL_FROM}
 		where l.dataset_id = ${uuidLiteral(f.datasetId)}${f.source === 'all' ? '' : ` and l.source = '${f.source}'`}
 		order by l.id`
 	);
