@@ -19,7 +19,7 @@ import * as labels from '../db/repositories/annotation-labels';
 import type { Membership } from '../db/repositories/members';
 import type { AnnotationSource, PresentedOrder, Verdict } from '../db/schema';
 import { AppError } from '../errors';
-import { requireQueue, rubricOf } from './annotation-queues';
+import { requireQueue, requireRubricVersion, rubricOf } from './annotation-queues';
 import { categoryOf, labelValues } from './annotation-work';
 import * as queues from '../db/repositories/annotation-queues';
 
@@ -188,9 +188,7 @@ export async function adjudicate(
 	input: AdjudicateInput
 ): Promise<{ labelId: string; version: number }> {
 	const q = await requireQueue(db, membership, input.queueId);
-	const rubricRow = await queues.findRubricVersion(db, q.projectId, q.rubricVersionId);
-	if (!rubricRow) throw new AppError('NOT_FOUND', 'Rubric version not found.');
-	const rubric = rubricOf(rubricRow.content);
+	const { rubric } = await requireRubricVersion(db, q.projectId, q.rubricVersionId);
 	return db.transaction().execute(async (trx) => {
 		const task = await labels.findTask(trx, q.id, input.taskId);
 		if (!task) throw new AppError('NOT_FOUND', 'Task not found.');

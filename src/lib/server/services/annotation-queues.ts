@@ -43,6 +43,17 @@ export function rubricOf(content: unknown): RubricContent {
 	return parsed.data;
 }
 
+/** A rubric version of the project, parsed; NOT_FOUND when the project has no such version. */
+export async function requireRubricVersion(
+	db: Db,
+	projectId: string,
+	versionId: string
+): Promise<{ id: string; rubric: RubricContent }> {
+	const row = await queues.findRubricVersion(db, projectId, versionId);
+	if (!row) throw new AppError('NOT_FOUND', 'Rubric version not found.');
+	return { id: row.id, rubric: rubricOf(row.content) };
+}
+
 export async function requireQueue(db: Db, membership: Membership, queueId: string): Promise<queues.QueueRow> {
 	const q = await queues.findQueue(db, membership.projectId, queueId);
 	if (!q) throw new AppError('NOT_FOUND', 'Queue not found.');
@@ -75,21 +86,32 @@ async function checkSelection(
 		throw new AppError('BAD_REQUEST', `That judge run is ${run.mode}; this queue is ${queue.mode}.`);
 }
 
+/**
+ * What a new queue is made of, checked (createQueue and its preview alike): the dataset, the
+ * rubric version and its mode, the pairing of a pairwise rubric, and the selection.
+ */
+async function resolveNewQueue(
+	db: Db,
+	membership: Membership,
+	input: PreviewQueueInput
+): Promise<{ datasetId: string; versionId: string; mode: JudgeMode; pairing: queues.Pairing | null }> {
+	const dataset = await requireDataset(db, membership, input.datasetId);
+	const version = await requireRubricVersion(db, membership.projectId, input.rubricVersionId);
+	const mode = version.rubric.mode;
+	const pairing = mode === 'pairwise' ? await resolvePairing(db, membership, input) : null;
+	await checkSelection(db, membership, { datasetId: dataset.id, mode }, input.selection);
+	return { datasetId: dataset.id, versionId: version.id, mode, pairing };
+}
+
 export async function createQueue(
 	db: Db,
 	membership: Membership,
 	input: CreateQueueInput
 ): Promise<{ id: string; taskCount: number }> {
-	const dataset = await requireDataset(db, membership, input.datasetId);
-	const version = await queues.findRubricVersion(db, membership.projectId, input.rubricVersionId);
-	if (!version) throw new AppError('NOT_FOUND', 'Rubric version not found.');
-	const rubric = rubricOf(version.content);
-	const mode = rubric.mode;
-	const pairing = mode === 'pairwise' ? await resolvePairing(db, membership, input) : null;
-	await checkSelection(db, membership, { datasetId: dataset.id, mode }, input.selection);
+	const { datasetId, versionId, mode, pairing } = await resolveNewQueue(db, membership, input);
 	if (input.judgeRunId) {
 		const run = await queues.findJudgeRun(db, membership.projectId, input.judgeRunId);
-		if (!run || run.datasetId !== dataset.id) throw new AppError('NOT_FOUND', 'Judge run not found in this dataset.');
+		if (!run || run.datasetId !== datasetId) throw new AppError('NOT_FOUND', 'Judge run not found in this dataset.');
 	}
 	return db.transaction().execute(async (trx) => {
 		const existing = await queues.listQueues(trx, membership.projectId);
@@ -97,8 +119,8 @@ export async function createQueue(
 			throw new AppError('CONFLICT', 'A queue with this name already exists.', { field: 'name' });
 		const id = await queues.insertQueue(trx, {
 			projectId: membership.projectId,
-			datasetId: dataset.id,
-			rubricVersionId: version.id,
+			datasetId,
+			rubricVersionId: versionId,
 			name: input.name,
 			mode,
 			overlapK: input.overlapK,
@@ -119,7 +141,7 @@ export async function createQueue(
 			});
 		const taskCount = await queues.insertTasks(
 			trx,
-			{ id, datasetId: dataset.id, mode, overlapK: input.overlapK },
+			{ id, datasetId, mode, overlapK: input.overlapK },
 			input.selection,
 			pairing
 		);
@@ -171,13 +193,8 @@ export async function previewQueue(
 	membership: Membership,
 	input: PreviewQueueInput
 ): Promise<{ count: number; mode: JudgeMode }> {
-	const dataset = await requireDataset(db, membership, input.datasetId);
-	const version = await queues.findRubricVersion(db, membership.projectId, input.rubricVersionId);
-	if (!version) throw new AppError('NOT_FOUND', 'Rubric version not found.');
-	const mode = rubricOf(version.content).mode;
-	const pairing = mode === 'pairwise' ? await resolvePairing(db, membership, input) : null;
-	await checkSelection(db, membership, { datasetId: dataset.id, mode }, input.selection);
-	const count = await queues.countNewTasks(db, { id: NO_QUEUE, datasetId: dataset.id, mode }, input.selection, pairing);
+	const { datasetId, mode, pairing } = await resolveNewQueue(db, membership, input);
+	const count = await queues.countNewTasks(db, { id: NO_QUEUE, datasetId, mode }, input.selection, pairing);
 	return { count, mode };
 }
 
