@@ -81,6 +81,23 @@ function majority<T>(verdicts: T[]): { top: T | null; share: number } {
 	return { top: tied ? null : top, share: verdicts.length ? best / verdicts.length : 1 };
 }
 
+/**
+ * Labels with no distance between them (verdicts, categories; nulls left out): disagreement is
+ * 1 − the share of the most common one, and the judge (when the queue has a run) disagrees when
+ * its majority is not the humans'.
+ */
+function nominalDisagreement<T>(
+	humanValues: (T | null)[],
+	judgeValues: (T | null)[] | null
+): { disagreement: number; judgeDisagrees: boolean } {
+	const human = humanValues.filter((v): v is T => v !== null);
+	const m = majority(human);
+	const disagreement = human.length >= 2 ? 1 - m.share : 0;
+	if (!judgeValues) return { disagreement, judgeDisagrees: false };
+	const jm = majority(judgeValues.filter((v): v is T => v !== null));
+	return { disagreement, judgeDisagrees: human.length > 0 && jm.top !== null && jm.top !== m.top };
+}
+
 const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
 
 export async function listAdjudication(
@@ -138,22 +155,15 @@ export async function listAdjudication(
 		let disagreement = 0;
 		let judgeDisagrees = false;
 		if (q.mode === 'pairwise') {
-			const vs = human.map((l) => l.verdict).filter((v): v is Verdict => v !== null);
-			const m = majority(vs);
-			disagreement = vs.length >= 2 ? 1 - m.share : 0;
-			if (q.judgeRunId) {
-				const jm = majority(judgments.map((j) => j.verdict).filter((v): v is Verdict => v !== null));
-				judgeDisagrees = vs.length > 0 && jm.top !== null && jm.top !== m.top;
-			}
+			({ disagreement, judgeDisagrees } = nominalDisagreement(
+				human.map((l) => l.verdict),
+				q.judgeRunId ? judgments.map((j) => j.verdict) : null
+			));
 		} else if (rubric?.output.kind === 'categories') {
-			// Categories have no distance: disagreement is 1 − the share of the most common one.
-			const cs = human.map((l) => l.category).filter((c): c is string => c !== null);
-			const m = majority(cs);
-			disagreement = cs.length >= 2 ? 1 - m.share : 0;
-			if (q.judgeRunId) {
-				const jm = majority(judgments.map((j) => j.category).filter((c): c is string => c !== null));
-				judgeDisagrees = cs.length > 0 && jm.top !== null && jm.top !== m.top;
-			}
+			({ disagreement, judgeDisagrees } = nominalDisagreement(
+				human.map((l) => l.category),
+				q.judgeRunId ? judgments.map((j) => j.category) : null
+			));
 		} else {
 			const ss = human.map((l) => l.score).filter((s): s is number => s !== null);
 			disagreement = ss.length >= 2 ? (Math.max(...ss) - Math.min(...ss)) / span : 0;
