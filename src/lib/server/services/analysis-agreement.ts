@@ -5,13 +5,18 @@
  * comparisons where they disagree most. Figures: `pairwiseAgreement` (MT-Bench
  * agreement with/without ties, Zheng et al. 2023; linear-weighted κ, Cohen
  * 1968; ordinal α, Krippendorff 2011; nominal κ and α beside them),
- * `confusionMatrix`, and 95% percentile cluster-bootstrap intervals over items,
- * all on one shared draw of the items (`agreementBreakdowns`). Pairwise runs only
- * in this slice.
+ * the confusion matrix (the judge ↔ human table those figures are computed on,
+ * in `confusionMatrix`'s layout), and 95% percentile cluster-bootstrap intervals
+ * over items, all on one shared draw of the items (`agreementBreakdowns`).
+ * Pairwise runs only in this slice.
+ *
+ * The page reads its comparisons in dense form (`repo.loadAgreementRows` →
+ * `denseComparisons` → `denseAgreementBreakdowns`): the same comparisons, labels
+ * and order as `loadComparisons`, as numbers, so 100,000 labels cost no row
+ * objects (bench:agreement).
  */
 import {
 	ClusterTablesBuilder,
-	confusionMatrix,
 	PAIRWISE_SCALE,
 	sharedClusterBootstrap,
 	type PairwiseVote,
@@ -31,7 +36,7 @@ import {
 	type AgreementFigures,
 	type RunSummary
 } from './analysis-common';
-import { loadComparisons, type Comparison, type HumanSource } from './analysis-data';
+import { denseComparisons, type Comparison, type HumanSource } from './analysis-data';
 
 export interface AgreementInput {
 	datasetId: string;
@@ -103,6 +108,63 @@ export function judgeHumanRows(comparisons: readonly Comparison[]): Rows {
 }
 
 /**
+ * The comparisons as `agreementBreakdowns` reads them: per comparison its item, systems (indices of
+ * `systems`), category (index of `categories`, −1 for none), judge verdict (CODE, −1 for none) and
+ * labels (labelStart[n] … labelStart[n + 1] − 1: verdict CODE + 3 × gold + 6 × annotator number).
+ */
+export interface BreakdownInput {
+	count: number;
+	/** Any numbering of the items (≥ 0; −1 only for a comparison without labels). */
+	item: Int32Array;
+	systemA: Int32Array;
+	systemB: Int32Array;
+	category: Int32Array;
+	judge: Int8Array;
+	labelStart: Int32Array;
+	labelCode: Int32Array;
+}
+
+/** `BreakdownInput` of comparison objects (annotators numbered in order of appearance). */
+export function breakdownInput(
+	comparisons: readonly Comparison[],
+	systems: readonly string[],
+	categories: readonly string[]
+): BreakdownInput {
+	const count = comparisons.length;
+	const systemIndex = new Map(systems.map((s, i) => [s, i]));
+	const categoryIndex = new Map(categories.map((c, i) => [c, i]));
+	const items = new Map<string, number>();
+	const annotators = new Map<string, number>();
+	const input: BreakdownInput = {
+		count,
+		item: new Int32Array(count),
+		systemA: new Int32Array(count),
+		systemB: new Int32Array(count),
+		category: new Int32Array(count),
+		judge: new Int8Array(count),
+		labelStart: new Int32Array(count + 1),
+		labelCode: new Int32Array(comparisons.reduce((s, c) => s + c.humans.length, 0))
+	};
+	let l = 0;
+	comparisons.forEach((c, n) => {
+		let item = items.get(c.itemId);
+		if (item === undefined) items.set(c.itemId, (item = items.size));
+		input.item[n] = item;
+		input.systemA[n] = systemIndex.get(c.systemA)!;
+		input.systemB[n] = systemIndex.get(c.systemB)!;
+		input.category[n] = c.category === null ? -1 : categoryIndex.get(c.category)!;
+		input.judge[n] = c.judge?.verdict ? CODE[c.judge.verdict] : -1;
+		for (const h of c.humans) {
+			let who = annotators.get(h.annotator);
+			if (who === undefined) annotators.set(h.annotator, (who = annotators.size));
+			input.labelCode[l++] = CODE[h.verdict] + (h.kind === 'gold' ? 3 : 0) + 6 * who;
+		}
+		input.labelStart[n + 1] = l;
+	});
+	return input;
+}
+
+/**
  * Every figure of the page on ONE cluster bootstrap of the items (`sharedClusterBootstrap`):
  * each item is reduced once to its 3 × 3 tables (judge ↔ human and human ↔ human), each
  * resample draws the items once, and every table of every breakdown is summed from the same
@@ -121,64 +183,105 @@ export function judgeHumanRows(comparisons: readonly Comparison[]): Rows {
  * on the same rows (analysis-agreement.test.ts).
  */
 export function agreementBreakdowns(comparisons: readonly Comparison[], systems: string[], categories: string[]) {
+	const { judgeHuman, humanHuman, humanPairs, bySystem, byCategory } = denseAgreementBreakdowns(
+		breakdownInput(comparisons, systems, categories),
+		systems,
+		categories
+	);
+	return { judgeHuman, humanHuman, humanPairs, bySystem, byCategory };
+}
+
+/** `agreementBreakdowns` on the dense form; also the judge ↔ human table of every pair (the confusion matrix). */
+export function denseAgreementBreakdowns(
+	input: BreakdownInput,
+	systems: readonly string[],
+	categories: readonly string[]
+) {
+	const { count, item: itemOfComparison, systemA, systemB, category, judge, labelStart, labelCode } = input;
+	const S = systems.length;
 	// Groups: 0 = overall, then each system, then each category.
-	const systemGroup = new Map(systems.map((s, i) => [s, 1 + i]));
-	const categoryGroup = new Map(categories.map((c, i) => [c, 1 + systems.length + i]));
-	const groups = 1 + systems.length + categories.length;
-	const groupsOf = (c: Comparison) => {
-		const list = [0, systemGroup.get(c.systemA)!];
-		if (c.systemB !== c.systemA) list.push(systemGroup.get(c.systemB)!);
-		if (c.category !== null) list.push(categoryGroup.get(c.category)!);
+	const groups = 1 + S + categories.length;
+	const groupsOf = (n: number) => {
+		const list = [0, 1 + systemA[n]];
+		if (systemB[n] !== systemA[n]) list.push(1 + systemB[n]);
+		if (category[n] >= 0) list.push(1 + S + category[n]);
 		return list;
 	};
-	// Per comparison: its two tables (judge ↔ human, human ↔ human), flattened, and its cell.
-	const itemOf = new Map<string, number>();
-	const used: { item: number; comparison: Comparison; cell: string; tables: Float64Array }[] = [];
-	const cells = new Map<string, number>();
-	for (const c of comparisons) {
-		const t = new Float64Array(18);
+	// Per comparison with pairs: its item (numbered in order of first use), its cell, and its two
+	// tables (judge ↔ human, human ↔ human) in `tables`, 18 cells per used comparison.
+	let maxItem = -1;
+	for (let n = 0; n < count; n++) if (itemOfComparison[n] > maxItem) maxItem = itemOfComparison[n];
+	const itemNumber = new Int32Array(maxItem + 1).fill(-1);
+	let items = 0;
+	const usedComparison = new Int32Array(count);
+	const usedItem = new Int32Array(count);
+	const usedCell = new Int32Array(count);
+	const tables = new Float64Array(count * 18);
+	const cells = new Map<number, number>();
+	const cellComparison: number[] = [];
+	let used = 0;
+	const humans: number[] = [];
+	for (let n = 0; n < count; n++) {
+		const t = used * 18;
 		let pairs = 0;
-		const j = c.judge?.verdict;
-		if (j) {
-			for (const h of c.humans) t[CODE[j] * 3 + CODE[h.verdict]]++;
-			pairs += c.humans.length;
+		const j = judge[n];
+		const from = labelStart[n];
+		const to = labelStart[n + 1];
+		if (j >= 0) {
+			for (let l = from; l < to; l++) tables[t + j * 3 + (labelCode[l] % 3)]++;
+			pairs += to - from;
 		}
 		// Human ↔ human: pairs of labels by different annotators. Gold labels are left out: an
 		// adjudicated label is made from the others, so pairing it with them would inflate the ceiling.
-		const humans = c.humans.filter((h) => h.kind !== 'gold');
+		humans.length = 0;
+		for (let l = from; l < to; l++) if (labelCode[l] % 6 < 3) humans.push(labelCode[l]);
 		for (let a = 0; a < humans.length; a++)
 			for (let b = a + 1; b < humans.length; b++)
-				if (humans[a].annotator !== humans[b].annotator) {
-					t[9 + CODE[humans[a].verdict] * 3 + CODE[humans[b].verdict]]++;
+				if (humans[a] - (humans[a] % 6) !== humans[b] - (humans[b] % 6)) {
+					tables[t + 9 + (humans[a] % 3) * 3 + (humans[b] % 3)]++;
 					pairs++;
 				}
-		if (pairs === 0) continue;
-		let item = itemOf.get(c.itemId);
-		if (item === undefined) itemOf.set(c.itemId, (item = itemOf.size));
-		const [s1, s2] = c.systemA < c.systemB ? [c.systemA, c.systemB] : [c.systemB, c.systemA];
-		const cell = JSON.stringify([c.category, s1, s2]);
-		if (!cells.has(cell)) cells.set(cell, cells.size);
-		used.push({ item, comparison: c, cell, tables: t });
+		if (pairs === 0) {
+			tables.fill(0, t, t + 18);
+			continue;
+		}
+		const i = itemOfComparison[n];
+		if (itemNumber[i] < 0) itemNumber[i] = items++;
+		const s1 = Math.min(systemA[n], systemB[n]);
+		const s2 = Math.max(systemA[n], systemB[n]);
+		const key = ((category[n] + 1) * S + s1) * S + s2;
+		let cell = cells.get(key);
+		if (cell === undefined) {
+			cells.set(key, (cell = cells.size));
+			cellComparison.push(n);
+		}
+		usedComparison[used] = n;
+		usedItem[used] = itemNumber[i];
+		usedCell[used] = cell;
+		used++;
 	}
 	// Summing a cell into its ≤ 4 groups costs 4 × 18 per resample; adding a comparison directly
 	// to its groups costs about 4 × its non-zero cells for the ~63% of items a resample draws.
-	const byCells = cells.size > 0 && cells.size * 4 <= used.length;
+	const byCells = cells.size > 0 && cells.size * 4 <= used;
 	const slots = byCells ? cells.size : groups;
 	const rows = new Float64Array(groups * 2);
+	const confusion = new Float64Array(9);
 	const parts: number[][] = Array.from({ length: groups }, () => []);
 	const builder = new ClusterTablesBuilder(slots * 18);
-	if (byCells) {
-		const groupsOfCell = new Map<number, number[]>();
-		for (const u of used)
-			if (!groupsOfCell.has(cells.get(u.cell)!)) groupsOfCell.set(cells.get(u.cell)!, groupsOf(u.comparison));
-		for (const [cell, list] of groupsOfCell) for (const g of list) parts[g].push(cell * 18);
-	} else for (let g = 0; g < groups; g++) parts[g].push(g * 18);
-	for (const u of used) {
-		const list = groupsOf(u.comparison);
-		for (const g of list) for (let c = 0; c < 18; c++) rows[g * 2 + (c < 9 ? 0 : 1)] += u.tables[c];
-		const targets = byCells ? [cells.get(u.cell)!] : list;
-		for (const slot of targets)
-			for (let c = 0; c < 18; c++) if (u.tables[c] !== 0) builder.add(u.item, slot * 18 + c, u.tables[c]);
+	if (byCells) cellComparison.forEach((n, cell) => groupsOf(n).forEach((g) => parts[g].push(cell * 18)));
+	else for (let g = 0; g < groups; g++) parts[g].push(g * 18);
+	const groupsOfCell = byCells ? cellComparison.map(groupsOf) : [];
+	for (let u = 0; u < used; u++) {
+		const t = u * 18;
+		const list = byCells ? groupsOfCell[usedCell[u]] : groupsOf(usedComparison[u]);
+		for (const g of list) for (let c = 0; c < 18; c++) rows[g * 2 + (c < 9 ? 0 : 1)] += tables[t + c];
+		for (let c = 0; c < 9; c++) confusion[c] += tables[t + c];
+		if (byCells) {
+			const base = usedCell[u] * 18;
+			for (let c = 0; c < 18; c++) if (tables[t + c] !== 0) builder.add(usedItem[u], base + c, tables[t + c]);
+		} else
+			for (const slot of list)
+				for (let c = 0; c < 18; c++) if (tables[t + c] !== 0) builder.add(usedItem[u], slot * 18 + c, tables[t + c]);
 	}
 	// A statistic per shown figure: overall with ≥ 1 pair, a breakdown figure with ≥ MIN_GROUP.
 	const statistics: TableStatistic[] = [];
@@ -194,12 +297,12 @@ export function agreementBreakdowns(comparisons: readonly Comparison[], systems:
 				)
 			);
 		}
-	const results = sharedClusterBootstrap(builder.build(itemOf.size), statistics, { seed: 1 });
+	const results = sharedClusterBootstrap(builder.build(items), statistics, { seed: 1 });
 	const figuresOf = (g: number, kind: number) => {
 		const i = indexOf.get(g * 2 + kind);
 		return i === undefined ? null : agreementFigures(results[i]);
 	};
-	const breakdown = (names: string[], first: number): GroupAgreement[] =>
+	const breakdown = (names: readonly string[], first: number): GroupAgreement[] =>
 		names.flatMap((name, i) => {
 			const g = first + i;
 			if (rows[g * 2] < MIN_GROUP && rows[g * 2 + 1] < MIN_GROUP) return [];
@@ -209,8 +312,10 @@ export function agreementBreakdowns(comparisons: readonly Comparison[], systems:
 		judgeHuman: figuresOf(0, 0),
 		humanHuman: figuresOf(0, 1),
 		humanPairs: rows[1],
+		/** Judge (rows) × human (columns) over every judge ↔ human pair, cell CODE[judge] * 3 + CODE[human]. */
+		confusion,
 		bySystem: breakdown(systems, 1),
-		byCategory: breakdown(categories, 1 + systems.length)
+		byCategory: breakdown(categories, 1 + S)
 	};
 }
 
@@ -222,6 +327,12 @@ export function judgeHumanDistance(judge: PairwiseVote, humans: readonly { verdi
 	for (const h of humans) distance += Math.abs(POSITION[h.verdict] - POSITION[judge]) / 2;
 	return humans.length ? distance / humans.length : 0;
 }
+
+/** Most confident disagreement first: distance, then how many humans said so, then the item's id. */
+const byDisagreement = (a: Disagreement, b: Disagreement) =>
+	b.distance - a.distance ||
+	b.humans.A + b.humans.B + b.humans.tie - (a.humans.A + a.humans.B + a.humans.tie) ||
+	a.externalId.localeCompare(b.externalId);
 
 export function largestDisagreements(comparisons: readonly Comparison[], limit = 20): Disagreement[] {
 	const list: Disagreement[] = [];
@@ -242,49 +353,144 @@ export function largestDisagreements(comparisons: readonly Comparison[], limit =
 			distance
 		});
 	}
-	// Most confident disagreement first: distance, then how many humans said so.
-	list.sort(
-		(a, b) =>
-			b.distance - a.distance ||
-			b.humans.A + b.humans.B + b.humans.tie - (a.humans.A + a.humans.B + a.humans.tie) ||
-			a.externalId.localeCompare(b.externalId)
-	);
+	list.sort(byDisagreement);
 	return list.slice(0, limit);
+}
+
+/**
+ * `largestDisagreements` on the dense comparisons: the same list. Only the comparisons whose
+ * (distance, humans) reach the limit-th largest can be among the first `limit` (the order compares
+ * those two first), so only they become objects and are sorted (a stable sort, as the full one).
+ */
+export function denseLargestDisagreements(
+	d: Pick<BreakdownInput, 'count' | 'judge' | 'labelStart' | 'labelCode'>,
+	names: ComparisonNames,
+	limit = 20
+): Disagreement[] {
+	const { count, judge, labelStart, labelCode } = d;
+	const candidate: number[] = [];
+	const distanceOf = new Float64Array(count);
+	for (let n = 0; n < count; n++) {
+		const j = judge[n];
+		const from = labelStart[n];
+		const to = labelStart[n + 1];
+		if (j < 0 || to === from) continue;
+		// judgeHumanDistance, term by term in label order.
+		let distance = 0;
+		for (let l = from; l < to; l++) distance += Math.abs((labelCode[l] % 3) - j) / 2;
+		distance /= to - from;
+		if (distance === 0) continue;
+		distanceOf[n] = distance;
+		candidate.push(n);
+	}
+	const humansOf = (n: number) => labelStart[n + 1] - labelStart[n];
+	const rank = (a: number, b: number) => distanceOf[b] - distanceOf[a] || humansOf(b) - humansOf(a);
+	let chosen = candidate;
+	if (candidate.length > limit) {
+		const byRank = [...candidate].sort(rank);
+		const last = byRank[limit - 1];
+		chosen = candidate.filter((n) => rank(n, last) <= 0);
+	}
+	const list = chosen.map((n): Disagreement => {
+		const humans: Record<PairwiseVote, number> = { A: 0, tie: 0, B: 0 };
+		for (let l = labelStart[n]; l < labelStart[n + 1]; l++) humans[PAIRWISE_SCALE[labelCode[l] % 3]]++;
+		return {
+			itemId: names.itemId(n),
+			externalId: names.externalId(n),
+			systemA: names.systemA(n),
+			systemB: names.systemB(n),
+			judge: PAIRWISE_SCALE[judge[n]],
+			humans,
+			distance: distanceOf[n]
+		};
+	});
+	list.sort(byDisagreement);
+	return list.slice(0, limit);
+}
+
+/** Names of a dense comparison's item and systems. */
+export interface ComparisonNames {
+	itemId(n: number): string;
+	externalId(n: number): string;
+	systemA(n: number): string;
+	systemB(n: number): string;
 }
 
 export async function getAgreement(db: Db, membership: Membership, input: AgreementInput): Promise<AgreementResult> {
 	const humanSource = input.humanSource ?? 'all';
 	const { dataset, runs, run } = await resolveDatasetRun(db, membership, input.datasetId, input.judgeRunId);
 	return cached(db, 'agreement', dataset.id, run?.id ?? null, humanSource, async () => {
-		const [comparisons, labelKinds] = await Promise.all([
-			loadComparisons(db, { datasetId: dataset.id, runId: run?.id ?? null, humanSource }),
+		const [rows, labelKinds] = await Promise.all([
+			repo.loadAgreementRows(db, { datasetId: dataset.id, runId: run?.id ?? null, kind: humanSource }),
 			repo.countLabelKinds(db, dataset.id)
 		]);
-		const jh = judgeHumanRows(comparisons);
-		const systems = [...new Set(comparisons.flatMap((c) => [c.systemA, c.systemB]))].sort();
-		const categories = [...new Set(comparisons.map((c) => c.category).filter((c): c is string => c !== null))].sort();
-		const figures = agreementBreakdowns(comparisons, systems, categories);
+		const d = denseComparisons(rows);
+		const itemOfAnswer = (a: number) => rows.items[rows.answerItem[a]];
+		const names: ComparisonNames = {
+			itemId: (n) => rows.labelItems[d.item[n]],
+			externalId: (n) => itemOfAnswer(d.answerA[n]).externalId,
+			systemA: (n) => rows.systems[rows.answerSystem[d.answerA[n]]],
+			systemB: (n) => rows.systems[rows.answerSystem[d.answerB[n]]]
+		};
+		// Systems and categories of every comparison, sorted as strings (as the comparison objects' were).
+		const systemSeen = new Uint8Array(rows.systems.length);
+		const categorySet = new Set<string>();
+		for (let n = 0; n < d.count; n++) {
+			systemSeen[rows.answerSystem[d.answerA[n]]] = 1;
+			systemSeen[rows.answerSystem[d.answerB[n]]] = 1;
+			const category = itemOfAnswer(d.answerA[n]).category;
+			if (category !== null) categorySet.add(category);
+		}
+		const systems = rows.systems.filter((_, s) => systemSeen[s]).sort();
+		const categories = [...categorySet].sort();
+		const systemIndex = new Map(systems.map((s, i) => [s, i]));
+		const categoryIndex = new Map(categories.map((c, i) => [c, i]));
+		const systemOf = rows.systems.map((s) => systemIndex.get(s) ?? -1);
+		const input: BreakdownInput = {
+			count: d.count,
+			item: d.item,
+			systemA: d.answerA.map((a) => systemOf[rows.answerSystem[a]]),
+			systemB: d.answerB.map((b) => systemOf[rows.answerSystem[b]]),
+			category: d.answerA.map((a) => {
+				const category = itemOfAnswer(a).category;
+				return category === null ? -1 : categoryIndex.get(category)!;
+			}),
+			judge: d.judge,
+			labelStart: d.labelStart,
+			labelCode: d.labelCode
+		};
+		const figures = denseAgreementBreakdowns(input, systems, categories);
+		let judged = 0;
+		let labelled = 0;
+		let both = 0;
+		for (let n = 0; n < d.count; n++) {
+			const j = d.judge[n] >= 0;
+			const l = d.labelStart[n + 1] > d.labelStart[n];
+			if (j) judged++;
+			if (l) labelled++;
+			if (j && l) both++;
+		}
+		const t = figures.confusion;
 		return {
 			dataset,
 			runs,
 			run,
 			humanSource,
 			labelKinds,
-			counts: {
-				judged: comparisons.filter((c) => c.judge?.verdict).length,
-				labelled: comparisons.filter((c) => c.humans.length > 0).length,
-				both: comparisons.filter((c) => c.judge?.verdict && c.humans.length > 0).length,
-				humanPairs: figures.humanPairs
-			},
+			counts: { judged, labelled, both, humanPairs: figures.humanPairs },
 			judgeHuman: figures.judgeHuman,
 			humanHuman: figures.humanHuman,
+			// The judge ↔ human pairs counted by verdicts (confusionMatrix's layout: rows judge, columns human).
 			confusion:
-				jh.x.length > 0
-					? (confusionMatrix(jh.x, jh.y, PAIRWISE_SCALE) as { categories: PairwiseVote[]; matrix: number[][] })
+				figures.judgeHuman !== null
+					? {
+							categories: [...PAIRWISE_SCALE],
+							matrix: [0, 1, 2].map((r) => [t[r * 3], t[r * 3 + 1], t[r * 3 + 2]])
+						}
 					: null,
 			bySystem: figures.bySystem,
 			byCategory: figures.byCategory,
-			disagreements: largestDisagreements(comparisons)
+			disagreements: denseLargestDisagreements(d, names)
 		};
 	});
 }

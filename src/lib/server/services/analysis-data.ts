@@ -57,8 +57,13 @@ const swapOrder = (o: PresentedOrder | null): PresentedOrder | null => (o === 'a
 export function majorityVerdict(votes: PairwiseVote[]): PairwiseVote {
 	const counts = { A: 0, B: 0, tie: 0 };
 	for (const v of votes) counts[v]++;
-	if (counts.A > counts.B && counts.A > counts.tie) return 'A';
-	if (counts.B > counts.A && counts.B > counts.tie) return 'B';
+	return majorityOfCounts(counts.A, counts.tie, counts.B);
+}
+
+/** `majorityVerdict` from the counts of A, tie and B votes. */
+export function majorityOfCounts(a: number, tie: number, b: number): PairwiseVote {
+	if (a > b && a > tie) return 'A';
+	if (b > a && b > tie) return 'B';
 	return 'tie';
 }
 
@@ -150,4 +155,124 @@ export async function loadComparisons(db: Db, { datasetId, runId, humanSource }:
 		c.judge = { byOrder, verdict, preference };
 	}
 	return list;
+}
+
+/**
+ * The comparisons of `loadComparisons` in dense form, for the agreement page (100,000 labels:
+ * bench:agreement), from `repo.loadAgreementRows`: the same comparisons in the same order, oriented
+ * the same way, with the same judge verdicts and the same labels in the same order, as numbers
+ * instead of objects. Comparison n holds labels labelStart[n] … labelStart[n + 1] − 1.
+ */
+export interface DenseComparisons {
+	count: number;
+	/** The comparison's item (an index of rows.labelItems); −1 when only judgments name it (no labels). */
+	item: Int32Array;
+	/** Its answers (indices of rows.answerItem / answerSystem), A as first seen. */
+	answerA: Int32Array;
+	answerB: Int32Array;
+	/** The judge's merged verdict (0 A, 1 tie, 2 B), −1 when none. */
+	judge: Int8Array;
+	labelStart: Int32Array;
+	/** Per label: its verdict in comparison terms (0 A, 1 tie, 2 B) + 3 × gold + 6 × annotator. */
+	labelCode: Int32Array;
+	rows: repo.AgreementRows;
+}
+
+/** `loadComparisons`' assembly (see its rules in the module docblock) on the packed rows. */
+export function denseComparisons(rows: repo.AgreementRows): DenseComparisons {
+	const { labels, judgments } = rows;
+	const answers = rows.answerItem.length;
+	const byPair = new Map<number, number>();
+	let count = 0;
+	let capacity = 1024;
+	let item = new Int32Array(capacity);
+	let answerA = new Int32Array(capacity);
+	let answerB = new Int32Array(capacity);
+	const comparison = (a: number, b: number, labelItem: number): number => {
+		const pair = a < b ? a * answers + b : b * answers + a;
+		let n = byPair.get(pair);
+		if (n === undefined) {
+			if (count === capacity) {
+				capacity *= 2;
+				const grow = (x: Int32Array) => {
+					const y = new Int32Array(capacity);
+					y.set(x);
+					return y;
+				};
+				item = grow(item);
+				answerA = grow(answerA);
+				answerB = grow(answerB);
+			}
+			n = count++;
+			byPair.set(pair, n);
+			item[n] = labelItem;
+			answerA[n] = a;
+			answerB[n] = b;
+		}
+		return n;
+	};
+	// Labels: their comparison, and their verdict turned to it; then grouped per comparison in label order.
+	const labelCount = labels.length / 4;
+	const owner = new Int32Array(labelCount);
+	const code = new Int32Array(labelCount);
+	for (let l = 0; l < labelCount; l++) {
+		const a = labels[4 * l];
+		const n = comparison(a, labels[4 * l + 1], labels[4 * l + 2]);
+		let c = labels[4 * l + 3];
+		if (answerA[n] !== a) c += 2 - 2 * (c % 3);
+		owner[l] = n;
+		code[l] = c;
+	}
+	// Judgments: per comparison, per presented order in its terms (ab, ba, none), the count of each verdict.
+	const judgeCount = judgments.length / 3;
+	const votes = new Int32Array(judgeCount);
+	const voteOwner = new Int32Array(judgeCount);
+	for (let j = 0; j < judgeCount; j++) {
+		const a = judgments[3 * j];
+		const n = comparison(a, judgments[3 * j + 1], -1);
+		voteOwner[j] = n;
+		let verdict = judgments[3 * j + 2] % 4;
+		let order = (judgments[3 * j + 2] - verdict) / 4;
+		if (answerA[n] !== a) {
+			if (verdict !== 3) verdict = 2 - verdict;
+			if (order !== 2) order = 1 - order;
+		}
+		votes[j] = verdict === 3 ? -1 : order * 3 + verdict;
+	}
+	const counts = new Int32Array(count * 9);
+	const hasJudge = new Uint8Array(count);
+	for (let j = 0; j < judgeCount; j++) {
+		hasJudge[voteOwner[j]] = 1;
+		if (votes[j] >= 0) counts[voteOwner[j] * 9 + votes[j]]++;
+	}
+	const judge = new Int8Array(count).fill(-1);
+	const CODE_OF: Record<PairwiseVote, number> = { A: 0, tie: 1, B: 2 };
+	for (let n = 0; n < count; n++) {
+		if (!hasJudge[n]) continue;
+		const byOrder: (PairwiseVote | undefined)[] = [undefined, undefined, undefined];
+		for (let o = 0; o < 3; o++) {
+			const k = n * 9 + o * 3;
+			if (counts[k] + counts[k + 1] + counts[k + 2] > 0)
+				byOrder[o] = majorityOfCounts(counts[k], counts[k + 1], counts[k + 2]);
+		}
+		const [ab, ba, none] = byOrder;
+		const verdict = ab !== undefined && ba !== undefined ? mergeBothOrders(ab, ba) : (ab ?? ba ?? none ?? null);
+		if (verdict !== null) judge[n] = CODE_OF[verdict];
+	}
+	const labelStart = new Int32Array(count + 1);
+	for (let l = 0; l < labelCount; l++) labelStart[owner[l] + 1]++;
+	for (let n = 0; n < count; n++) labelStart[n + 1] += labelStart[n];
+	const fill = labelStart.slice(0, count);
+	const labelCode = new Int32Array(labelCount);
+	for (let l = 0; l < labelCount; l++) labelCode[fill[owner[l]]++] = code[l];
+	return {
+		count,
+		item: item.slice(0, count),
+		answerA: answerA.slice(0, count),
+		answerB: answerB.slice(0, count),
+		judge,
+		labelStart,
+		labelCode,
+		rows
+	};
 }

@@ -265,3 +265,120 @@ export async function listFlaggedAnswerIds(db: Db, runId: string): Promise<strin
 	);
 	return rows.map((r) => r.id);
 }
+
+/**
+ * The agreement page's inputs, packed: one statement, one row, every list a comma-separated run of
+ * integers (PostgreSQL numbers the answers, items and annotators), so 100,000 labels cost a string
+ * parse instead of 100,000 row objects with three uuids each (bench:agreement). Answers are numbered
+ * 0 … in uuid order; `answerItem`/`answerSystem` index `items`/`systems`.
+ *
+ * - labels: 4 integers per pairwise label with a verdict (answer a, answer b, label item, code), in
+ *   the order of `listPairLabels` (item, created_at, id); code = verdict (A 0, tie 1, B 2) + 3 × gold
+ *   + 6 × annotator, where gold is `labelKind` = 'gold' and annotator numbers
+ *   coalesce(annotator_user_id, external_annotator, 'unknown') (`listPairLabels`' annotator).
+ * - judgments: 3 integers per 'ok' pairwise judgment of the run (answer a, answer b, code), in no
+ *   particular order (a comparison's judge verdict depends only on its counts); code = verdict (A 0,
+ *   tie 1, B 2, none 3) + 4 × presented order (ab 0, ba 1, none 2).
+ */
+export interface AgreementRows {
+	answerItem: Int32Array;
+	answerSystem: Int32Array;
+	items: { externalId: string; category: string | null }[];
+	systems: string[];
+	/** The labels' items (uuids), indexed by a label's item number. */
+	labelItems: string[];
+	labels: Int32Array;
+	judgments: Int32Array;
+}
+
+/** Non-negative integers separated by single commas ('' = none) into an Int32Array. */
+export function parseIntegerList(text: string | null): Int32Array {
+	if (!text) return new Int32Array(0);
+	let count = 1;
+	for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 44) count++;
+	const out = new Int32Array(count);
+	let n = 0;
+	let value = 0;
+	for (let i = 0; i < text.length; i++) {
+		const c = text.charCodeAt(i);
+		if (c === 44) {
+			out[n++] = value;
+			value = 0;
+		} else value = value * 10 + (c - 48);
+	}
+	out[n] = value;
+	return out;
+}
+
+export async function loadAgreementRows(
+	db: Db,
+	{ datasetId, runId, kind }: { datasetId: string; runId: string | null; kind: LabelKind | 'all' }
+): Promise<AgreementRows> {
+	const kindFilter = kind === 'all' ? sql`` : sql`and ${labelKind} = ${kind}`;
+	const { rows } = await sql<{
+		answers: string | null;
+		items: [string, string | null][] | null;
+		systems: string[] | null;
+		label_items: string[] | null;
+		labels: string | null;
+		judgments: string | null;
+	}>`with ans as (
+			select a.id, a.item_id, s.name as system, (row_number() over (order by a.id))::int - 1 as n
+			from candidate_answer a
+			join system s on s.id = a.system_id
+			join dataset_item i on i.id = a.item_id
+			where a.dataset_id = ${datasetId}
+		), itm as (
+			select i.id, i.external_id, i.category, (row_number() over (order by i.id))::int - 1 as n
+			from dataset_item i where i.id in (select item_id from ans)
+		), sys as (
+			select system as name, (row_number() over (order by system))::int - 1 as n from (select distinct system from ans) x
+		), lab as (
+			select la.n as a, lb.n as b, n.item_id, n.created_at, n.id,
+				case n.verdict when 'A' then 0 when 'tie' then 1 else 2 end
+					+ case when ${labelKind} = 'gold' then 3 else 0 end as code,
+				coalesce(n.annotator_user_id::text, n.external_annotator, 'unknown') as annotator
+			from annotation n
+			join ans la on la.id = n.answer_a_id
+			join ans lb on lb.id = n.answer_b_id
+			where n.dataset_id = ${datasetId} and n.answer_b_id is not null and n.verdict is not null ${kindFilter}
+		), who as (
+			select annotator, (row_number() over ())::int - 1 as n from (select distinct annotator from lab) x
+		), lit as (
+			select item_id, (row_number() over (order by item_id))::int - 1 as n from (select distinct item_id from lab) x
+		)
+		select
+			(select string_agg(itm.n || ',' || sys.n, ',' order by ans.n)
+				from ans join itm on itm.id = ans.item_id join sys on sys.name = ans.system) as answers,
+			(select json_agg(json_build_array(external_id, category) order by n) from itm) as items,
+			(select array_agg(name order by n) from sys) as systems,
+			(select array_agg(item_id::text order by n) from lit) as label_items,
+			(select string_agg(lab.a || ',' || lab.b || ',' || lit.n || ',' || (lab.code + 6 * who.n),
+					',' order by lab.item_id, lab.created_at, lab.id)
+				from lab join lit on lit.item_id = lab.item_id join who on who.annotator = lab.annotator) as labels,
+			(select string_agg(ja.n || ',' || jb.n || ',' || (
+					case j.verdict when 'A' then 0 when 'tie' then 1 when 'B' then 2 else 3 end
+					+ 4 * case j.presented_order when 'ab' then 0 when 'ba' then 1 else 2 end), ',')
+				from judgment j
+				join ans ja on ja.id = j.answer_a_id
+				join ans jb on jb.id = j.answer_b_id
+				where j.run_id = ${runId} and j.status = 'ok' and j.answer_b_id is not null) as judgments`.execute(db);
+	const r = rows[0];
+	const answers = parseIntegerList(r.answers);
+	const count = answers.length / 2;
+	const answerItem = new Int32Array(count);
+	const answerSystem = new Int32Array(count);
+	for (let i = 0; i < count; i++) {
+		answerItem[i] = answers[2 * i];
+		answerSystem[i] = answers[2 * i + 1];
+	}
+	return {
+		answerItem,
+		answerSystem,
+		items: (r.items ?? []).map(([externalId, category]) => ({ externalId, category })),
+		systems: r.systems ?? [],
+		labelItems: r.label_items ?? [],
+		labels: parseIntegerList(r.labels),
+		judgments: parseIntegerList(r.judgments)
+	};
+}
