@@ -5,7 +5,7 @@
  * Only services/judge-runs.ts and services/judge-executor.ts call these.
  */
 import { sql, type RawBuilder } from 'kysely';
-import type { Db } from '../client';
+import { prepared, type Db } from '../client';
 import type {
 	ChatMessage,
 	JsonObject,
@@ -311,6 +311,11 @@ export interface ClaimedUnit {
  * Claims up to `limit` pending units of a run (and running ones whose claim is older than
  * `staleMs`: their worker is gone) for `claimant`, with FOR UPDATE SKIP LOCKED so concurrent
  * workers never take the same row, and returns them with their item and answers in one statement.
+ *
+ * Pending rows and stale ones are two scans, the second only when the first came up short: as one
+ * OR the planner can only bitmap-scan every index entry of the run's pending and running rows
+ * (claimed ones leave dead entries behind until a vacuum) at every claim, which grows with the run.
+ * Alone, the pending scan walks judgment_run_status_idx and stops at `limit` rows.
  */
 export async function claimUnits(
 	db: Db,
@@ -319,17 +324,21 @@ export async function claimUnits(
 	limit: number,
 	staleMs: number
 ): Promise<ClaimedUnit[]> {
-	const { rows } = await sql<ClaimedUnit>`
-		with c as (
+	const { rows } = await sql<ClaimedUnit>`${prepared}
+		with p as (
 			select id from judgment
-			where run_id = ${runId}
-				and (status = 'pending'
-					or (status = 'running' and claimed_at < now() - make_interval(secs => ${staleMs / 1000})))
-			limit ${limit}
+			where run_id = ${runId}::uuid and status = 'pending'
+			limit ${limit}::int
+			for update skip locked
+		), s as (
+			select id from judgment
+			where run_id = ${runId}::uuid and status = 'running'
+				and claimed_at < now() - make_interval(secs => ${staleMs / 1000}::float8)
+			limit greatest(0, ${limit}::int - (select count(*) from p))
 			for update skip locked
 		), u as (
-			update judgment j set status = 'running', claimed_by = ${claimant}, claimed_at = now()
-			from c where j.id = c.id
+			update judgment j set status = 'running', claimed_by = ${claimant}::text, claimed_at = now()
+			from (select id from p union all select id from s) c where j.id = c.id
 			returning j.id, j.item_id, j.answer_a_id, j.answer_b_id, j.presented_order, j.sample, j.turn
 		)
 		select u.id, u.item_id as "itemId", u.answer_a_id as "answerAId", u.answer_b_id as "answerBId",
@@ -446,7 +455,7 @@ export async function writeResults(
 	prompts: PromptRow[],
 	cache: CacheRow[]
 ): Promise<number> {
-	const { rows } = await sql<{ n: number }>`
+	const { rows } = await sql<{ n: number }>`${prepared}
 		with p as (
 			insert into judge_prompt (project_id, hash, messages)
 			select ${projectId}, r.hash, r.messages from jsonb_to_recordset(${JSON.stringify(prompts)}::jsonb)
@@ -469,7 +478,10 @@ export async function writeResults(
 				score numeric, preference numeric, criteria jsonb, category text, flags jsonb, raw jsonb, error text, "promptHash" text,
 				"replyKey" text, "inputTokens" int, "outputTokens" int, cost numeric, "latencyMs" int, attempts int,
 				cached boolean)
-			where j.id = r.id and j.status = 'running' and j.claimed_by = ${claimant}
+			-- The claim is checked per row, found by its id: written as a plain "status = 'running'",
+			-- the planner may instead scan every running row (judgment_run_status_idx, dead entries
+			-- included) and join each to the whole batch, which grows with the slots of every job.
+			where j.id = r.id and (j.status = 'running') is true and j.claimed_by = ${claimant}::text
 			returning j.status
 		), d as (
 			-- The dataset's judgment count (its card) counts 'ok' verdicts, imported or live. It moves
@@ -486,24 +498,22 @@ export async function writeResults(
 	return rows[0]?.n ?? 0;
 }
 
+/**
+ * The cached replies among `keys`. One primary-key probe per key: the LIMIT 1 keeps each lateral
+ * lookup a subquery of its own, so the planner cannot turn the batch into a scan of every cached
+ * reply of the project filtered by key (which it picks when its statistics think the project has
+ * few, e.g. while a run is filling the cache, and which then grows with the cache).
+ */
 export async function findCachedReplies(db: Db, projectId: string, keys: string[]): Promise<CacheRow[]> {
 	if (keys.length === 0) return [];
-	return db
-		.selectFrom('llm_reply_cache')
-		.select([
-			'key',
-			'reply',
-			'input_tokens as inputTokens',
-			'output_tokens as outputTokens',
-			sql<number | null>`cost::float8`.as('cost'),
-			'latency_ms as latencyMs',
-			'model',
-			'finish_reason as finishReason',
-			'structured'
-		])
-		.where('project_id', '=', projectId)
-		.where('key', 'in', keys)
-		.execute();
+	const { rows } = await sql<CacheRow>`${prepared}
+		select c.key, c.reply, c.input_tokens as "inputTokens", c.output_tokens as "outputTokens",
+			c.cost::float8 as cost, c.latency_ms as "latencyMs", c.model, c.finish_reason as "finishReason", c.structured
+		from unnest(${keys}::text[]) as k(key)
+		cross join lateral (
+			select * from llm_reply_cache c where c.project_id = ${projectId}::uuid and c.key = k.key limit 1
+		) c`.execute(db);
+	return rows;
 }
 
 /**
