@@ -17,7 +17,12 @@ export function neutraliseFences(text: string): string {
 
 /** The fence tag for one prompt: 10 hex digits of a hash over all texts it fences. */
 export function fenceTag(untrusted: readonly string[]): string {
-	return sha256Hex(canonicalJson(untrusted)).slice(0, 10);
+	return fenceTagOf(canonicalJson(untrusted));
+}
+
+/** fenceTag from the canonical JSON of the fenced texts, when the caller has it (render.ts). */
+export function fenceTagOf(canonical: string): string {
+	return sha256Hex(canonical).slice(0, 10);
 }
 
 export function fence(label: string, text: string, tag: string): string {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { contentHash } from './content-hash';
-import { FENCE_MARKER, neutraliseFences } from './fence';
-import { judgedTurns, renderPrompt, type RenderInput } from './render';
+import { FENCE_MARKER, fenceTag, neutraliseFences } from './fence';
+import { judgedTurns, prepareRubric, renderPrompt, type RenderInput } from './render';
 import { criteria5, pairwise, score10, score10Reference } from './test-rubrics';
 import type { ChatMessage } from './types';
 
@@ -157,5 +157,51 @@ describe('renderPrompt', () => {
 			ok: false,
 			reason: 'the item has no prompt text'
 		});
+	});
+
+	it('renders the same prompts with one prepared rubric shared by many judgments', () => {
+		const withExamples = {
+			...score10Reference,
+			examples: [{ id: 'e1', question: 'Q1 <<<x', answer: 'A1', score: 3, explanation: 'Weak.' }]
+		};
+		const conversation: ChatMessage[] = [
+			{ role: 'system', content: 'Be brief.' },
+			{ role: 'user', content: 'Hi' },
+			{ role: 'assistant', content: 'Hello' },
+			{ role: 'user', content: 'And 2 + 2?' }
+		];
+		const inputs: RenderInput[] = [
+			{ rubric: withExamples, item: { prompt: 'q', reference: 'r' }, answers: [{ content: 'a' }] },
+			{ rubric: withExamples, item: { prompt: 'q2', reference: '' }, answers: [{ content: 'a2 {{rubric}}' }] },
+			{ rubric: withExamples, item: { conversation, reference: '4' }, answers: [{ content: '4' }] },
+			{
+				rubric: withExamples,
+				item: { conversation, referenceTurns: ['hey', '4'] },
+				answers: [{ turns: ['hi', '4'] }],
+				turn: 0
+			},
+			{
+				rubric: { ...withExamples, locale: 'zh-CN' },
+				item: { prompt: '问', reference: '答' },
+				answers: [{ content: '答' }]
+			},
+			...(['ab', 'ba'] as const).map((order) => ({
+				rubric: pairwise,
+				item: { conversation },
+				answers: [{ content: 'x' }, { content: 'y' }],
+				order
+			})),
+			{ rubric: criteria5, item: { conversation }, answers: [{ turns: ['hi', 'four'] }], turn: 1 }
+		];
+		const prepared = new Map(inputs.map((input) => [input.rubric, prepareRubric(input.rubric)]));
+		for (const input of inputs) {
+			const shared = renderPrompt(input, prepared.get(input.rubric));
+			expect(shared).toEqual(renderPrompt(input));
+			if (!shared.ok) throw new Error(shared.reason);
+			expect(shared.promptHash).toBe(contentHash(shared.messages));
+		}
+		// The tag hashes every fenced text: question, answer(s), reference, context, example texts.
+		const first = renderPrompt(inputs[0], prepared.get(inputs[0].rubric));
+		expect(first.ok && first.tag).toBe(fenceTag(['q', 'a', 'r', '', 'Q1 <<<x', 'A1']));
 	});
 });

@@ -9,10 +9,10 @@
  * Pairwise: `answers` are in ANSWER terms [A, B]; `order: 'ba'` shows B first, so {{answer_a}}
  * is always "the answer shown first" and a verdict `A` from the model means the first shown.
  */
-import { contentHash } from './content-hash';
-import { fence, fenceTag } from './fence';
+import { sha256Hex } from './content-hash';
+import { fence, fenceTagOf } from './fence';
 import { RENDER_STRINGS, type RenderStrings } from './render-strings';
-import { fillTemplate, placeholdersIn } from './template';
+import { placeholdersIn } from './template';
 import type { ChatMessage, FewShotExample, JudgeAnswer, JudgeItem, PresentedOrder, RubricContent } from './types';
 
 export interface RenderInput {
@@ -115,11 +115,129 @@ function rubricValues(rubric: RubricContent, s: RenderStrings): Record<string, s
 	return values;
 }
 
-/** Render the prompt for one judgment. Never throws on bad data: it says why it cannot render. */
-export function renderPrompt(input: RenderInput): RenderResult {
+/**
+ * What rendering takes from a rubric alone, the same for every item: worked out once per run
+ * (`prepareRubric`) instead of per judgment. A judge run renders over a thousand prompts a second
+ * on a small machine, and most of a prompt (instructions, rubric, examples) is this part.
+ */
+export interface PreparedRubric {
+	readonly rubric: RubricContent;
+	readonly strings: RenderStrings;
+	readonly templateNames: ReadonlySet<string>;
+	readonly rubricValues: Readonly<Record<string, string>>;
+	/** `,` + the canonical JSON of each example text: the constant end of the fence tag's input. */
+	readonly examplesJson: string;
+	/** The examples block for a fence tag. */
+	readonly examples: (tag: string) => string;
+	/** Placeholders alone on a template line (system, then user): tidyTemplate drops them when empty. */
+	readonly loneNames: readonly string[];
+	/** The templates tidied for the lone placeholders that render empty (by which ones), compiled. */
+	readonly tidied: Map<string, { system: CompiledTemplate; user: CompiledTemplate }>;
+	/** The last system message and its JSON string: usually the same text for every judgment. */
+	lastSystem: { content: string; json: string } | null;
+}
+
+/** A template split at its placeholders: literals[0] name[0] literals[1] … literals[n]. */
+interface CompiledTemplate {
+	literals: string[];
+	names: string[];
+}
+
+const PLACEHOLDER_SPLIT = /\{\{\s*([A-Za-z0-9_.-]*)\s*\}\}/;
+const LINE_ONLY_PLACEHOLDER = /^\s*\{\{\s*([A-Za-z0-9_.-]*)\s*\}\}\s*$/;
+
+function compileTemplate(template: string): CompiledTemplate {
+	// split with a capturing group: literal, name, literal, name, …, literal.
+	const parts = template.split(PLACEHOLDER_SPLIT);
+	return { literals: parts.filter((_, i) => i % 2 === 0), names: parts.filter((_, i) => i % 2 === 1) };
+}
+
+/** fillTemplate on a compiled template: the same text, and the same error for a name without a value. */
+function fillCompiled(t: CompiledTemplate, values: Record<string, string>): string {
+	let out = t.literals[0];
+	for (let i = 0; i < t.names.length; i++) {
+		const value = values[t.names[i]];
+		if (value === undefined) throw new Error(`template placeholder {{${t.names[i]}}} has no value`);
+		out += value + t.literals[i + 1];
+	}
+	return out;
+}
+
+/** Stands for the fence tag in the examples block rendered once (never in real text: checked). */
+const TAG_SLOT = '\u0000fence-tag\u0000';
+
+export function prepareRubric(rubric: RubricContent): PreparedRubric {
+	const strings = RENDER_STRINGS[rubric.locale];
+	const examplesTexts = rubric.examples.flatMap((ex) =>
+		[ex.question, ex.reference, ex.answer, ex.answerA, ex.answerB].filter((x): x is string => x != null)
+	);
+	// The examples block differs between prompts only by the tag: rendered once with a slot for it,
+	// unless the slot's text could be confused with the examples' own (then per prompt, as before).
+	const slotted = renderExamples(rubric, TAG_SLOT, strings).split(TAG_SLOT);
+	const probe = 'f00dfacade';
+	const examples =
+		slotted.join(probe) === renderExamples(rubric, probe, strings)
+			? (tag: string) => slotted.join(tag)
+			: (tag: string) => renderExamples(rubric, tag, strings);
+	return {
+		rubric,
+		strings,
+		templateNames: new Set([...placeholdersIn(rubric.templates.system), ...placeholdersIn(rubric.templates.user)]),
+		rubricValues: rubricValues(rubric, strings),
+		examplesJson: examplesTexts.map((text) => `,${JSON.stringify(text)}`).join(''),
+		examples,
+		loneNames: [rubric.templates.system, rubric.templates.user].flatMap((template) =>
+			template
+				.split('\n')
+				.map((line) => LINE_ONLY_PLACEHOLDER.exec(line)?.[1])
+				.filter((name): name is string => name !== undefined)
+		),
+		tidied: new Map(),
+		lastSystem: null
+	};
+}
+
+/** The templates without the lines whose lone placeholder renders empty, compiled; cached per pattern. */
+function tidiedTemplates(p: PreparedRubric, values: Record<string, string>) {
+	const { system, user } = p.rubric.templates;
+	let key = '';
+	for (const name of p.loneNames) key += values[name] === '' ? '0' : '1';
+	let t = p.tidied.get(key);
+	if (!t) {
+		t = {
+			system: compileTemplate(tidyTemplate(system, values)),
+			user: compileTemplate(tidyTemplate(user, values))
+		};
+		p.tidied.set(key, t);
+	}
+	return t;
+}
+
+/** The canonical JSON (content-hash.ts) of a rendered message list, its system message's JSON reused. */
+function messagesHash(p: PreparedRubric, messages: ChatMessage[]): string {
+	let json = '[';
+	for (let i = 0; i < messages.length; i++) {
+		const m = messages[i];
+		let content: string;
+		if (m.role === 'system' && p.lastSystem?.content === m.content) content = p.lastSystem.json;
+		else {
+			content = JSON.stringify(m.content);
+			if (m.role === 'system') p.lastSystem = { content: m.content, json: content };
+		}
+		json += `${i > 0 ? ',' : ''}{"content":${content},"role":${JSON.stringify(m.role)}}`;
+	}
+	return `sha256:${sha256Hex(`${json}]`)}`;
+}
+
+/**
+ * Render the prompt for one judgment. Never throws on bad data: it says why it cannot render.
+ * `prepared` (prepareRubric of the same rubric) saves the per-rubric work when rendering many.
+ */
+export function renderPrompt(input: RenderInput, prepared?: PreparedRubric): RenderResult {
 	const { rubric, item } = input;
+	const p = prepared ?? prepareRubric(rubric);
 	const order = input.order ?? 'ab';
-	const s = RENDER_STRINGS[rubric.locale];
+	const s = p.strings;
 	const expected = rubric.mode === 'pairwise' ? 2 : 1;
 	if (input.answers.length !== expected) {
 		return { ok: false, reason: `a ${rubric.mode} rubric needs ${expected} answer(s), got ${input.answers.length}` };
@@ -143,36 +261,34 @@ export function renderPrompt(input: RenderInput): RenderResult {
 	const context =
 		t > 0 || item.conversation?.some((m) => m.role === 'system') ? transcript(item, shown, t, last, s) : '';
 
-	// Everything fenced in this prompt, hashed into the tag before any fence is written.
-	const examplesTexts = rubric.examples.flatMap((ex) =>
-		[ex.question, ex.reference, ex.answer, ex.answerA, ex.answerB].filter((x): x is string => x != null)
-	);
-	const untrusted = [users[t], ...(replies as string[]), reference ?? '', context, ...examplesTexts];
-	const tag = fenceTag(untrusted);
+	// Everything fenced in this prompt, hashed into the tag before any fence is written: the
+	// canonical JSON of [question, replies…, reference, context, example texts…] (fence.ts).
+	const fenced = [users[t], ...(replies as string[]), reference ?? '', context];
+	const tag = fenceTagOf(`[${fenced.map((x) => JSON.stringify(x)).join(',')}${p.examplesJson}]`);
 
-	const templateNames = new Set([...placeholdersIn(rubric.templates.system), ...placeholdersIn(rubric.templates.user)]);
 	const conversationSection = context ? `${s.conversationHeading}\n${fence('CONVERSATION', context, tag)}` : '';
 	let question = fence('QUESTION', users[t], tag);
 	// A template without {{conversation}} still gets the context: right before the question.
-	if (conversationSection && !templateNames.has('conversation')) question = `${conversationSection}\n\n${question}`;
+	if (conversationSection && !p.templateNames.has('conversation')) question = `${conversationSection}\n\n${question}`;
 
 	const values: Record<string, string> = {
-		...rubricValues(rubric, s),
+		...p.rubricValues,
 		question,
 		conversation: conversationSection,
 		reference: reference != null ? fence('REFERENCE', reference, tag) : '',
-		examples: renderExamples(rubric, tag, s)
+		examples: p.examples(tag)
 	};
 	if (rubric.mode === 'pairwise') {
 		values.answer_a = fence('ANSWER_A', replies[0] as string, tag);
 		values.answer_b = fence('ANSWER_B', replies[1] as string, tag);
 	} else values.answer = fence('ANSWER', replies[0] as string, tag);
 
+	const templates = tidiedTemplates(p, values);
 	const messages: ChatMessage[] = [];
-	const system = fillTemplate(tidyTemplate(rubric.templates.system, values), values).trim();
+	const system = fillCompiled(templates.system, values).trim();
 	if (system) messages.push({ role: 'system', content: system });
-	messages.push({ role: 'user', content: fillTemplate(tidyTemplate(rubric.templates.user, values), values).trim() });
-	return { ok: true, messages, promptHash: contentHash(messages), turn: t, tag };
+	messages.push({ role: 'user', content: fillCompiled(templates.user, values).trim() });
+	return { ok: true, messages, promptHash: messagesHash(p, messages), turn: t, tag };
 }
 
 function renderExamples(rubric: RubricContent, tag: string, s: RenderStrings): string {

@@ -22,7 +22,7 @@ import type { AnswerFlag } from '../../judging/flag-answer';
 import { flagNullModel } from '../../judging/flag-answer';
 import { executeJudgment, simulatedCallLlm, type CallLlm, type LlmReply } from '../../judging/execute';
 import { responseFormatFor } from '../../judging/response-format';
-import type { RenderResult } from '../../judging/render';
+import { prepareRubric, type RenderResult } from '../../judging/render';
 import type { RubricContent } from '../../judging/types';
 import type { Db } from '../db/client';
 import * as repo from '../db/repositories/judge-runs';
@@ -154,6 +154,8 @@ export async function executeRun(deps: ExecutorDeps, runId: string, options: Exe
 		return 'failed';
 	}
 	const rubric = version.content as unknown as RubricContent;
+	// What every prompt of the run shares (instructions, rubric, examples), worked out once.
+	const preparedRubric = prepareRubric(rubric);
 	const runOptions = run.options as { structured?: boolean };
 	const simulated = provider.kind === 'simulated';
 	const structured = runOptions.structured ?? provider.supports_json_schema;
@@ -288,7 +290,7 @@ export async function executeRun(deps: ExecutorDeps, runId: string, options: Exe
 			return;
 		}
 		const prepared = units.map((unit): Prepared => {
-			const rendered = renderUnit(rubric, unit);
+			const rendered = renderUnit(rubric, unit, preparedRubric);
 			if (!rendered.ok) return { unit, rendered, promptHash: null, replyKey: null, cached: null };
 			return {
 				unit,

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../judging/content-hash';
 import type { AnswerFlag } from '../../judging/flag-answer';
 import type { JudgmentResult } from '../../judging/execute';
-import { renderPrompt, type RenderResult } from '../../judging/render';
+import { renderPrompt, type PreparedRubric, type RenderResult } from '../../judging/render';
 import type { JudgeAnswer, JudgeItem, RubricContent } from '../../judging/types';
 import type { ClaimedUnit, UnitResult } from '../db/repositories/judge-runs';
 import { LlmError } from '../llm';
@@ -55,15 +55,21 @@ export function hashOf(value: unknown): string {
 	return createHash('sha256').update(canonicalJson(value)).digest('hex');
 }
 
-/** Renders once, before any call, for the prompt hash (the cache key) and the messages to store. */
-export function renderUnit(rubric: RubricContent, u: ClaimedUnit): RenderResult {
-	return renderPrompt({
-		rubric,
-		item: judgeItemOf(u),
-		answers: judgeAnswersOf(u),
-		order: u.order ?? 'ab',
-		turn: u.turn
-	});
+/**
+ * Renders once, before any call, for the prompt hash (the cache key) and the messages to store.
+ * `prepared`: prepareRubric(rubric), made once per run.
+ */
+export function renderUnit(rubric: RubricContent, u: ClaimedUnit, prepared?: PreparedRubric): RenderResult {
+	return renderPrompt(
+		{
+			rubric,
+			item: judgeItemOf(u),
+			answers: judgeAnswersOf(u),
+			order: u.order ?? 'ab',
+			turn: u.turn
+		},
+		prepared
+	);
 }
 
 export interface CallMeta {
