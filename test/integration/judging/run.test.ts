@@ -42,6 +42,27 @@ afterAll(async () => {
 	await server?.close();
 });
 
+type StartInput = Parameters<ReturnType<JudgingEnv['admin']>['judgeRuns']['start']>[0];
+
+/** Starts a run of the rubric version by the provider over the test's dataset. */
+function start(rubricVersionId: string, providerId: string, options: StartInput['options']) {
+	const projectId = env.project.projectId;
+	return env.admin().judgeRuns.start({ projectId, datasetId: data.datasetId, rubricVersionId, providerId, options });
+}
+
+/** One sample of each of the strong system's answers: the smallest run that still runs the whole path. */
+const strongOnly = (): StartInput['options'] => ({
+	bothOrders: false,
+	samples: 1,
+	pairing: 'all-pairs',
+	systemIds: [data.systems.strong]
+});
+
+/** A provider that simulates a judge offline: no model, no server. */
+function simulatedProvider(name: string, simulation: Record<string, number>) {
+	return makeProvider(env.db, env.project.projectId, { kind: 'simulated', model: 'simulated-judge', name, simulation });
+}
+
 async function finished(runId: string) {
 	return until(async () => {
 		const p = await env.admin().judgeRuns.progress({ projectId: env.project.projectId, runId });
@@ -59,12 +80,10 @@ describe('a pointwise run', () => {
 			pricePerMillion: { input: 1, output: 2 }
 		});
 		server.reset();
-		const { runId, total } = await env.admin().judgeRuns.start({
-			projectId,
-			datasetId: data.datasetId,
-			rubricVersionId: versionId,
-			providerId,
-			options: { bothOrders: false, samples: 1, pairing: 'all-pairs' }
+		const { runId, total } = await start(versionId, providerId, {
+			bothOrders: false,
+			samples: 1,
+			pairing: 'all-pairs'
 		});
 		expect(total).toBe(ITEMS * 3);
 		const progress = await finished(runId);
@@ -118,13 +137,7 @@ describe('a pairwise run in both orders', () => {
 		const projectId = env.project.projectId;
 		const { versionId } = await makeRubricVersion(env.db, projectId, pairwise, 'Pairwise');
 		const providerId = await makeProvider(env.db, projectId, { baseUrl: server.baseUrl, model: 'judge-two' });
-		const { runId, total } = await env.admin().judgeRuns.start({
-			projectId,
-			datasetId: data.datasetId,
-			rubricVersionId: versionId,
-			providerId,
-			options: { bothOrders: true, samples: 1, pairing: 'all-pairs' }
-		});
+		const { runId, total } = await start(versionId, providerId, { bothOrders: true, samples: 1, pairing: 'all-pairs' });
 		expect(total).toBe(ITEMS * 3 * 2);
 		expect(await finished(runId)).toMatchObject({ status: 'completed', ok: 60 });
 		const summary = await env.admin().judgeRuns.summary({ projectId, runId });
@@ -149,18 +162,12 @@ describe('a pairwise run in both orders', () => {
 		const projectId = env.project.projectId;
 		const { versionId } = await makeRubricVersion(env.db, projectId, pairwise);
 		const providerId = await makeProvider(env.db, projectId, { baseUrl: server.baseUrl, model: 'judge-three' });
-		const { total, runId } = await env.admin().judgeRuns.start({
-			projectId,
-			datasetId: data.datasetId,
-			rubricVersionId: versionId,
-			providerId,
-			options: {
-				bothOrders: false,
-				samples: 2,
-				pairing: 'baseline',
-				baselineSystemId: data.systems.weak,
-				sampleItems: 4
-			}
+		const { total, runId } = await start(versionId, providerId, {
+			bothOrders: false,
+			samples: 2,
+			pairing: 'baseline',
+			baselineSystemId: data.systems.weak,
+			sampleItems: 4
 		});
 		expect(total).toBe(4 * 2 * 2);
 		expect(await finished(runId)).toMatchObject({ status: 'completed', ok: total });
@@ -171,20 +178,14 @@ describe('the simulated judge', () => {
 	it('runs without a model or a server and says "simulated" wherever the run is named', async () => {
 		const projectId = env.project.projectId;
 		const { versionId } = await makeRubricVersion(env.db, projectId, pairwise);
-		const providerId = await makeProvider(env.db, projectId, {
-			kind: 'simulated',
-			model: 'simulated-judge',
-			name: 'Offline judge',
-			simulation: { seed: 3, positionBias: 0.3, lengthBias: 0.2, noise: 0.1 }
+		const providerId = await simulatedProvider('Offline judge', {
+			seed: 3,
+			positionBias: 0.3,
+			lengthBias: 0.2,
+			noise: 0.1
 		});
 		const calls = server.log.length;
-		const { runId } = await env.admin().judgeRuns.start({
-			projectId,
-			datasetId: data.datasetId,
-			rubricVersionId: versionId,
-			providerId,
-			options: { bothOrders: true, samples: 1, pairing: 'all-pairs' }
-		});
+		const { runId } = await start(versionId, providerId, { bothOrders: true, samples: 1, pairing: 'all-pairs' });
 		const done = await finished(runId);
 		expect(done.status).toBe('completed');
 		expect(done.ok + done.abstained + done.unparseable).toBe(done.total);
@@ -229,13 +230,7 @@ describe('a run on an older rubric version', () => {
 		});
 
 		const providerId = await makeProvider(env.db, projectId, { baseUrl: server.baseUrl, model: 'judge-four' });
-		const { runId } = await env.admin().judgeRuns.start({
-			projectId,
-			datasetId: data.datasetId,
-			rubricVersionId: v1,
-			providerId,
-			options: { bothOrders: false, samples: 1, pairing: 'all-pairs', systemIds: [data.systems.strong] }
-		});
+		const { runId } = await start(v1, providerId, strongOnly());
 		await finished(runId);
 		const run = await env.admin().judgeRuns.get({ projectId, runId });
 		expect(run.rubricVersion).toMatchObject({ id: v1, version: 1, contentHash: mine.versions[1].contentHash });
@@ -253,11 +248,11 @@ describe('a run on an older rubric version', () => {
 describe('the summary computed in SQL', () => {
 	it('equals the in-memory rules on noisy runs: k samples, both orders, scores, criteria, categories', async () => {
 		const projectId = env.project.projectId;
-		const providerId = await makeProvider(env.db, projectId, {
-			kind: 'simulated',
-			model: 'simulated-judge',
-			name: 'Noisy offline judge',
-			simulation: { seed: 11, positionBias: 0.4, lengthBias: 0.3, noise: 0.9 }
+		const providerId = await simulatedProvider('Noisy offline judge', {
+			seed: 11,
+			positionBias: 0.4,
+			lengthBias: 0.3,
+			noise: 0.9
 		});
 		for (const [rubric, options] of [
 			[pairwise, { bothOrders: true, samples: 3, pairing: 'all-pairs' }],
@@ -266,13 +261,7 @@ describe('the summary computed in SQL', () => {
 			[passFail, { bothOrders: false, samples: 3, pairing: 'all-pairs' }]
 		] as const) {
 			const { versionId } = await makeRubricVersion(env.db, projectId, rubric);
-			const { runId } = await env.admin().judgeRuns.start({
-				projectId,
-				datasetId: data.datasetId,
-				rubricVersionId: versionId,
-				providerId,
-				options: { ...options }
-			});
+			const { runId } = await start(versionId, providerId, { ...options });
 			await finished(runId);
 			const { runId: _r, mode: _m, status: _s, ...figures } = await env.admin().judgeRuns.summary({ projectId, runId });
 			expect(figures.systems).toHaveLength(3);
@@ -298,20 +287,14 @@ describe('the summary computed in SQL', () => {
 describe("a finished run's summary", () => {
 	it('is computed once per finish: rows changed behind its back show only after the run finishes again', async () => {
 		const projectId = env.project.projectId;
-		const providerId = await makeProvider(env.db, projectId, {
-			kind: 'simulated',
-			model: 'simulated-judge',
-			name: 'Offline judge for the summary cache',
-			simulation: { seed: 3, positionBias: 0, lengthBias: 0, noise: 0.2 }
+		const providerId = await simulatedProvider('Offline judge for the summary cache', {
+			seed: 3,
+			positionBias: 0,
+			lengthBias: 0,
+			noise: 0.2
 		});
 		const { versionId } = await makeRubricVersion(env.db, projectId, score10);
-		const { runId } = await env.admin().judgeRuns.start({
-			projectId,
-			datasetId: data.datasetId,
-			rubricVersionId: versionId,
-			providerId,
-			options: { bothOrders: false, samples: 1, pairing: 'all-pairs', systemIds: [data.systems.strong] }
-		});
+		const { runId } = await start(versionId, providerId, strongOnly());
 		await finished(runId);
 		const first = await env.admin().judgeRuns.summary({ projectId, runId });
 		expect(first.status).toBe('completed');
@@ -339,13 +322,7 @@ describe('a provider that refuses the key', () => {
 				model: 'judge-four',
 				apiKeyEnv: 'CONCORD_TEST_JUDGE_KEY'
 			});
-			const { runId } = await env.admin().judgeRuns.start({
-				projectId,
-				datasetId: data.datasetId,
-				rubricVersionId: versionId,
-				providerId,
-				options: { bothOrders: false, samples: 1, pairing: 'all-pairs', systemIds: [data.systems.strong] }
-			});
+			const { runId } = await start(versionId, providerId, strongOnly());
 			const done = await finished(runId);
 			expect(done).toMatchObject({ status: 'completed', failed: ITEMS, ok: 0 });
 			expect(guarded.log).toHaveLength(ITEMS);
