@@ -5,29 +5,16 @@
  * then sees the disagreements side by side in the adjudication view and sets a gold label. Last,
  * a category rubric (pass / fail) by keyboard: digits pick the category, Enter submits.
  */
-import { randomUUID } from 'node:crypto';
 import { expect, test, type Page } from '@playwright/test';
 import { passFail } from '../../src/lib/judging/test-rubrics';
-import { adminStatePath, newPerson } from './support/accounts';
+import { adminStatePath } from './support/accounts';
+import { narrow } from './support/narrow';
+import { projectWithPairs } from './support/pairs-project';
+import { labelEveryTask } from './support/queue-labels';
 import { trpcAs } from './support/trpc';
-import { acceptBySigningUp, chooseLanguage, createInvitation, open } from './support/ui';
+import { chooseLanguage, joinAsAnnotator, open } from './support/ui';
 
 test.use({ storageState: adminStatePath });
-
-const pairs = [
-	{ input: 'What is the capital of France?', output_1: 'Paris.', output_2: 'Lyon.', label: 1 },
-	{ input: 'Name a prime number above 10.', output_1: '12', output_2: '13', label: 2 },
-	{ input: 'Translate "merci" into English.', output_1: 'Thank you.', output_2: 'Please.', label: 1 }
-];
-
-/** At 390 px (a phone) the page does not scroll sideways; a full-page screenshot is kept with the results. */
-async function narrow(page: Page, name: string) {
-	const size = page.viewportSize();
-	await page.setViewportSize({ width: 390, height: 844 });
-	expect(await page.evaluate(() => document.documentElement.scrollWidth), `${name} at 390 px`).toBeLessThanOrEqual(390);
-	await page.screenshot({ path: test.info().outputPath(`${name}-390.png`), fullPage: true });
-	if (size) await page.setViewportSize(size);
-}
 
 /** The workspace is showing a task of this queue (its id in the address) and has hydrated. */
 async function onTask(page: Page, queueId: string) {
@@ -42,34 +29,15 @@ test('an annotator finishes a pairwise queue by keyboard in Chinese; the admin a
 }) => {
 	test.setTimeout(300_000);
 	const admin = trpcAs(page, baseURL!);
-	const { id: projectId } = await admin.mutate<{ id: string }>('projects.create', {
-		name: `Annotation ${Date.now()}`,
-		description: ''
-	});
-	const datasetId = await admin.importFile(projectId, {
-		name: 'pairs.jsonl',
-		content: pairs.map((p) => JSON.stringify(p)).join('\n') + '\n',
-		format: 'llmbar',
-		datasetName: 'Pairs'
-	});
+	const { projectId, datasetId } = await projectWithPairs(admin, 'Annotation');
 	const { versionId } = await admin.mutate<{ versionId: string }>('rubrics.create', {
 		projectId,
 		fromBuiltin: { judgeId: 'pairwise', locale: 'zh-CN' }
 	});
 
 	// Two annotators join through invitation links.
-	const first = await acceptBySigningUp(
-		browser,
-		await createInvitation(page, projectId, 'annotator'),
-		newPerson('Ann One')
-	);
-	await expect(first).toHaveURL(new RegExp(projectId));
-	const second = await acceptBySigningUp(
-		browser,
-		await createInvitation(page, projectId, 'annotator'),
-		newPerson('Ann Two')
-	);
-	await expect(second).toHaveURL(new RegExp(projectId));
+	const first = await joinAsAnnotator(page, browser, projectId, 'Ann One');
+	const second = await joinAsAnnotator(page, browser, projectId, 'Ann Two');
 
 	const { id: queueId } = await admin.mutate<{ id: string; taskCount: number }>('annotation.createQueue', {
 		projectId,
@@ -158,19 +126,13 @@ test('an annotator finishes a pairwise queue by keyboard in Chinese; the admin a
 	await expect(right).toBeChecked();
 
 	// ---- The second annotator says tie to everything (through tRPC): every item is now disputed.
-	const other = trpcAs(second, baseURL!);
-	for (;;) {
-		const task = await other.mutate<{ assignmentId: string } | null>('annotation.next', { projectId, queueId });
-		if (!task) break;
-		await other.mutate('annotation.submit', {
-			projectId,
-			assignmentId: task.assignmentId,
-			label: { verdict: 'tie' },
-			rationale: '两个都行',
-			activeSeconds: 7,
-			idempotencyKey: randomUUID()
-		});
-	}
+	await labelEveryTask(trpcAs(second, baseURL!), {
+		projectId,
+		queueId,
+		label: () => ({ verdict: 'tie' }),
+		rationale: () => '两个都行',
+		activeSeconds: 7
+	});
 
 	// ---- The admin: progress, then adjudication.
 	await open(page, `/projects/${projectId}/queues/${queueId}`);

@@ -5,28 +5,16 @@
  * the simulated judge's categories against people's (κ, α nominal, the categories named).
  * Each page is checked at 390 px and a screenshot kept with the results.
  */
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { passFail } from '../../src/lib/judging/test-rubrics';
-import { adminStatePath, newPerson } from './support/accounts';
+import { adminStatePath } from './support/accounts';
+import { narrow } from './support/narrow';
+import { PAIRS, projectWithPairs } from './support/pairs-project';
+import { labelEveryTask } from './support/queue-labels';
 import { trpcAs } from './support/trpc';
-import { acceptBySigningUp, chooseLanguage, createInvitation, open } from './support/ui';
+import { chooseLanguage, joinAsAnnotator, open } from './support/ui';
 
 test.use({ storageState: adminStatePath });
-
-const pairs = [
-	{ input: 'What is the capital of France?', output_1: 'Paris.', output_2: 'Lyon.', label: 1 },
-	{ input: 'Name a prime number above 10.', output_1: '12', output_2: '13', label: 2 },
-	{ input: 'Translate "merci" into English.', output_1: 'Thank you.', output_2: 'Please.', label: 1 },
-	{ input: 'What is 2 + 2?', output_1: '4', output_2: '5', label: 1 }
-];
-
-async function narrow(page: Page, name: string) {
-	const size = page.viewportSize();
-	await page.setViewportSize({ width: 390, height: 844 });
-	expect(await page.evaluate(() => document.documentElement.scrollWidth), `${name} at 390 px`).toBeLessThanOrEqual(390);
-	await page.screenshot({ path: test.info().outputPath(`${name}-390.png`), fullPage: true });
-	if (size) await page.setViewportSize(size);
-}
 
 test('category rubrics: the create form previews its count, a gold category by keyboard, judge ↔ human agreement', async ({
 	page,
@@ -35,27 +23,16 @@ test('category rubrics: the create form previews its count, a gold category by k
 }) => {
 	test.setTimeout(300_000);
 	const admin = trpcAs(page, baseURL!);
-	const { id: projectId } = await admin.mutate<{ id: string }>('projects.create', {
-		name: `Categories ${Date.now()}`,
-		description: ''
-	});
-	const datasetId = await admin.importFile(projectId, {
-		name: 'pairs.jsonl',
-		content: pairs.map((p) => JSON.stringify(p)).join('\n') + '\n',
-		format: 'llmbar',
-		datasetName: 'Pairs'
-	});
+	const { projectId, datasetId } = await projectWithPairs(admin, 'Categories', [
+		...PAIRS,
+		{ input: 'What is 2 + 2?', output_1: '4', output_2: '5', label: 1 }
+	]);
 	const { versionId } = await admin.mutate<{ versionId: string }>('rubrics.create', {
 		projectId,
 		name: 'Pass or fail',
 		fromScratch: { ...passFail, judgeId: null, judgeVersion: null }
 	});
-	const annotator = await acceptBySigningUp(
-		browser,
-		await createInvitation(page, projectId, 'annotator'),
-		newPerson('Cat One')
-	);
-	await expect(annotator).toHaveURL(new RegExp(projectId));
+	const annotator = await joinAsAnnotator(page, browser, projectId, 'Cat One');
 
 	// A simulated judge on the same rubric version, three samples per answer.
 	const provider = await admin.mutate<{ id: string }>('providers.create', {
@@ -110,20 +87,14 @@ test('category rubrics: the create form previews its count, a gold category by k
 		disagreementThreshold: 0,
 		memberUserIds: members.map((m) => m.userId)
 	});
-	const label = async (api: ReturnType<typeof trpcAs>, choose: (i: number) => string) => {
-		for (let i = 0; ; i++) {
-			const task = await api.mutate<{ assignmentId: string } | null>('annotation.next', { projectId, queueId });
-			if (!task) return i;
-			await api.mutate('annotation.submit', {
-				projectId,
-				assignmentId: task.assignmentId,
-				label: { category: choose(i) },
-				rationale: `label ${i}`,
-				activeSeconds: 3,
-				idempotencyKey: crypto.randomUUID()
-			});
-		}
-	};
+	const label = (api: ReturnType<typeof trpcAs>, choose: (i: number) => string) =>
+		labelEveryTask(api, {
+			projectId,
+			queueId,
+			label: (i) => ({ category: choose(i) }),
+			rationale: (i) => `label ${i}`,
+			activeSeconds: 3
+		});
 	expect(await label(admin, (i) => (i % 2 ? 'fail' : 'pass'))).toBe(8);
 	expect(
 		await label(trpcAs(annotator, baseURL!), (i) => (i < 2 ? (i % 2 ? 'pass' : 'fail') : i % 2 ? 'fail' : 'pass'))

@@ -3,6 +3,7 @@
  * in English unless a step says otherwise.
  */
 import { expect, type Browser, type BrowserContextOptions, type Page } from '@playwright/test';
+import { newPerson } from './accounts';
 
 export interface Person {
 	name: string;
@@ -105,4 +106,15 @@ export async function signOut(
 	await page.getByLabel(labels.menu).click();
 	await page.getByRole('button', { name: labels.signOut }).click();
 	await expect(page).toHaveURL(/\/sign-in/);
+}
+
+/** An annotator joins the project through an invitation link the admin (`page`) made; returns their page. */
+export async function joinAsAnnotator(page: Page, browser: Browser, projectId: string, label: string): Promise<Page> {
+	const member = await acceptBySigningUp(
+		browser,
+		await createInvitation(page, projectId, 'annotator'),
+		newPerson(label)
+	);
+	await expect(member).toHaveURL(new RegExp(projectId));
+	return member;
 }
