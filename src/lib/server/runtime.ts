@@ -6,7 +6,7 @@
  */
 import os from 'node:os';
 import type pg from 'pg';
-import { createDb, createPool, type Db } from './db/client';
+import { createDb, createPool, SERVER_POOL_IDLE_MS, type Db } from './db/client';
 import { readPublishedConnection, startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded';
 import { migrateToLatest } from './db/migrate';
 import { dataDir, env, type Env } from './env';
@@ -59,7 +59,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 	const judges = await initBuiltinJudges(config.CONCORD_JUDGES_DIR);
 	logger.info('built-in judges loaded', { judges: judges.length });
 	const { url, embedded } = await resolveDatabaseUrl(config, options.joinOnly);
-	const pool = createPool(url, 20);
+	const pool = createPool(url, 20, { idleTimeoutMillis: SERVER_POOL_IDLE_MS });
 	const db = createDb(pool);
 	try {
 		const applied = await migrateToLatest(db);

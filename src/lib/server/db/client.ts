@@ -9,13 +9,28 @@ export type Db = Kysely<Database>;
 // Return bigint counts as numbers: every count Concord shows fits in 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 
-export function createPool(connectionString: string, max = 10): pg.Pool {
-	const pool = new pg.Pool({ connectionString, max });
+/**
+ * `idleTimeoutMillis`: how long an idle connection stays open (node-pg's default, 10 s, when
+ * omitted). The server's pool keeps them far longer (runtime.ts): see `SERVER_POOL_IDLE_MS`.
+ */
+export function createPool(connectionString: string, max = 10, options: { idleTimeoutMillis?: number } = {}): pg.Pool {
+	const pool = new pg.Pool({ connectionString, max, ...options });
 	// An idle client losing its connection must not crash the process.
 	pool.on('error', (error) => logger.warn('idle database client error', { error }));
 	pool.on('connect', (client) => client.on('error', (error) => logger.warn('database client error', { error })));
 	return pool;
 }
+
+/**
+ * The server's pool closes a connection only after 10 idle minutes, not node-pg's 10 s. The pool
+ * hands out its most recently used connection first (LIFO), so under bursty load (annotators who
+ * read for seconds between calls) the connections beyond the steady few sat idle past 10 s and
+ * closed, and a later burst opened new ones (a few a minute in `bench:annotate --think-ms 3000`):
+ * a new backend's first statements load the catalog caches and parse and plan from scratch (the
+ * prepared statements are per connection), ~50 ms for "next" on a cold backend against ~1 ms warm.
+ * Twenty idle backends cost PostgreSQL a few MB each.
+ */
+export const SERVER_POOL_IDLE_MS = 10 * 60_000;
 
 const MARK = '/*prepared*/';
 
