@@ -52,6 +52,8 @@ const ITEMS = args.number('items', 250_000);
 /** Pause between receiving an item and submitting it (an annotator reading and labelling). */
 const THINK_MS = args.number('think-ms', 0);
 const SEED = args.number('seed', 1);
+/** `--slow-ms N`: a progress line for every request slower than N ms, with its time (to match server and PostgreSQL logs). */
+const SLOW_MS = args.number('slow-ms', 0);
 const SYSTEMS = 5;
 const KEEP = args.flag('keep');
 /** `--reuse NAME`: a database kept by an earlier `--keep` run (seeding 1,000,000 tasks takes ~10 min under load). */
@@ -274,6 +276,7 @@ async function trpc(cookie: string, path: string, input: unknown): Promise<Outco
 		const res = await post(path, cookie, JSON.stringify({ json: input }));
 		const body = JSON.parse(res.text) as { result?: { data?: { json?: unknown } }; error?: unknown };
 		const ms = performance.now() - t;
+		if (SLOW_MS > 0 && ms >= SLOW_MS) say('slow', { path, ms: Math.round(ms), at: new Date().toISOString() });
 		if (res.status !== 200 || body.error) {
 			say('request failed', { path, status: res.status, error: JSON.stringify(body.error).slice(0, 300) });
 			return { ms, ok: false };
