@@ -19,7 +19,8 @@
  * The CPU figures (ms per request, over the timed loop) hold across machine loads where the wall
  * times do not; with think time they include the server's idle background work, spread over fewer requests.
  * Target: p95 ≤ 25 ms, 0 errors. Options: --annotators N, --rounds N, --seconds N, --think-ms N,
- * --seed N, --keep, --reuse NAME, --no-build.
+ * --seed N, --keep, --reuse NAME, --no-build, --slow-ms N (with
+ * `BENCH_SERVER_NODE_ARGS="--import ./test/bench/support/server-pauses.mjs"` for the server's GC and event-loop stalls).
  */
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
