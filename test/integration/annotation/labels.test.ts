@@ -68,6 +68,22 @@ describe('labels', () => {
 		expect(await codeOf(c.annotation.submit(submitInput(view.assignmentId)))).toBe('CONFLICT');
 	});
 
+	it('re-checks a submit made straight after next (written without reading back): owner, closed queue', async () => {
+		const q = await queue();
+		const [u1, u2] = f.annotators;
+		const mine = (await h.caller(u1).annotation.next({ projectId: f.projectId, queueId: q.id }))!;
+		// Someone else's reservation is NOT_FOUND, and leaves it to its owner.
+		expect(await codeOf(h.caller(u2).annotation.submit(submitInput(mine.assignmentId)))).toBe('NOT_FOUND');
+		const ok = await h.caller(u1).annotation.submit(submitInput(mine.assignmentId));
+		expect(ok).toMatchObject({ version: 1, replayed: false });
+		// A queue closed between next and submit takes no label.
+		const held = (await h.caller(u2).annotation.next({ projectId: f.projectId, queueId: q.id }))!;
+		await h.caller(f.admin).annotation.setStatus({ projectId: f.projectId, queueId: q.id, status: 'closed' });
+		expect(await codeOf(h.caller(u2).annotation.submit(submitInput(held.assignmentId)))).toBe('CONFLICT');
+		const labels = await h.db.selectFrom('annotation').select('assignment_id').where('queue_id', '=', q.id).execute();
+		expect(labels.map((l) => l.assignment_id)).toEqual([mine.assignmentId]);
+	});
+
 	it('lets exactly one of two concurrent revisions from the same version win; the other gets CONFLICT', async () => {
 		const q = await queue();
 		const c = wideCaller(f.annotators[1]);

@@ -340,6 +340,56 @@ function raiseDue(queueId: string, ahead: number | null): boolean {
 }
 
 /**
+ * What `next` handed out in this process, so that the submit which follows (the annotator's next
+ * call, usually) can write at once instead of first reading its assignment, queue and label back.
+ * Only a hint: the write re-checks under its row lock everything this stands for (mine, still
+ * reserved, the queue in my project and not closed), and when anything changed (another process
+ * served `next`, a double submit, an expiry, a closed queue) it writes nothing and submit takes
+ * its reading path. Bounded; the oldest entries go first.
+ */
+interface HandedOut {
+	userId: string;
+	projectId: string;
+	queueId: string;
+	datasetId: string;
+	rubricVersionId: string;
+	assignment: Pick<
+		assignments.AssignmentRow,
+		'id' | 'taskId' | 'itemId' | 'answerAId' | 'answerBId' | 'presentedOrder'
+	>;
+}
+const HANDED_OUT_MAX = 10_000;
+const handedOut = new Map<string, HandedOut>();
+
+function rememberHandedOut(membership: Membership, q: ViewQueue, a: assignments.AssignmentRow): void {
+	if (handedOut.size >= HANDED_OUT_MAX) handedOut.delete(handedOut.keys().next().value as string);
+	handedOut.set(a.id, {
+		userId: membership.userId,
+		projectId: q.projectId,
+		queueId: q.id,
+		datasetId: q.datasetId,
+		rubricVersionId: q.rubricVersionId,
+		assignment: {
+			id: a.id,
+			taskId: a.taskId,
+			itemId: a.itemId,
+			answerAId: a.answerAId,
+			answerBId: a.answerBId,
+			presentedOrder: a.presentedOrder
+		}
+	});
+}
+
+/** The caller's own reservation as `next` handed it out here (used once), if this process did. */
+function takeHandedOut(membership: Membership, assignmentId: string): HandedOut | undefined {
+	const known = handedOut.get(assignmentId);
+	// Someone else's id leaves the entry to its owner (and goes the reading path: NOT_FOUND).
+	if (!known || known.userId !== membership.userId || known.projectId !== membership.projectId) return undefined;
+	handedOut.delete(assignmentId);
+	return known;
+}
+
+/**
  * Reserves the next task for the caller, or returns their live reservation; null when nothing
  * is left for them. Paused and closed queues refuse.
  */
@@ -358,6 +408,7 @@ export async function next(db: Db, membership: Membership, queueId: string): Pro
 	if (!row.assignment) return null;
 	if (raiseDue(queueId, row.pickedAhead)) await assignments.raiseOpenFrom(db, queueId);
 	const q: ViewQueue = { ...row, id: row.queueId };
+	if (row.assignment.status === 'reserved') rememberHandedOut(membership, q, row.assignment);
 	return assembleView(db, membership, q, row.assignment, {
 		item: row.item,
 		answerRows: row.answers,
@@ -473,6 +524,11 @@ export interface SubmitResult {
  * the label it made. Every write appends its before/after to the audit.
  */
 export async function submit(db: Db, membership: Membership, input: SubmitInput): Promise<SubmitResult> {
+	const known = takeHandedOut(membership, input.assignmentId);
+	if (known && (input.expectedVersion ?? 0) === 0) {
+		const done = await submitHandedOut(db, membership, input, known);
+		if (done) return done;
+	}
 	// Fast path: one read, one write statement. The write re-checks under its row lock what the
 	// read saw; when it lost a race (a double click, a concurrent revision, an expiry) it wrote
 	// nothing and the locked path below decides (replay, CONFLICT, or retake).
@@ -514,6 +570,50 @@ export async function submit(db: Db, membership: Membership, input: SubmitInput)
 			replayed: false
 		};
 	return submitLocked(db, membership, input);
+}
+
+/**
+ * The first label on a reservation this process handed out: the write alone (one statement), from
+ * what `next` knew. Undefined when it wrote nothing or the label does not fit the rubric: the
+ * reading path then decides, with its own errors in their order (NOT_FOUND, closed, replay, version).
+ */
+async function submitHandedOut(
+	db: Db,
+	membership: Membership,
+	input: SubmitInput,
+	known: HandedOut
+): Promise<SubmitResult | undefined> {
+	const rubric = await rubricOfQueue(db, known);
+	let state: labels.LabelState;
+	try {
+		({ state } = prepareLabel(membership, rubric, input, {
+			a: { ...known.assignment, status: 'reserved' },
+			q: { id: known.queueId, projectId: known.projectId, datasetId: known.datasetId },
+			current: undefined
+		}));
+	} catch (error) {
+		if (error instanceof AppError) return undefined;
+		throw error;
+	}
+	const written = await labels
+		.writeSubmission(db, {
+			userId: membership.userId,
+			state,
+			before: null,
+			seenStatus: 'reserved',
+			retakeSlot: false,
+			activeSeconds: input.activeSeconds,
+			flagged: input.flag !== undefined,
+			flagReason: input.flag?.reason ?? null,
+			idempotencyKey: input.idempotencyKey
+		})
+		.catch((error: unknown) => {
+			if ((error as { code?: string }).code === '23505') return false;
+			throw error;
+		});
+	return written
+		? { assignmentId: known.assignment.id, labelId: state.id, version: state.version, replayed: false }
+		: undefined;
 }
 
 /**

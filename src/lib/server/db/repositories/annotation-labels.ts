@@ -153,7 +153,8 @@ export async function findSubmitContext(
  * done/skipped counters. Every write hangs off the label write's RETURNING, and the label write
  * re-checks under the row lock what the caller read (a first label: the assignment still in
  * `seenStatus`, a free slot when retaking; a revision: the version unchanged), so a lost race
- * writes nothing and returns false; the caller then takes the locked path.
+ * writes nothing and returns false; the caller then takes the locked path. A first label also
+ * re-checks the queue (in the label's project, not closed), for a caller that did not read it.
  */
 export async function writeSubmission(
 	db: Db,
@@ -178,9 +179,11 @@ export async function writeSubmission(
 	const label = first
 		? sql`
 			a as (
-				select id, task_id from annotation_assignment
-				where id = ${assignmentId} and user_id = ${w.userId} and status = ${w.seenStatus}
-				for update
+				select x.id, x.task_id from annotation_assignment x
+				where x.id = ${assignmentId} and x.user_id = ${w.userId} and x.status = ${w.seenStatus}
+					and exists (select 1 from annotation_queue q where q.id = x.queue_id
+						and q.project_id = ${state.projectId} and q.status <> 'closed')
+				for update of x
 			), tsk as (
 				update annotation_task t set submitted_count = t.submitted_count + 1
 					${w.retakeSlot ? sql`, open_slots = t.open_slots - 1` : sql``}
