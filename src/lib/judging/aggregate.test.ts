@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { aggregateSamples, combineOrders, outcomeOf, toAnswerTerms, type SampleOutcome } from './aggregate';
 import { parseVerdict } from './parse-verdict';
-import { criteria5, pairwise, passFail, score10 } from './test-rubrics';
+import { criteria5, criteriaTone, pairwise, passFail, score10 } from './test-rubrics';
 
 const win = (winner: 'A' | 'B' | 'tie'): SampleOutcome => ({ kind: 'pairwise', winner });
 const score = (s: number, criteria: Record<string, number> = {}): SampleOutcome => ({
@@ -112,6 +112,17 @@ describe('aggregateSamples', () => {
 			score(3, { correctness: 3, helpfulness: 3, safety: 4 })
 		]);
 		expect(borderline).toMatchObject({ passed: true, score: 3, redLineFailures: [] });
+	});
+
+	it('takes the majority label of a categorical criterion over samples, never the mean of its codes', () => {
+		const tone = (code: number) => score(4, { correctness: 4, helpfulness: 4, safety: 4, tone: code });
+		const result = aggregateSamples(criteriaTone, [tone(0), tone(2), tone(2)]);
+		if (result.status !== 'ok' || result.kind !== 'score') throw new Error('expected a score');
+		expect(result.criteria.tone).toEqual({ mean: 2, sd: 1 - 2 / 3, min: 0, max: 2 });
+		expect(result.rawScore).toBe(4); // the overall is the numeric criteria's mean only
+		const split = aggregateSamples(criteriaTone, [tone(2), tone(1)]);
+		if (split.status !== 'ok' || split.kind !== 'score') throw new Error('expected a score');
+		expect(split.criteria.tone.mean).toBe(1); // a split goes to the first label in rubric order
 	});
 
 	it('treats abstentions as their own outcome, not as a verdict or a failure', () => {

@@ -99,6 +99,27 @@ export function summarise(values: number[]): ScoreSummary {
 	return { mean, sd, min: Math.min(...values), max: Math.max(...values) };
 }
 
+/**
+ * k samples of a categorical criterion (label indexes): `mean` is the MAJORITY index (a split goes
+ * to the first label in rubric order, as category rubrics break it), never an average of codes;
+ * `sd` is the share of samples not voting for it (the categories' disagreement); min/max the codes seen.
+ */
+export function summariseLabels(values: number[]): ScoreSummary {
+	const votes = new Map<number, number>();
+	for (const v of values) votes.set(v, (votes.get(v) ?? 0) + 1);
+	let majority = values[0];
+	for (const [code, n] of votes) {
+		const best = votes.get(majority) ?? 0;
+		if (n > best || (n === best && code < majority)) majority = code;
+	}
+	return {
+		mean: majority,
+		sd: 1 - (votes.get(majority) ?? 0) / values.length,
+		min: Math.min(...values),
+		max: Math.max(...values)
+	};
+}
+
 /** Red-line criteria whose score is below their passMin. */
 export function redLineFailures(rubric: RubricContent, criteria: Record<string, number>): string[] {
 	return rubric.criteria
@@ -160,7 +181,7 @@ function aggregateScores(
 	const criteria: Record<string, ScoreSummary> = {};
 	for (const c of rubric.criteria) {
 		const values = scores.map((s) => s.criteria[c.id]).filter((v) => v !== undefined);
-		if (values.length > 0) criteria[c.id] = summarise(values);
+		if (values.length > 0) criteria[c.id] = c.categories ? summariseLabels(values) : summarise(values);
 	}
 	const means = Object.fromEntries(Object.entries(criteria).map(([id, s]) => [id, s.mean]));
 	const complete = rubric.criteria.length > 0 && Object.keys(means).length === rubric.criteria.length;

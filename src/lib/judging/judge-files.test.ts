@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseJudgeFiles, rubricFromJudge, type JudgeFileIssue } from './judge-files';
 import { CATEGORICAL_CRITERION_MESSAGE, validateRubric } from './validate';
-import { criteria5, passFail } from './test-rubrics';
+import { criteria5, criteriaTone, passFail } from './test-rubrics';
 
 /** A small valid pointwise judge as file texts; each test breaks one thing. */
 function pointwiseFiles(): Record<string, string> {
@@ -126,17 +126,42 @@ describe('parseJudgeFiles', () => {
 		expect(fields).toContain('output.categories[2]: duplicate category "Pass"');
 	});
 
-	it('refuses a categorical criterion, naming the field and saying what the format supports', () => {
-		const categorical = edit(pointwiseFiles(), 'judge.json', (j) => {
-			j.criteria = [{ id: 'tone', categories: ['formal', 'casual'], redLine: false }];
+	it('loads a categorical criterion (scale filled in as 0 … n − 1) and refuses empty or duplicate labels by file and field', () => {
+		/** The tiny judge with an accuracy criterion (1–5) and `tone` as given. */
+		const withTone = (tone: object) => {
+			let files = edit(pointwiseFiles(), 'judge.json', (j) => {
+				j.criteria = [
+					{ id: 'accuracy', scale: { min: 1, max: 5 }, redLine: false },
+					{ id: 'tone', redLine: false, ...tone }
+				];
+			});
+			files = edit(files, 'en/strings.json', (t) => {
+				t.criteria = { accuracy: { name: 'Accuracy', description: '' }, tone: { name: 'Tone', description: '' } };
+			});
+			files = edit(files, 'en/examples.json', (e) => {
+				delete e[0].score;
+				e[0].scores = { accuracy: 3, tone: 'formal' };
+			});
+			return { ...files, 'en/user.md': '{{rubric}}\n{{criteria}}\n{{examples}}\nQ: {{question}}\nA: {{answer}}\n' };
+		};
+		const ok = parseJudgeFiles('tiny', withTone({ categories: ['formal', 'casual'] }));
+		if (!ok.ok) throw new Error(JSON.stringify(ok.issues));
+		expect(ok.judge.criteria[1]).toEqual({
+			id: 'tone',
+			redLine: false,
+			categories: ['formal', 'casual'],
+			scale: { min: 0, max: 1 }
 		});
-		const issues = issuesOf(categorical);
-		expect(issues).toContainEqual({
+		const fields = issuesOf(withTone({ categories: ['formal', ' ', 'Formal'] })).map(
+			(i) => `${i.file} ${i.field}: ${i.message}`
+		);
+		expect(fields).toContain('tiny/judge.json criteria[1].categories[1]: a category cannot be empty');
+		expect(fields).toContain('tiny/judge.json criteria[1].categories[2]: duplicate category "Formal"');
+		expect(issuesOf(withTone({ labels: ['formal', 'casual'] }))).toContainEqual({
 			file: 'tiny/judge.json',
-			field: 'criteria[0].categories',
+			field: 'criteria[1].labels',
 			message: CATEGORICAL_CRITERION_MESSAGE
 		});
-		expect(issues.map((i) => i.message).join(' ')).not.toMatch(/Unrecognized key/);
 	});
 
 	it('refuses examples off the scale or with a verdict outside the categories', () => {
@@ -203,26 +228,72 @@ describe('parseJudgeFiles', () => {
 });
 
 describe('validateRubric and categorical criteria', () => {
-	it('refuses a criterion with categories in a multi-criterion rubric, at criteria[i].categories', () => {
-		const content = {
-			...criteria5,
-			criteria: [...criteria5.criteria, { id: 'tone', name: 'Tone', description: '', categories: ['formal', 'casual'] }]
-		};
-		const result = validateRubric(content);
-		expect(result.ok).toBe(false);
-		if (result.ok) return;
-		const i = criteria5.criteria.length;
-		expect(result.issues).toContainEqual({
-			field: `criteria[${i}].categories`,
-			message: CATEGORICAL_CRITERION_MESSAGE
-		});
+	const tone = { id: 'tone', name: 'Tone', description: '', categories: ['formal', 'casual'], redLine: false };
+
+	it('accepts a categorical criterion beside numeric ones, its scale 0 … n − 1', () => {
+		const result = validateRubric({ ...criteria5, criteria: [...criteria5.criteria, tone] });
+		if (!result.ok) throw new Error(JSON.stringify(result.issues));
+		expect(result.value.criteria[3]).toEqual({ ...tone, scale: { min: 0, max: 1 } });
+		expect(validateRubric(criteriaTone).ok).toBe(true);
 	});
 
-	it('refuses criteria beside a category output, saying categorical criteria are not supported', () => {
+	it('refuses empty and duplicate labels, a red line, another scale, and only categorical criteria', () => {
+		const i = criteria5.criteria.length;
+		const issues = (content: unknown) => {
+			const result = validateRubric(content);
+			return result.ok ? [] : result.issues;
+		};
+		const withTone = (extra: object) => ({ ...criteria5, criteria: [...criteria5.criteria, { ...tone, ...extra }] });
+		expect(issues(withTone({ categories: [] }))).toContainEqual({
+			field: `criteria[${i}].categories`,
+			message: 'at least one category is required'
+		});
+		expect(issues(withTone({ categories: ['formal', ''] }))).toContainEqual({
+			field: `criteria[${i}].categories[1]`,
+			message: 'a category cannot be empty'
+		});
+		expect(issues(withTone({ categories: ['formal', 'FORMAL '] }))).toContainEqual({
+			field: `criteria[${i}].categories[1]`,
+			message: 'duplicate category "FORMAL "'
+		});
+		expect(issues(withTone({ redLine: true, passMin: 1 })).map((x) => x.field)).toEqual([
+			`criteria[${i}].redLine`,
+			`criteria[${i}].passMin`
+		]);
+		expect(issues(withTone({ scale: { min: 1, max: 5 } }))).toEqual([
+			{
+				field: `criteria[${i}].scale`,
+				message: "a categorical criterion's scale is 0–1 (its labels' indexes); leave it out"
+			}
+		]);
+		expect(issues({ ...criteria5, criteria: [tone] }).map((x) => x.field)).toEqual(['criteria']);
+	});
+
+	it('checks an example answers a categorical criterion with one of its labels', () => {
+		const example = (toneValue: unknown) => ({
+			...criteriaTone,
+			examples: [
+				{
+					id: 'e1',
+					question: 'q',
+					answer: 'a',
+					scores: { correctness: 3, helpfulness: 3, safety: 5, tone: toneValue },
+					explanation: ''
+				}
+			]
+		});
+		expect(validateRubric(example('casual')).ok).toBe(true);
+		const bad = validateRubric(example('sarcastic'));
+		expect(bad.ok ? [] : bad.issues).toEqual([
+			{ field: 'examples[0].scores.tone', message: '"sarcastic" is not one of the labels formal, casual, rude' }
+		]);
+	});
+
+	it('still refuses criteria beside a category output, pointing at criteria[i].categories', () => {
 		const result = validateRubric({ ...passFail, criteria: criteria5.criteria });
 		expect(result.ok).toBe(false);
 		if (result.ok) return;
 		const kind = result.issues.find((i) => i.field === 'output.kind');
-		expect(kind?.message).toMatch(/categorical criteria are not supported/);
+		expect(kind?.message).toMatch(/criteria\[i\]\.categories/);
 	});
 });

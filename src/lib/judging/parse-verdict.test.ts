@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { parseVerdict } from './parse-verdict';
-import { criteria5, criteria5Zh, pairwise, pairwiseNoTie, passFail, score10 } from './test-rubrics';
+import {
+	criteria5,
+	criteria5Zh,
+	criteriaTone,
+	criteriaToneZh,
+	pairwise,
+	pairwiseNoTie,
+	passFail,
+	score10
+} from './test-rubrics';
 import type { ParsedVerdict, RubricContent } from './types';
 
 type Expect =
@@ -237,6 +246,67 @@ const corpus: [string, RubricContent, string, Expect][] = [
 		criteria5Zh,
 		'正确性：4\n有用性：4\n安全性：1',
 		{ score: 3, criteria: { correctness: 4, helpfulness: 4, safety: 1 } }
+	],
+	// ---- a categorical criterion beside numeric ones: its label's index is stored, the overall is the numeric mean
+	[
+		'categorical criterion structured',
+		criteriaTone,
+		'{"reasoning":"ok","abstain":false,"scores":{"correctness":5,"helpfulness":3,"safety":4,"tone":"casual"}}',
+		{ score: 4, criteria: { correctness: 5, helpfulness: 3, safety: 4, tone: 1 }, method: 'json' }
+	],
+	[
+		'categorical criterion label in another case and quoted',
+		criteriaTone,
+		'{"scores":{"correctness":4,"helpfulness":4,"safety":4,"tone":" \\"Formal\\". "}}',
+		{ score: 4, criteria: { tone: 0 } }
+	],
+	[
+		'categorical criterion label followed by words',
+		criteriaTone,
+		'{"scores":{"correctness":4,"helpfulness":4,"safety":4,"tone":"rude, dismissive of the user"}}',
+		{ score: 4, criteria: { tone: 2 } }
+	],
+	[
+		'categorical criterion off-list label',
+		criteriaTone,
+		'{"scores":{"correctness":4,"helpfulness":4,"safety":4,"tone":"sarcastic"}}',
+		{ fail: /criterion "tone" "sarcastic" is not one of its labels formal, casual, rude/ }
+	],
+	[
+		'categorical criterion longer word is not the label',
+		criteriaTone,
+		'{"scores":{"correctness":4,"helpfulness":4,"safety":4,"tone":"formality"}}',
+		{ fail: /"formality" is not one of its labels/ }
+	],
+	[
+		'categorical criterion given as an index',
+		criteriaTone,
+		'{"scores":{"correctness":4,"helpfulness":4,"safety":4,"tone":1}}',
+		{ fail: /criterion "tone" is 1, not one of its labels/ }
+	],
+	[
+		'categorical criterion as lines',
+		criteriaTone,
+		'Correctness: 3\nHelpfulness: 4\nSafety: 5\nTone: **casual**',
+		{ score: 4, criteria: { correctness: 3, helpfulness: 4, safety: 5, tone: 1 }, method: 'labelled' }
+	],
+	[
+		'categorical criterion Chinese lines with CJK quotes',
+		criteriaToneZh,
+		'正确性：4\n有用性：4\n安全性：1\n语气：「粗鲁」。',
+		{ score: 3, criteria: { correctness: 4, helpfulness: 4, safety: 1, tone: 2 } }
+	],
+	[
+		'categorical criterion Chinese label with explanation',
+		criteriaToneZh,
+		'{"评分":{"正确性":"4分","有用性":5,"安全性":3,"语气":"正式的（略显生硬）"}}',
+		{ score: 4, criteria: { correctness: 4, helpfulness: 5, safety: 3, tone: 0 } }
+	],
+	[
+		'categorical criterion Chinese off-list label',
+		criteriaToneZh,
+		'正确性：4\n有用性：4\n安全性：4\n语气：幽默',
+		{ fail: /criterion "tone" "幽默" is not one of its labels 正式, 随意, 粗鲁/ }
 	],
 	// ---- categories
 	['category marker', passFail, 'Meets every requirement. [[pass]]', { category: 'pass' }],

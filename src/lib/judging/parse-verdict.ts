@@ -76,13 +76,58 @@ function readScore(value: unknown, scale: ScoreScale, what = 'score'): number | 
 	return n;
 }
 
-/** Mean of criterion scores, each mapped linearly onto the rubric's scale. */
+/** Wrapping a label may come in: quotes, brackets, emphasis (ASCII after NFKC, and CJK forms). */
+const LABEL_WRAP = /^[\s"'`*_[(“”‘’「」『』《》【】〔〕]+|[\s"'`*_\])“”‘’「」『』《》【】〔〕.。!！,，;；:：]+$/gu;
+const normLabel = (text: string) => text.normalize('NFKC').replace(LABEL_WRAP, '').trim().toLowerCase();
+
+/**
+ * A label given for a categorical criterion, as the index of one of its `labels`, or a reason.
+ * Tolerant of case, full-width forms, quotes and brackets (ASCII or CJK: 「正式」, “formal”) and
+ * trailing punctuation; a label followed by more words ("formal, mostly", "正式（略显生硬）")
+ * counts when one label leads the text (the longest one, so "semi-formal" is not "semi"). A
+ * number or any other text is refused: an off-list label is never mapped to the nearest one.
+ */
+export function readLabel(value: unknown, labels: string[], what = 'label'): number | { reason: string } {
+	const list = labels.join(', ');
+	if (typeof value !== 'string') {
+		const shown = value === null ? 'null' : typeof value === 'number' ? String(value) : `a ${typeof value}`;
+		return { reason: `${what} is ${shown}, not one of its labels ${list}` };
+	}
+	const text = normLabel(value);
+	const norms = labels.map(normLabel);
+	const exact = norms.indexOf(text);
+	if (exact >= 0 && text !== '') return exact;
+	let best = -1;
+	norms.forEach((label, i) => {
+		if (label === '' || !text.startsWith(label)) return;
+		const next = text.charAt(label.length);
+		// "formality" is not "formal"; after a CJK label ("正式的") the next character is not a word joint.
+		if (/[a-z0-9]/.test(next) && /[a-z0-9]/.test(label.slice(-1))) return;
+		if (best < 0 || label.length > norms[best].length) best = i;
+	});
+	if (best >= 0) return best;
+	return { reason: `${what} "${value}" is not one of its labels ${list}` };
+}
+
+/** A criterion's value: a score on its scale, or (categorical) its label's index. */
+function readCriterion(value: unknown, c: RubricContent['criteria'][number]): number | { reason: string } {
+	return c.categories
+		? readLabel(value, c.categories, `criterion "${c.id}"`)
+		: readScore(value, c.scale, `criterion "${c.id}"`);
+}
+
+/**
+ * Mean of the numeric criterion scores, each mapped linearly onto the rubric's scale. A
+ * categorical criterion's value is a label's index, not an amount, so it takes no part.
+ */
 export function overallFromCriteria(rubric: RubricContent, scores: Record<string, number>): number {
 	const out = rubric.output.kind === 'score' ? rubric.output.scale : { min: 0, max: 1 };
-	const mapped = rubric.criteria.map((c) => {
-		const share = (scores[c.id] - c.scale.min) / (c.scale.max - c.scale.min);
-		return out.min + share * (out.max - out.min);
-	});
+	const mapped = rubric.criteria
+		.filter((c) => !c.categories)
+		.map((c) => {
+			const share = (scores[c.id] - c.scale.min) / (c.scale.max - c.scale.min);
+			return out.min + share * (out.max - out.min);
+		});
 	return mapped.reduce((a, b) => a + b, 0) / mapped.length;
 }
 
@@ -153,7 +198,7 @@ function fromJson(rubric: RubricContent, obj: Record<string, unknown>, method: P
 		for (const c of rubric.criteria) {
 			const value = pickKey(source, [c.id, c.name]);
 			if (value === undefined) return { ok: false, reason: `criterion "${c.id}" has no score` };
-			const score = readScore(value, c.scale, `criterion "${c.id}"`);
+			const score = readCriterion(value, c);
 			if (typeof score !== 'number') return { ok: false, reason: score.reason };
 			criteria[c.id] = score;
 		}
@@ -268,15 +313,14 @@ function criteriaFromText(rubric: RubricContent, text: string): Verdictish | nul
 	const missing: string[] = [];
 	for (const c of rubric.criteria) {
 		const names = [c.id, c.name].map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
-		const m = lastMatch(
-			text,
-			new RegExp(String.raw`(?:${names})[*_\s]*[:：=]\s*[*_\[]*\s*(-?\d+(?:\.\d+)?\s*(?:\/\s*\d+)?)`, 'gi')
-		);
+		// A categorical criterion's value is the rest of the line, up to a separator ("tone: formal, …").
+		const value = c.categories ? String.raw`([^\n,;，；。]+)` : String.raw`[*_\[]*\s*(-?\d+(?:\.\d+)?\s*(?:\/\s*\d+)?)`;
+		const m = lastMatch(text, new RegExp(String.raw`(?:${names})[*_\s]*[:：=][ \t]*${value}`, 'gi'));
 		if (!m) {
 			missing.push(c.id);
 			continue;
 		}
-		const score = readScore(m[1], c.scale, `criterion "${c.id}"`);
+		const score = readCriterion(m[1], c);
 		if (typeof score !== 'number') return { ok: false, reason: score.reason };
 		criteria[c.id] = score;
 	}

@@ -22,6 +22,8 @@ export interface RenderStrings {
 	assessment: string;
 	rating: (n: number) => string;
 	criterionScale: (min: number, max: number) => string;
+	/** A categorical criterion: answered with exactly one of its labels (quoted as JSON strings). */
+	criterionLabels: (labels: string[]) => string;
 	redLine: (passMin: number) => string;
 }
 
@@ -43,6 +45,7 @@ export const RENDER_STRINGS: Record<JudgeLocale, RenderStrings> = {
 		assessment: 'Assessment: ',
 		rating: (n) => `Rating: [[${n}]]`,
 		criterionScale: (min, max) => `${min}–${max}`,
+		criterionLabels: (labels) => `one label: ${labels.map((l) => JSON.stringify(l)).join(' | ')}`,
 		redLine: (passMin) => `red line: below ${passMin} fails the whole answer`
 	},
 	'zh-CN': {
@@ -62,6 +65,7 @@ export const RENDER_STRINGS: Record<JudgeLocale, RenderStrings> = {
 		assessment: '评语：',
 		rating: (n) => `评分：[[${n}]]`,
 		criterionScale: (min, max) => `${min}–${max} 分`,
+		criterionLabels: (labels) => `从中选一个标签：${labels.map((l) => JSON.stringify(l)).join(' | ')}`,
 		redLine: (passMin) => `必过项：低于 ${passMin} 分即整体不合格`
 	}
 };

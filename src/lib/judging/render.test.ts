@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { contentHash } from './content-hash';
 import { FENCE_MARKER, fenceTag, neutraliseFences } from './fence';
 import { judgedTurns, prepareRubric, renderPrompt, type RenderInput } from './render';
-import { criteria5, pairwise, score10, score10Reference } from './test-rubrics';
+import { criteria5, criteriaTone, criteriaToneZh, pairwise, score10, score10Reference } from './test-rubrics';
+import { verdictJsonSchema } from './response-format';
 import type { ChatMessage } from './types';
 
 function render(input: RenderInput): { messages: ChatMessage[]; user: string; tag: string } {
@@ -203,5 +204,21 @@ describe('renderPrompt', () => {
 		// The tag hashes every fenced text: question, answer(s), reference, context, example texts.
 		const first = renderPrompt(inputs[0], prepared.get(inputs[0].rubric));
 		expect(first.ok && first.tag).toBe(fenceTag(['q', 'a', 'r', '', 'Q1 <<<x', 'A1']));
+	});
+
+	it('renders a categorical criterion with its labels, and asks for one of them in the json schema', () => {
+		const input = { item: { prompt: 'Say hi' }, answers: [{ content: 'Hello there.' }] };
+		const en = render({ rubric: criteriaTone, ...input }).user;
+		expect(en).toContain('- tone — Tone (one label: "formal" | "casual" | "rude"): Register of the answer.');
+		expect(en).toContain('- safety — Safety (1–5) [red line: below 3 fails the whole answer]');
+		const zh = render({ rubric: criteriaToneZh, ...input }).user;
+		expect(zh).toContain('- tone — 语气 (从中选一个标签："正式" | "随意" | "粗鲁")');
+		const scores = verdictJsonSchema(criteriaTone).properties as Record<string, { properties: object }>;
+		expect(scores.scores.properties).toEqual({
+			correctness: { type: ['integer', 'null'], minimum: 1, maximum: 5 },
+			helpfulness: { type: ['integer', 'null'], minimum: 1, maximum: 5 },
+			safety: { type: ['integer', 'null'], minimum: 1, maximum: 5 },
+			tone: { type: ['string', 'null'], enum: ['formal', 'casual', 'rude', null] }
+		});
 	});
 });

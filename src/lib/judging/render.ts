@@ -105,7 +105,8 @@ function rubricValues(rubric: RubricContent, s: RenderStrings): Record<string, s
 		.map((c) => {
 			const redLine = c.redLine && c.passMin !== undefined ? ` [${s.redLine(c.passMin)}]` : '';
 			const about = c.description ? `: ${c.description}` : '';
-			return `- ${c.id} — ${c.name} (${s.criterionScale(c.scale.min, c.scale.max)})${redLine}${about}`;
+			const answer = c.categories ? s.criterionLabels(c.categories) : s.criterionScale(c.scale.min, c.scale.max);
+			return `- ${c.id} — ${c.name} (${answer})${redLine}${about}`;
 		})
 		.join('\n');
 	if (rubric.output.kind === 'score') {

@@ -26,7 +26,15 @@ export function verdictJsonSchema(rubric: RubricContent): Record<string, unknown
 	} else if (rubric.criteria.length > 0) {
 		properties.scores = {
 			type: 'object',
-			properties: Object.fromEntries(rubric.criteria.map((c) => [c.id, scoreSchema(c.scale.min, c.scale.max)])),
+			// A categorical criterion is answered with one of its labels (its index is Concord's code, not the model's).
+			properties: Object.fromEntries(
+				rubric.criteria.map((c) => [
+					c.id,
+					c.categories
+						? { type: ['string', 'null'], enum: [...c.categories, null] }
+						: scoreSchema(c.scale.min, c.scale.max)
+				])
+			),
 			required: rubric.criteria.map((c) => c.id),
 			additionalProperties: false
 		};

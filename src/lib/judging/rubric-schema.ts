@@ -22,12 +22,28 @@ const criterionShape = {
 	/** Must-pass: an answer scoring below `passMin` here fails whatever its other scores. */
 	redLine: z.boolean(),
 	/** Lowest passing score; required when `redLine` is true. */
-	passMin: z.int().optional()
+	passMin: z.int().optional(),
+	/**
+	 * A categorical criterion (tone: formal / casual) is answered with one of these labels. Its
+	 * scale is always 0 … n − 1 and a score on it is the label's index: judgments and labels keep
+	 * one numeric criteria map, and this list is what tells that a criterion's number is a code
+	 * (nominal: no order, no mean). Written without `scale`, the scale is filled in.
+	 */
+	categories: z.array(z.string()).optional()
 };
 
-export const CriterionSchema = z
-	.object({ ...criterionShape, name: z.string().min(1), description: z.string() })
-	.strict();
+/** A categorical criterion may leave out `scale`: it is 0 … n − 1 by definition. */
+function withCategoryScale(input: unknown): unknown {
+	if (input === null || typeof input !== 'object' || Array.isArray(input)) return input;
+	const c = input as Record<string, unknown>;
+	if (!Array.isArray(c.categories) || c.scale !== undefined) return input;
+	return { ...c, scale: { min: 0, max: c.categories.length - 1 } };
+}
+
+export const CriterionSchema = z.preprocess(
+	withCategoryScale,
+	z.object({ ...criterionShape, name: z.string().min(1), description: z.string() }).strict()
+);
 
 /**
  * What the judge outputs: one score on a scale (with criteria: one per criterion, the overall
@@ -54,7 +70,8 @@ export const FewShotExampleSchema = z
 		answerA: z.string().optional(),
 		answerB: z.string().optional(),
 		score: z.number().optional(),
-		scores: z.record(z.string(), z.number()).optional(),
+		/** Per criterion: a number, or for a categorical criterion one of its labels. */
+		scores: z.record(z.string(), z.union([z.number(), z.string()])).optional(),
 		category: z.string().optional(),
 		winner: PairwiseWinnerSchema.optional(),
 		explanation: z.string()
@@ -98,7 +115,7 @@ export const JudgeFileSchema = z
 		version: z.int().min(1),
 		mode: JudgeModeSchema,
 		output: JudgeOutputSchema,
-		criteria: z.array(z.object(criterionShape).strict()),
+		criteria: z.array(z.preprocess(withCategoryScale, z.object(criterionShape).strict())),
 		usesReference: z.boolean(),
 		turns: TurnModeSchema,
 		settings: JudgeSettingsSchema,

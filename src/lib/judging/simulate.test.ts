@@ -5,7 +5,7 @@ import { aggregateSamples, combineOrders } from './aggregate';
 import { executeJudgment, simulatedCallLlm } from './execute';
 import { parseVerdict } from './parse-verdict';
 import { answerFeatures, simulatedJudgeName, simulateReply, unigramF1, type SimulatedJudgeConfig } from './simulate';
-import { criteria5, pairwise, passFail, score10, score10Reference } from './test-rubrics';
+import { criteria5, criteriaTone, pairwise, passFail, score10, score10Reference } from './test-rubrics';
 import type { JudgeAnswer, PairwiseWinner } from './types';
 
 const base: SimulatedJudgeConfig = { seed: 7, positionBias: 0, lengthBias: 0, noise: 0.1, tieMargin: 0.01 };
@@ -55,7 +55,7 @@ describe('simulated judge', () => {
 		const item = { prompt: 'Explain recursion.', reference: 'A function calling itself.' };
 		const one = [{ content: 'A function that calls itself, with a base case.' }];
 		const two = [...one, { content: '- calls itself\n- needs a base case' }];
-		for (const rubric of [score10, score10Reference, criteria5, passFail, pairwise]) {
+		for (const rubric of [score10, score10Reference, criteria5, criteriaTone, passFail, pairwise]) {
 			for (const structured of [false, true]) {
 				for (let sample = 0; sample < 5; sample++) {
 					const answers = rubric.mode === 'pairwise' ? two : one;

@@ -158,10 +158,11 @@ export function simulateReply(input: SimulateInput): string {
 	const toScale = (x: number, min: number, max: number) => min + Math.round(clamp01(x) * (max - min));
 	if (rubric.criteria.length > 0) {
 		const scores = Object.fromEntries(
-			rubric.criteria.map((c) => [
-				c.id,
-				toScale(base + randomNormal(rng, 0, config.noise / 2), c.scale.min, c.scale.max)
-			])
+			rubric.criteria.map((c) => {
+				const at = toScale(base + randomNormal(rng, 0, config.noise / 2), c.scale.min, c.scale.max);
+				// A categorical criterion answers with a label, as a model must (its index is Concord's code).
+				return [c.id, c.categories ? c.categories[at] : at];
+			})
 		);
 		return input.structured
 			? JSON.stringify({ reasoning, abstain: false, scores })

@@ -79,3 +79,34 @@ export const passFail: RubricContent = {
 	output: { kind: 'categories', categories: ['pass', 'fail'] },
 	templates: { system: '', user: '{{rubric}} {{question}} {{answer}} one of {{categories}}' }
 };
+
+/** criteria5 plus a categorical criterion (tone: formal / casual / rude), answered with a label. */
+export const criteriaTone: RubricContent = {
+	...criteria5,
+	criteria: [
+		...criteria5.criteria,
+		{
+			id: 'tone',
+			name: 'Tone',
+			description: 'Register of the answer.',
+			categories: ['formal', 'casual', 'rude'],
+			scale: { min: 0, max: 2 },
+			redLine: false
+		}
+	]
+};
+
+export const criteriaToneZh: RubricContent = {
+	...criteria5Zh,
+	criteria: [
+		...criteria5Zh.criteria,
+		{
+			id: 'tone',
+			name: '语气',
+			description: '回答的语体。',
+			categories: ['正式', '随意', '粗鲁'],
+			scale: { min: 0, max: 2 },
+			redLine: false
+		}
+	]
+};

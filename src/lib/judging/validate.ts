@@ -27,16 +27,14 @@ export function fieldPath(path: readonly PropertyKey[]): string {
 }
 
 /**
- * Categorical criteria (a criterion answered with a label, e.g. tone: formal / casual) are not
- * part of the format: every criterion is scored on a numeric scale, and a rubric's only category
- * set is its output's. A criterion that carries one of these keys is refused with this message
- * instead of zod's "Unrecognized key", so the editor and the judge loader say what to do.
+ * A criterion answered with a label lists its labels in `categories` (see CriterionSchema). Other
+ * spellings an author may reach for are refused with this message instead of zod's
+ * "Unrecognized key", so the editor and the judge loader say what to write.
  */
-const CATEGORICAL_CRITERION_KEYS = ['categories', 'labels', 'options', 'kind'];
+const CATEGORICAL_CRITERION_KEYS = ['labels', 'options', 'kind'];
 export const CATEGORICAL_CRITERION_MESSAGE =
-	'categorical criteria are not supported: each criterion is scored on a numeric scale (scale.min to scale.max). ' +
-	'For one category per answer, use the rubric output (output.kind "categories" with output.categories) and no criteria; ' +
-	'otherwise give this criterion a scale.';
+	'a categorical criterion lists its labels in "categories" (e.g. "categories": ["formal", "casual"]); ' +
+	'its scale is then 0 to n − 1 and may be left out';
 
 /** One zod issue as a field and message, with categorical criteria explained (see above). */
 export function zodIssue(issue: z.core.$ZodIssue): ValidationIssue {
@@ -76,6 +74,20 @@ export function formatIssues(issues: ValidationIssue[]): string {
 	return issues.map((i) => `${i.field || '(root)'}: ${i.message}`).join('; ');
 }
 
+/** Empty or duplicate labels (compared trimmed and case-folded), each named by its index. */
+function categoryListIssues(categories: string[], field: string): ValidationIssue[] {
+	const issues: ValidationIssue[] = [];
+	if (categories.length === 0) issues.push({ field, message: 'at least one category is required' });
+	const seen = new Set<string>();
+	categories.forEach((category, i) => {
+		const key = category.trim().toLowerCase();
+		if (key === '') issues.push({ field: `${field}[${i}]`, message: 'a category cannot be empty' });
+		else if (seen.has(key)) issues.push({ field: `${field}[${i}]`, message: `duplicate category "${category}"` });
+		else seen.add(key);
+	});
+	return issues;
+}
+
 function scaleIssues(scale: ScoreScale, field: string): ValidationIssue[] {
 	return scale.min < scale.max ? [] : [{ field, message: `min (${scale.min}) must be below max (${scale.max})` }];
 }
@@ -90,16 +102,7 @@ export function rubricRuleIssues(rubric: RubricContent): ValidationIssue[] {
 	const { output } = rubric;
 
 	if (output.kind === 'score') issues.push(...scaleIssues(output.scale, 'output.scale'));
-	else {
-		if (output.categories.length === 0) add('output.categories', 'at least one category is required');
-		const seen = new Map<string, number>();
-		output.categories.forEach((category, i) => {
-			const key = category.trim().toLowerCase();
-			if (key === '') add(`output.categories[${i}]`, 'a category cannot be empty');
-			else if (seen.has(key)) add(`output.categories[${i}]`, `duplicate category "${category}"`);
-			else seen.set(key, i);
-		});
-	}
+	else issues.push(...categoryListIssues(output.categories, 'output.categories'));
 	if (rubric.mode === 'pairwise') {
 		if (output.kind !== 'categories') add('output.kind', 'a pairwise judge outputs categories (A, B, tie)');
 		else {
@@ -119,6 +122,16 @@ export function rubricRuleIssues(rubric: RubricContent): ValidationIssue[] {
 		const at = `criteria[${i}]`;
 		if (criterionIds.has(c.id)) add(`${at}.id`, `duplicate criterion id "${c.id}"`);
 		criterionIds.add(c.id);
+		if (c.categories !== undefined) {
+			issues.push(...categoryListIssues(c.categories, `${at}.categories`));
+			const n = c.categories.length;
+			if (n > 0 && (c.scale.min !== 0 || c.scale.max !== n - 1)) {
+				add(`${at}.scale`, `a categorical criterion's scale is 0–${n - 1} (its labels' indexes); leave it out`);
+			}
+			if (c.redLine) add(`${at}.redLine`, 'a categorical criterion cannot be a red line: its labels have no order');
+			if (c.passMin !== undefined) add(`${at}.passMin`, 'a categorical criterion has no passMin');
+			return;
+		}
 		issues.push(...scaleIssues(c.scale, `${at}.scale`));
 		if (c.redLine && c.passMin === undefined) add(`${at}.passMin`, 'a red-line criterion needs passMin');
 		if (c.passMin !== undefined && !onScale(c.passMin, c.scale)) {
@@ -128,8 +141,14 @@ export function rubricRuleIssues(rubric: RubricContent): ValidationIssue[] {
 	if (rubric.criteria.length > 0 && output.kind !== 'score') {
 		add(
 			'output.kind',
-			'criteria are scored on numeric scales and need output.kind "score"; a rubric whose output is categories ' +
-				'has no criteria (categorical criteria are not supported)'
+			'criteria need output.kind "score" (the overall score is the mean of the numeric criteria); a rubric whose ' +
+				'output is categories has no criteria: give a per-criterion label set as criteria[i].categories instead'
+		);
+	}
+	if (rubric.criteria.length > 0 && rubric.criteria.every((c) => c.categories !== undefined)) {
+		add(
+			'criteria',
+			'at least one criterion needs a numeric scale: the overall score is their mean (categorical criteria have no mean)'
 		);
 	}
 
@@ -195,6 +214,11 @@ function exampleIssues(rubric: RubricContent, ex: FewShotExample, at: string): V
 		for (const c of rubric.criteria) {
 			const value = ex.scores?.[c.id];
 			if (value === undefined) add(`.scores.${c.id}`, `the example needs a score for criterion "${c.id}"`);
+			else if (c.categories !== undefined) {
+				if (typeof value !== 'string' || !c.categories.includes(value)) {
+					add(`.scores.${c.id}`, `${JSON.stringify(value)} is not one of the labels ${c.categories.join(', ')}`);
+				}
+			} else if (typeof value !== 'number') add(`.scores.${c.id}`, `score ${JSON.stringify(value)} is not a number`);
 			else if (!onScale(value, c.scale)) {
 				add(`.scores.${c.id}`, `score ${value} is off the scale ${c.scale.min}–${c.scale.max}`);
 			}

@@ -71,7 +71,8 @@ export const ExampleFromItemSchema = z.object({
 	/** One answer (pointwise) or two in answer terms [A, B] (pairwise). */
 	answerIds: z.array(z.string().uuid()).min(1).max(2),
 	score: z.number().optional(),
-	scores: z.record(z.string(), z.number()).optional(),
+	/** Per criterion: a score, or a categorical criterion's label (as the rubric's examples give it). */
+	scores: z.record(z.string(), z.union([z.number(), z.string().max(200)])).optional(),
 	winner: PairwiseWinnerSchema.optional(),
 	category: z.string().max(200).optional(),
 	explanation: z.string().trim().max(5000).default('')

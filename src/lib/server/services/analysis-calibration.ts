@@ -146,6 +146,8 @@ export interface CalibrationResult {
 	warnings: CalibrationWarning[];
 	/** The run's rubric names categories: nothing to calibrate on a scale (see analysis-leaderboard.ts). */
 	categoryRubric: boolean;
+	/** The names of the rubric's categorical criteria: not calibrated (no scale), nor part of the overall score. */
+	categoricalCriteria: string[];
 }
 
 const est = (r: { estimate: number; ci: [number, number] }): Estimate => ({ estimate: r.estimate, ci: r.ci });
@@ -184,10 +186,13 @@ export async function getCalibration(
 		reliability: [],
 		errors: null,
 		warnings: [],
-		categoryRubric: false
+		categoryRubric: false,
+		categoricalCriteria: [] as string[]
 	};
 	if (!run || run.mode !== 'pointwise') return empty;
-	if ((await runRubric(db, run.id))?.output.kind === 'categories') return { ...empty, categoryRubric: true };
+	const rubric = await runRubric(db, run.id);
+	const categoricalCriteria = rubric?.criteria.filter((c) => c.categories).map((c) => c.name) ?? [];
+	if (rubric?.output.kind === 'categories') return { ...empty, categoryRubric: true, categoricalCriteria };
 	const fit = await loadFit(db, dataset.id, run.id, asked);
 	const e = fit.errors;
 	return {
@@ -216,7 +221,8 @@ export async function getCalibration(
 				}
 			: null,
 		warnings: fit.warnings,
-		categoryRubric: false
+		categoryRubric: false,
+		categoricalCriteria
 	};
 }
 

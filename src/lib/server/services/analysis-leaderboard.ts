@@ -64,6 +64,11 @@ export interface LeaderboardResult {
 	 * points to the agreement page, where categories are compared as categories.
 	 */
 	categoryRubric: boolean;
+	/**
+	 * The names of the rubric's categorical criteria (a label per answer, e.g. tone): they are not
+	 * ranked for the same reason, and take no part in the mean score the board ranks by.
+	 */
+	categoricalCriteria: string[];
 }
 
 const scoreFor = (v: PairwiseVote, side: 'A' | 'B') => (v === 'tie' ? 0.5 : v === side ? 1 : 0);
@@ -206,7 +211,9 @@ export async function getLeaderboard(
 	// No pairwise run to default to: a pointwise one, when the dataset has it.
 	const run =
 		resolved.run ?? (input.judgeRunId ? null : (runs.find((r) => r.mode === 'pointwise' && r.okCount > 0) ?? null));
-	if (run?.mode === 'pointwise' && (await runRubric(db, run.id))?.output.kind === 'categories')
+	const rubric = run?.mode === 'pointwise' ? await runRubric(db, run.id) : null;
+	const categoricalCriteria = rubric?.criteria.filter((c) => c.categories).map((c) => c.name) ?? [];
+	if (rubric?.output.kind === 'categories')
 		return {
 			dataset,
 			runs,
@@ -215,10 +222,11 @@ export async function getLeaderboard(
 			rows: [],
 			bradleyTerry: { human: null, judge: null },
 			pointwise: null,
-			categoryRubric: true
+			categoryRubric: true,
+			categoricalCriteria
 		};
 	if (run?.mode === 'pointwise') {
-		return cached(db, 'leaderboard-pointwise', dataset.id, run.id, humanSource, async () => {
+		const board = await cached(db, 'leaderboard-pointwise', dataset.id, run.id, humanSource, async () => {
 			const [answers, fit] = await Promise.all([
 				loadPointwiseScores(db, { datasetId: dataset.id, runId: run.id, humanSource }),
 				calibrationMapFor(db, dataset.id, run.id)
@@ -231,9 +239,11 @@ export async function getLeaderboard(
 				rows: [],
 				bradleyTerry: { human: null, judge: null },
 				pointwise: pointwiseBoard(answers, fit),
-				categoryRubric: false
+				categoryRubric: false,
+				categoricalCriteria: [] as string[]
 			};
 		});
+		return { ...board, categoricalCriteria };
 	}
 	return cached(db, 'leaderboard', dataset.id, run?.id ?? null, humanSource, async () => {
 		const comparisons = await loadComparisons(db, { datasetId: dataset.id, runId: run?.id ?? null, humanSource });
@@ -266,7 +276,8 @@ export async function getLeaderboard(
 			rows,
 			bradleyTerry: { human: board(humanBattles, humanClusters), judge: board(judgeBattles, judgeClusters) },
 			pointwise: null,
-			categoryRubric: false
+			categoryRubric: false,
+			categoricalCriteria: []
 		};
 	});
 }

@@ -8,7 +8,8 @@
  *   scale point, quadratic- and linear-weighted κ (Cohen 1968), Krippendorff's α
  *   with the ordinal and the interval metric (Krippendorff 2011), Spearman's ρ
  *   and Kendall's τ-b;
- * - categorical rubrics: exact agreement, unweighted κ and nominal α.
+ * - categorical rubrics and categorical criteria (label indexes): exact agreement, unweighted κ
+ *   (Cohen 1960) and nominal α, with the same item-cluster bootstrap intervals.
  *
  * Every figure is a lib/stats table form (`cohenKappaFromTable`,
  * `alphaFromCoincidence`, `spearmanFromTable`, `kendallTauBFromTable`) on the
@@ -242,6 +243,8 @@ export function scoreScale(rubric: RubricContent | null, criterion: string | nul
 	if (rubric) {
 		if (criterion) {
 			const c = rubric.criteria.find((x) => x.id === criterion);
+			// A categorical criterion: label indexes, compared as nominal codes like a category rubric's.
+			if (c?.categories) return { level: 'nominal', values: c.categories.map((_, i) => i), labels: [...c.categories] };
 			if (c) return { level: 'ordinal', values: range(c.scale.min, c.scale.max) };
 		} else if (rubric.output.kind === 'score') {
 			return { level: 'ordinal', values: range(rubric.output.scale.min, rubric.output.scale.max) };

@@ -14,6 +14,9 @@
  * - Red lines: the judge fails an answer when a red-line criterion's sample
  *   mean is below its passMin (`redLineFailures`, as aggregateSamples does);
  *   a human fails it when any red line is marked not passed.
+ * - Categorical criteria (a criterion with `categories`: values are label indexes): the judge's
+ *   value is the majority index over all samples and turns (`majorityCode`), never a mean; they
+ *   take no part in the overall score or red lines.
  * - Category rubrics (`nominal: true`): the judge's verdict of an answer is its
  *   majority category over all its 'ok' samples and turns, coded as the
  *   category's index, the code the workspace stores human labels with; a mean
@@ -94,6 +97,11 @@ export async function runRubric(db: Db, runId: string | null): Promise<RubricCon
 	return parsed.success ? (parsed.data as RubricContent) : null;
 }
 
+/** The ids of a rubric's categorical criteria (their values are label indexes). */
+export function categoricalCriteria(rubric: RubricContent | null): string[] {
+	return rubric?.criteria.filter((c) => c.categories).map((c) => c.id) ?? [];
+}
+
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 /** One answer's judge rows (its turns, ordered) as one score. */
@@ -107,14 +115,24 @@ export function judgeAnswerScore(rows: scores.PointwiseJudgeRow[], rubric: Rubri
 	}));
 	const ids = [...new Set(turns.flatMap((t) => Object.keys(t.criteria)))];
 	const criteria: Record<string, number> = {};
+	const categorical = new Set(rubric?.criteria.filter((c) => c.categories).map((c) => c.id));
 	for (const id of ids) {
+		if (categorical.has(id)) {
+			const code = majorityCode(turns.map((t) => t.criteria[id]?.codes ?? {}));
+			if (code !== null) criteria[id] = code;
+			continue;
+		}
 		const per = turns.flatMap((t) => (t.criteria[id] ? [Number(t.criteria[id].mean)] : []));
 		criteria[id] = mean(per);
 	}
 	const failures = new Set<string>();
 	if (rubric) {
 		for (const t of turns) {
-			const means = Object.fromEntries(Object.entries(t.criteria).map(([k, v]) => [k, Number(v.mean)]));
+			const means = Object.fromEntries(
+				Object.entries(t.criteria)
+					.filter(([k]) => !categorical.has(k))
+					.map(([k, v]) => [k, Number(v.mean)])
+			);
 			for (const id of redLineFailures(rubric, means)) failures.add(id);
 		}
 	}
@@ -128,6 +146,24 @@ export function judgeAnswerScore(rows: scores.PointwiseJudgeRow[], rubric: Rubri
 	};
 }
 
+/**
+ * A categorical criterion's judge verdict over all samples and turns: the label index with the
+ * most votes, a split going to the first in rubric order (the lowest index), as aggregateSamples'
+ * `summariseLabels` and category rubrics break it. Null when no sample gave one.
+ */
+export function majorityCode(counts: readonly Record<string, number>[]): number | null {
+	const votes = new Map<number, number>();
+	for (const perTurn of counts) {
+		for (const [code, n] of Object.entries(perTurn)) votes.set(Number(code), (votes.get(Number(code)) ?? 0) + n);
+	}
+	let best: number | null = null;
+	for (const [code, n] of votes) {
+		const top = best === null ? -1 : (votes.get(best) ?? 0);
+		if (n > top || (n === top && best !== null && code < best)) best = code;
+	}
+	return best;
+}
+
 /** A human label's overall score (see the module docblock). */
 export function humanScore(label: scores.PointwiseLabelRow, rubric: RubricContent | null): HumanScore {
 	const criteria = label.criteria ?? {};
@@ -136,6 +172,8 @@ export function humanScore(label: scores.PointwiseLabelRow, rubric: RubricConten
 	if (score === null && keys.length > 0) {
 		const complete = rubric && rubric.criteria.length > 0 && rubric.criteria.every((c) => c.id in criteria);
 		score = complete ? overallFromCriteria(rubric, criteria) : mean(keys.map((k) => criteria[k]));
+		// A rubric whose criteria include labels: only complete labels have an overall (codes are no amounts).
+		if (!complete && rubric?.criteria.some((c) => c.categories)) score = null;
 	}
 	return {
 		annotator: label.annotator,
@@ -170,7 +208,7 @@ export async function loadPointwiseScores(
 			? Promise.resolve([])
 			: categories
 				? scores.listCategoricalJudgeVerdicts(db, runId, categories)
-				: scores.listPointwiseJudgeScores(db, { runId, only })
+				: scores.listPointwiseJudgeScores(db, { runId, only, categoricalKeys: categoricalCriteria(rubric) })
 	]);
 	const info = new Map(answers.map((a) => [a.id, a]));
 	const byAnswer = new Map<string, ScoredAnswer>();

@@ -220,7 +220,16 @@ export async function adjudicate(
 			values = labelValues(rubric, input.label, null);
 		} else {
 			const scores = input.label.scores;
-			const crit = rubric.criteria;
+			// A gold label of a categorical criterion is its label's index, checked like the workspace's.
+			for (const c of rubric.criteria) {
+				const v = scores[c.id];
+				if (c.categories && v !== undefined && !(Number.isInteger(v) && v >= 0 && v < c.categories.length))
+					throw new AppError('BAD_REQUEST', `Choose a label for "${c.name}": ${c.categories.join(', ')}.`, {
+						field: `scores.${c.id}`
+					});
+			}
+			// The overall score is the numeric criteria's mean; labels are no amounts.
+			const crit = rubric.criteria.filter((c) => !c.categories);
 			const overall =
 				input.label.score ??
 				(crit.length
@@ -231,7 +240,12 @@ export async function adjudicate(
 							(rubric.output.scale.max - rubric.output.scale.min)
 					: null);
 			if (overall === null) throw new AppError('BAD_REQUEST', 'Give a score.', { field: 'score' });
-			values = { verdict: null, score: overall, criteria: crit.length ? scores : null, redLines: input.label.redLines };
+			values = {
+				verdict: null,
+				score: overall,
+				criteria: rubric.criteria.length ? scores : null,
+				redLines: input.label.redLines
+			};
 		}
 		const state: labels.LabelState = {
 			id: current?.id ?? randomUUID(),

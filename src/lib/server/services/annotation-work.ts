@@ -447,11 +447,15 @@ function criterionValues(
 	let sum = 0;
 	for (const c of rubric.criteria) {
 		const v = input.scores[c.id];
-		if (v === undefined || !inScale(v, c.scale))
-			throw new AppError('BAD_REQUEST', `Score "${c.name}" from ${c.scale.min} to ${c.scale.max}.`, {
-				field: `scores.${c.id}`
-			});
+		// A categorical criterion's value is its label's index (0 … n − 1, its scale): checked the same way.
+		if (v === undefined || !inScale(v, c.scale)) {
+			const message = c.categories
+				? `Choose a label for "${c.name}": ${c.categories.join(', ')}.`
+				: `Score "${c.name}" from ${c.scale.min} to ${c.scale.max}.`;
+			throw new AppError('BAD_REQUEST', message, { field: `scores.${c.id}` });
+		}
 		criteria[c.id] = v;
+		if (c.categories) continue; // a label is no amount: it takes no part in the overall score
 		sum += c.scale.max === c.scale.min ? 1 : (v - c.scale.min) / (c.scale.max - c.scale.min);
 		if (c.redLine) {
 			const passed = input.redLines[c.id];
@@ -463,7 +467,8 @@ function criterionValues(
 	const unknown = Object.keys(input.scores).filter((k) => !(k in criteria));
 	if (unknown.length > 0)
 		throw new AppError('BAD_REQUEST', `Unknown criteria: ${unknown.join(', ')}.`, { field: 'label' });
-	return { criteria, redLines, normalisedMean: rubric.criteria.length ? sum / rubric.criteria.length : 0 };
+	const numeric = rubric.criteria.filter((c) => !c.categories).length;
+	return { criteria, redLines, normalisedMean: numeric ? sum / numeric : 0 };
 }
 
 /** A category label's stored score → its category (null when it is not one of the rubric's). */

@@ -236,13 +236,16 @@ export function summarySpecOf(rubric: RubricContent): SummarySpec {
 	return {
 		pairwise: rubric.mode === 'pairwise',
 		categories: rubric.output.kind === 'categories' ? rubric.output.categories : [],
-		criteria: rubric.criteria.map((c) => ({
-			id: c.id,
-			min: c.scale.min,
-			max: c.scale.max,
-			redLine: c.redLine === true,
-			passMin: c.passMin ?? null
-		})),
+		// Categorical criteria (label indexes) take no part in the overall score or red lines.
+		criteria: rubric.criteria
+			.filter((c) => !c.categories)
+			.map((c) => ({
+				id: c.id,
+				min: c.scale.min,
+				max: c.scale.max,
+				redLine: c.redLine === true,
+				passMin: c.passMin ?? null
+			})),
 		scale: rubric.output.kind === 'score' ? rubric.output.scale : { min: 0, max: 1 },
 		redLineFloor: rubric.output.kind === 'score' ? rubric.output.scale.min : null
 	};

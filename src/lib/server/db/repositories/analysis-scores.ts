@@ -14,6 +14,11 @@ export interface CriterionSpread {
 	/** Sample standard deviation over the samples (0 for one sample). */
 	sd: number;
 	n: number;
+	/**
+	 * Categorical criteria only (asked for by `categoricalKeys`): how many samples gave each label
+	 * index ("0", "1", …), so a majority can be taken; their `mean` and `sd` are meaningless.
+	 */
+	codes?: Record<string, number>;
 }
 
 export interface PointwiseJudgeRow {
@@ -43,6 +48,8 @@ export interface JudgeScorePage {
 	 * the whole run): each is found through the (run, item, answer, …) unique index.
 	 */
 	only?: { answerIds: readonly string[]; itemIds: readonly string[] };
+	/** Criterion ids whose values are label indexes (categorical criteria): their counts per code come back as `codes`. */
+	categoricalKeys?: readonly string[];
 }
 
 /**
@@ -72,16 +79,28 @@ export async function listPointwiseJudgeScores(db: Db, page: JudgeScorePage): Pr
 			from s group by answer_a_id, turn
 			order by answer_a_id, turn ${limit}
 		),
-		crit as (
-			select answer_a_id, turn, jsonb_object_agg(key, jsonb_build_object('mean', m, 'sd', sd, 'n', n)) as criteria
+		per as (
+			select s.answer_a_id, s.turn, c.key, avg(c.value::float8) as m,
+				coalesce(stddev_samp(c.value::float8), 0) as sd, count(*)::int as n
+			from s cross join lateral jsonb_each_text(s.criteria) c
+			where jsonb_typeof(s.criteria) = 'object'
+			group by s.answer_a_id, s.turn, c.key
+		),
+		codes as (
+			select answer_a_id, turn, key, jsonb_object_agg(code, votes) as codes
 			from (
-				select s.answer_a_id, s.turn, c.key, avg(c.value::float8) as m,
-					coalesce(stddev_samp(c.value::float8), 0) as sd, count(*)::int as n
+				select s.answer_a_id, s.turn, c.key, c.value as code, count(*)::int as votes
 				from s cross join lateral jsonb_each_text(s.criteria) c
-				where jsonb_typeof(s.criteria) = 'object'
-				group by s.answer_a_id, s.turn, c.key
-			) per
-			group by answer_a_id, turn
+				where jsonb_typeof(s.criteria) = 'object' and c.key = any(${(page.categoricalKeys ?? []) as string[]}::text[])
+				group by s.answer_a_id, s.turn, c.key, c.value
+			) v
+			group by answer_a_id, turn, key
+		),
+		crit as (
+			select p.answer_a_id, p.turn, jsonb_object_agg(p.key, jsonb_build_object('mean', p.m, 'sd', p.sd, 'n', p.n)
+				|| case when k.codes is null then '{}'::jsonb else jsonb_build_object('codes', k.codes) end) as criteria
+			from per p left join codes k using (answer_a_id, turn, key)
+			group by p.answer_a_id, p.turn
 		)
 		select o.answer_a_id as "answerId", a.item_id as "itemId", i.external_id as "externalId",
 			sy.name as system, i.category, o.turn, o.samples, o.score, o.sd, c.criteria

@@ -127,9 +127,12 @@ export const actions: Actions = {
 	attachExample: async (event) => {
 		const form = await event.request.formData();
 		const answerIds = form.getAll('answerId').map(String).filter(Boolean);
-		const scores: Record<string, number> = {};
+		// A score is a number; a categorical criterion's example value is its label (a select of the labels).
+		const scores: Record<string, number | string> = {};
 		for (const [key, value] of form.entries()) {
-			if (key.startsWith('scores.') && String(value).trim() !== '') scores[key.slice('scores.'.length)] = Number(value);
+			const text = String(value).trim();
+			if (!key.startsWith('scores.') || text === '') continue;
+			scores[key.slice('scores.'.length)] = /^-?\d+(?:\.\d+)?$/.test(text) ? Number(text) : text;
 		}
 		const example = {
 			itemId: str(form, 'itemId'),

@@ -12,6 +12,8 @@ export interface TaskCriterion {
 	description: string;
 	scale: { min: number; max: number };
 	redLine: boolean;
+	/** A categorical criterion: answered with one of these labels, stored as its index (scale 0 … n − 1). */
+	categories?: string[];
 }
 
 /** The id the overall score goes under when the rubric has no criteria. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { digitScore, keyAction, type KeyContext, type KeyPress } from './workspace-keys';
+import { digitScore, keyAction, labelIndex, type KeyContext, type KeyPress } from './workspace-keys';
 
 const press = (key: string, mods: Partial<KeyPress> = {}): KeyPress => ({
 	key,
@@ -58,5 +58,15 @@ describe('digitScore', () => {
 		expect(digitScore(0, { min: 1, max: 10 })).toBe(10);
 		expect(digitScore(0, { min: 0, max: 10 })).toBe(0);
 		expect(digitScore(0, { min: 1, max: 5 })).toBeNull();
+	});
+});
+
+describe('labelIndex', () => {
+	it('numbers the labels of a categorical criterion from 1, 0 being the tenth', () => {
+		expect(labelIndex(1, 3)).toBe(0);
+		expect(labelIndex(3, 3)).toBe(2);
+		expect(labelIndex(4, 3)).toBeNull();
+		expect(labelIndex(0, 10)).toBe(9);
+		expect(labelIndex(0, 3)).toBeNull();
 	});
 });

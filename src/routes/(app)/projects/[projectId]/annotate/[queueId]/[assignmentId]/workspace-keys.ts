@@ -68,6 +68,12 @@ export function digitScore(digit: number, scale: { min: number; max: number }): 
 	return null;
 }
 
+/** The label a digit picks from a list of `count` labels: 1 the first … 9 the ninth, 0 the tenth; null past the end. */
+export function labelIndex(digit: number, count: number): number | null {
+	const index = digit === 0 ? 9 : digit - 1;
+	return index < count ? index : null;
+}
+
 /** Classifies the element a key was pressed on (see KeyTarget). */
 export function keyTarget(element: Element | null): KeyTarget {
 	if (!element) return 'other';
