@@ -31,6 +31,7 @@ import { once } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { makeAnswer, makeItem } from '../../src/lib/server/importers/normalized';
 import { copyText, copyTextArray } from '../../src/lib/server/db/bulk/copy-from';
+import { mulberry32 } from '../support/mulberry32';
 import { benchEnv } from './bench-db';
 import { runVotesCase } from './votes-case';
 
@@ -52,17 +53,8 @@ const dir = path.join(os.tmpdir(), `concord-import-bench-${process.pid}`);
 const env = benchEnv({ server, keep: KEEP });
 const say = env.say;
 
-/** mulberry32: a small deterministic PRNG, so every run generates the same file. */
-function rng(seed: number) {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
+/** A seeded generator, so every run generates the same file. */
+const rng = mulberry32;
 
 const WORDS =
 	'the of and to in is that for it as with was on be by this are or from at an which but not have has had were can all more one their there been if would will so about into other what some than them these may only its time could new also two like any then first way well even because most make over such through much where after good should between how each very just those each still both under here however while again same another different system answer question model value result data example number first method following step important however therefore consider'.split(

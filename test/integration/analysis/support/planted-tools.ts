@@ -6,18 +6,10 @@
  * normal quantiles), so a miss means a biased estimate rather than bad luck.
  */
 import { expect } from 'vitest';
+import { mulberry32 } from '../../../support/mulberry32';
 
-/** mulberry32. */
-export function rng(seed: number) {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
+/** The planted tests' seeded generator. */
+export const rng = mulberry32;
 
 const WIDEN_TO_999 = 3.2905 / 1.96;
 
