@@ -322,18 +322,17 @@ export async function loadAgreementRows(
 		label_items: string[] | null;
 		labels: string | null;
 		judgments: string | null;
-	}>`with ans as (
-			select a.id, a.item_id, s.name as system, (row_number() over (order by a.id))::int - 1 as n
-			from candidate_answer a
-			join system s on s.id = a.system_id
-			join dataset_item i on i.id = a.item_id
-			where a.dataset_id = ${datasetId}
-		), itm as (
-			select i.id, i.external_id, i.category, (row_number() over (order by i.id))::int - 1 as n
-			from dataset_item i where i.id in (select item_id from ans)
-		), sys as (
-			select system as name, (row_number() over (order by system))::int - 1 as n from (select distinct system from ans) x
-		), lab as (
+	}>`with ans as materialized (
+			-- Answers, items and annotators are numbered in no particular order (row_number() over ()):
+			-- only equal numbers matter, and hashing is cheaper than sorting.
+			select a.id, a.item_id, a.system_id, (row_number() over ())::int - 1 as n
+			from candidate_answer a where a.dataset_id = ${datasetId}
+		), itm as materialized (
+			select item_id, (row_number() over ())::int - 1 as n from (select distinct item_id from ans) x
+		), sys as materialized (
+			select s.name, (row_number() over ())::int - 1 as n
+			from (select distinct s.name from system s where s.id in (select system_id from ans)) s
+		), lab as materialized (
 			select la.n as a, lb.n as b, n.item_id, n.created_at, n.id,
 				case n.verdict when 'A' then 0 when 'tie' then 1 else 2 end
 					+ case when ${labelKind} = 'gold' then 3 else 0 end as code,
@@ -342,15 +341,19 @@ export async function loadAgreementRows(
 			join ans la on la.id = n.answer_a_id
 			join ans lb on lb.id = n.answer_b_id
 			where n.dataset_id = ${datasetId} and n.answer_b_id is not null and n.verdict is not null ${kindFilter}
-		), who as (
+		), lit as materialized (
+			select item_id, (row_number() over ())::int - 1 as n from (select distinct item_id from lab) x
+		), who as materialized (
 			select annotator, (row_number() over ())::int - 1 as n from (select distinct annotator from lab) x
-		), lit as (
-			select item_id, (row_number() over (order by item_id))::int - 1 as n from (select distinct item_id from lab) x
 		)
 		select
 			(select string_agg(itm.n || ',' || sys.n, ',' order by ans.n)
-				from ans join itm on itm.id = ans.item_id join sys on sys.name = ans.system) as answers,
-			(select json_agg(json_build_array(external_id, category) order by n) from itm) as items,
+				from ans
+				join itm on itm.item_id = ans.item_id
+				join system s on s.id = ans.system_id
+				join sys on sys.name = s.name) as answers,
+			(select json_agg(json_build_array(i.external_id, i.category) order by itm.n)
+				from itm join dataset_item i on i.id = itm.item_id) as items,
 			(select array_agg(name order by n) from sys) as systems,
 			(select array_agg(item_id::text order by n) from lit) as label_items,
 			(select string_agg(lab.a || ',' || lab.b || ',' || lit.n || ',' || (lab.code + 6 * who.n),
