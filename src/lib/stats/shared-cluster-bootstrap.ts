@@ -105,8 +105,9 @@ export class ClusterTablesBuilder {
 		const dense = new Float64Array(this.columns);
 		const touched = new Int32Array(this.columns);
 		const start = new Int32Array(clusters + 1);
-		const column: number[] = [];
-		const value: number[] = [];
+		const column = new Int32Array(n);
+		const value = new Float64Array(n);
+		let m = 0;
 		for (let k = 0; k < clusters; k++) {
 			let t = 0;
 			for (let j = size[k]; j < size[k + 1]; j++) {
@@ -116,16 +117,17 @@ export class ClusterTablesBuilder {
 				dense[c] += this.amount[e];
 			}
 			const cols = touched.subarray(0, t).sort();
-			for (const c of cols) {
+			for (let i = 0; i < t; i++) {
+				const c = cols[i];
 				if (dense[c] !== 0) {
-					column.push(c);
-					value.push(dense[c]);
+					column[m] = c;
+					value[m++] = dense[c];
 				}
 				dense[c] = 0;
 			}
-			start[k + 1] = column.length;
+			start[k + 1] = m;
 		}
-		return { clusters, columns: this.columns, start, column: Int32Array.from(column), value: Float64Array.from(value) };
+		return { clusters, columns: this.columns, start, column: column.slice(0, m), value: value.slice(0, m) };
 	}
 }
 
@@ -305,9 +307,13 @@ function blockPatterns(
 	return { rowStart, ends, pattern, patternEnd, patternStart, cols, vals };
 }
 
-/** acc += Σ_p w_p · pattern p, w_p = Σ times[k] over the drawn clusters holding p (levels 0 … l). */
+/**
+ * acc += Σ_p w_p · pattern p, w_p = how often the clusters holding p were drawn (levels 0 … l).
+ * The weights are integer counts, so adding one per draw gives the same w_p as Σ times[k] (and
+ * needs no histogram of the draws, nor a pass over the clusters that were not drawn).
+ */
 function addDrawnPatterns(
-	times: Int32Array,
+	drawn: Int32Array,
 	L: number,
 	l: number,
 	f: BlockPatterns,
@@ -317,10 +323,9 @@ function addDrawnPatterns(
 	const { rowStart, ends, pattern, patternStart, cols, vals } = f;
 	const P = f.patternEnd[l];
 	weight.fill(0, 0, P);
-	for (let k = 0, K = times.length; k < K; k++) {
-		const m = times[k];
-		if (m === 0) continue;
-		for (let j = rowStart[k], end = ends[k * L + l]; j < end; j++) weight[pattern[j]] += m;
+	for (let t = 0, K = drawn.length; t < K; t++) {
+		const k = drawn[t];
+		for (let j = rowStart[k], end = ends[k * L + l]; j < end; j++) weight[pattern[j]]++;
 	}
 	for (let p = 0; p < P; p++) {
 		const w = weight[p];
@@ -372,24 +377,26 @@ export function sharedClusterBootstrap(
 	const L = levels.length;
 	const levelOf = new Int32Array(C).fill(-1);
 	for (let c = 0; c < C; c++) if (need[c] > 0) levelOf[c] = levels.indexOf(need[c]);
-	const ends = new Int32Array(Math.max(1, K * L));
-	const col: number[] = [];
-	const val: number[] = [];
-	const rowStart = new Int32Array(K + 1);
-	for (let k = 0; k < K; k++) {
-		for (let l = 0; l < L; l++) {
-			for (let j = start[k]; j < start[k + 1]; j++) {
-				if (levelOf[column[j]] !== l) continue;
-				col.push(column[j]);
-				val.push(value[j]);
-			}
-			ends[k * L + l] = col.length;
-		}
-		rowStart[k + 1] = col.length;
-	}
-	const cols = Int32Array.from(col);
-	const vals = Float64Array.from(val);
 	const factored = patterns ? blockPatterns(tables, statistics, levelOf, L) : null;
+	// The entry-by-entry layout, only when the patterns are not used.
+	const ends = new Int32Array(factored ? 1 : Math.max(1, K * L));
+	const rowStart = new Int32Array(factored ? 1 : K + 1);
+	const cols = new Int32Array(factored ? 0 : start[K]);
+	const vals = new Float64Array(factored ? 0 : start[K]);
+	if (!factored) {
+		let e = 0;
+		for (let k = 0; k < K; k++) {
+			for (let l = 0; l < L; l++) {
+				for (let j = start[k]; j < start[k + 1]; j++) {
+					if (levelOf[column[j]] !== l) continue;
+					cols[e] = column[j];
+					vals[e++] = value[j];
+				}
+				ends[k * L + l] = e;
+			}
+			rowStart[k + 1] = e;
+		}
+	}
 	const weight = new Int32Array(factored ? factored.patternStart.length - 1 : 0);
 
 	// A one-part table is a view of the accumulator; a table of several parts is summed into its own.
@@ -429,14 +436,16 @@ export function sharedClusterBootstrap(
 		let active = statistics.map((_, i) => i);
 		for (let b = 0; b < B; b++) {
 			generator.fillBelow(drawn, 0, K, K);
-			times.fill(0);
-			for (let t = 0; t < K; t++) times[drawn[t]]++;
 			// The last level still needed at b (levels are descending in resamples).
 			let l = L - 1;
 			while (l > 0 && levels[l] <= b) l--;
 			acc.fill(0);
-			if (factored) addDrawnPatterns(times, L, l, factored, weight, acc);
-			else addDrawn(times, rowStart, ends, L, l, cols, vals, acc);
+			if (factored) addDrawnPatterns(drawn, L, l, factored, weight, acc);
+			else {
+				times.fill(0);
+				for (let t = 0; t < K; t++) times[drawn[t]]++;
+				addDrawn(times, rowStart, ends, L, l, cols, vals, acc);
+			}
 			active = active.filter((i) => statistics[i].resamples > b);
 			for (const i of active) {
 				gather(i);
