@@ -18,9 +18,10 @@
  * inputs' fingerprint). other_source_ms: another label source (imported only: the same
  * labels here), which misses the cache and computes again. server_cpu_ms: the server process's
  * CPU time (user + system) during the first request: on a shared, loaded machine the wall time
- * also counts the time other processes held the cores.
+ * also counts the time other processes held the cores. db_cpu_ms: the CPU time of the PostgreSQL
+ * backends connected to the bench database during that request (the queries' share of the wall time).
  * Prints progress on stderr and ONE JSON line last on stdout:
- *   {"labels":…,"judgments":…,"server_ms":…,"server_cpu_ms":…,"cached_ms":…,"other_source_ms":…,"limit_ms":1000,"peak_rss_mb":…}
+ *   {"labels":…,"judgments":…,"server_ms":…,"server_cpu_ms":…,"db_cpu_ms":…,"cached_ms":…,"other_source_ms":…,"limit_ms":1000,"peak_rss_mb":…}
  * Options: --items N, --labels N, --keep, --no-build, --port N.
  */
 import { sql } from 'kysely';
@@ -123,8 +124,29 @@ async function main() {
 			port: PORT,
 			env: { CONCORD_INPROCESS_WORKER: 'false' }
 		});
+		// CPU per PostgreSQL backend on the bench database (the server's pool and ours; ours idles meanwhile).
+		const dbCpu = async () => {
+			const { rows } = await sql<{
+				pid: number;
+			}>`select pid from pg_stat_activity where datname = current_database()`.execute(db);
+			const byPid = new Map<number, number>();
+			for (const { pid } of rows)
+				try {
+					byPid.set(pid, cpuMs(pid));
+				} catch {
+					/* a backend that has just exited */
+				}
+			return byPid;
+		};
+		// Backends present before count their increase, backends started meanwhile all of theirs.
+		const dbCpuSince = async (before: Map<number, number>) => {
+			let sum = 0;
+			for (const [pid, ms] of await dbCpu()) sum += ms - (before.get(pid) ?? 0);
+			return sum;
+		};
 		const ask = async (humanSource: string) => {
 			const input = { projectId: s.projectId, datasetId: s.datasetId, judgeRunId: s.runId, humanSource };
+			const dbBefore = await dbCpu();
 			const cpu = cpuMs(server!.child.pid!);
 			const t = performance.now();
 			const res = await fetch(
@@ -134,9 +156,10 @@ async function main() {
 			const body = (await res.json()) as { result?: { data: { json: AgreementReply } }; error?: unknown };
 			const ms = performance.now() - t;
 			const cpuUsed = cpuMs(server!.child.pid!) - cpu;
+			const dbCpuUsed = await dbCpuSince(dbBefore);
 			if (!res.ok || !body.result)
 				throw new Error(`analysis.agreement answered ${res.status}: ${JSON.stringify(body)}`);
-			return { ms, cpuMs: cpuUsed, reply: body.result.data.json };
+			return { ms, cpuMs: cpuUsed, dbCpuMs: dbCpuUsed, reply: body.result.data.json };
 		};
 		// One small request first, so the server's own start-up (first connections, code paths) is not counted.
 		await fetch(`${server.base}/api/health`);
@@ -162,6 +185,7 @@ async function main() {
 				judgments: s.judgments,
 				server_ms: Math.round(cold.ms),
 				server_cpu_ms: cold.cpuMs,
+				db_cpu_ms: cold.dbCpuMs,
 				cached_ms: Math.round(cached.ms),
 				other_source_ms: Math.round(other.ms),
 				limit_ms: LIMIT_MS,
