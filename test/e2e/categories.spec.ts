@@ -2,11 +2,14 @@
  * Category rubrics for the admin (issue 11 with 10 and 12): the queue create form counts the
  * tasks a selection will make before it is confirmed (English and Chinese); a split on pass / fail
  * is adjudicated with the gold-category radio group from the keyboard; the agreement page shows
- * the simulated judge's categories against people's (κ, α nominal, the categories named).
- * Each page is checked at 390 px and a screenshot kept with the results.
+ * the simulated judge's categories against people's (κ, α nominal, the categories named); the
+ * category adjudication page passes axe in English and Chinese. Then a CATEGORICAL CRITERION (tone:
+ * formal / casual / rude beside a 1–5 criterion): the annotator scores and picks the label with
+ * digits alone and submits with Enter. Each page is checked at 390 px and a screenshot kept.
  */
-import { expect, test } from '@playwright/test';
-import { passFail } from '../../src/lib/judging/test-rubrics';
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
+import { criteria5, passFail } from '../../src/lib/judging/test-rubrics';
 import { adminStatePath } from './support/accounts';
 import { narrow } from './support/narrow';
 import { PAIRS, projectWithPairs } from './support/pairs-project';
@@ -15,6 +18,19 @@ import { trpcAs } from './support/trpc';
 import { chooseLanguage, joinAsAnnotator, open } from './support/ui';
 
 test.use({ storageState: adminStatePath });
+
+/** axe (WCAG 2.1 A and AA, as accessibility.spec.ts runs it): no violation on the page. */
+async function audit(page: Page, name: string) {
+	const { violations } = await new AxeBuilder({ page })
+		.withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+		.analyze();
+	const found = violations.map((v) => ({
+		rule: v.id,
+		help: v.help,
+		nodes: v.nodes.slice(0, 5).map((n) => `${n.target.join(' ')} — ${n.failureSummary ?? ''}`)
+	}));
+	expect(found, `axe violations on ${name}`).toEqual([]);
+}
 
 test('category rubrics: the create form previews its count, a gold category by keyboard, judge ↔ human agreement', async ({
 	page,
@@ -119,6 +135,11 @@ test('category rubrics: the create form previews its count, a gold category by k
 	await expect(item.getByText('gold label v1')).toBeVisible();
 	await expect(gold.getByRole('radio', { name: 'fail', exact: true })).toBeChecked();
 	await narrow(page, 'adjudication-category');
+	await audit(page, 'category adjudication (en)');
+	await chooseLanguage(page, '简体中文');
+	await expect(page.getByRole('group', { name: '金标准类别' }).first()).toBeVisible();
+	await audit(page, 'category adjudication (zh-CN)');
+	await chooseLanguage(page, 'English');
 
 	// ---- Agreement: the judge's categories against people's.
 	await open(page, `/projects/${projectId}/analysis/agreement?datasetId=${datasetId}&judgeRunId=${runId}`);
@@ -137,6 +158,64 @@ test('category rubrics: the create form previews its count, a gold category by k
 		await page.screenshot({ path: test.info().outputPath(`${name}-categories-1366.png`), fullPage: true });
 		await narrow(page, `${name}-categories`);
 	}
+
+	// ---- A categorical criterion: 4 scores correctness and moves on to tone, 2 picks "casual", Enter submits.
+	const tone = {
+		...criteria5,
+		judgeId: null,
+		judgeVersion: null,
+		name: 'Correctness and tone',
+		criteria: [
+			{ ...criteria5.criteria[0] },
+			{
+				id: 'tone',
+				name: 'Tone',
+				description: 'Register of the answer.',
+				categories: ['formal', 'casual', 'rude'],
+				redLine: false
+			}
+		]
+	};
+	const { versionId: toneVersion } = await admin.mutate<{ versionId: string }>('rubrics.create', {
+		projectId,
+		name: 'Correctness and tone',
+		fromScratch: tone
+	});
+	const { id: toneQueue } = await admin.mutate<{ id: string }>('annotation.createQueue', {
+		projectId,
+		datasetId,
+		rubricVersionId: toneVersion,
+		name: 'Tone by keyboard',
+		overlapK: 1,
+		selection: { kind: 'random', n: 1, seed: 'tone' }
+	});
+	await open(annotator, `/projects/${projectId}/annotate/${toneQueue}`);
+	await expect(annotator).toHaveURL(new RegExp(`/annotate/${toneQueue}/[0-9a-f-]{36}$`));
+	await annotator.waitForLoadState('networkidle');
+	const labels = annotator.getByRole('radiogroup', { name: 'Label for Tone' });
+	await expect(labels.getByRole('radio')).toHaveCount(3);
+	await expect(labels.getByRole('radio', { name: 'casual' })).toHaveAttribute('aria-keyshortcuts', '2');
+	await annotator.keyboard.press('4');
+	await expect(
+		annotator.getByRole('radiogroup', { name: 'Score for Correctness' }).getByRole('radio', { name: '4' })
+	).toBeChecked();
+	await expect(labels.getByRole('radio', { name: 'formal' })).toBeFocused(); // the focus moved on to tone
+	await annotator.keyboard.press('2');
+	await expect(labels.getByRole('radio', { name: 'casual' })).toBeChecked();
+	await narrow(annotator, 'workspace-categorical-criterion');
+	const before = annotator.url();
+	await annotator.keyboard.press('Enter');
+	await expect(annotator).not.toHaveURL(before);
+	const mine = trpcAs(annotator, baseURL!);
+	const done = await mine.query<{ entries: { assignmentId: string }[] }>('annotation.history', {
+		projectId,
+		queueId: toneQueue
+	});
+	const labelled = await mine.query<{ label: { scores: Record<string, number> } }>('annotation.task', {
+		projectId,
+		assignmentId: done.entries[0].assignmentId
+	});
+	expect(labelled.label.scores).toEqual({ correctness: 4, tone: 1 });
 
 	await annotator.context().close();
 });
