@@ -4,8 +4,8 @@
  * is adjudicated with the gold-category radio group from the keyboard; the agreement page shows
  * the simulated judge's categories against people's (κ, α nominal, the categories named); the
  * category adjudication page passes axe in English and Chinese. Then a CATEGORICAL CRITERION (tone:
- * formal / casual / rude beside a 1–5 criterion): the annotator scores and picks the label with
- * digits alone and submits with Enter. Each page is checked at 390 px and a screenshot kept.
+ * formal / casual / rude beside a 1–5 criterion): its workspace passes axe in both languages, and
+ * the annotator scores and picks the label with digits alone and submits with Enter. Each page is checked at 390 px and a screenshot kept.
  */
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
@@ -195,6 +195,13 @@ test('category rubrics: the create form previews its count, a gold category by k
 	const labels = annotator.getByRole('radiogroup', { name: 'Label for Tone' });
 	await expect(labels.getByRole('radio')).toHaveCount(3);
 	await expect(labels.getByRole('radio', { name: 'casual' })).toHaveAttribute('aria-keyshortcuts', '2');
+	await audit(annotator, 'workspace with a categorical criterion (en)');
+	await chooseLanguage(annotator, '简体中文');
+	await expect(annotator.getByRole('radiogroup', { name: 'Tone 的标签' })).toBeVisible();
+	await audit(annotator, 'workspace with a categorical criterion (zh-CN)');
+	await chooseLanguage(annotator, 'English');
+	await expect(labels).toBeVisible();
+	await annotator.waitForLoadState('networkidle');
 	await annotator.keyboard.press('4');
 	await expect(
 		annotator.getByRole('radiogroup', { name: 'Score for Correctness' }).getByRole('radio', { name: '4' })
