@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contentHash } from './content-hash';
+import { canonicalJson, contentHash } from './content-hash';
 import { FENCE_MARKER, fenceTag, neutraliseFences } from './fence';
 import { judgedTurns, prepareRubric, renderPrompt, type RenderInput } from './render';
 import { criteria5, criteriaTone, criteriaToneZh, pairwise, score10, score10Reference } from './test-rubrics';
@@ -200,6 +200,7 @@ describe('renderPrompt', () => {
 			expect(shared).toEqual(renderPrompt(input));
 			if (!shared.ok) throw new Error(shared.reason);
 			expect(shared.promptHash).toBe(contentHash(shared.messages));
+			expect(shared.messagesJson).toBe(canonicalJson(shared.messages));
 		}
 		// The tag hashes every fenced text: question, answer(s), reference, context, example texts.
 		const first = renderPrompt(inputs[0], prepared.get(inputs[0].rubric));

@@ -30,6 +30,8 @@ export type RenderResult =
 	| {
 			ok: true;
 			messages: ChatMessage[];
+			/** canonicalJson(messages) (content-hash.ts): what the hash covers, and what stores them. */
+			messagesJson: string;
 			/** contentHash(messages): the key a rendered prompt is stored and cached under. */
 			promptHash: string;
 			turn: number;
@@ -215,7 +217,7 @@ function tidiedTemplates(p: PreparedRubric, values: Record<string, string>) {
 }
 
 /** The canonical JSON (content-hash.ts) of a rendered message list, its system message's JSON reused. */
-function messagesHash(p: PreparedRubric, messages: ChatMessage[]): string {
+function messagesJsonOf(p: PreparedRubric, messages: ChatMessage[]): string {
 	let json = '[';
 	for (let i = 0; i < messages.length; i++) {
 		const m = messages[i];
@@ -227,7 +229,7 @@ function messagesHash(p: PreparedRubric, messages: ChatMessage[]): string {
 		}
 		json += `${i > 0 ? ',' : ''}{"content":${content},"role":${JSON.stringify(m.role)}}`;
 	}
-	return `sha256:${sha256Hex(`${json}]`)}`;
+	return `${json}]`;
 }
 
 /**
@@ -289,7 +291,8 @@ export function renderPrompt(input: RenderInput, prepared?: PreparedRubric): Ren
 	const system = fillCompiled(templates.system, values).trim();
 	if (system) messages.push({ role: 'system', content: system });
 	messages.push({ role: 'user', content: fillCompiled(templates.user, values).trim() });
-	return { ok: true, messages, promptHash: messagesHash(p, messages), turn: t, tag };
+	const messagesJson = messagesJsonOf(p, messages);
+	return { ok: true, messages, messagesJson, promptHash: `sha256:${sha256Hex(messagesJson)}`, turn: t, tag };
 }
 
 function renderExamples(rubric: RubricContent, tag: string, s: RenderStrings): string {

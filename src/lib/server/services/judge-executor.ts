@@ -325,7 +325,9 @@ export async function executeRun(deps: ExecutorDeps, runId: string, options: Exe
 	/* ---------------------------------------------------------------- judging */
 	const judge = async (p: Prepared) => {
 		const { unit } = p;
-		const prompt = p.rendered.ok ? { hash: p.rendered.promptHash, messages: p.rendered.messages } : null;
+		const prompt = p.rendered.ok
+			? { hash: p.rendered.promptHash, messages: p.rendered.messages, messagesJson: p.rendered.messagesJson }
+			: null;
 		let meta: CallMeta | null = null;
 		let fresh: CacheRow | null = null;
 		const callLlm: CallLlm = async (request): Promise<LlmReply> => {

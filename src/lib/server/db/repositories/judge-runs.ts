@@ -427,6 +427,18 @@ export interface UnitResult {
 export interface PromptRow {
 	hash: string;
 	messages: ChatMessage[];
+	/** JSON of `messages` when the caller has it already (the renderer's canonical JSON): not serialised again. */
+	messagesJson?: string;
+}
+
+/** The prompt rows as one JSON array, reusing each row's messages JSON when it has one. */
+function promptsJson(prompts: PromptRow[]): string {
+	const rows = prompts.map((p) =>
+		p.messagesJson !== undefined
+			? `{"hash":${JSON.stringify(p.hash)},"messages":${p.messagesJson}}`
+			: JSON.stringify({ hash: p.hash, messages: p.messages })
+	);
+	return `[${rows.join(',')}]`;
 }
 
 export interface CacheRow {
@@ -458,7 +470,7 @@ export async function writeResults(
 	const { rows } = await sql<{ n: number }>`${prepared}
 		with p as (
 			insert into judge_prompt (project_id, hash, messages)
-			select ${projectId}, r.hash, r.messages from jsonb_to_recordset(${JSON.stringify(prompts)}::jsonb)
+			select ${projectId}, r.hash, r.messages from jsonb_to_recordset(${promptsJson(prompts)}::jsonb)
 				as r(hash text, messages jsonb)
 			on conflict do nothing
 		), c as (
