@@ -209,6 +209,8 @@ test('category rubrics: the create form previews its count, a gold category by k
 	await expect(labels.getByRole('radio', { name: 'formal' })).toBeFocused(); // the focus moved on to tone
 	await annotator.keyboard.press('2');
 	await expect(labels.getByRole('radio', { name: 'casual' })).toBeChecked();
+	// The last group keeps the focus, on the label the digit picked (arrow keys go on from there).
+	await expect(labels.getByRole('radio', { name: 'casual' })).toBeFocused();
 	await narrow(annotator, 'workspace-categorical-criterion');
 	const before = annotator.url();
 	await annotator.keyboard.press('Enter');
