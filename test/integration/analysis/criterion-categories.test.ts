@@ -15,11 +15,14 @@
  * 99.9% as in planted.test.ts), equal to lib/stats on the same pairs; the numeric criteria stay
  * ordinal, and the overall score is the numeric criteria's mean (tone's index takes no part).
  */
+import { parse as parseCsv } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { criteriaTone } from '../../../src/lib/judging/test-rubrics';
 import { addMember } from '../../../src/lib/server/db/repositories/members';
 import type { SessionUser } from '../../../src/lib/server/auth/types';
 import { cohenKappa, krippendorffAlpha } from '../../../src/lib/stats';
+import { createPool } from '../../../src/lib/server/db/client';
+import { ExportRequestSchema, prepareExport } from '../../../src/lib/server/services/exports';
 import type { FakeChatRequest, FakeOpenAiServer } from '../../support/fake-openai-server';
 import { createJudgingEnv, until, type JudgingEnv } from '../judging/support/env';
 import { makeProvider, makeRubricVersion, seedAnswers } from '../judging/support/factory';
@@ -232,6 +235,53 @@ describe('a categorical criterion, judged live and labelled in the workspace', (
 		expect(safety.judgeHuman!.kappaQuadratic).not.toBeNull();
 		// Overall: judge 13/3 and people 4 on every answer, on the rubric's ordinal 1–5 scale.
 		expect(s.scale.level).toBe('ordinal');
+	});
+
+	it('exports judgments and labels with the categorical criterion as its label, by batches and by COPY', async () => {
+		const membership = { projectId: projectId(), userId: env.project.admin.id, role: 'admin' as const };
+		const pool = createPool(env.url, 2);
+		try {
+			/** Every row's criteria by item, from the JSONL writer (keyset batches) and from COPY's CSV. */
+			const exported = async (query: Record<string, string>) => {
+				const prepared = await prepareExport(env.db, membership, ExportRequestSchema.parse(query), pool);
+				const at = prepared.columns.findIndex((c) => c.name === 'criteria');
+				const item = prepared.columns.findIndex((c) => c.name === 'item_external_id');
+				const byBatches: [string, unknown][] = [];
+				for await (const rows of prepared.batches()) for (const r of rows) byBatches.push([String(r[item]), r[at]]);
+				const chunks: Uint8Array[] = [];
+				for await (const chunk of prepared.csvBytes!()) chunks.push(chunk);
+				const csv = Buffer.concat(chunks).toString('utf8');
+				const [header, ...records] = parseCsv(csv, { columns: false }) as string[][];
+				const byCopy = records.map((r): [string, unknown] => [
+					r[header.indexOf('item_external_id')],
+					r[header.indexOf('criteria')] ? JSON.parse(r[header.indexOf('criteria')]) : null
+				]);
+				return { byBatches, byCopy };
+			};
+			const judgments = await exported({ kind: 'judgments', format: 'csv', runId });
+			expect(judgments.byBatches).toHaveLength(N + 1);
+			for (const [externalId, criteria] of judgments.byBatches) {
+				if (externalId === `t${N}`) expect(criteria).toBeNull();
+				else
+					expect(criteria).toEqual({
+						correctness: 4,
+						helpfulness: 4,
+						safety: 5,
+						tone: LABELS[judgeCode.get(externalId)!]
+					});
+			}
+			expect(new Map(judgments.byCopy)).toEqual(new Map(judgments.byBatches));
+
+			const labels = await exported({ kind: 'labels', format: 'csv', datasetId, humanSource: 'ui' });
+			expect(labels.byBatches).toHaveLength(2 * N);
+			const tones = (rows: [string, unknown][]) =>
+				rows.map(([id, c]) => `${id}:${(c as { tone: string }).tone}`).sort();
+			const planted = [...humanCode].flatMap(([id, codes]) => codes.map((c) => `${id}:${LABELS[c]}`)).sort();
+			expect(tones(labels.byBatches)).toEqual(planted);
+			expect(tones(labels.byCopy)).toEqual(planted);
+		} finally {
+			await pool.end();
+		}
 	});
 
 	it('ranks and calibrates on the numeric criteria only, naming the categorical one it leaves out', async () => {

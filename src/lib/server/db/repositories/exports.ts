@@ -30,6 +30,21 @@ async function arrays(db: Db, query: ReturnType<typeof sql>): Promise<Batch> {
 	return { rows: list.map((x) => x.r), last: list.length ? list[list.length - 1].id : null };
 }
 
+/**
+ * A row's criteria with each categorical criterion's value as its label, as the pages show it:
+ * stored, such a value is the label's index (0 …) in the rubric version's `criteria[i].categories`
+ * (`rv`, joined by the FROM below). Rows of a rubric without categorical criteria, and rows with no
+ * rubric (imported), keep their criteria as stored; an index outside the list stays a number.
+ */
+const labelledCriteria = (row: 'j' | 'l') => `case when ${row}.criteria is not null
+			and rv.content -> 'criteria' @> '[{"categories": []}]'::jsonb
+		then coalesce((select jsonb_object_agg(e.key, case when c.labels is not null and jsonb_typeof(e.value) = 'number'
+				then coalesce(c.labels -> ((e.value #>> '{}')::numeric::int), e.value) else e.value end)
+			from jsonb_each(${row}.criteria) e
+			left join lateral (select x -> 'categories' as labels from jsonb_array_elements(rv.content -> 'criteria') x
+				where x ->> 'id' = e.key and jsonb_typeof(x -> 'categories') = 'array' limit 1) c on true), ${row}.criteria)
+		else ${row}.criteria end`;
+
 /** A judgment row's values in export column order (services/exports.ts JUDGMENT_COLUMNS). */
 const JUDGMENT_VALUES = [
 	'j.id',
@@ -48,7 +63,7 @@ const JUDGMENT_VALUES = [
 	'j.verdict',
 	'j.score::float8',
 	'j.preference::float8',
-	'j.criteria',
+	labelledCriteria('j'),
 	'j.flags',
 	'j.error',
 	'j.input_tokens',
@@ -72,9 +87,11 @@ const answerJoins = (row: 'j' | 'l') => `join dataset_item i on i.id = ${row}.it
 			left join candidate_answer b on b.id = ${row}.answer_b_id
 			left join system sb on sb.id = b.system_id`;
 
-/** The tables of a judgment export, for the keyset batches and the COPY statement alike. */
+/** The tables of a judgment export, for the keyset batches and the COPY statement alike (rv: the run's rubric version). */
 const JUDGMENT_FROM = `from judgment j
-			${answerJoins('j')}`;
+			${answerJoins('j')}
+			left join judge_run r on r.id = j.run_id
+			left join rubric_version rv on rv.id = r.rubric_version_id`;
 
 /** Values as one JSON array per row; times as ISO text. */
 function jsonArray(values: readonly string[]): RawBuilder<unknown> {
@@ -153,7 +170,7 @@ const labelValues = (identities: boolean) => [
 	'l.presented_order',
 	'l.verdict',
 	'l.score::float8',
-	'l.criteria',
+	labelledCriteria('l'),
 	'l.red_lines',
 	'l.rationale',
 	'l.version',
@@ -164,7 +181,9 @@ const labelValues = (identities: boolean) => [
 /** The tables of a label export (the annotator's name and e-mail address from app_user), as JUDGMENT_FROM. */
 const LABEL_FROM = `from annotation l
 			${answerJoins('l')}
-			left join app_user u on u.id = l.annotator_user_id`;
+			left join app_user u on u.id = l.annotator_user_id
+			left join annotation_queue q on q.id = l.queue_id
+			left join rubric_version rv on rv.id = q.rubric_version_id`;
 
 const labelFromWhere = (f: LabelFilter, after: string | null) => sql`${sql.raw(LABEL_FROM)}
 			where l.dataset_id = ${f.datasetId}
