@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { aggregateSamples, combineOrders, outcomeOf, toAnswerTerms, type SampleOutcome } from './aggregate';
+import {
+	aggregateSamples,
+	combineOrders,
+	labelledCriteria,
+	outcomeOf,
+	toAnswerTerms,
+	type SampleOutcome
+} from './aggregate';
 import { parseVerdict } from './parse-verdict';
 import { criteria5, criteriaTone, pairwise, passFail, score10 } from './test-rubrics';
 
@@ -141,5 +148,17 @@ describe('aggregateSamples', () => {
 			failed: 1,
 			reasons: ['off scale']
 		});
+	});
+});
+
+describe('labelledCriteria', () => {
+	it('shows a categorical criterion by its label and leaves the numeric ones, unknown keys and off-list indexes as stored', () => {
+		expect(labelledCriteria(criteriaTone, { correctness: 4, tone: 1, extra: 2 })).toEqual({
+			correctness: 4,
+			tone: 'casual',
+			extra: 2
+		});
+		expect(labelledCriteria(criteriaTone, { tone: 7 })).toEqual({ tone: 7 });
+		expect(labelledCriteria(criteria5, { correctness: 4 })).toEqual({ correctness: 4 });
 	});
 });

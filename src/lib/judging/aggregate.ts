@@ -120,6 +120,20 @@ export function summariseLabels(values: number[]): ScoreSummary {
 	};
 }
 
+/**
+ * Stored criteria as people read them: a categorical criterion's value (the label's index, see
+ * ARCHITECTURE "Categorical criteria") becomes its label; numeric criteria, unknown keys and an
+ * index outside the list stay as stored. For displays; analysis works on the stored codes.
+ */
+export function labelledCriteria(
+	rubric: Pick<RubricContent, 'criteria'>,
+	criteria: Record<string, number>
+): Record<string, number | string> {
+	const labels = new Map(rubric.criteria.flatMap((c) => (c.categories ? [[c.id, c.categories] as const] : [])));
+	if (labels.size === 0) return criteria;
+	return Object.fromEntries(Object.entries(criteria).map(([id, value]) => [id, labels.get(id)?.[value] ?? value]));
+}
+
 /** Red-line criteria whose score is below their passMin. */
 export function redLineFailures(rubric: RubricContent, criteria: Record<string, number>): string[] {
 	return rubric.criteria

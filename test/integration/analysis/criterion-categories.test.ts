@@ -131,6 +131,11 @@ describe('a categorical criterion, judged live and labelled in the workspace', (
 			// The overall is the mean of the numeric criteria only: (4 + 4 + 5) / 3.
 			expect(Number(r.score)).toBeCloseTo(13 / 3, 3);
 		}
+		// The run page's list shows the label, not the stored index.
+		const page = await env.admin().judgeRuns.judgments({ projectId: projectId(), runId, limit: 500 });
+		expect(page.judgments).toHaveLength(N + 1);
+		for (const j of page.judgments)
+			if (j.status === 'ok') expect(j.criteria?.tone).toBe(LABELS[judgeCode.get(j.itemExternalId)!]);
 		const summary = await env.admin().judgeRuns.summary({ projectId: projectId(), runId });
 		for (const s of summary.systems) expect(s.meanScore).toBeCloseTo(13 / 3, 3);
 	}, 120_000);

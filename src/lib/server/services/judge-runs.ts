@@ -6,6 +6,7 @@
  * A run is spread over `shards` jobs (`judge-run:<run>:<i>`), one per live worker process at
  * start (at least 1, at most 8); each takes its share of the provider's concurrency.
  */
+import { labelledCriteria } from '../../judging/aggregate';
 import { RubricContentSchema } from '../../judging/rubric-schema';
 import { simulatedJudgeName } from '../../judging/simulate';
 import type { RubricContent } from '../../judging/types';
@@ -412,7 +413,14 @@ async function computeSummary(db: Db, projectId: string, run: JudgeRun) {
 }
 
 export async function judgmentPage(db: Db, projectId: string, input: JudgmentPageInput) {
-	await loadRun(db, projectId, input.runId);
+	const run = await loadRun(db, projectId, input.runId);
+	// Categorical criteria are shown by their label, not the stored index.
+	// A version that no longer parses only loses the labels: the list itself still shows.
+	const version = run.rubric_version_id
+		? await repo.findRubricVersion(db, projectId, run.rubric_version_id)
+		: undefined;
+	const parsed = version ? RubricContentSchema.safeParse(version.content) : null;
+	const rubric = parsed?.success ? (parsed.data as RubricContent) : null;
 	const rows = await repo.judgmentPage(db, {
 		runId: input.runId,
 		after: input.cursor ?? null,
@@ -427,6 +435,7 @@ export async function judgmentPage(db: Db, projectId: string, input: JudgmentPag
 			const info = (raw ?? {}) as { reply?: string; category?: string; reason?: string };
 			return {
 				...r,
+				criteria: r.criteria && rubric ? labelledCriteria(rubric, r.criteria) : r.criteria,
 				category: info.category ?? null,
 				abstainReason: r.status === 'abstained' ? (info.reason ?? null) : null
 			};
