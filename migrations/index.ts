@@ -20,6 +20,7 @@ import * as m0029 from './0029-annotation-open-from';
 import * as m0030 from './0030-gate-certification';
 import * as m0031 from './0031-exports-api';
 import * as m0032 from './0032-gate-pairwise';
+import * as m0033 from './0033-prompt-lz4';
 
 export const migrations: Record<string, Migration> = {
 	'0001-foundation': m0001,
@@ -37,5 +38,6 @@ export const migrations: Record<string, Migration> = {
 	'0029-annotation-open-from': m0029,
 	'0030-gate-certification': m0030,
 	'0031-exports-api': m0031,
-	'0032-gate-pairwise': m0032
+	'0032-gate-pairwise': m0032,
+	'0033-prompt-lz4': m0033
 };
