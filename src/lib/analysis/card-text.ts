@@ -293,3 +293,9 @@ export function cardText(card: JudgeCard, locale: SentenceLocale) {
 }
 
 export type CardText = ReturnType<typeof cardText>;
+
+/** A criterion's scale as the card writes it: `1–5` for a score, its labels for a categorical criterion. */
+export function criterionScaleText(c: { scale: { min: number; max: number } | null; labels: string[] | null }): string {
+	if (c.labels) return c.labels.join(' / ');
+	return c.scale ? `${c.scale.min}–${c.scale.max}` : '';
+}

@@ -51,7 +51,11 @@ function hostileCard(): JudgeCard {
 			usesReference: false,
 			turns: 'last',
 			output: { kind: 'preference', allowTie: true } as never,
-			criteria: [{ id: 'c1', name: HOSTILE[2], description: HOSTILE[4] }],
+			criteria: [
+				// A categorical criterion's labels are rubric text too: hostile, in a table cell.
+				{ id: 'c1', name: HOSTILE[2], description: HOSTILE[4], scale: null, labels: [HOSTILE[5], HOSTILE[0]] },
+				{ id: 'c2', name: 'Scored', description: 'on a scale', scale: { min: 1, max: 5 }, labels: null }
+			],
 			rubricText: RUBRIC_TEXT,
 			settings: {} as never
 		},
@@ -138,6 +142,9 @@ describe('judge card Markdown', () => {
 			expect(text).not.toMatch(/[\u0000\u001b]/);
 			expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
 			expect(html).toContain('[click](javascript:alert(3))');
+			// The criteria table gives each criterion's scale or labels.
+			expect(html).toMatch(/<td>1–5<\/td>/);
+			expect(html).toContain('<td>a | b | c / &lt;img src=x onerror=alert(1)&gt;</td>');
 		});
 	}
 

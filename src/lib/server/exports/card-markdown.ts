@@ -13,7 +13,7 @@
  */
 import { m } from '../../paraglide/messages.js';
 import type { SentenceLocale } from '../../analysis/bias-sentence';
-import { cardText, type FieldRow, type FigureRow } from '../../analysis/card-text';
+import { cardText, criterionScaleText, type FieldRow, type FigureRow } from '../../analysis/card-text';
 import type { JudgeCard } from '../services/judge-card';
 
 // C0 controls except tab and line breaks, DEL, and C1 controls.
@@ -80,8 +80,12 @@ export function cardMarkdown(card: JudgeCard, manifest: unknown, locale: Sentenc
 			h(3, m.analysis_card_criteria({}, o));
 			out.push(
 				table(
-					[m.analysis_card_col_criterion({}, o), m.analysis_card_col_description({}, o)],
-					card.rubric.criteria.map((c) => [`${c.name} (${c.id})`, c.description])
+					[
+						m.analysis_card_col_criterion({}, o),
+						m.analysis_card_col_scale({}, o),
+						m.analysis_card_col_description({}, o)
+					],
+					card.rubric.criteria.map((c) => [`${c.name} (${c.id})`, criterionScaleText(c), c.description])
 				)
 			);
 		}

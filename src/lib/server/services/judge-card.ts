@@ -75,7 +75,14 @@ export interface JudgeCard {
 				usesReference: boolean;
 				turns: string;
 				output: RubricContent['output'];
-				criteria: { id: string; name: string; description: string }[];
+				/** `scale` of a numeric criterion; `labels` of a categorical one (its values are their indexes). */
+				criteria: {
+					id: string;
+					name: string;
+					description: string;
+					scale: { min: number; max: number } | null;
+					labels: string[] | null;
+				}[];
 				rubricText: string;
 				settings: RubricContent['settings'];
 		  }
@@ -238,7 +245,13 @@ export async function judgeCard(
 						usesReference: content.usesReference,
 						turns: content.turns,
 						output: content.output,
-						criteria: content.criteria.map((c) => ({ id: c.id, name: c.name, description: c.description })),
+						criteria: content.criteria.map((c) => ({
+							id: c.id,
+							name: c.name,
+							description: c.description,
+							scale: c.categories ? null : { min: c.scale.min, max: c.scale.max },
+							labels: c.categories ?? null
+						})),
 						rubricText: content.rubricText,
 						settings: content.settings
 					}
