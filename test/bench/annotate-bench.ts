@@ -9,9 +9,12 @@
  * 3. Starts `node build/index.js` on that database (NODE_ENV=production, as in playwright.config.ts).
  * 4. 50 annotators sign in through the sign-in form, then each loops `annotation.next` +
  *    `annotation.submit` over /api/trpc for a bounded number of rounds (and at most a time budget).
- *    With `--think-ms N` each annotator pauses N ms (±20 %, seeded by `--seed`) between receiving
- *    an item and submitting it, as a person reads and labels; the default 0 calls back to back,
- *    where latency is annotators ÷ throughput whatever the server does.
+ *    Each annotator pauses `--think-ms` (default 1,000 ms, ±20 %, seeded by `--seed`) between
+ *    receiving an item and submitting it, as a person reads and labels. One item a second is far
+ *    faster than any expert works (tens of seconds per item), so 50 such annotators are a heavy
+ *    study. `--think-ms 0` calls back to back: a closed loop at saturation, where latency is
+ *    annotators ÷ throughput whatever the server does (Little's law), so that run measures the
+ *    server's capacity (`requests_per_s`), not what an annotator waits.
  * Prints progress on stderr and ONE JSON line last on stdout, the issue's fields first:
  *   {"annotators":50,"requests":…,"p50_ms":…,"p95_ms":…,"p99_ms":…,"errors":…,
  *    "think_ms":…,"requests_per_s":…,"server_cpu_ms_per_request":…,"postgres_cpu_ms_per_request":…,
@@ -51,7 +54,7 @@ const ROUNDS = args.number('rounds', 40);
 const SECONDS = args.number('seconds', 120);
 const ITEMS = args.number('items', 250_000);
 /** Pause between receiving an item and submitting it (an annotator reading and labelling). */
-const THINK_MS = args.number('think-ms', 0);
+const THINK_MS = args.number('think-ms', 1000);
 const SEED = args.number('seed', 1);
 /** `--slow-ms N`: a progress line for every request slower than N ms, with its time (to match server and PostgreSQL logs). */
 const SLOW_MS = args.number('slow-ms', 0);
