@@ -6,6 +6,7 @@
  */
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { contentHash } from '../../../src/lib/judging/content-hash';
 import { criteria5, pairwise, passFail, score10 } from '../../../src/lib/judging/test-rubrics';
 import type { FakeOpenAiServer } from '../../support/fake-openai-server';
 import { createJudgingEnv, until, type JudgingEnv } from './support/env';
@@ -116,6 +117,13 @@ describe('a pointwise run', () => {
 		expect(prompt.messages.map((m) => m.role)).toEqual(['system', 'user']);
 		expect(prompt.messages[1].content).toContain(page.judgments[0].promptExcerpt!.slice(0, 20));
 		expect(prompt.reply).toBe('Solid. Rating: [[9]]');
+		// Every judgment's prompt is stored (sent to PostgreSQL as binary jsonb), under the hash of what it holds.
+		const stored = await sql<{ hash: string; messages: unknown }>`
+			select p.hash, p.messages from judgment j
+			join judge_prompt p on p.project_id = ${projectId} and p.hash = j.prompt_hash
+			where j.run_id = ${runId}`.execute(env.db);
+		expect(stored.rows).toHaveLength(30);
+		for (const row of stored.rows) expect(contentHash(row.messages)).toBe(row.hash);
 
 		const list = await env.admin().judgeRuns.list({ projectId, datasetId: data.datasetId });
 		expect(list.find((r) => r.id === runId)).toMatchObject({
