@@ -127,9 +127,13 @@ describe('sharedClusterBootstrap', { timeout: 60_000 }, () => {
 				stat([36], 9, 1000),
 				stat([45], 9, 200)
 			];
-			expect(sharedClusterBootstrap(tables, statistics, { seed: 7, patterns: true })).toEqual(
-				sharedClusterBootstrap(tables, statistics, { seed: 7, patterns: false })
-			);
+			const entryByEntry = sharedClusterBootstrap(tables, statistics, { seed: 7, patterns: false });
+			expect(sharedClusterBootstrap(tables, statistics, { seed: 7, patterns: true })).toEqual(entryByEntry);
+			// Blocks of a given width (across part boundaries and levels): the same tables.
+			for (const blockWidth of [18, 5])
+				expect(sharedClusterBootstrap(tables, statistics, { seed: 7, patterns: true, blockWidth })).toEqual(
+					entryByEntry
+				);
 		}
 	});
 

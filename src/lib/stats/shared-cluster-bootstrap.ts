@@ -174,6 +174,13 @@ export interface SharedBootstrapOptions {
 	 * (default true); false forces the entry-by-entry sum. Both give identical tables.
 	 */
 	patterns?: boolean;
+	/**
+	 * Columns per block of the pattern factoring (default: blocks end at every statistic's part
+	 * boundary). A caller whose clusters fill fixed groups of columns together (the agreement page:
+	 * a comparison's two 3 × 3 tables, 18 columns) passes that width, so a cluster holds fewer,
+	 * larger patterns: fewer weights to add per draw. Any blocks give identical tables.
+	 */
+	blockWidth?: number;
 }
 
 /** acc += Σ_k times[k] · (cluster k's entries of levels 0 … l): the hot loop, kept small for the JIT. */
@@ -223,7 +230,8 @@ function blockPatterns(
 	tables: ClusterTables,
 	statistics: readonly TableStatistic[],
 	levelOf: Int32Array,
-	L: number
+	L: number,
+	blockWidth?: number
 ): BlockPatterns | null {
 	const { clusters: K, columns: C, start, column, value } = tables;
 	let total = 0;
@@ -233,12 +241,17 @@ function blockPatterns(
 	}
 	if (total * Math.max(1, K) >= 2 ** 53) return null;
 	// Blocks: column runs between part boundaries (every column of a block has the same level).
+	// Or every blockWidth columns when the caller gives it; and wherever the level changes, so the
+	// columns of a block always share one.
 	const boundary = new Uint8Array(C + 1);
-	for (const s of statistics)
-		for (const part of s.parts) {
-			boundary[part] = 1;
-			boundary[part + s.width] = 1;
-		}
+	if (blockWidth !== undefined) for (let c = 0; c <= C; c += blockWidth) boundary[c] = 1;
+	else
+		for (const s of statistics)
+			for (const part of s.parts) {
+				boundary[part] = 1;
+				boundary[part + s.width] = 1;
+			}
+	for (let c = 1; c < C; c++) if (levelOf[c] !== levelOf[c - 1]) boundary[c] = 1;
 	const blockOf = new Int32Array(C);
 	for (let c = 0, b = -1; c < C; c++) blockOf[c] = boundary[c] ? ++b : Math.max(b, 0);
 	const ids = new Map<string, number>();
@@ -352,9 +365,10 @@ function evaluateInto(s: TableStatistic, table: Float64Array, out: Float64Array)
 export function sharedClusterBootstrap(
 	tables: ClusterTables,
 	statistics: readonly TableStatistic[],
-	{ seed = 1, level = 0.95, warnUndefinedShare, patterns = true }: SharedBootstrapOptions = {}
+	{ seed = 1, level = 0.95, warnUndefinedShare, patterns = true, blockWidth }: SharedBootstrapOptions = {}
 ): TableStatisticResult[] {
 	assertProbabilityLevel(level);
+	if (blockWidth !== undefined) assertInteger(blockWidth, 'sharedClusterBootstrap: blockWidth', 1);
 	const { clusters: K, columns: C, start, column, value } = tables;
 	const acc = new Float64Array(C);
 	// How many resamples each column is needed for: the most any statistic reading it asks.
@@ -377,7 +391,7 @@ export function sharedClusterBootstrap(
 	const L = levels.length;
 	const levelOf = new Int32Array(C).fill(-1);
 	for (let c = 0; c < C; c++) if (need[c] > 0) levelOf[c] = levels.indexOf(need[c]);
-	const factored = patterns ? blockPatterns(tables, statistics, levelOf, L) : null;
+	const factored = patterns ? blockPatterns(tables, statistics, levelOf, L, blockWidth) : null;
 	// The entry-by-entry layout, only when the patterns are not used.
 	const ends = new Int32Array(factored ? 1 : Math.max(1, K * L));
 	const rowStart = new Int32Array(factored ? 1 : K + 1);

@@ -297,7 +297,8 @@ export function denseAgreementBreakdowns(
 				)
 			);
 		}
-	const results = sharedClusterBootstrap(builder.build(items), statistics, { seed: 1 });
+	// Patterns of whole slots (a comparison's two tables, 18 columns): half the weights per draw.
+	const results = sharedClusterBootstrap(builder.build(items), statistics, { seed: 1, blockWidth: 18 });
 	const figuresOf = (g: number, kind: number) => {
 		const i = indexOf.get(g * 2 + kind);
 		return i === undefined ? null : agreementFigures(results[i]);
