@@ -32,6 +32,7 @@ import { sql } from 'kysely';
 import { hashPassword } from '../../src/lib/server/auth/password';
 import { createDb, createPool, type Db } from '../../src/lib/server/db/client';
 import { migrateToLatest } from '../../src/lib/server/db/migrate';
+import { mulberry32 } from '../support/mulberry32';
 import { contentHash } from '../../src/lib/judging/content-hash';
 import { rubricFromJudge } from '../../src/lib/judging/judge-files';
 import { loadBuiltinJudges } from '../../src/lib/server/judging/builtin-judges';
@@ -306,18 +307,6 @@ async function backendCpu(db: Db, database: string): Promise<Map<number, number>
 	return out;
 }
 
-/** mulberry32: a small seeded generator, so think-time jitter repeats from run to run. */
-function seededRandom(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const percentile = (sorted: number[], p: number) =>
@@ -363,7 +352,7 @@ async function main() {
 		const stopAt = Date.now() + SECONDS * 1000;
 		await Promise.all(
 			cookies.map(async (cookie, i) => {
-				const random = seededRandom(SEED * 1000 + i);
+				const random = mulberry32(SEED * 1000 + i); // think-time jitter repeats from run to run
 				// Think time: N ms ±20 %. Annotators start spread over one think time, not in step.
 				const think = () => THINK_MS * (0.8 + 0.4 * random());
 				if (THINK_MS > 0) await sleep(THINK_MS * random());
