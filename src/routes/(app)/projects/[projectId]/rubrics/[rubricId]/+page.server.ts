@@ -5,6 +5,7 @@ import { failAction, loadOrThrow } from '$lib/server/http/route-errors';
 import { serverCaller } from '$lib/server/trpc/caller';
 import { m } from '$lib/paraglide/messages.js';
 import type { Actions, PageServerLoad } from './$types';
+import { exampleScores } from './example-scores';
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A uuid from the query string, or null (a hand-edited URL must not become a 400). */
@@ -127,13 +128,7 @@ export const actions: Actions = {
 	attachExample: async (event) => {
 		const form = await event.request.formData();
 		const answerIds = form.getAll('answerId').map(String).filter(Boolean);
-		// A score is a number; a categorical criterion's example value is its label (a select of the labels).
-		const scores: Record<string, number | string> = {};
-		for (const [key, value] of form.entries()) {
-			const text = String(value).trim();
-			if (!key.startsWith('scores.') || text === '') continue;
-			scores[key.slice('scores.'.length)] = /^-?\d+(?:\.\d+)?$/.test(text) ? Number(text) : text;
-		}
+		const scores = exampleScores(form);
 		const example = {
 			itemId: str(form, 'itemId'),
 			answerIds,
