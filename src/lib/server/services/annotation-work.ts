@@ -550,23 +550,12 @@ export async function submit(db: Db, membership: Membership, input: SubmitInput)
 		q: { id: ctx.queueId, projectId: ctx.projectId, datasetId: ctx.datasetId },
 		current
 	});
-	const written = await labels
-		.writeSubmission(db, {
-			userId: membership.userId,
-			state: prepared.state,
-			before: current ?? null,
-			seenStatus: ctx.status,
-			retakeSlot: prepared.retake,
-			activeSeconds: input.activeSeconds,
-			flagged: input.flag !== undefined,
-			flagReason: input.flag?.reason ?? null,
-			idempotencyKey: input.idempotencyKey
-		})
-		.catch((error: unknown) => {
-			// A unique index met a concurrent writer (same key, same label): the locked path decides.
-			if ((error as { code?: string }).code === '23505') return false;
-			throw error;
-		});
+	const written = await tryWrite(db, membership, input, {
+		state: prepared.state,
+		before: current ?? null,
+		seenStatus: ctx.status,
+		retakeSlot: prepared.retake
+	});
 	if (written)
 		return {
 			assignmentId: ctx.assignmentId,
@@ -575,6 +564,31 @@ export async function submit(db: Db, membership: Membership, input: SubmitInput)
 			replayed: false
 		};
 	return submitLocked(db, membership, input);
+}
+
+/**
+ * One write attempt of a submit's label (the fast paths): false when it wrote nothing, including
+ * when a unique index met a concurrent writer (same key, same label); the locked path then decides.
+ */
+function tryWrite(
+	db: Db,
+	membership: Membership,
+	input: SubmitInput,
+	seen: Pick<Parameters<typeof labels.writeSubmission>[1], 'state' | 'before' | 'seenStatus' | 'retakeSlot'>
+): Promise<boolean> {
+	return labels
+		.writeSubmission(db, {
+			userId: membership.userId,
+			...seen,
+			activeSeconds: input.activeSeconds,
+			flagged: input.flag !== undefined,
+			flagReason: input.flag?.reason ?? null,
+			idempotencyKey: input.idempotencyKey
+		})
+		.catch((error: unknown) => {
+			if ((error as { code?: string }).code === '23505') return false;
+			throw error;
+		});
 }
 
 /**
@@ -600,22 +614,12 @@ async function submitHandedOut(
 		if (error instanceof AppError) return undefined;
 		throw error;
 	}
-	const written = await labels
-		.writeSubmission(db, {
-			userId: membership.userId,
-			state,
-			before: null,
-			seenStatus: 'reserved',
-			retakeSlot: false,
-			activeSeconds: input.activeSeconds,
-			flagged: input.flag !== undefined,
-			flagReason: input.flag?.reason ?? null,
-			idempotencyKey: input.idempotencyKey
-		})
-		.catch((error: unknown) => {
-			if ((error as { code?: string }).code === '23505') return false;
-			throw error;
-		});
+	const written = await tryWrite(db, membership, input, {
+		state,
+		before: null,
+		seenStatus: 'reserved',
+		retakeSlot: false
+	});
 	return written
 		? { assignmentId: known.assignment.id, labelId: state.id, version: state.version, replayed: false }
 		: undefined;
