@@ -72,6 +72,15 @@ function preparingPool(pool: pg.Pool): PostgresPool {
 	};
 }
 
+const poolSizes = new WeakMap<Db, number>();
+
 export function createDb(pool: pg.Pool): Db {
-	return new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) });
+	const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) });
+	poolSizes.set(db, pool.options.max ?? 10);
+	return db;
+}
+
+/** How many connections `db`'s pool may open (1 for a Db that did not come from `createDb`). */
+export function poolSize(db: Db): number {
+	return poolSizes.get(db) ?? 1;
 }
