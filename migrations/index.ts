@@ -21,6 +21,7 @@ import * as m0030 from './0030-gate-certification';
 import * as m0031 from './0031-exports-api';
 import * as m0032 from './0032-gate-pairwise';
 import * as m0033 from './0033-prompt-lz4';
+import * as m0035 from './0035-answer-numbering-index';
 
 export const migrations: Record<string, Migration> = {
 	'0001-foundation': m0001,
@@ -39,5 +40,6 @@ export const migrations: Record<string, Migration> = {
 	'0030-gate-certification': m0030,
 	'0031-exports-api': m0031,
 	'0032-gate-pairwise': m0032,
-	'0033-prompt-lz4': m0033
+	'0033-prompt-lz4': m0033,
+	'0035-answer-numbering-index': m0035
 };

@@ -425,73 +425,75 @@ export async function getAgreement(db: Db, membership: Membership, input: Agreem
 			repo.loadAgreementRows(db, { datasetId: dataset.id, runId: run?.id ?? null, kind: humanSource }),
 			repo.countLabelKinds(db, dataset.id)
 		]);
-		const d = denseComparisons(rows);
-		const itemOfAnswer = (a: number) => rows.items[rows.answerItem[a]];
-		const names: ComparisonNames = {
-			itemId: (n) => rows.labelItems[d.item[n]],
-			externalId: (n) => itemOfAnswer(d.answerA[n]).externalId,
-			systemA: (n) => rows.systems[rows.answerSystem[d.answerA[n]]],
-			systemB: (n) => rows.systems[rows.answerSystem[d.answerB[n]]]
-		};
-		// Systems and categories of every comparison, sorted as strings (as the comparison objects' were).
-		const systemSeen = new Uint8Array(rows.systems.length);
-		const categorySet = new Set<string>();
-		for (let n = 0; n < d.count; n++) {
-			systemSeen[rows.answerSystem[d.answerA[n]]] = 1;
-			systemSeen[rows.answerSystem[d.answerB[n]]] = 1;
-			const category = itemOfAnswer(d.answerA[n]).category;
-			if (category !== null) categorySet.add(category);
-		}
-		const systems = rows.systems.filter((_, s) => systemSeen[s]).sort();
-		const categories = [...categorySet].sort();
-		const systemIndex = new Map(systems.map((s, i) => [s, i]));
-		const categoryIndex = new Map(categories.map((c, i) => [c, i]));
-		const systemOf = rows.systems.map((s) => systemIndex.get(s) ?? -1);
-		const input: BreakdownInput = {
-			count: d.count,
-			item: d.item,
-			systemA: d.answerA.map((a) => systemOf[rows.answerSystem[a]]),
-			systemB: d.answerB.map((b) => systemOf[rows.answerSystem[b]]),
-			category: d.answerA.map((a) => {
-				const category = itemOfAnswer(a).category;
-				return category === null ? -1 : categoryIndex.get(category)!;
-			}),
-			judge: d.judge,
-			labelStart: d.labelStart,
-			labelCode: d.labelCode
-		};
-		const figures = denseAgreementBreakdowns(input, systems, categories);
-		let judged = 0;
-		let labelled = 0;
-		let both = 0;
-		for (let n = 0; n < d.count; n++) {
-			const j = d.judge[n] >= 0;
-			const l = d.labelStart[n + 1] > d.labelStart[n];
-			if (j) judged++;
-			if (l) labelled++;
-			if (j && l) both++;
-		}
-		const t = figures.confusion;
-		return {
-			dataset,
-			runs,
-			run,
-			humanSource,
-			labelKinds,
-			counts: { judged, labelled, both, humanPairs: figures.humanPairs },
-			judgeHuman: figures.judgeHuman,
-			humanHuman: figures.humanHuman,
-			// The judge ↔ human pairs counted by verdicts (confusionMatrix's layout: rows judge, columns human).
-			confusion:
-				figures.judgeHuman !== null
-					? {
-							categories: [...PAIRWISE_SCALE],
-							matrix: [0, 1, 2].map((r) => [t[r * 3], t[r * 3 + 1], t[r * 3 + 2]])
-						}
-					: null,
-			bySystem: figures.bySystem,
-			byCategory: figures.byCategory,
-			disagreements: denseLargestDisagreements(d, names)
-		};
+		return { dataset, runs, run, humanSource, labelKinds, ...agreementOfRows(rows) };
 	});
+}
+
+/** The page's figures from its packed inputs (everything but the dataset, runs and filters). */
+export function agreementOfRows(
+	rows: repo.AgreementRows
+): Omit<AgreementResult, 'dataset' | 'runs' | 'run' | 'humanSource' | 'labelKinds'> {
+	const d = denseComparisons(rows);
+	const itemOfAnswer = (a: number) => rows.items[rows.answerItem[a]];
+	const names: ComparisonNames = {
+		itemId: (n) => rows.items[d.item[n]].id,
+		externalId: (n) => itemOfAnswer(d.answerA[n]).externalId,
+		systemA: (n) => rows.systems[rows.answerSystem[d.answerA[n]]],
+		systemB: (n) => rows.systems[rows.answerSystem[d.answerB[n]]]
+	};
+	// Systems and categories of every comparison, sorted as strings (as the comparison objects' were).
+	const systemSeen = new Uint8Array(rows.systems.length);
+	const categorySet = new Set<string>();
+	for (let n = 0; n < d.count; n++) {
+		systemSeen[rows.answerSystem[d.answerA[n]]] = 1;
+		systemSeen[rows.answerSystem[d.answerB[n]]] = 1;
+		const category = itemOfAnswer(d.answerA[n]).category;
+		if (category !== null) categorySet.add(category);
+	}
+	const systems = rows.systems.filter((_, s) => systemSeen[s]).sort();
+	const categories = [...categorySet].sort();
+	const systemIndex = new Map(systems.map((s, i) => [s, i]));
+	const categoryIndex = new Map(categories.map((c, i) => [c, i]));
+	const systemOf = rows.systems.map((s) => systemIndex.get(s) ?? -1);
+	const input: BreakdownInput = {
+		count: d.count,
+		item: d.item,
+		systemA: d.answerA.map((a) => systemOf[rows.answerSystem[a]]),
+		systemB: d.answerB.map((b) => systemOf[rows.answerSystem[b]]),
+		category: d.answerA.map((a) => {
+			const category = itemOfAnswer(a).category;
+			return category === null ? -1 : categoryIndex.get(category)!;
+		}),
+		judge: d.judge,
+		labelStart: d.labelStart,
+		labelCode: d.labelCode
+	};
+	const figures = denseAgreementBreakdowns(input, systems, categories);
+	let judged = 0;
+	let labelled = 0;
+	let both = 0;
+	for (let n = 0; n < d.count; n++) {
+		const j = d.judge[n] >= 0;
+		const l = d.labelStart[n + 1] > d.labelStart[n];
+		if (j) judged++;
+		if (l) labelled++;
+		if (j && l) both++;
+	}
+	const t = figures.confusion;
+	return {
+		counts: { judged, labelled, both, humanPairs: figures.humanPairs },
+		judgeHuman: figures.judgeHuman,
+		humanHuman: figures.humanHuman,
+		// The judge ↔ human pairs counted by verdicts (confusionMatrix's layout: rows judge, columns human).
+		confusion:
+			figures.judgeHuman !== null
+				? {
+						categories: [...PAIRWISE_SCALE],
+						matrix: [0, 1, 2].map((r) => [t[r * 3], t[r * 3 + 1], t[r * 3 + 2]])
+					}
+				: null,
+		bySystem: figures.bySystem,
+		byCategory: figures.byCategory,
+		disagreements: denseLargestDisagreements(d, names)
+	};
 }

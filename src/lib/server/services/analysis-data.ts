@@ -165,7 +165,7 @@ export async function loadComparisons(db: Db, { datasetId, runId, humanSource }:
  */
 export interface DenseComparisons {
 	count: number;
-	/** The comparison's item (an index of rows.labelItems); −1 when only judgments name it (no labels). */
+	/** The comparison's item (an index of rows.items); −1 when only judgments name it (no labels). */
 	item: Int32Array;
 	/** Its answers (indices of rows.answerItem / answerSystem), A as first seen. */
 	answerA: Int32Array;
@@ -212,13 +212,13 @@ export function denseComparisons(rows: repo.AgreementRows): DenseComparisons {
 		return n;
 	};
 	// Labels: their comparison, and their verdict turned to it; then grouped per comparison in label order.
-	const labelCount = labels.length / 4;
+	const labelCount = labels.length / 3;
 	const owner = new Int32Array(labelCount);
 	const code = new Int32Array(labelCount);
 	for (let l = 0; l < labelCount; l++) {
-		const a = labels[4 * l];
-		const n = comparison(a, labels[4 * l + 1], labels[4 * l + 2]);
-		let c = labels[4 * l + 3];
+		const a = labels[3 * l];
+		const n = comparison(a, labels[3 * l + 1], rows.answerItem[a]);
+		let c = labels[3 * l + 2];
 		if (answerA[n] !== a) c += 2 - 2 * (c % 3);
 		owner[l] = n;
 		code[l] = c;

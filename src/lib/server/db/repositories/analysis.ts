@@ -6,6 +6,7 @@
  */
 import { sql } from 'kysely';
 import type { Db } from '../client';
+import { readOnOneSnapshot, type SnapshotRead } from '../snapshot-reads';
 import type { JudgeMode, JudgeRunSource, PresentedOrder, Verdict } from '../schema';
 
 /** Where a human label came from. Gold: an expert key (imported as "…gold", or a future 'gold' source). */
@@ -267,15 +268,18 @@ export async function listFlaggedAnswerIds(db: Db, runId: string): Promise<strin
 }
 
 /**
- * The agreement page's inputs, packed: one statement, one row, every list a comma-separated run of
- * integers (PostgreSQL numbers the answers, items and annotators), so 100,000 labels cost a string
- * parse instead of 100,000 row objects with three uuids each (bench:agreement). Answers are numbered
- * 0 … in uuid order; `answerItem`/`answerSystem` index `items`/`systems`.
+ * The agreement page's inputs, packed: every list a comma-separated run of integers (PostgreSQL
+ * numbers the answers, items and annotators), so 100,000 labels cost a string parse instead of
+ * 100,000 row objects with three uuids each (bench:agreement). Answers are numbered 0 … in uuid
+ * order and items 0 … in uuid order, so every statement that numbers them agrees;
+ * `answerItem`/`answerSystem` index `items`/`systems`.
  *
- * - labels: 4 integers per pairwise label with a verdict (answer a, answer b, label item, code), in
- *   the order of `listPairLabels` (item, created_at, id); code = verdict (A 0, tie 1, B 2) + 3 × gold
- *   + 6 × annotator, where gold is `labelKind` = 'gold' and annotator numbers
- *   coalesce(annotator_user_id, external_annotator, 'unknown') (`listPairLabels`' annotator).
+ * - labels: 3 integers per pairwise label with a verdict (answer a, answer b, code), in the order
+ *   of `listPairLabels` (item, created_at, id); code = verdict (A 0, tie 1, B 2) + 3 × gold + 6 ×
+ *   annotator, where gold is `labelKind` = 'gold' and annotators (`listPairLabels`' annotator:
+ *   coalesce(annotator_user_id, external_annotator, 'unknown')) are numbered per item range (see
+ *   `LABEL_RANGES`): only whether two labels of one comparison share an annotator matters, and a
+ *   comparison's labels all fall in one range. A label's item is its answers' item.
  * - judgments: 3 integers per 'ok' pairwise judgment of the run (answer a, answer b, code), in no
  *   particular order (a comparison's judge verdict depends only on its counts); code = verdict (A 0,
  *   tie 1, B 2, none 3) + 4 × presented order (ab 0, ba 1, none 2).
@@ -283,12 +287,20 @@ export async function listFlaggedAnswerIds(db: Db, runId: string): Promise<strin
 export interface AgreementRows {
 	answerItem: Int32Array;
 	answerSystem: Int32Array;
-	items: { externalId: string; category: string | null }[];
+	items: { id: string; externalId: string; category: string | null }[];
 	systems: string[];
-	/** The labels' items (uuids), indexed by a label's item number. */
-	labelItems: string[];
 	labels: Int32Array;
 	judgments: Int32Array;
+}
+
+function concatLists(lists: Int32Array[]): Int32Array {
+	const out = new Int32Array(lists.reduce((s, l) => s + l.length, 0));
+	let at = 0;
+	for (const list of lists) {
+		out.set(list, at);
+		at += list.length;
+	}
+	return out;
 }
 
 /** Non-negative integers separated by single commas ('' = none) into an Int32Array. */
@@ -310,64 +322,93 @@ export function parseIntegerList(text: string | null): Int32Array {
 	return out;
 }
 
+/** Answers numbered in uuid order: the numbering every statement of `loadAgreementRows` shares. */
+const numberedAnswers = (datasetId: string) => sql`ans as materialized (
+	select a.id, a.item_id, a.system_id, (row_number() over (order by a.id))::int - 1 as n
+	from candidate_answer a where a.dataset_id = ${datasetId}
+)`;
+
+/**
+ * Labels are read in item ranges, each on its own connection: the halves of the uuid space, split
+ * where random (v4) ids split evenly; the ranges in order keep the labels in item order.
+ */
+const LABEL_RANGES: [string | null, string | null][] = [
+	[null, '80000000-0000-0000-0000-000000000000'],
+	['80000000-0000-0000-0000-000000000000', null]
+];
+
 export async function loadAgreementRows(
 	db: Db,
 	{ datasetId, runId, kind }: { datasetId: string; runId: string | null; kind: LabelKind | 'all' }
 ): Promise<AgreementRows> {
 	const kindFilter = kind === 'all' ? sql`` : sql`and ${labelKind} = ${kind}`;
-	const { rows } = await sql<{
+	const annotator = sql`coalesce(n.annotator_user_id::text, n.external_annotator, 'unknown')`;
+	const answersRead: SnapshotRead<{
 		answers: string | null;
-		items: [string, string | null][] | null;
+		items: [string, string, string | null][] | null;
 		systems: string[] | null;
-		label_items: string[] | null;
-		labels: string | null;
-		judgments: string | null;
-	}>`with ans as materialized (
-			-- Answers, items and annotators are numbered in no particular order (row_number() over ()):
-			-- only equal numbers matter, and hashing is cheaper than sorting.
-			select a.id, a.item_id, a.system_id, (row_number() over ())::int - 1 as n
-			from candidate_answer a where a.dataset_id = ${datasetId}
-		), itm as materialized (
-			select item_id, (row_number() over ())::int - 1 as n from (select distinct item_id from ans) x
-		), sys as materialized (
-			select s.name, (row_number() over ())::int - 1 as n
-			from (select distinct s.name from system s where s.id in (select system_id from ans)) s
-		), lab as materialized (
-			select la.n as a, lb.n as b, n.item_id, n.created_at, n.id,
-				case n.verdict when 'A' then 0 when 'tie' then 1 else 2 end
-					+ case when ${labelKind} = 'gold' then 3 else 0 end as code,
-				coalesce(n.annotator_user_id::text, n.external_annotator, 'unknown') as annotator
-			from annotation n
-			join ans la on la.id = n.answer_a_id
-			join ans lb on lb.id = n.answer_b_id
-			where n.dataset_id = ${datasetId} and n.answer_b_id is not null and n.verdict is not null ${kindFilter}
-		), lit as materialized (
-			select item_id, (row_number() over ())::int - 1 as n from (select distinct item_id from lab) x
-		), who as materialized (
-			select annotator, (row_number() over ())::int - 1 as n from (select distinct annotator from lab) x
-		)
-		select
-			(select string_agg(itm.n || ',' || sys.n, ',' order by ans.n)
-				from ans
-				join itm on itm.item_id = ans.item_id
-				join system s on s.id = ans.system_id
-				join sys on sys.name = s.name) as answers,
-			(select json_agg(json_build_array(i.external_id, i.category) order by itm.n)
-				from itm join dataset_item i on i.id = itm.item_id) as items,
-			(select array_agg(name order by n) from sys) as systems,
-			(select array_agg(item_id::text order by n) from lit) as label_items,
-			(select string_agg(lab.a || ',' || lab.b || ',' || lit.n || ',' || (lab.code + 6 * who.n),
-					',' order by lab.item_id, lab.created_at, lab.id)
-				from lab join lit on lit.item_id = lab.item_id join who on who.annotator = lab.annotator) as labels,
-			(select string_agg(ja.n || ',' || jb.n || ',' || (
+	}> = async (trx) =>
+		(
+			await sql<{ answers: string | null; items: [string, string, string | null][] | null; systems: string[] | null }>`
+			with ${numberedAnswers(datasetId)}, itm as materialized (
+				select item_id, (row_number() over (order by item_id))::int - 1 as n from (select distinct item_id from ans) x
+			), sys as materialized (
+				select s.id, s.name, (dense_rank() over (order by s.name))::int - 1 as n
+				from system s where s.id in (select system_id from ans)
+			)
+			select
+				(select string_agg(itm.n || ',' || sys.n, ',' order by ans.n)
+					from ans join itm on itm.item_id = ans.item_id join sys on sys.id = ans.system_id) as answers,
+				(select json_agg(json_build_array(i.id, i.external_id, i.category) order by itm.n)
+					from itm join dataset_item i on i.id = itm.item_id) as items,
+				(select array_agg(distinct name order by name) from sys) as systems`.execute(trx)
+		).rows[0];
+	const labelsRead =
+		([from, to]: [string | null, string | null]): SnapshotRead<string | null> =>
+		async (trx) => {
+			const range = sql`${from === null ? sql`` : sql`and n.item_id >= ${from}`} ${to === null ? sql`` : sql`and n.item_id < ${to}`}`;
+			const where = sql`n.dataset_id = ${datasetId} and n.answer_b_id is not null and n.verdict is not null ${kindFilter} ${range}`;
+			// Annotators are looked up in a short array (a handful per dataset), not joined: the
+			// planner cannot know how few they are and would sort the labels to merge them.
+			const { rows } = await sql<{ labels: string | null }>`
+				with ${numberedAnswers(datasetId)}, who as (
+					select array_agg(annotator order by annotator) as names
+					from (select distinct ${annotator} as annotator from annotation n where ${where}) x
+				)
+				select (select string_agg(la.n || ',' || lb.n || ',' || (
+							case n.verdict when 'A' then 0 when 'tie' then 1 else 2 end
+							+ case when ${labelKind} = 'gold' then 3 else 0 end
+							+ 6 * (array_position((select names from who), ${annotator}) - 1)),
+						',' order by n.item_id, n.created_at, n.id)
+					from annotation n
+					join ans la on la.id = n.answer_a_id
+					join ans lb on lb.id = n.answer_b_id
+					where ${where}) as labels`.execute(trx);
+			return rows[0].labels;
+		};
+	const judgmentsRead: SnapshotRead<string | null> = async (trx) =>
+		(
+			await sql<{ judgments: string | null }>`
+			with ${numberedAnswers(datasetId)}
+			select string_agg(ja.n || ',' || jb.n || ',' || (
 					case j.verdict when 'A' then 0 when 'tie' then 1 when 'B' then 2 else 3 end
-					+ 4 * case j.presented_order when 'ab' then 0 when 'ba' then 1 else 2 end), ',')
-				from judgment j
-				join ans ja on ja.id = j.answer_a_id
-				join ans jb on jb.id = j.answer_b_id
-				where j.run_id = ${runId} and j.status = 'ok' and j.answer_b_id is not null) as judgments`.execute(db);
-	const r = rows[0];
-	const answers = parseIntegerList(r.answers);
+					+ 4 * case j.presented_order when 'ab' then 0 when 'ba' then 1 else 2 end), ',') as judgments
+			from judgment j
+			join ans ja on ja.id = j.answer_a_id
+			join ans jb on jb.id = j.answer_b_id
+			where j.run_id = ${runId} and j.status = 'ok' and j.answer_b_id is not null`.execute(trx)
+		).rows[0].judgments;
+	const [answerRow, judgmentText, ...labelParts] = await readOnOneSnapshot(
+		db,
+		[answersRead, judgmentsRead, ...LABEL_RANGES.map(labelsRead)] as [
+			typeof answersRead,
+			typeof judgmentsRead,
+			...ReturnType<typeof labelsRead>[]
+		],
+		// JIT compiling these statements costs more than it saves; the labels' hashes fit in 32 MB.
+		{ settings: { jit: 'off', work_mem: '32MB' } }
+	);
+	const answers = parseIntegerList(answerRow.answers);
 	const count = answers.length / 2;
 	const answerItem = new Int32Array(count);
 	const answerSystem = new Int32Array(count);
@@ -378,10 +419,9 @@ export async function loadAgreementRows(
 	return {
 		answerItem,
 		answerSystem,
-		items: (r.items ?? []).map(([externalId, category]) => ({ externalId, category })),
-		systems: r.systems ?? [],
-		labelItems: r.label_items ?? [],
-		labels: parseIntegerList(r.labels),
-		judgments: parseIntegerList(r.judgments)
+		items: (answerRow.items ?? []).map(([id, externalId, category]) => ({ id, externalId, category })),
+		systems: answerRow.systems ?? [],
+		labels: concatLists(labelParts.map((labels) => parseIntegerList(labels))),
+		judgments: parseIntegerList(judgmentText)
 	};
 }
