@@ -321,12 +321,14 @@ function blockPatterns(
 }
 
 /**
- * acc += Σ_p w_p · pattern p, w_p = how often the clusters holding p were drawn (levels 0 … l).
- * The weights are integer counts, so adding one per draw gives the same w_p as Σ times[k] (and
- * needs no histogram of the draws, nor a pass over the clusters that were not drawn).
+ * acc += Σ_p w_p · pattern p, w_p = Σ_k times[k] over the clusters k holding p (levels 0 … l),
+ * times[k] = how often cluster k was drawn. Counting the draws first and then reading the
+ * clusters in order costs one random increment per draw and a sequential pass, where adding one
+ * per draw to each of its patterns costs a random lookup of the cluster's row per draw: about
+ * half the time (10,000 clusters of 3 patterns). The weights are integer counts either way.
  */
 function addDrawnPatterns(
-	drawn: Int32Array,
+	times: Int32Array,
 	L: number,
 	l: number,
 	f: BlockPatterns,
@@ -336,9 +338,10 @@ function addDrawnPatterns(
 	const { rowStart, ends, pattern, patternStart, cols, vals } = f;
 	const P = f.patternEnd[l];
 	weight.fill(0, 0, P);
-	for (let t = 0, K = drawn.length; t < K; t++) {
-		const k = drawn[t];
-		for (let j = rowStart[k], end = ends[k * L + l]; j < end; j++) weight[pattern[j]]++;
+	for (let k = 0, K = times.length; k < K; k++) {
+		const m = times[k];
+		if (m === 0) continue;
+		for (let j = rowStart[k], end = ends[k * L + l]; j < end; j++) weight[pattern[j]] += m;
 	}
 	for (let p = 0; p < P; p++) {
 		const w = weight[p];
@@ -454,12 +457,10 @@ export function sharedClusterBootstrap(
 			let l = L - 1;
 			while (l > 0 && levels[l] <= b) l--;
 			acc.fill(0);
-			if (factored) addDrawnPatterns(drawn, L, l, factored, weight, acc);
-			else {
-				times.fill(0);
-				for (let t = 0; t < K; t++) times[drawn[t]]++;
-				addDrawn(times, rowStart, ends, L, l, cols, vals, acc);
-			}
+			times.fill(0);
+			for (let t = 0; t < K; t++) times[drawn[t]]++;
+			if (factored) addDrawnPatterns(times, L, l, factored, weight, acc);
+			else addDrawn(times, rowStart, ends, L, l, cols, vals, acc);
 			active = active.filter((i) => statistics[i].resamples > b);
 			for (const i of active) {
 				gather(i);
