@@ -162,31 +162,34 @@ export async function listAnswerInfo(db: Db, datasetId: string, ids?: readonly s
  * mean equal inputs, so a cached result can be served.
  */
 export async function analysisFingerprint(db: Db, datasetId: string, runId: string | null): Promise<string> {
-	const ds = await db
-		.selectFrom('dataset')
-		.select(['current_revision', 'answer_count', 'updated_at'])
-		.where('id', '=', datasetId)
-		.executeTakeFirst();
-	const labels = await db
-		.selectFrom('annotation')
-		// Labels are edited in place (version, updated_at): count both.
-		.select([
-			(e) => e.fn.countAll<number>().as('n'),
-			sql<string>`max(greatest(created_at, updated_at))::text || '/' || coalesce(sum(version), 0)::text`.as('at')
-		])
-		.where('dataset_id', '=', datasetId)
-		.executeTakeFirstOrThrow();
-	const judged = runId
-		? await db
-				.selectFrom('judgment')
-				.select([
-					(e) => e.fn.countAll<number>().as('n'),
-					sql<string>`greatest(max(created_at), max(finished_at))::text`.as('at')
-				])
-				.where('run_id', '=', runId)
-				.where('status', '=', 'ok')
-				.executeTakeFirstOrThrow()
-		: { n: 0, at: null };
+	// Three independent reads, on three connections at once: each waits for its own scan only.
+	const [ds, labels, judged] = await Promise.all([
+		db
+			.selectFrom('dataset')
+			.select(['current_revision', 'answer_count', 'updated_at'])
+			.where('id', '=', datasetId)
+			.executeTakeFirst(),
+		db
+			.selectFrom('annotation')
+			// Labels are edited in place (version, updated_at): count both.
+			.select([
+				(e) => e.fn.countAll<number>().as('n'),
+				sql<string>`max(greatest(created_at, updated_at))::text || '/' || coalesce(sum(version), 0)::text`.as('at')
+			])
+			.where('dataset_id', '=', datasetId)
+			.executeTakeFirstOrThrow(),
+		runId
+			? db
+					.selectFrom('judgment')
+					.select([
+						(e) => e.fn.countAll<number>().as('n'),
+						sql<string>`greatest(max(created_at), max(finished_at))::text`.as('at')
+					])
+					.where('run_id', '=', runId)
+					.where('status', '=', 'ok')
+					.executeTakeFirstOrThrow()
+			: { n: 0, at: null }
+	]);
 	return [
 		datasetId,
 		runId ?? '-',
