@@ -10,6 +10,7 @@ import { publicUrl } from '$lib/server/public-url';
 import { logger } from '$lib/server/logger';
 import { bootRuntime, getRuntime } from '$lib/server/runtime';
 import { logDemoHintIfEmpty } from '$lib/server/services/demo';
+import { startStatsWorker } from '$lib/server/stats-worker';
 import { paraglideMiddleware } from '$lib/paraglide/server';
 import { isTrpcRequest, projectIdsOfRequest } from '$lib/server/trpc/project-ids';
 
@@ -19,6 +20,8 @@ export const init: ServerInit = async () => {
 	// The router holds every service and the statistics library: loaded here, at start-up, instead
 	// of on the first API call or page load, which would otherwise wait ~0.3 s for it (bench:agreement).
 	await import('$lib/server/trpc/router');
+	// The bootstrap's second thread boots now, not on the first analysis page that needs it.
+	startStatsWorker();
 	// adapter-node emits this after the HTTP server has closed on SIGTERM/SIGINT.
 	process.once('sveltekit:shutdown' as 'exit', () => {
 		runtime.stop().catch((error) => logger.error('shutdown failed', { error }));

@@ -31,10 +31,8 @@ function splitmix32(state: number): [next: number, output: number] {
  * produce the same stream for the same seed.
  */
 export class Xoshiro128 {
-	private s0: number;
-	private s1: number;
-	private s2: number;
-	private s3: number;
+	/** s0 … s3 of xoshiro128**, as int32s. */
+	private readonly s = new Int32Array(4);
 
 	/** @param seed any safe integer (negative allowed); equal seeds give equal streams. */
 	constructor(seed: number) {
@@ -43,7 +41,7 @@ export class Xoshiro128 {
 		}
 		// Fold the high bits in so that seeds differing only above bit 32 differ.
 		let mix = (seed | 0) ^ Math.imul(Math.floor(seed / TWO_POW_32) | 0, 0x27d4eb2d);
-		const state = new Int32Array(4);
+		const state = this.s;
 		for (let i = 0; i < 4; i++) {
 			const [next, out] = splitmix32(mix);
 			mix = next;
@@ -52,20 +50,25 @@ export class Xoshiro128 {
 		// An all-zero state is the one fixed point of xoshiro; guard although
 		// splitmix32 cannot output four zeros in a row.
 		if ((state[0] | state[1] | state[2] | state[3]) === 0) state[0] = 1;
-		[this.s0, this.s1, this.s2, this.s3] = state;
+	}
+
+	/** A copy of the state: `xoshiroFillBelow` on it continues this stream (e.g. in a worker). */
+	state(): Int32Array {
+		return this.s.slice();
 	}
 
 	/** Next 32-bit output as an unsigned integer. */
 	nextUint32(): number {
-		const x = Math.imul(this.s1, 5);
+		const s = this.s;
+		const x = Math.imul(s[1], 5);
 		const result = Math.imul((x << 7) | (x >>> 25), 9);
-		const t = this.s1 << 9;
-		this.s2 ^= this.s0;
-		this.s3 ^= this.s1;
-		this.s1 ^= this.s2;
-		this.s0 ^= this.s3;
-		this.s2 ^= t;
-		this.s3 = (this.s3 << 11) | (this.s3 >>> 21);
+		const t = s[1] << 9;
+		s[2] ^= s[0];
+		s[3] ^= s[1];
+		s[1] ^= s[2];
+		s[0] ^= s[3];
+		s[2] ^= t;
+		s[3] = (s[3] << 11) | (s[3] >>> 21);
 		return result >>> 0;
 	}
 
@@ -76,33 +79,41 @@ export class Xoshiro128 {
 
 	/**
 	 * Fill out[from … from + count − 1] with uniform integers in {0, …, n − 1},
-	 * n < 2^31: the same values `randomInt` would draw, one per step, with the
-	 * state kept in locals so the loop allocates and calls nothing.
+	 * n < 2^31: the same values `randomInt` would draw (`xoshiroFillBelow`).
 	 */
 	fillBelow(out: Int32Array, from: number, count: number, n: number): void {
-		let s0 = this.s0;
-		let s1 = this.s1;
-		let s2 = this.s2;
-		let s3 = this.s3;
-		for (let i = from, end = from + count; i < end; i++) {
-			const x = Math.imul(s1, 5);
-			const result = Math.imul((x << 7) | (x >>> 25), 9);
-			const t = s1 << 9;
-			s2 ^= s0;
-			s3 ^= s1;
-			s1 ^= s2;
-			s0 ^= s3;
-			s2 ^= t;
-			s3 = (s3 << 11) | (s3 >>> 21);
-			// floor(u · n / 2^32), truncated by the Int32Array store. Scaling by
-			// 2^−32 commutes with rounding, so this equals floor(rng() · n) exactly.
-			out[i] = ((result >>> 0) * n) / TWO_POW_32;
-		}
-		this.s0 = s0;
-		this.s1 = s1;
-		this.s2 = s2;
-		this.s3 = s3;
+		xoshiroFillBelow(this.s, out, from, count, n);
 	}
+}
+
+/**
+ * `Xoshiro128.fillBelow` on a bare state (4 int32s, advanced in place), one step per value, with
+ * the state kept in locals so the loop allocates and calls nothing. Self-contained (no names from
+ * outside its body), so its source text also runs in a worker thread (server/stats-worker.ts).
+ */
+export function xoshiroFillBelow(state: Int32Array, out: Int32Array, from: number, count: number, n: number): void {
+	let s0 = state[0];
+	let s1 = state[1];
+	let s2 = state[2];
+	let s3 = state[3];
+	for (let i = from, end = from + count; i < end; i++) {
+		const x = Math.imul(s1, 5);
+		const result = Math.imul((x << 7) | (x >>> 25), 9);
+		const t = s1 << 9;
+		s2 ^= s0;
+		s3 ^= s1;
+		s1 ^= s2;
+		s0 ^= s3;
+		s2 ^= t;
+		s3 = (s3 << 11) | (s3 >>> 21);
+		// floor(u · n / 2^32), truncated by the Int32Array store. Scaling by
+		// 2^−32 commutes with rounding, so this equals floor(rng() · n) exactly.
+		out[i] = ((result >>> 0) * n) / 4294967296;
+	}
+	state[0] = s0;
+	state[1] = s1;
+	state[2] = s2;
+	state[3] = s3;
 }
 
 /**

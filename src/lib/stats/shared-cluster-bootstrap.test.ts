@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { bootstrapIndexCI } from './bootstrap';
-import { createRng } from './rng';
-import { ClusterTablesBuilder, sharedClusterBootstrap, type TableStatistic } from './shared-cluster-bootstrap';
+import { createRng, xoshiroFillBelow } from './rng';
+import {
+	ClusterTablesBuilder,
+	sharedClusterBootstrap,
+	sharedClusterBootstrapAsync,
+	sumResamples,
+	type ResampleOffload,
+	type TableStatistic
+} from './shared-cluster-bootstrap';
 
 /**
  * Data: items (clusters) with 1–6 labels each, a 0/1 "agrees" per label and a group per
@@ -192,5 +199,51 @@ describe('sharedClusterBootstrap', { timeout: 60_000 }, () => {
 		expect(r.intervals[0]).not.toBeNull();
 		expect(Number.isNaN(r.estimates[1])).toBe(true);
 		expect(r.intervals[1]).toBeNull();
+	});
+
+	it('gives the same results with half of the resamples summed elsewhere, and sums them itself when that fails', async () => {
+		const rng = createRng(5);
+		const K = 700;
+		const b = new ClusterTablesBuilder(4 * 9);
+		for (let k = 0; k < K; k++)
+			for (let block = 0; block < 4; block++)
+				if (rng() < 0.7) b.add(k, block * 9 + Math.floor(9 * rng()), 1 + Math.floor(2 * rng()));
+		const tables = b.build(K);
+		const kappaLike = (parts: number[], resamples: number): TableStatistic => ({
+			parts,
+			width: 9,
+			dims: 1,
+			resamples,
+			evaluate: (t, out) => {
+				let n = 0;
+				for (let c = 0; c < 9; c++) n += t[c];
+				out[0] = (t[0] + t[4] + t[8]) / n;
+			}
+		});
+		// Four levels of resamples, so each half holds resamples of different levels.
+		const statistics = [
+			kappaLike([0, 9, 18, 27], 1000),
+			kappaLike([0], 700),
+			kappaLike([9, 18], 300),
+			kappaLike([27], 40)
+		];
+		// Elsewhere: a structured clone of the job and state, as a worker thread receives them.
+		let calls = 0;
+		const elsewhere: ResampleOffload = async (job, state, at, b0, b1) => {
+			calls++;
+			const copy = structuredClone({ job, state });
+			const out = new Float64Array((b1 - b0) * job.columns);
+			sumResamples(copy.job, copy.state, at, b0, b1, out, xoshiroFillBelow);
+			return out;
+		};
+		const failing: ResampleOffload = async () => {
+			throw new Error('worker gone');
+		};
+		for (const patterns of [true, false]) {
+			const here = sharedClusterBootstrap(tables, statistics, { seed: 3, patterns });
+			expect(await sharedClusterBootstrapAsync(tables, statistics, { seed: 3, patterns }, elsewhere)).toEqual(here);
+			expect(await sharedClusterBootstrapAsync(tables, statistics, { seed: 3, patterns }, failing)).toEqual(here);
+		}
+		expect(calls).toBe(2);
 	});
 });

@@ -38,7 +38,7 @@
  * `bootstrapInterval`, with its rules for undefined resamples and zero width.
  */
 import { bootstrapInterval, type BootstrapResult } from './bootstrap';
-import { Xoshiro128 } from './rng';
+import { Xoshiro128, xoshiroFillBelow } from './rng';
 import { assertInteger, assertProbabilityLevel } from './validate';
 
 /**
@@ -183,24 +183,6 @@ export interface SharedBootstrapOptions {
 	blockWidth?: number;
 }
 
-/** acc += Σ_k times[k] · (cluster k's entries of levels 0 … l): the hot loop, kept small for the JIT. */
-function addDrawn(
-	times: Int32Array,
-	rowStart: Int32Array,
-	ends: Int32Array,
-	L: number,
-	l: number,
-	cols: Int32Array,
-	vals: Float64Array,
-	acc: Float64Array
-): void {
-	for (let k = 0, K = times.length; k < K; k++) {
-		const m = times[k];
-		if (m === 0) continue;
-		for (let j = rowStart[k], end = ends[k * L + l]; j < end; j++) acc[cols[j]] += m * vals[j];
-	}
-}
-
 /**
  * Per-cluster tables factored into repeated blocks. The columns split into blocks at every
  * statistic's part boundary, and a cluster's entries in one block (e.g. one comparison's 3 × 3
@@ -321,32 +303,84 @@ function blockPatterns(
 }
 
 /**
- * acc += Σ_p w_p · pattern p, w_p = Σ_k times[k] over the clusters k holding p (levels 0 … l),
- * times[k] = how often cluster k was drawn. Counting the draws first and then reading the
- * clusters in order costs one random increment per draw and a sequential pass, where adding one
- * per draw to each of its patterns costs a random lookup of the cluster's row per draw: about
- * half the time (10,000 clusters of 3 patterns). The weights are integer counts either way.
+ * The summing half of a shared bootstrap, as plain data (typed arrays and numbers), so that a
+ * worker thread can take a share of the resamples (`sumResamples`, `sharedClusterBootstrapAsync`).
+ * Either the pattern layout (`BlockPatterns`, when `factored`) or entry by entry: cluster k's
+ * entries of levels 0 … l are cols/vals[rowStart[k] … ends[k · levels + l] − 1].
  */
-function addDrawnPatterns(
-	times: Int32Array,
-	L: number,
-	l: number,
-	f: BlockPatterns,
-	weight: Int32Array,
-	acc: Float64Array
+export interface ResampleJob {
+	clusters: number;
+	columns: number;
+	levels: number;
+	/** Per resample b: the last level still needed at b (levels are descending in resamples). */
+	level: Int32Array;
+	factored: boolean;
+	rowStart: Int32Array;
+	ends: Int32Array;
+	/** Pattern layout only (empty otherwise). */
+	pattern: Int32Array;
+	patternEnd: Int32Array;
+	patternStart: Int32Array;
+	cols: Int32Array;
+	vals: Float64Array;
+}
+
+/**
+ * The summed tables of resamples b0 … b1 − 1: out[(b − b0) · columns + c] += column c of
+ * Σ_k times[k] · T_k, with times[k] how often resample b drew cluster k. `state` is the generator
+ * (`Xoshiro128.state`, advanced in place) at resample `at` ≤ b0: the resamples before b0 are drawn
+ * and dropped, so any share of the stream can be summed anywhere. `fill` is `xoshiroFillBelow`,
+ * passed in so that this function names nothing outside its body: its source text runs in a
+ * worker thread too (server/stats-worker.ts).
+ *
+ * Per resample: count the draws per cluster, then read the drawn clusters in order. With
+ * patterns, w_p = Σ_k times[k] over the clusters holding pattern p, and out += Σ_p w_p · pattern
+ * p; else out += times[k] · each entry. One random increment per draw and a sequential pass cost
+ * about half of adding each draw's row where it is drawn (10,000 clusters of 3 patterns). Integer
+ * weights, and the same order of additions whoever sums: equal tables to the last bit.
+ */
+export function sumResamples(
+	job: ResampleJob,
+	state: Int32Array,
+	at: number,
+	b0: number,
+	b1: number,
+	out: Float64Array,
+	fill: (state: Int32Array, out: Int32Array, from: number, count: number, n: number) => void
 ): void {
-	const { rowStart, ends, pattern, patternStart, cols, vals } = f;
-	const P = f.patternEnd[l];
-	weight.fill(0, 0, P);
-	for (let k = 0, K = times.length; k < K; k++) {
-		const m = times[k];
-		if (m === 0) continue;
-		for (let j = rowStart[k], end = ends[k * L + l]; j < end; j++) weight[pattern[j]] += m;
-	}
-	for (let p = 0; p < P; p++) {
-		const w = weight[p];
-		if (w === 0) continue;
-		for (let j = patternStart[p], end = patternStart[p + 1]; j < end; j++) acc[cols[j]] += w * vals[j];
+	const K = job.clusters;
+	const C = job.columns;
+	const L = job.levels;
+	const { rowStart, ends, pattern, patternEnd, patternStart, cols, vals } = job;
+	const drawn = new Int32Array(K);
+	const times = new Int32Array(K);
+	const weight = new Int32Array(job.factored ? patternStart.length - 1 : 0);
+	for (let b = at; b < b0; b++) fill(state, drawn, 0, K, K);
+	for (let b = b0; b < b1; b++) {
+		fill(state, drawn, 0, K, K);
+		times.fill(0);
+		for (let t = 0; t < K; t++) times[drawn[t]]++;
+		const l = job.level[b];
+		const base = (b - b0) * C;
+		if (job.factored) {
+			const P = patternEnd[l];
+			weight.fill(0, 0, P);
+			for (let k = 0; k < K; k++) {
+				const m = times[k];
+				if (m === 0) continue;
+				for (let j = rowStart[k], end = ends[k * L + l]; j < end; j++) weight[pattern[j]] += m;
+			}
+			for (let p = 0; p < P; p++) {
+				const w = weight[p];
+				if (w === 0) continue;
+				for (let j = patternStart[p], end = patternStart[p + 1]; j < end; j++) out[base + cols[j]] += w * vals[j];
+			}
+		} else
+			for (let k = 0; k < K; k++) {
+				const m = times[k];
+				if (m === 0) continue;
+				for (let j = rowStart[k], end = ends[k * L + l]; j < end; j++) out[base + cols[j]] += m * vals[j];
+			}
 	}
 }
 
@@ -361,15 +395,31 @@ function evaluateInto(s: TableStatistic, table: Float64Array, out: Float64Array)
 	for (let d = 0; d < out.length; d++) if (!Number.isFinite(out[d])) out[d] = Number.NaN;
 }
 
-/**
- * Estimates and percentile intervals of every statistic, all on one cluster
- * bootstrap (see the module docblock). Deterministic for equal inputs and seed.
- */
-export function sharedClusterBootstrap(
+/** Sums resamples b0 … b1 − 1 elsewhere (a worker thread): `sumResamples` on a copy of the job. */
+export type ResampleOffload = (
+	job: ResampleJob,
+	state: Int32Array,
+	at: number,
+	b0: number,
+	b1: number
+) => Promise<Float64Array>;
+
+/** A shared bootstrap prepared: its job, the estimates, and the evaluation of each resample's sums. */
+interface PreparedBootstrap {
+	job: ResampleJob;
+	resamples: number;
+	/** The generator at resample 0. */
+	state: Int32Array;
+	/** Evaluate every statistic still needing resample b on its summed table (`columns` values). */
+	evaluate(b: number, sums: Float64Array): void;
+	results(): TableStatisticResult[];
+}
+
+function prepareBootstrap(
 	tables: ClusterTables,
 	statistics: readonly TableStatistic[],
-	{ seed = 1, level = 0.95, warnUndefinedShare, patterns = true, blockWidth }: SharedBootstrapOptions = {}
-): TableStatisticResult[] {
+	{ seed = 1, level = 0.95, warnUndefinedShare, patterns = true, blockWidth }: SharedBootstrapOptions
+): PreparedBootstrap {
 	assertProbabilityLevel(level);
 	if (blockWidth !== undefined) assertInteger(blockWidth, 'sharedClusterBootstrap: blockWidth', 1);
 	const { clusters: K, columns: C, start, column, value } = tables;
@@ -395,12 +445,36 @@ export function sharedClusterBootstrap(
 	const levelOf = new Int32Array(C).fill(-1);
 	for (let c = 0; c < C; c++) if (need[c] > 0) levelOf[c] = levels.indexOf(need[c]);
 	const factored = patterns ? blockPatterns(tables, statistics, levelOf, L, blockWidth) : null;
-	// The entry-by-entry layout, only when the patterns are not used.
-	const ends = new Int32Array(factored ? 1 : Math.max(1, K * L));
-	const rowStart = new Int32Array(factored ? 1 : K + 1);
-	const cols = new Int32Array(factored ? 0 : start[K]);
-	const vals = new Float64Array(factored ? 0 : start[K]);
-	if (!factored) {
+	const B = statistics.reduce((m, s) => Math.max(m, s.resamples), 0);
+	const levelAt = new Int32Array(B);
+	for (let b = 0, l = L - 1; b < B; b++) {
+		l = L - 1;
+		while (l > 0 && levels[l] <= b) l--;
+		levelAt[b] = l;
+	}
+	let job: ResampleJob;
+	if (factored) {
+		const { rowStart, ends, pattern, patternEnd, patternStart, cols, vals } = factored;
+		job = {
+			clusters: K,
+			columns: C,
+			levels: L,
+			level: levelAt,
+			factored: true,
+			rowStart,
+			ends,
+			pattern,
+			patternEnd,
+			patternStart,
+			cols,
+			vals
+		};
+	} else {
+		// The entry-by-entry layout.
+		const ends = new Int32Array(Math.max(1, K * L));
+		const rowStart = new Int32Array(K + 1);
+		const cols = new Int32Array(start[K]);
+		const vals = new Float64Array(start[K]);
 		let e = 0;
 		for (let k = 0; k < K; k++) {
 			for (let l = 0; l < L; l++) {
@@ -413,8 +487,22 @@ export function sharedClusterBootstrap(
 			}
 			rowStart[k + 1] = e;
 		}
+		const none = new Int32Array(0);
+		job = {
+			clusters: K,
+			columns: C,
+			levels: L,
+			level: levelAt,
+			factored: false,
+			rowStart,
+			ends,
+			pattern: none,
+			patternEnd: none,
+			patternStart: none,
+			cols,
+			vals
+		};
 	}
-	const weight = new Int32Array(factored ? factored.patternStart.length - 1 : 0);
 
 	// A one-part table is a view of the accumulator; a table of several parts is summed into its own.
 	const views = statistics.map((s) =>
@@ -444,47 +532,91 @@ export function sharedClusterBootstrap(
 		results[i].estimates.set(outs[i]);
 	});
 
-	const B = statistics.reduce((m, s) => Math.max(m, s.resamples), 0);
 	const series = statistics.map((s) => Array.from({ length: s.dims }, () => new Float64Array(s.resamples)));
-	if (K > 0 && B > 0) {
-		const generator = new Xoshiro128(seed);
-		const drawn = new Int32Array(K);
-		const times = new Int32Array(K);
-		let active = statistics.map((_, i) => i);
-		for (let b = 0; b < B; b++) {
-			generator.fillBelow(drawn, 0, K, K);
-			// The last level still needed at b (levels are descending in resamples).
-			let l = L - 1;
-			while (l > 0 && levels[l] <= b) l--;
-			acc.fill(0);
-			times.fill(0);
-			for (let t = 0; t < K; t++) times[drawn[t]]++;
-			if (factored) addDrawnPatterns(times, L, l, factored, weight, acc);
-			else addDrawn(times, rowStart, ends, L, l, cols, vals, acc);
-			active = active.filter((i) => statistics[i].resamples > b);
-			for (const i of active) {
+	return {
+		job,
+		resamples: K > 0 ? B : 0,
+		state: new Xoshiro128(seed).state(),
+		evaluate(b, sums) {
+			acc.set(sums);
+			for (let i = 0; i < statistics.length; i++) {
+				if (statistics[i].resamples <= b) continue;
 				gather(i);
 				const out = outs[i];
 				evaluateInto(statistics[i], views[i], out);
 				const si = series[i];
 				for (let d = 0; d < out.length; d++) si[d][b] = out[d];
 			}
-		}
-	}
-
-	statistics.forEach((s, i) => {
-		const { estimates } = results[i];
-		for (let d = 0; d < s.dims; d++) {
-			let interval: BootstrapResult | null = null;
-			if (Number.isFinite(estimates[d])) {
-				try {
-					interval = bootstrapInterval(series[i][d], estimates[d], { level, warnUndefinedShare });
-				} catch (error) {
-					if (!(error instanceof RangeError)) throw error;
+		},
+		results() {
+			statistics.forEach((s, i) => {
+				const { estimates } = results[i];
+				for (let d = 0; d < s.dims; d++) {
+					let interval: BootstrapResult | null = null;
+					if (Number.isFinite(estimates[d])) {
+						try {
+							interval = bootstrapInterval(series[i][d], estimates[d], { level, warnUndefinedShare });
+						} catch (error) {
+							if (!(error instanceof RangeError)) throw error;
+						}
+					}
+					results[i].intervals.push(interval);
 				}
-			}
-			results[i].intervals.push(interval);
+			});
+			return results;
 		}
-	});
-	return results;
+	};
+}
+
+/** Sums and evaluates resamples b0 … b1 − 1 here, in chunks of a bounded buffer; `state` is at b0. */
+function runHere(prepared: PreparedBootstrap, state: Int32Array, b0: number, b1: number): void {
+	const C = prepared.job.columns;
+	const chunk = Math.max(1, Math.floor(65536 / Math.max(1, C)));
+	const buffer = new Float64Array(Math.min(chunk, Math.max(0, b1 - b0)) * C);
+	for (let from = b0; from < b1; from += chunk) {
+		const to = Math.min(b1, from + chunk);
+		buffer.fill(0);
+		sumResamples(prepared.job, state, from, from, to, buffer, xoshiroFillBelow);
+		for (let b = from; b < to; b++) prepared.evaluate(b, buffer.subarray((b - from) * C, (b - from + 1) * C));
+	}
+}
+
+/**
+ * Estimates and percentile intervals of every statistic, all on one cluster
+ * bootstrap (see the module docblock). Deterministic for equal inputs and seed.
+ */
+export function sharedClusterBootstrap(
+	tables: ClusterTables,
+	statistics: readonly TableStatistic[],
+	options: SharedBootstrapOptions = {}
+): TableStatisticResult[] {
+	const prepared = prepareBootstrap(tables, statistics, options);
+	runHere(prepared, prepared.state, 0, prepared.resamples);
+	return prepared.results();
+}
+
+/**
+ * `sharedClusterBootstrap` with the later half of the resamples summed by `offload` (a worker
+ * thread, on another core) while this thread sums and evaluates the first half: the same draws,
+ * the same sums and so the same results to the last bit, in about half the summing time on two
+ * free cores. If `offload` fails, this thread sums that half too.
+ */
+export async function sharedClusterBootstrapAsync(
+	tables: ClusterTables,
+	statistics: readonly TableStatistic[],
+	options: SharedBootstrapOptions,
+	offload: ResampleOffload
+): Promise<TableStatisticResult[]> {
+	const prepared = prepareBootstrap(tables, statistics, options);
+	const B = prepared.resamples;
+	const half = Math.ceil(B / 2);
+	const far = half < B ? offload(prepared.job, prepared.state.slice(), 0, half, B).catch(() => null) : null;
+	// Here: resamples 0 … half − 1, leaving `state` at resample `half`.
+	runHere(prepared, prepared.state, 0, half);
+	const sums = await far;
+	const C = prepared.job.columns;
+	if (sums && sums.length === (B - half) * C)
+		for (let b = half; b < B; b++) prepared.evaluate(b, sums.subarray((b - half) * C, (b - half + 1) * C));
+	else runHere(prepared, prepared.state, half, B);
+	return prepared.results();
 }

@@ -19,8 +19,11 @@ import {
 	ClusterTablesBuilder,
 	PAIRWISE_SCALE,
 	sharedClusterBootstrap,
+	sharedClusterBootstrapAsync,
 	type PairwiseVote,
-	type TableStatistic
+	type ResampleOffload,
+	type TableStatistic,
+	type TableStatisticResult
 } from '../../stats';
 import type { Db } from '../db/client';
 import type { Membership } from '../db/repositories/members';
@@ -37,6 +40,7 @@ import {
 	type RunSummary
 } from './analysis-common';
 import { denseComparisons, type Comparison, type HumanSource } from './analysis-data';
+import { offloadResamples } from '../stats-worker';
 
 export interface AgreementInput {
 	datasetId: string;
@@ -197,6 +201,23 @@ export function denseAgreementBreakdowns(
 	systems: readonly string[],
 	categories: readonly string[]
 ) {
+	const plan = breakdownPlan(input, systems, categories);
+	return plan.figures(sharedClusterBootstrap(plan.tables, plan.statistics, plan.options));
+}
+
+/** `denseAgreementBreakdowns` with half of the resamples summed by `offload` (a worker thread): equal figures. */
+export async function denseAgreementBreakdownsAsync(
+	input: BreakdownInput,
+	systems: readonly string[],
+	categories: readonly string[],
+	offload: ResampleOffload
+) {
+	const plan = breakdownPlan(input, systems, categories);
+	return plan.figures(await sharedClusterBootstrapAsync(plan.tables, plan.statistics, plan.options, offload));
+}
+
+/** The breakdowns' tables and statistics, and how their bootstrap results become the figures. */
+function breakdownPlan(input: BreakdownInput, systems: readonly string[], categories: readonly string[]) {
 	const { count, item: itemOfComparison, systemA, systemB, category, judge, labelStart, labelCode } = input;
 	const S = systems.length;
 	// Groups: 0 = overall, then each system, then each category.
@@ -297,27 +318,29 @@ export function denseAgreementBreakdowns(
 				)
 			);
 		}
+	const figures = (results: TableStatisticResult[]) => {
+		const figuresOf = (g: number, kind: number) => {
+			const i = indexOf.get(g * 2 + kind);
+			return i === undefined ? null : agreementFigures(results[i]);
+		};
+		const breakdown = (names: readonly string[], first: number): GroupAgreement[] =>
+			names.flatMap((name, i) => {
+				const g = first + i;
+				if (rows[g * 2] < MIN_GROUP && rows[g * 2 + 1] < MIN_GROUP) return [];
+				return [{ name, judgeHuman: figuresOf(g, 0), humanHuman: figuresOf(g, 1) }];
+			});
+		return {
+			judgeHuman: figuresOf(0, 0),
+			humanHuman: figuresOf(0, 1),
+			humanPairs: rows[1],
+			/** Judge (rows) × human (columns) over every judge ↔ human pair, cell CODE[judge] * 3 + CODE[human]. */
+			confusion,
+			bySystem: breakdown(systems, 1),
+			byCategory: breakdown(categories, 1 + S)
+		};
+	};
 	// Patterns of whole slots (a comparison's two tables, 18 columns): half the weights per draw.
-	const results = sharedClusterBootstrap(builder.build(items), statistics, { seed: 1, blockWidth: 18 });
-	const figuresOf = (g: number, kind: number) => {
-		const i = indexOf.get(g * 2 + kind);
-		return i === undefined ? null : agreementFigures(results[i]);
-	};
-	const breakdown = (names: readonly string[], first: number): GroupAgreement[] =>
-		names.flatMap((name, i) => {
-			const g = first + i;
-			if (rows[g * 2] < MIN_GROUP && rows[g * 2 + 1] < MIN_GROUP) return [];
-			return [{ name, judgeHuman: figuresOf(g, 0), humanHuman: figuresOf(g, 1) }];
-		});
-	return {
-		judgeHuman: figuresOf(0, 0),
-		humanHuman: figuresOf(0, 1),
-		humanPairs: rows[1],
-		/** Judge (rows) × human (columns) over every judge ↔ human pair, cell CODE[judge] * 3 + CODE[human]. */
-		confusion,
-		bySystem: breakdown(systems, 1),
-		byCategory: breakdown(categories, 1 + S)
-	};
+	return { tables: builder.build(items), statistics, options: { seed: 1, blockWidth: 18 }, figures };
 }
 
 const POSITION: Record<PairwiseVote, number> = { A: 0, tie: 1, B: 2 };
@@ -425,14 +448,15 @@ export async function getAgreement(db: Db, membership: Membership, input: Agreem
 			repo.loadAgreementRows(db, { datasetId: dataset.id, runId: run?.id ?? null, kind: humanSource }),
 			repo.countLabelKinds(db, dataset.id)
 		]);
-		return { dataset, runs, run, humanSource, labelKinds, ...agreementOfRows(rows) };
+		return { dataset, runs, run, humanSource, labelKinds, ...(await agreementOfRows(rows, offloadResamples)) };
 	});
 }
 
 /** The page's figures from its packed inputs (everything but the dataset, runs and filters). */
-export function agreementOfRows(
-	rows: repo.AgreementRows
-): Omit<AgreementResult, 'dataset' | 'runs' | 'run' | 'humanSource' | 'labelKinds'> {
+export async function agreementOfRows(
+	rows: repo.AgreementRows,
+	offload?: ResampleOffload
+): Promise<Omit<AgreementResult, 'dataset' | 'runs' | 'run' | 'humanSource' | 'labelKinds'>> {
 	const d = denseComparisons(rows);
 	const itemOfAnswer = (a: number) => rows.items[rows.answerItem[a]];
 	const names: ComparisonNames = {
@@ -468,7 +492,9 @@ export function agreementOfRows(
 		labelStart: d.labelStart,
 		labelCode: d.labelCode
 	};
-	const figures = denseAgreementBreakdowns(input, systems, categories);
+	const figures = offload
+		? await denseAgreementBreakdownsAsync(input, systems, categories, offload)
+		: denseAgreementBreakdowns(input, systems, categories);
 	let judged = 0;
 	let labelled = 0;
 	let both = 0;
