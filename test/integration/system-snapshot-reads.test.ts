@@ -4,6 +4,7 @@
  * one connection runs the reads in turn, and a failing read fails the whole and frees the way
  * for the next.
  */
+import { availableParallelism } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { sql } from 'kysely';
@@ -50,8 +51,9 @@ describe('readOnOneSnapshot', () => {
 		const [a, b, c, pids] = await readOnOneSnapshot(db, [slowFirst, late, late, backend]);
 		expect([a, b, c]).toEqual([before, before, before]);
 		expect(await count(writer as never)).toBe(before + 1);
+		// One connection per lane: as many as reads, the pool (4) and this machine's cores allow.
 		const lanes = await readOnOneSnapshot(db, [backend, backend, backend, backend]);
-		expect(new Set(lanes).size).toBe(4);
+		expect(new Set(lanes).size).toBe(Math.min(4, availableParallelism()));
 		expect(typeof pids).toBe('number');
 	});
 

@@ -6,10 +6,15 @@
  * (`pg_export_snapshot`); the others import it (`SET TRANSACTION SNAPSHOT`), as pg_dump's parallel
  * workers do, so every statement sees the same rows, as if they had run in one transaction.
  *
+ * Lanes: at most one per core of this machine (where the database usually runs too: the embedded
+ * one always does), as more statements at once than cores only share them; and each lane is a
+ * connection whose backend, when new, first loads its catalog caches.
+ *
  * Deadlock: a read holds its first connection while it waits for the others. Two such reads in
  * one process, each holding part of a full pool while waiting for more, would wait forever; so
  * these reads run one at a time per process, and never use more connections than the pool has.
  */
+import { availableParallelism } from 'node:os';
 import { sql, type Transaction } from 'kysely';
 import { poolSize, type Db } from './client';
 import type { Database } from './schema';
@@ -38,15 +43,15 @@ async function applySettings(trx: Transaction<Database>, settings: Record<string
 
 /**
  * The results of `reads`, in order, each run on a snapshot shared by all of them. Reads are dealt
- * round-robin over up to `reads.length` connections (fewer when the pool is smaller); the reads
- * of one connection run in turn.
+ * round-robin over up to `reads.length` connections (fewer when the pool or the machine's cores
+ * are fewer); the reads of one connection run in turn, so list the longest first.
  */
 export function readOnOneSnapshot<T extends unknown[]>(
 	db: Db,
 	reads: { [K in keyof T]: SnapshotRead<T[K]> },
 	{ settings = {} }: SnapshotReadOptions = {}
 ): Promise<T> {
-	const lanes = Math.max(1, Math.min(reads.length, poolSize(db)));
+	const lanes = Math.max(1, Math.min(reads.length, poolSize(db), availableParallelism()));
 	const results: unknown[] = new Array(reads.length);
 	const runLane = async (trx: Transaction<Database>, lane: number) => {
 		await applySettings(trx, settings);
