@@ -21,6 +21,7 @@ import * as m0030 from './0030-gate-certification';
 import * as m0031 from './0031-exports-api';
 import * as m0032 from './0032-gate-pairwise';
 import * as m0033 from './0033-prompt-lz4';
+import * as m0034 from './0034-run-planning';
 import * as m0035 from './0035-answer-numbering-index';
 
 export const migrations: Record<string, Migration> = {
@@ -41,5 +42,6 @@ export const migrations: Record<string, Migration> = {
 	'0031-exports-api': m0031,
 	'0032-gate-pairwise': m0032,
 	'0033-prompt-lz4': m0033,
+	'0034-run-planning': m0034,
 	'0035-answer-numbering-index': m0035
 };

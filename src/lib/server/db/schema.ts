@@ -331,6 +331,11 @@ export interface JudgeRunTable {
 	finished_at: Timestamp | null;
 	/** A run restricted to a calibration set's answers (migration 0030-gate-certification). */
 	calibration_set_id: ColumnType<string | null, string | null | undefined, string | null>;
+	/**
+	 * False while a live run's units are still being inserted (its jobs plan the rest while the
+	 * first ones are judged); such a run cannot complete (migration 0034-run-planning).
+	 */
+	units_planned: ColumnType<boolean, boolean | undefined, boolean>;
 }
 
 export type JudgeRunStatus = 'queued' | 'running' | 'cancelling' | 'cancelled' | 'completed' | 'failed';

@@ -8,7 +8,9 @@
  *           backoff, Retry-After, timeouts) or the simulated judge; executeJudgment parses
  *   write   results batched (~100 ms): judgments, new prompts and cache entries in one statement,
  *           each judgment only while this job still holds its claim
- *   finish  the last job out (no pending or running row left) completes the run
+ *   plan    a run that started with only its first units (judge-planning.ts): every job tries to
+ *           insert the rest at once (one gets the lock); a job out of units waits for it
+ *   finish  the last job out (every unit in, no pending or running row left) completes the run
  *
  * Several jobs (`judge-run:<run>:<shard>`) may work one run on several worker processes. A cancel
  * (status `cancelling`) is seen within `cancelPollMs`: calls in flight are aborted, their rows go
@@ -30,6 +32,7 @@ import type { CacheRow, ClaimedUnit, PromptRow, UnitResult } from '../db/reposit
 import type { ReleasedJob } from '../jobs/liveness';
 import { createLlmClient, createPgRateLimiter, LlmError, nodeFetch, type LlmClient, type ProviderConfig } from '../llm';
 import { logger } from '../logger';
+import { planRest, selectionOf } from './judge-planning';
 import { providerConfigFromRow, simulationFromRow } from './provider-config';
 import {
 	failureOf,
@@ -198,6 +201,20 @@ export async function executeRun(deps: ExecutorDeps, runId: string, options: Exe
 	const nullModel = nullModelFlags(db, runId, run.dataset_id);
 	nullModel.catch(() => {});
 
+	// The rest of the run's units, when only the first ones went in with it (judge-planning.ts):
+	// tried at once by every job (one gets the lock), while the first units are judged.
+	const selection = selectionOf(run, rubric.turns);
+	let planned = run.units_planned;
+	const planning = planned
+		? Promise.resolve()
+		: planRest(db, selection, false).then(
+				(done) => {
+					if (done) planned = true;
+				},
+				// A job that runs out of units waits for the lock and plans them itself.
+				(error) => log.error('planning the rest of the run failed', { error })
+			);
+
 	const abort = new AbortController();
 	// Every call in flight listens to it.
 	setMaxListeners(0, abort.signal);
@@ -284,9 +301,14 @@ export async function executeRun(deps: ExecutorDeps, runId: string, options: Exe
 	const refill = async () => {
 		const want = target - inFlight - queue.length;
 		if (want <= 0) return;
+		// Read before the claim: only a claim made once every unit was in may find the run exhausted.
+		const allIn = planned;
 		const units = await repo.claimUnits(db, runId, options.claimant, want, staleMs);
 		if (units.length === 0) {
-			exhausted = true;
+			if (allIn) exhausted = true;
+			// The first units are taken and the rest is not in yet: wait for whoever inserts it (or
+			// insert it, if that job died), then claim again.
+			else planned = await planRest(db, selection, true);
 			return;
 		}
 		const prepared = units.map((unit): Prepared => {
@@ -437,6 +459,7 @@ export async function executeRun(deps: ExecutorDeps, runId: string, options: Exe
 		options.signal?.removeEventListener('abort', onSignal);
 		await flush();
 		await writing;
+		await planning;
 		// Units claimed but never judged, and calls aborted midway, are pending again.
 		released.push(...queue.splice(0).map((p) => p.unit.id));
 		if (released.length > 0) await repo.releaseClaims(db, runId, options.claimant, released);

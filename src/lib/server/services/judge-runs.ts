@@ -1,7 +1,8 @@
 /**
- * Live judge runs: start (every unit inserted up front as a pending judgment, then the jobs
- * queued), cancel, resume, clone, and the reads behind the run pages (list, progress, summary,
- * judgments, the exact prompt of one judgment). The work itself is services/judge-executor.ts.
+ * Live judge runs: start (the units inserted as pending judgments, a first batch with the run and
+ * the rest by its jobs while they judge, judge-planning.ts; then the jobs queued), cancel, resume,
+ * clone, and the reads behind the run pages (list, progress, summary, judgments, the exact prompt
+ * of one judgment). The work itself is services/judge-executor.ts.
  *
  * A run is spread over `shards` jobs (`judge-run:<run>:<i>`), one per live worker process at
  * start (at least 1, at most 8); each takes its share of the provider's concurrency.
@@ -23,6 +24,7 @@ import { AppError } from '../errors';
 import { jobLiveness, livenessConfig, removeJob } from '../jobs/liveness';
 import type { Queue } from '../jobs/queue';
 import { publicProviderSettings, simulationFromRow } from './provider-config';
+import { planFirstUnits, selectionOf } from './judge-planning';
 import { summaryFromAggregates, summarySpecOf } from './judge-summary';
 import { RevisionCache } from './revision-cache';
 
@@ -151,25 +153,22 @@ export async function createRun(
 			providerSnapshot: { ...publicProviderSettings(provider) },
 			options: { ...stored },
 			createdBy: userId,
-			calibrationSetId: restrict.calibrationSetId ?? null
+			calibrationSetId: restrict.calibrationSetId ?? null,
+			unitsPlanned: false
 		});
-		const total = await repo.insertUnits(trx, {
-			runId,
-			datasetId: input.datasetId,
-			mode: version.rubric.mode,
-			turns: version.rubric.turns,
-			samples: stored.samples,
-			bothOrders: stored.bothOrders,
-			pairing: stored.pairing,
-			baselineSystemId: stored.baselineSystemId ?? null,
-			systemIds: stored.systemIds ?? null,
-			categories: stored.categories ?? null,
-			sampleItems: stored.sampleItems ?? null,
-			sampleSeed: stored.sampleSeed ?? 1,
-			calibrationSetId: restrict.calibrationSetId ?? null
-		});
+		// The first units go in with the run, the rest while they are judged (judge-planning.ts).
+		const selection = selectionOf(
+			{
+				id: runId,
+				dataset_id: input.datasetId,
+				mode: version.rubric.mode,
+				options: stored,
+				calibration_set_id: restrict.calibrationSetId ?? null
+			},
+			version.rubric.turns
+		);
+		const total = await planFirstUnits(trx, selection, provider.concurrency);
 		if (total === 0) throw new AppError('BAD_REQUEST', 'Nothing to judge: no answers (or pairs) match these choices.');
-		await repo.setRunTotal(trx, runId, total);
 		return { runId, total };
 	});
 	return { runId, total };
@@ -219,7 +218,8 @@ export async function resumeRun(db: Db, queue: Queue, projectId: string, runId: 
 		throw new AppError('CONFLICT', `This run is ${run.status}; it is still going.`);
 	const requeued = await repo.requeueRetryableFailures(db, runId);
 	const progress = await repo.runProgress(db, runId);
-	if (progress.pending + progress.running === 0) return { runId, requeued, remaining: 0 };
+	// A run whose planner died is resumed to plan the rest (its jobs do).
+	if (progress.pending + progress.running === 0 && run.units_planned) return { runId, requeued, remaining: 0 };
 	await repo.transitionRun(db, runId, ['cancelled', 'failed', 'completed'], 'queued', {
 		finishedAt: null,
 		error: null
@@ -260,10 +260,22 @@ export async function cloneRun(
 			clonedFrom: source.id,
 			createdBy: userId,
 			// A clone of a gate evaluation judges the same calibration answers: it is one too.
-			calibrationSetId: source.calibration_set_id
+			calibrationSetId: source.calibration_set_id,
+			unitsPlanned: false
 		});
+		// A source whose units are not all in (its planner died, then it was cancelled) is planned
+		// afresh from the same choices, as a start would; otherwise its units are copied.
+		if (!source.units_planned)
+			return {
+				runId,
+				total: await planFirstUnits(
+					trx,
+					selectionOf({ ...source, id: runId }, version.rubric.turns),
+					provider.concurrency
+				)
+			};
 		const total = await repo.copyUnits(trx, source.id, runId);
-		await repo.setRunTotal(trx, runId, total);
+		await repo.markUnitsPlanned(trx, runId, total);
 		return { runId, total };
 	});
 	await enqueueRun(db, queue, runId);
@@ -339,17 +351,21 @@ export async function getRun(db: Db, projectId: string, runId: string) {
 
 async function progressOf(db: Db, run: JudgeRun) {
 	const p = await repo.runProgress(db, run.id);
+	// Units not yet inserted (judge-planning.ts) count as pending: the total is the run's from its start.
+	const unplanned = run.units_planned ? 0 : Math.max(0, run.total - p.total);
+	const total = p.total + unplanned;
+	const pending = p.pending + unplanned;
 	const done = p.ok + p.abstained + p.unparseable + p.failed;
 	const end = run.finished_at ?? (run.status === 'running' || run.status === 'cancelling' ? new Date() : null);
 	const elapsedMs = run.started_at && end ? Math.max(0, end.getTime() - run.started_at.getTime()) : 0;
-	const remaining = p.pending + p.running;
+	const remaining = pending + p.running;
 	const etaMs =
 		run.status === 'running' && done > 0 && elapsedMs > 0 ? Math.round((remaining * elapsedMs) / done) : null;
 	return {
 		status: run.status ?? 'completed',
-		total: p.total,
+		total,
 		done,
-		pending: p.pending,
+		pending,
 		running: p.running,
 		ok: p.ok,
 		abstained: p.abstained,

@@ -1,5 +1,5 @@
 /**
- * Live judge runs: the run row, its judgment units (inserted up front, set-based), the claims
+ * Live judge runs: the run row, its judgment units (set-based, in up to two steps), the claims
  * workers take with FOR UPDATE SKIP LOCKED, batched result writes (with the rendered prompts and
  * the reply cache in the same statement), and the reads behind progress, summary and pages.
  * Only services/judge-runs.ts and services/judge-executor.ts call these.
@@ -34,6 +34,8 @@ export interface NewLiveRun {
 	createdBy: string | null;
 	/** Set on a gate evaluation: the run judges only this calibration set's answers. */
 	calibrationSetId?: string | null;
+	/** False when only a first batch of its units goes in with it (migration 0034). */
+	unitsPlanned?: boolean;
 }
 
 export async function insertLiveRun(db: Db, run: NewLiveRun): Promise<string> {
@@ -53,7 +55,8 @@ export async function insertLiveRun(db: Db, run: NewLiveRun): Promise<string> {
 			status: 'queued',
 			cloned_from: run.clonedFrom ?? null,
 			created_by: run.createdBy,
-			calibration_set_id: run.calibrationSetId ?? null
+			calibration_set_id: run.calibrationSetId ?? null,
+			units_planned: run.unitsPlanned ?? true
 		})
 		.returning('id')
 		.executeTakeFirstOrThrow();
@@ -124,11 +127,14 @@ export async function runStatus(db: Db, runId: string): Promise<JudgeRunStatus |
 	return row?.status ?? null;
 }
 
-/** Completes a running run when none of its judgments is pending or running (the last worker out closes it). */
+/**
+ * Completes a running run when all its units are in and none of its judgments is pending or
+ * running (the last worker out closes it).
+ */
 export async function completeRunIfDone(db: Db, runId: string): Promise<boolean> {
 	const result = await sql`
 		update judge_run set status = 'completed', finished_at = now()
-		where id = ${runId} and status = 'running'
+		where id = ${runId} and status = 'running' and units_planned
 			and not exists (select 1 from judgment where run_id = ${runId} and status in ('pending', 'running'))`.execute(db);
 	return Number(result.numAffectedRows ?? 0) > 0;
 }
@@ -206,12 +212,8 @@ export interface UnitSelection {
 	calibrationSetId?: string | null;
 }
 
-/**
- * Inserts every judgment unit of a run as `pending`, in ONE set-based INSERT … SELECT (no rows
- * through the application). The unique key (run, item, answers, order, sample, turn) makes a
- * repeated call add nothing. Returns the run's unit count.
- */
-export async function insertUnits(db: Db, s: UnitSelection): Promise<number> {
+/** The run's units as rows of (run_id, item_id, answer_a_id, answer_b_id, presented_order, sample, turn, status). */
+function unitRows(s: UnitSelection): RawBuilder<unknown> {
 	const systems = s.systemIds && s.systemIds.length > 0 ? s.systemIds : null;
 	const categories = s.categories && s.categories.length > 0 ? s.categories : null;
 	// Items: prompt available, category filter, then a seeded sample (md5 of seed + id orders them).
@@ -235,36 +237,85 @@ export async function insertUnits(db: Db, s: UnitSelection): Promise<number> {
 			? sql`generate_series(0, greatest(it.turn_count, 1) - 1)`
 			: sql`(select greatest(it.turn_count, 1) - 1)`;
 	const orders = s.bothOrders ? sql`(values ('ab'), ('ba'))` : sql`(values ('ab'))`;
-	if (s.mode === 'pointwise') {
-		await sql`
-			insert into judgment (run_id, item_id, answer_a_id, answer_b_id, presented_order, sample, turn, status)
-			select ${s.runId}, it.id, a.id, null, null, k.sample, t.turn, 'pending'
+	if (s.mode === 'pointwise')
+		return sql`
+			select ${s.runId}::uuid as run_id, it.id as item_id, a.id as answer_a_id, null::uuid as answer_b_id,
+				null::text as presented_order, k.sample, t.turn, 'pending'::text as status
 			from (${items}) it
 			join (${answers}) a on a.item_id = it.id
 			cross join lateral ${turns} as t(turn)
-			cross join generate_series(0, ${s.samples - 1}) as k(sample)
-			on conflict do nothing`.execute(db);
-	} else {
-		// Pairs in answer terms: answer A is the baseline, or the system whose name sorts first.
-		// A pairwise calibration set names its pairs, in its own orientation.
-		const pairFilter = setId
-			? sql`exists (select 1 from calibration_set_pair c
-					where c.set_id = ${setId}::uuid and c.answer_a_id = a.id and c.answer_b_id = b.id)`
-			: s.pairing === 'baseline'
-				? sql`a.system_id = ${s.baselineSystemId} and b.system_id <> a.system_id`
-				: sql`(a.system_name, a.system_id) < (b.system_name, b.system_id)`;
-		await sql`
-			insert into judgment (run_id, item_id, answer_a_id, answer_b_id, presented_order, sample, turn, status)
-			select ${s.runId}, it.id, a.id, b.id, o.ord, k.sample, t.turn, 'pending'
-			from (${items}) it
-			join (${answers}) a on a.item_id = it.id
-			join (${answers}) b on b.item_id = it.id and ${pairFilter}
-			cross join lateral ${turns} as t(turn)
-			cross join ${orders} as o(ord)
-			cross join generate_series(0, ${s.samples - 1}) as k(sample)
-			on conflict do nothing`.execute(db);
-	}
+			cross join generate_series(0, ${s.samples - 1}) as k(sample)`;
+	// Pairs in answer terms: answer A is the baseline, or the system whose name sorts first.
+	// A pairwise calibration set names its pairs, in its own orientation.
+	const pairFilter = setId
+		? sql`exists (select 1 from calibration_set_pair c
+				where c.set_id = ${setId}::uuid and c.answer_a_id = a.id and c.answer_b_id = b.id)`
+		: s.pairing === 'baseline'
+			? sql`a.system_id = ${s.baselineSystemId} and b.system_id <> a.system_id`
+			: sql`(a.system_name, a.system_id) < (b.system_name, b.system_id)`;
+	return sql`
+		select ${s.runId}::uuid as run_id, it.id as item_id, a.id as answer_a_id, b.id as answer_b_id,
+			o.ord::text as presented_order, k.sample, t.turn, 'pending'::text as status
+		from (${items}) it
+		join (${answers}) a on a.item_id = it.id
+		join (${answers}) b on b.item_id = it.id and ${pairFilter}
+		cross join lateral ${turns} as t(turn)
+		cross join ${orders} as o(ord)
+		cross join generate_series(0, ${s.samples - 1}) as k(sample)`;
+}
+
+/**
+ * Inserts every judgment unit of a run as `pending`, in ONE set-based INSERT … SELECT (no rows
+ * through the application). The unique key (run, item, answers, order, sample, turn) makes a
+ * repeated call add nothing. Returns the run's unit count.
+ */
+export async function insertUnits(db: Db, s: UnitSelection): Promise<number> {
+	await sql`
+		insert into judgment (run_id, item_id, answer_a_id, answer_b_id, presented_order, sample, turn, status)
+		${unitRows(s)}
+		on conflict do nothing`.execute(db);
 	return countUnits(db, s.runId);
+}
+
+/**
+ * Counts a run's units and inserts the first `limit` of them (any ones), in one statement: a run
+ * starts judging these while its jobs insert the rest (insertUnits). Returns the count.
+ */
+export async function insertFirstUnits(db: Db, s: UnitSelection, limit: number): Promise<number> {
+	const { rows } = await sql<{ total: number }>`
+		with u as materialized (${unitRows(s)}), first as (
+			insert into judgment (run_id, item_id, answer_a_id, answer_b_id, presented_order, sample, turn, status)
+			select * from u limit ${limit}::bigint
+			on conflict do nothing
+		)
+		select count(*)::int as total from u`.execute(db);
+	return rows[0].total;
+}
+
+/** Whether every unit of a run is in (migration 0034). */
+export async function unitsPlanned(db: Db, runId: string): Promise<boolean> {
+	const row = await db.selectFrom('judge_run').select('units_planned').where('id', '=', runId).executeTakeFirst();
+	return row?.units_planned ?? true;
+}
+
+/**
+ * Takes the lock of a run's unit planning for the current transaction: at once or not at all
+ * (`wait` false), or once whoever holds it has committed or died (`wait` true).
+ */
+export async function lockRunPlanning(db: Db, runId: string, wait: boolean): Promise<boolean> {
+	const key = `judge-run-plan:${runId}`;
+	if (wait) {
+		await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(db);
+		return true;
+	}
+	const { rows } = await sql<{ ok: boolean }>`
+		select pg_try_advisory_xact_lock(hashtextextended(${key}, 0)) as ok`.execute(db);
+	return rows[0].ok;
+}
+
+/** Every unit is in: the run's total is its real count, and it may complete. */
+export async function markUnitsPlanned(db: Db, runId: string, total: number): Promise<void> {
+	await db.updateTable('judge_run').set({ units_planned: true, total }).where('id', '=', runId).execute();
 }
 
 export async function countUnits(db: Db, runId: string): Promise<number> {
