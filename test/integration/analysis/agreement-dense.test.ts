@@ -32,6 +32,8 @@ let h: Harness;
 let p: ProjectWithMembers;
 let datasetId: string;
 let runId: string;
+/** Labels per kind, counted as they are written (gold: source gold, or an external annotator named gold). */
+const kinds = new Map<string, number>();
 
 beforeAll(async () => {
 	h = await createHarness();
@@ -92,6 +94,8 @@ beforeAll(async () => {
 			const count = Math.floor(random() * 5);
 			for (let k = 0; k < count; k++) {
 				const who = pick(annotators);
+				const kind = who.source === 'gold' || /gold/i.test(who.external ?? '') ? 'gold' : who.source;
+				kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
 				const swap = random() < 0.5;
 				labels.push({
 					project_id: p.projectId,
@@ -150,6 +154,12 @@ describe('the agreement page on packed, parallel reads', () => {
 			);
 		}
 	);
+
+	it('counts the labels of each kind', async () => {
+		const page = await h.caller(p.admin).analysis.agreement({ projectId: p.projectId, datasetId });
+		const expected = [...kinds].map(([kind, count]) => ({ kind, count })).sort((a, b) => a.kind.localeCompare(b.kind));
+		expect(page.labelKinds).toEqual(expected);
+	});
 
 	it('covers labels in both item ranges and every annotator kind', async () => {
 		const rows = await h.db

@@ -120,12 +120,14 @@ export interface LabelKindCount {
 }
 
 export async function countLabelKinds(db: Db, datasetId: string): Promise<LabelKindCount[]> {
-	const rows = await db
-		.selectFrom('annotation as n')
-		.select([labelKind.as('kind'), (e) => e.fn.countAll<number>().as('count')])
-		.where('n.dataset_id', '=', datasetId)
-		.groupBy(labelKind)
-		.execute();
+	// `labelKind` depends on the source and the external annotator only: counted per pair of them
+	// first (a handful), it is worked out per pair instead of per label (its ilike, on 100,000 labels,
+	// cost more than the scan).
+	const { rows } = await sql<{ kind: LabelKind; count: number }>`
+		select ${labelKind} as kind, sum(n.count)::int as count
+		from (select source, external_annotator, count(*) as count from annotation where dataset_id = ${datasetId} group by 1, 2) n
+		group by 1
+		order by 1`.execute(db);
 	return rows.map((r) => ({ kind: r.kind, count: Number(r.count) }));
 }
 
