@@ -37,6 +37,22 @@ const share = (parts: number[], resamples: number): TableStatistic => ({
 	}
 });
 
+/** Two figures of a width × width table (flattened): its diagonal share and (first − last cell) / n. */
+const stat = (parts: number[], width: number, resamples: number): TableStatistic => ({
+	parts,
+	width,
+	dims: 2,
+	resamples,
+	evaluate: (t, out) => {
+		let n = 0;
+		let diagonal = 0;
+		for (let c = 0; c < width; c++) n += t[c];
+		for (let c = 0; c < width; c += 4) diagonal += t[c];
+		out[0] = diagonal / n;
+		out[1] = (t[0] - t[width - 1]) / n;
+	}
+});
+
 /** The generic path: `bootstrapIndexCI` over the label rows with item clusters. */
 function generic(rows: { item: number; agree: number }[], resamples: number) {
 	const v = Float64Array.from(rows.map((r) => r.agree));
@@ -97,20 +113,6 @@ describe('sharedClusterBootstrap', { timeout: 60_000 }, () => {
 		// Several statistics: single and multi-part, different resamples, a part shared by two of
 		// them, columns no statistic reads; integer counts (the pattern path) and fractional ones
 		// (the entry path either way).
-		const stat = (parts: number[], width: number, resamples: number): TableStatistic => ({
-			parts,
-			width,
-			dims: 2,
-			resamples,
-			evaluate: (t, out) => {
-				let n = 0;
-				let diagonal = 0;
-				for (let c = 0; c < width; c++) n += t[c];
-				for (let c = 0; c < width; c += 4) diagonal += t[c];
-				out[0] = diagonal / n;
-				out[1] = (t[0] - t[width - 1]) / n;
-			}
-		});
 		for (const [seed, fractional] of [
 			[1, false],
 			[2, false],
@@ -209,24 +211,8 @@ describe('sharedClusterBootstrap', { timeout: 60_000 }, () => {
 			for (let block = 0; block < 4; block++)
 				if (rng() < 0.7) b.add(k, block * 9 + Math.floor(9 * rng()), 1 + Math.floor(2 * rng()));
 		const tables = b.build(K);
-		const kappaLike = (parts: number[], resamples: number): TableStatistic => ({
-			parts,
-			width: 9,
-			dims: 1,
-			resamples,
-			evaluate: (t, out) => {
-				let n = 0;
-				for (let c = 0; c < 9; c++) n += t[c];
-				out[0] = (t[0] + t[4] + t[8]) / n;
-			}
-		});
 		// Four levels of resamples, so each half holds resamples of different levels.
-		const statistics = [
-			kappaLike([0, 9, 18, 27], 1000),
-			kappaLike([0], 700),
-			kappaLike([9, 18], 300),
-			kappaLike([27], 40)
-		];
+		const statistics = [stat([0, 9, 18, 27], 9, 1000), stat([0], 9, 700), stat([9, 18], 9, 300), stat([27], 9, 40)];
 		// Elsewhere: a structured clone of the job and state, as a worker thread receives them.
 		let calls = 0;
 		const elsewhere: ResampleOffload = async (job, state, at, b0, b1) => {

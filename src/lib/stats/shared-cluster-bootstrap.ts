@@ -191,7 +191,7 @@ export interface SharedBootstrapOptions {
  * pattern p: a resample adds one weight per (cluster, block) and then each pattern's entries
  * once, instead of every entry of every drawn cluster.
  */
-interface BlockPatterns {
+export interface BlockPatterns {
 	/** Per cluster, its pattern ids ordered by level, in `rowStart[k] … rowStart[k + 1] − 1`. */
 	rowStart: Int32Array;
 	ends: Int32Array;
@@ -308,21 +308,14 @@ function blockPatterns(
  * Either the pattern layout (`BlockPatterns`, when `factored`) or entry by entry: cluster k's
  * entries of levels 0 … l are cols/vals[rowStart[k] … ends[k · levels + l] − 1].
  */
-export interface ResampleJob {
+export interface ResampleJob extends BlockPatterns {
 	clusters: number;
 	columns: number;
 	levels: number;
 	/** Per resample b: the last level still needed at b (levels are descending in resamples). */
 	level: Int32Array;
+	/** The pattern layout; else the entry-by-entry one, and `pattern`, `patternEnd`, `patternStart` are empty. */
 	factored: boolean;
-	rowStart: Int32Array;
-	ends: Int32Array;
-	/** Pattern layout only (empty otherwise). */
-	pattern: Int32Array;
-	patternEnd: Int32Array;
-	patternStart: Int32Array;
-	cols: Int32Array;
-	vals: Float64Array;
 }
 
 /**
@@ -453,23 +446,8 @@ function prepareBootstrap(
 		levelAt[b] = l;
 	}
 	let job: ResampleJob;
-	if (factored) {
-		const { rowStart, ends, pattern, patternEnd, patternStart, cols, vals } = factored;
-		job = {
-			clusters: K,
-			columns: C,
-			levels: L,
-			level: levelAt,
-			factored: true,
-			rowStart,
-			ends,
-			pattern,
-			patternEnd,
-			patternStart,
-			cols,
-			vals
-		};
-	} else {
+	if (factored) job = { clusters: K, columns: C, levels: L, level: levelAt, factored: true, ...factored };
+	else {
 		// The entry-by-entry layout.
 		const ends = new Int32Array(Math.max(1, K * L));
 		const rowStart = new Int32Array(K + 1);
