@@ -444,10 +444,8 @@ export async function getAgreement(db: Db, membership: Membership, input: Agreem
 	const humanSource = input.humanSource ?? 'all';
 	const { dataset, runs, run } = await resolveDatasetRun(db, membership, input.datasetId, input.judgeRunId);
 	return cached(db, 'agreement', dataset.id, run?.id ?? null, humanSource, async () => {
-		const [rows, labelKinds] = await Promise.all([
-			repo.loadAgreementRows(db, { datasetId: dataset.id, runId: run?.id ?? null, kind: humanSource }),
-			repo.countLabelKinds(db, dataset.id)
-		]);
+		const rows = await repo.loadAgreementRows(db, { datasetId: dataset.id, runId: run?.id ?? null, kind: humanSource });
+		const { labelKinds } = rows;
 		return { dataset, runs, run, humanSource, labelKinds, ...(await agreementOfRows(rows, offloadResamples)) };
 	});
 }

@@ -4,10 +4,10 @@
  * systems and lengths, and a fingerprint of those rows for the result cache.
  * Only services/analysis-*.ts call these, behind the readResults policy.
  */
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Db } from '../client';
 import { readOnOneSnapshot, type SnapshotRead } from '../snapshot-reads';
-import type { JudgeMode, JudgeRunSource, PresentedOrder, Verdict } from '../schema';
+import type { Database, JudgeMode, JudgeRunSource, PresentedOrder, Verdict } from '../schema';
 
 /** Where a human label came from. Gold: an expert key (imported as "…gold", or a future 'gold' source). */
 export type LabelKind = 'imported' | 'ui' | 'gold';
@@ -119,7 +119,7 @@ export interface LabelKindCount {
 	count: number;
 }
 
-export async function countLabelKinds(db: Db, datasetId: string): Promise<LabelKindCount[]> {
+export async function countLabelKinds(db: Kysely<Database>, datasetId: string): Promise<LabelKindCount[]> {
 	// `labelKind` depends on the source and the external annotator only: counted per pair of them
 	// first (a handful), it is worked out per pair instead of per label (its ilike, on 100,000 labels,
 	// cost more than the scan).
@@ -164,45 +164,17 @@ export async function listAnswerInfo(db: Db, datasetId: string, ids?: readonly s
  * mean equal inputs, so a cached result can be served.
  */
 export async function analysisFingerprint(db: Db, datasetId: string, runId: string | null): Promise<string> {
-	// Three independent reads, on three connections at once: each waits for its own scan only.
-	const [ds, labels, judged] = await Promise.all([
-		db
-			.selectFrom('dataset')
-			.select(['current_revision', 'answer_count', 'updated_at'])
-			.where('id', '=', datasetId)
-			.executeTakeFirst(),
-		db
-			.selectFrom('annotation')
-			// Labels are edited in place (version, updated_at): count both.
-			.select([
-				(e) => e.fn.countAll<number>().as('n'),
-				sql<string>`max(greatest(created_at, updated_at))::text || '/' || coalesce(sum(version), 0)::text`.as('at')
-			])
-			.where('dataset_id', '=', datasetId)
-			.executeTakeFirstOrThrow(),
-		runId
-			? db
-					.selectFrom('judgment')
-					.select([
-						(e) => e.fn.countAll<number>().as('n'),
-						sql<string>`greatest(max(created_at), max(finished_at))::text`.as('at')
-					])
-					.where('run_id', '=', runId)
-					.where('status', '=', 'ok')
-					.executeTakeFirstOrThrow()
-			: { n: 0, at: null }
-	]);
-	return [
-		datasetId,
-		runId ?? '-',
-		ds?.current_revision,
-		ds?.answer_count,
-		ds?.updated_at?.toISOString?.(),
-		labels.n,
-		labels.at,
-		judged.n,
-		judged.at
-	].join('|');
+	// One statement on one connection: a cold page would otherwise open a connection per part.
+	const { rows } = await sql<{ revision: string | null; labels: string | null; judged: string | null }>`
+		select
+			(select current_revision::text || '|' || answer_count || '|' || updated_at::text from dataset where id = ${datasetId}) as revision,
+			-- Labels are edited in place (version, updated_at): count both.
+			(select count(*) || '|' || coalesce(max(greatest(created_at, updated_at))::text || '/' || sum(version)::text, '')
+				from annotation where dataset_id = ${datasetId}) as labels,
+			(select count(*) || '|' || coalesce(greatest(max(created_at), max(finished_at))::text, '')
+				from judgment where run_id = ${runId} and status = 'ok') as judged`.execute(db);
+	const r = rows[0];
+	return [datasetId, runId ?? '-', r.revision ?? '', r.labels, runId ? r.judged : '0|'].join('|');
 }
 
 /** A run of a dataset, or undefined. */
@@ -296,6 +268,8 @@ export interface AgreementRows {
 	systems: string[];
 	labels: Int32Array;
 	judgments: Int32Array;
+	/** Every label of the dataset counted by kind (`countLabelKinds`), on the same snapshot. */
+	labelKinds: LabelKindCount[];
 }
 
 function concatLists(lists: Int32Array[]): Int32Array {
@@ -403,12 +377,15 @@ export async function loadAgreementRows(
 			join ans jb on jb.id = j.answer_b_id
 			where j.run_id = ${runId} and j.status = 'ok' and j.answer_b_id is not null`.execute(trx)
 		).rows[0].judgments;
-	const [answerRow, judgmentText, ...labelParts] = await readOnOneSnapshot(
+	// Longest first: the lanes take them in turn (two lanes: each a label range, then the rest).
+	const [labelsLow, labelsHigh, judgmentText, answerRow, labelKinds] = await readOnOneSnapshot(
 		db,
-		[answersRead, judgmentsRead, ...LABEL_RANGES.map(labelsRead)] as [
-			typeof answersRead,
-			typeof judgmentsRead,
-			...ReturnType<typeof labelsRead>[]
+		[
+			labelsRead(LABEL_RANGES[0]),
+			labelsRead(LABEL_RANGES[1]),
+			judgmentsRead,
+			answersRead,
+			(trx) => countLabelKinds(trx, datasetId)
 		],
 		// JIT compiling these statements costs more than it saves; the labels' hashes fit in 32 MB.
 		{ settings: { jit: 'off', work_mem: '32MB' } }
@@ -426,7 +403,8 @@ export async function loadAgreementRows(
 		answerSystem,
 		items: (answerRow.items ?? []).map(([id, externalId, category]) => ({ id, externalId, category })),
 		systems: answerRow.systems ?? [],
-		labels: concatLists(labelParts.map((labels) => parseIntegerList(labels))),
-		judgments: parseIntegerList(judgmentText)
+		labels: concatLists([parseIntegerList(labelsLow), parseIntegerList(labelsHigh)]),
+		judgments: parseIntegerList(judgmentText),
+		labelKinds
 	};
 }
