@@ -348,15 +348,18 @@ export async function loadAgreementRows(
 			const range = sql`${from === null ? sql`` : sql`and n.item_id >= ${from}`} ${to === null ? sql`` : sql`and n.item_id < ${to}`}`;
 			const where = sql`n.dataset_id = ${datasetId} and n.answer_b_id is not null and n.verdict is not null ${kindFilter} ${range}`;
 			// Annotators are looked up in a short array (a handful per dataset), not joined: the
-			// planner cannot know how few they are and would sort the labels to merge them.
+			// planner cannot know how few they are and would sort the labels to merge them. Gold is
+			// `labelKind`'s test, its ilike made once per external annotator (goldNames) instead of
+			// once per label.
 			const { rows } = await sql<{ labels: string | null }>`
 				with ${numberedAnswers(datasetId)}, who as (
-					select array_agg(annotator order by annotator) as names
-					from (select distinct ${annotator} as annotator from annotation n where ${where}) x
+					select array_agg(distinct annotator) as names,
+						coalesce(array_agg(distinct external_annotator) filter (where external_annotator ilike '%gold%'), '{}') as gold_names
+					from (select ${annotator} as annotator, n.external_annotator from annotation n where ${where} group by 1, 2) x
 				)
 				select (select string_agg(la.n || ',' || lb.n || ',' || (
 							case n.verdict when 'A' then 0 when 'tie' then 1 else 2 end
-							+ case when ${labelKind} = 'gold' then 3 else 0 end
+							+ case when n.source = 'gold' or n.external_annotator = any((select gold_names from who)::text[]) then 3 else 0 end
 							+ 6 * (array_position((select names from who), ${annotator}) - 1)),
 						',' order by n.item_id, n.created_at, n.id)
 					from annotation n
