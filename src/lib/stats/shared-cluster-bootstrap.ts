@@ -206,7 +206,8 @@ export interface BlockPatterns {
 /**
  * The pattern factoring, or null when it could change a sum (a non-integer value, or sums that
  * could pass 2^53: integer sums in doubles are exact in any order, so both paths give equal
- * tables) or would cost more per resample than adding the entries.
+ * tables), would cost more per resample than adding the entries, or when a cluster's columns
+ * are not ascending (tables not made by ClusterTablesBuilder; the entry path takes any order).
  */
 function blockPatterns(
 	tables: ClusterTables,
@@ -236,39 +237,59 @@ function blockPatterns(
 	for (let c = 1; c < C; c++) if (levelOf[c] !== levelOf[c - 1]) boundary[c] = 1;
 	const blockOf = new Int32Array(C);
 	for (let c = 0, b = -1; c < C; c++) blockOf[c] = boundary[c] ? ++b : Math.max(b, 0);
-	const ids = new Map<string, number>();
+	// A cluster's entries of one block (its columns ascending, as ClusterTablesBuilder builds them)
+	// are one run; equal runs are one pattern, found by a hash of the run and checked entry by
+	// entry. Patterns are numbered in order of first appearance.
+	const firstWithHash = new Map<number, number>();
+	const nextWithHash: number[] = [];
+	const entryStart: number[] = [0];
+	const entryCols: number[] = [];
+	const entryVals: number[] = [];
 	const patternLevel: number[] = [];
-	const patternEntries: number[][] = [];
-	const perCluster: number[][] = [];
+	const clusterPatterns: number[] = [];
+	const clusterStart = new Int32Array(K + 1);
+	const sameRun = (p: number, from: number, to: number) => {
+		if (entryStart[p + 1] - entryStart[p] !== to - from) return false;
+		for (let q = from, e = entryStart[p]; q < to; q++, e++)
+			if (entryCols[e] !== column[q] || entryVals[e] !== value[q]) return false;
+		return true;
+	};
 	let used = 0;
 	for (let k = 0; k < K; k++) {
-		const byBlock = new Map<number, number[]>();
-		for (let j = start[k]; j < start[k + 1]; j++) {
-			const c = column[j];
-			if (levelOf[c] < 0) continue;
-			used++;
-			let list = byBlock.get(blockOf[c]);
-			if (!list) byBlock.set(blockOf[c], (list = []));
-			list.push(c, value[j]);
-		}
-		const mine: number[] = [];
-		for (const list of byBlock.values()) {
-			const key = list.join(',');
-			let id = ids.get(key);
-			if (id === undefined) {
-				ids.set(key, (id = patternEntries.length));
-				patternEntries.push(list);
-				patternLevel.push(levelOf[list[0]]);
+		for (let j = start[k], end = start[k + 1]; j < end;) {
+			const block = blockOf[column[j]];
+			let r = j + 1;
+			for (; r < end && blockOf[column[r]] === block; r++) if (column[r] <= column[r - 1]) return null;
+			if (r < end && column[r] <= column[r - 1]) return null;
+			if (levelOf[column[j]] >= 0) {
+				used += r - j;
+				let hash = 0x811c9dc5;
+				for (let q = j; q < r; q++) {
+					hash = Math.imul(hash ^ column[q], 0x01000193);
+					hash = Math.imul(hash ^ (value[q] | 0), 0x01000193);
+				}
+				let id = firstWithHash.get(hash) ?? -1;
+				while (id >= 0 && !sameRun(id, j, r)) id = nextWithHash[id];
+				if (id < 0) {
+					id = patternLevel.length;
+					nextWithHash.push(firstWithHash.get(hash) ?? -1);
+					firstWithHash.set(hash, id);
+					for (let q = j; q < r; q++) {
+						entryCols.push(column[q]);
+						entryVals.push(value[q]);
+					}
+					entryStart.push(entryCols.length);
+					patternLevel.push(levelOf[column[j]]);
+				}
+				clusterPatterns.push(id);
 			}
-			mine.push(id);
+			j = r;
 		}
-		perCluster.push(mine);
+		clusterStart[k + 1] = clusterPatterns.length;
 	}
-	const P = patternEntries.length;
-	let patternCells = 0;
-	for (const e of patternEntries) patternCells += e.length / 2;
-	let pairs = 0;
-	for (const mine of perCluster) pairs += mine.length;
+	const P = patternLevel.length;
+	const patternCells = entryCols.length;
+	const pairs = clusterPatterns.length;
 	if (pairs + patternCells >= used) return null;
 	// Renumber patterns by level (stable), so each level's patterns are a prefix.
 	const order = Array.from({ length: P }, (_, p) => p).sort((a, b) => patternLevel[a] - patternLevel[b] || a - b);
@@ -281,10 +302,9 @@ function blockPatterns(
 	const vals = new Float64Array(patternCells);
 	let e = 0;
 	order.forEach((p, i) => {
-		const list = patternEntries[p];
-		for (let j = 0; j < list.length; j += 2) {
-			cols[e] = list[j];
-			vals[e++] = list[j + 1];
+		for (let q = entryStart[p]; q < entryStart[p + 1]; q++) {
+			cols[e] = entryCols[q];
+			vals[e++] = entryVals[q];
 		}
 		patternStart[i + 1] = e;
 	});
@@ -294,7 +314,10 @@ function blockPatterns(
 	let n = 0;
 	for (let k = 0; k < K; k++) {
 		for (let l = 0; l < L; l++) {
-			for (const p of perCluster[k]) if (patternLevel[p] === l) pattern[n++] = renumber[p];
+			for (let q = clusterStart[k]; q < clusterStart[k + 1]; q++) {
+				const p = clusterPatterns[q];
+				if (patternLevel[p] === l) pattern[n++] = renumber[p];
+			}
 			ends[k * L + l] = n;
 		}
 		rowStart[k + 1] = n;
