@@ -380,15 +380,15 @@ export async function loadAgreementRows(
 			join ans jb on jb.id = j.answer_b_id
 			where j.run_id = ${runId} and j.status = 'ok' and j.answer_b_id is not null`.execute(trx)
 		).rows[0].judgments;
-	// Longest first: the lanes take them in turn (two lanes: each a label range, then the rest).
-	const [labelsLow, labelsHigh, judgmentText, answerRow, labelKinds] = await readOnOneSnapshot(
+	// Longest first: the lanes take them in turn (on two lanes, each a label range, then a share of
+	// the rest each: the judgments, or the answers and the label kinds).
+	const [labelsLow, labelsHigh, judgmentText, [answerRow, labelKinds]] = await readOnOneSnapshot(
 		db,
 		[
 			labelsRead(LABEL_RANGES[0]),
 			labelsRead(LABEL_RANGES[1]),
 			judgmentsRead,
-			answersRead,
-			(trx) => countLabelKinds(trx, datasetId)
+			async (trx) => [await answersRead(trx), await countLabelKinds(trx, datasetId)] as const
 		],
 		// JIT compiling these statements costs more than it saves; the labels' hashes fit in 32 MB.
 		{ settings: { jit: 'off', work_mem: '32MB' } }
