@@ -59,13 +59,21 @@ export interface ClusterTables {
  * entries for the same cluster and column add up.
  */
 export class ClusterTablesBuilder {
-	private cluster = new Int32Array(1024);
-	private column = new Int32Array(1024);
-	private amount = new Float64Array(1024);
+	private cluster: Int32Array;
+	private column: Int32Array;
+	private amount: Float64Array;
 	private length = 0;
 
-	constructor(readonly columns: number) {
+	/** @param capacity entries expected (it grows past them as needed). */
+	constructor(
+		readonly columns: number,
+		capacity = 1024
+	) {
 		assertInteger(columns, 'ClusterTablesBuilder: columns');
+		assertInteger(capacity, 'ClusterTablesBuilder: capacity', 1);
+		this.cluster = new Int32Array(capacity);
+		this.column = new Int32Array(capacity);
+		this.amount = new Float64Array(capacity);
 	}
 
 	add(cluster: number, column: number, amount = 1): void {

@@ -288,7 +288,9 @@ function breakdownPlan(input: BreakdownInput, systems: readonly string[], catego
 	const rows = new Float64Array(groups * 2);
 	const confusion = new Float64Array(9);
 	const parts: number[][] = Array.from({ length: groups }, () => []);
-	const builder = new ClusterTablesBuilder(slots * 18);
+	let entries = 0;
+	for (let c = 0; c < used * 18; c++) if (tables[c] !== 0) entries++;
+	const builder = new ClusterTablesBuilder(slots * 18, Math.max(1, byCells ? entries : 4 * entries));
 	if (byCells) cellComparison.forEach((n, cell) => groupsOf(n).forEach((g) => parts[g].push(cell * 18)));
 	else for (let g = 0; g < groups; g++) parts[g].push(g * 18);
 	const groupsOfCell = byCells ? cellComparison.map(groupsOf) : [];

@@ -181,38 +181,36 @@ export interface DenseComparisons {
 /** `loadComparisons`' assembly (see its rules in the module docblock) on the packed rows. */
 export function denseComparisons(rows: repo.AgreementRows): DenseComparisons {
 	const { labels, judgments } = rows;
-	const answers = rows.answerItem.length;
-	const byPair = new Map<number, number>();
+	const labelCount = labels.length / 3;
+	const judgeCount = judgments.length / 3;
+	// At most one comparison per label or judgment. Comparisons are found by their unordered pair
+	// of answers in an open-addressing table (slot = comparison + 1, 0 empty), numbered in order of
+	// first appearance: typed arrays, where a Map of 30,000 pairs cost most of this function.
+	const most = labelCount + judgeCount;
 	let count = 0;
-	let capacity = 1024;
-	let item = new Int32Array(capacity);
-	let answerA = new Int32Array(capacity);
-	let answerB = new Int32Array(capacity);
+	const item = new Int32Array(most);
+	const answerA = new Int32Array(most);
+	const answerB = new Int32Array(most);
+	let size = 16;
+	while (size < 2 * most) size *= 2;
+	const slots = new Int32Array(size);
 	const comparison = (a: number, b: number, labelItem: number): number => {
-		const pair = a < b ? a * answers + b : b * answers + a;
-		let n = byPair.get(pair);
-		if (n === undefined) {
-			if (count === capacity) {
-				capacity *= 2;
-				const grow = (x: Int32Array) => {
-					const y = new Int32Array(capacity);
-					y.set(x);
-					return y;
-				};
-				item = grow(item);
-				answerA = grow(answerA);
-				answerB = grow(answerB);
-			}
-			n = count++;
-			byPair.set(pair, n);
-			item[n] = labelItem;
-			answerA[n] = a;
-			answerB[n] = b;
+		const lo = a < b ? a : b;
+		const hi = a < b ? b : a;
+		let h = (Math.imul(lo, 0x9e3779b1) ^ Math.imul(hi, 0x85ebca6b)) & (size - 1);
+		for (let slot = slots[h]; slot !== 0; slot = slots[h]) {
+			const n = slot - 1;
+			if ((answerA[n] === lo && answerB[n] === hi) || (answerA[n] === hi && answerB[n] === lo)) return n;
+			h = (h + 1) & (size - 1);
 		}
+		const n = count++;
+		slots[h] = n + 1;
+		item[n] = labelItem;
+		answerA[n] = a;
+		answerB[n] = b;
 		return n;
 	};
 	// Labels: their comparison, and their verdict turned to it; then grouped per comparison in label order.
-	const labelCount = labels.length / 3;
 	const owner = new Int32Array(labelCount);
 	const code = new Int32Array(labelCount);
 	for (let l = 0; l < labelCount; l++) {
@@ -224,7 +222,6 @@ export function denseComparisons(rows: repo.AgreementRows): DenseComparisons {
 		code[l] = c;
 	}
 	// Judgments: per comparison, per presented order in its terms (ab, ba, none), the count of each verdict.
-	const judgeCount = judgments.length / 3;
 	const votes = new Int32Array(judgeCount);
 	const voteOwner = new Int32Array(judgeCount);
 	for (let j = 0; j < judgeCount; j++) {
