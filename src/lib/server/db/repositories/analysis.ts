@@ -349,7 +349,7 @@ export async function loadAgreementRows(
 			const where = sql`n.dataset_id = ${datasetId} and n.answer_b_id is not null and n.verdict is not null ${kindFilter} ${range}`;
 			// Annotators are looked up in a short array (a handful per dataset), not joined: the
 			// planner cannot know how few they are and would sort the labels to merge them. Gold is
-			// `labelKind`'s test, its ilike made once per external annotator (goldNames) instead of
+			// `labelKind`'s test, its ilike made once per external annotator (gold_names) instead of
 			// once per label.
 			const { rows } = await sql<{ labels: string | null }>`
 				with ${numberedAnswers(datasetId)}, who as (
