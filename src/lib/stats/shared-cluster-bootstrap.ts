@@ -620,14 +620,14 @@ export async function sharedClusterBootstrapAsync(
 	const B = prepared.resamples;
 	// This thread takes a little more than half: the other also draws and drops the first part of
 	// the stream (about a tenth of summing it) and copies the job and its sums.
-	const half = Math.ceil(B * 0.55);
-	const far = half < B ? offload(prepared.job, prepared.state.slice(), 0, half, B).catch(() => null) : null;
-	// Here: resamples 0 … half − 1, leaving `state` at resample `half`.
-	runHere(prepared, prepared.state, 0, half);
+	const split = Math.ceil(B * 0.55);
+	const far = split < B ? offload(prepared.job, prepared.state.slice(), 0, split, B).catch(() => null) : null;
+	// Here: resamples 0 … split − 1, leaving `state` at resample `split`.
+	runHere(prepared, prepared.state, 0, split);
 	const sums = await far;
 	const C = prepared.job.columns;
-	if (sums && sums.length === (B - half) * C)
-		for (let b = half; b < B; b++) prepared.evaluate(b, sums.subarray((b - half) * C, (b - half + 1) * C));
-	else runHere(prepared, prepared.state, half, B);
+	if (sums && sums.length === (B - split) * C)
+		for (let b = split; b < B; b++) prepared.evaluate(b, sums.subarray((b - split) * C, (b - split + 1) * C));
+	else runHere(prepared, prepared.state, split, B);
 	return prepared.results();
 }
