@@ -22,7 +22,7 @@ import { createHarness, type Harness } from '../support/harness';
 import { makeProjectWithMembers, type ProjectWithMembers } from '../projects/factories';
 import { seedDataset } from '../datasets/support/seed';
 import { rng } from './support/planted-tools';
-import { insertJudgeRun, insertPlanted } from './support/planted-rows';
+import { insertJudgeRun, insertPlanted, pairJudgment } from './support/planted-rows';
 
 const ITEMS = 160;
 const SYSTEMS = ['s0', 's1', 's2'] as const;
@@ -69,17 +69,8 @@ beforeAll(async () => {
 		]) {
 			const aId = seeded.answers[`${it.externalId}/${SYSTEMS[x]}`];
 			const bId = seeded.answers[`${it.externalId}/${SYSTEMS[y]}`];
-			const judge = (order: 'ab' | 'ba', sample: number, status = 'ok') =>
-				judgments.push({
-					run_id: runId,
-					item_id: itemId,
-					answer_a_id: aId,
-					answer_b_id: bId,
-					presented_order: order,
-					sample,
-					verdict: pick(VOTES),
-					status
-				});
+			const judge = (order: 'ab' | 'ba', sample: number, status: 'ok' | 'failed' = 'ok') =>
+				judgments.push(pairJudgment({ runId, itemId, aId, bId }, order, sample, pick(VOTES), status));
 			const seen = random();
 			if (seen < 0.4) {
 				judge('ab', 0);

@@ -30,7 +30,7 @@ import { createHarness, type Harness } from '../support/harness';
 import { makeProjectWithMembers, type ProjectWithMembers } from '../projects/factories';
 import { seedDataset } from '../datasets/support/seed';
 import { inside, rng } from './support/planted-tools';
-import { insertJudgeRun, insertPlanted } from './support/planted-rows';
+import { insertJudgeRun, insertPlanted, pairJudgment } from './support/planted-rows';
 
 const N = 900;
 const H = 0.85;
@@ -90,31 +90,14 @@ beforeAll(async () => {
 		for (const order of ['ab', 'ba'] as const) {
 			const biased = random() < Q;
 			const verdict = biased ? (order === 'ab' ? 'A' : 'B') : opinion;
+			const pair = { runId, itemId, aId, bId };
 			judgments.push({
-				run_id: runId,
-				item_id: itemId,
-				answer_a_id: aId,
-				answer_b_id: bId,
-				presented_order: order,
-				sample: 0,
-				verdict,
-				status: 'ok',
+				...pairJudgment(pair, order, 0, verdict),
 				// Every 30th item: the judge flagged answer A (text aimed at the judge).
 				flags: i % 30 === 1 ? JSON.stringify([[{ kind: 'injection' }], []]) : null
 			});
 			// A failed retry beside it, saying the opposite: never counted.
-			if (i % 10 === 0) {
-				judgments.push({
-					run_id: runId,
-					item_id: itemId,
-					answer_a_id: aId,
-					answer_b_id: bId,
-					presented_order: order,
-					sample: 1,
-					verdict: other(verdict),
-					status: 'failed'
-				});
-			}
+			if (i % 10 === 0) judgments.push(pairJudgment(pair, order, 1, other(verdict), 'failed'));
 		}
 		if (i < N / 2) {
 			for (const annotator of ['ann-1', 'ann-2']) {

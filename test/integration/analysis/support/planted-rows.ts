@@ -39,6 +39,26 @@ export async function insertJudgeRun(
 	return row.id;
 }
 
+/** A judgment row on one pair of answers of a planted run (a verdict in one order, one sample). */
+export function pairJudgment(
+	pair: { runId: string; itemId: string; aId: string; bId: string },
+	order: 'ab' | 'ba',
+	sample: number,
+	verdict: 'A' | 'B' | 'tie',
+	status: 'ok' | 'failed' = 'ok'
+) {
+	return {
+		run_id: pair.runId,
+		item_id: pair.itemId,
+		answer_a_id: pair.aId,
+		answer_b_id: pair.bId,
+		presented_order: order,
+		sample,
+		verdict,
+		status
+	};
+}
+
 /** A statement holds at most 65,535 parameters: 2,000 rows of up to a dozen columns stay below. */
 const BATCH = 2000;
 
