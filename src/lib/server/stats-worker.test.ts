@@ -28,7 +28,7 @@ function problem(seed: number) {
 }
 
 describe('the stats worker thread', () => {
-	it('sums its half of the resamples from the library source: results equal the one-thread bootstrap', async () => {
+	it('sums its share of the resamples from the library source: results equal the one-thread bootstrap', async () => {
 		startStatsWorker();
 		for (const seed of [1, 2]) {
 			const { tables, statistics } = problem(seed);

@@ -1,7 +1,7 @@
 /**
  * A worker thread that sums bootstrap resamples beside the main thread (`ResampleOffload` for
  * `sharedClusterBootstrapAsync`). The agreement page's 1,000 resamples of 10,000 items take a
- * core for ~0.2 s (bench:agreement); on two cores the worker sums the later half meanwhile.
+ * core for ~0.2 s (bench:agreement); on two cores the worker sums the later 45 % meanwhile.
  *
  * The worker runs the library's own `sumResamples` and `xoshiroFillBelow` from their source text:
  * both name nothing outside their bodies, so there is one implementation and no second entry point

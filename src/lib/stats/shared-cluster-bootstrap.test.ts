@@ -203,7 +203,7 @@ describe('sharedClusterBootstrap', { timeout: 60_000 }, () => {
 		expect(r.intervals[1]).toBeNull();
 	});
 
-	it('gives the same results with half of the resamples summed elsewhere, and sums them itself when that fails', async () => {
+	it('gives the same results with part of the resamples summed elsewhere, and sums them itself when that fails', async () => {
 		const rng = createRng(5);
 		const K = 700;
 		const b = new ClusterTablesBuilder(4 * 9);

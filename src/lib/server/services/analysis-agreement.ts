@@ -205,7 +205,7 @@ export function denseAgreementBreakdowns(
 	return plan.figures(sharedClusterBootstrap(plan.tables, plan.statistics, plan.options));
 }
 
-/** `denseAgreementBreakdowns` with half of the resamples summed by `offload` (a worker thread): equal figures. */
+/** `denseAgreementBreakdowns` with 45 % of the resamples summed by `offload` (a worker thread): equal figures. */
 export async function denseAgreementBreakdownsAsync(
 	input: BreakdownInput,
 	systems: readonly string[],
