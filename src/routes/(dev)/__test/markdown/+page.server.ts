@@ -17,7 +17,9 @@ const ordinaryCases: HostileCase[] = [
 			'Answer **A** is better: it handles `[]` and cites [the docs](https://docs.example.org/sort).',
 			'| model | score |\n|:--|--:|\n| A | 0.91 |',
 			'```python\nprint(sorted([3, 1, 2]))\n```',
-			'The mean is $\\bar{x} = \\frac{1}{n}\\sum_i x_i$.'
+			'The mean is $\\bar{x} = \\frac{1}{n}\\sum_i x_i$.',
+			// Fits a desktop column and overflows a phone's (test/e2e/rendered-scrollers.spec.ts).
+			'$$\\rho = n A / (a^3 N_A) = 4 \\times 63.55\\ \\text{g/mol} / ((3.615 \\times 10^{-8}\\ \\text{cm})^3 \\times 6.022 \\times 10^{23}\\ \\text{mol}^{-1}) \\approx 8.93\\ \\text{g/cm}^3$$'
 		].join('\n\n')
 	}
 ];
