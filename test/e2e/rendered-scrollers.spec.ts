@@ -25,10 +25,13 @@ test('a wide formula is a tab stop while, and only while, it scrolls sideways', 
 	const box = formulaBox(page);
 	await expect(box).toHaveCount(1);
 
-	// It fits a desktop column: no tab stop.
+	// It fits a desktop column: no tab stop, and none on the answer's table and code block either.
 	const fits = await box.evaluate((b) => b.scrollWidth <= b.clientWidth);
 	expect(fits).toBe(true);
 	await expect(box).not.toHaveAttribute('tabindex');
+	const answer = page.locator('[data-case="ordinary answer"] .md-body');
+	await expect(answer.locator('table, pre.md-code')).toHaveCount(2);
+	await expect(answer.locator('[tabindex]')).toHaveCount(0);
 
 	// On a phone it scrolls sideways, so it takes focus; axe agrees.
 	await page.setViewportSize({ width: 390, height: 844 });
